@@ -1,0 +1,106 @@
+"""Load every episode file of a site, check what spans files, and keep the good ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem, Severity
+from .model import Episode, Settings
+from .validate import validate_episode
+
+EPISODE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    episodes: tuple[Episode, ...]
+    """Valid episodes to publish, newest first."""
+    problems: tuple[Problem, ...]
+    """Every error and warning, in file order."""
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)
+
+
+def find_episode_files(paths: list[Path]) -> list[Path]:
+    """Episode files under the given files and folders, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if p.suffix in EPISODE_SUFFIXES and p.is_file())
+        else:
+            found.append(path)
+    return found
+
+
+def read_episode_file(path: Path, shown: str, settings: Settings) -> tuple[Episode | None, list[Problem]]:
+    """Read and validate one file; unreadable bytes become a located problem, never a traceback."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(shown, 0, 0, f"cannot read the file: {exc.strerror}")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(shown, line, column, "the file is not UTF-8 text; save it as UTF-8")]
+    return validate_episode(text, shown, settings)
+
+
+def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_drafts: bool) -> Catalog:
+    """Validate every episode file, then check slugs and related picks across files."""
+    problems: list[Problem] = []
+    episodes: list[Episode] = []
+    for path in find_episode_files(paths):
+        episode, found = read_episode_file(path, _shown(path, root), settings)
+        problems.extend(found)
+        if episode is not None:
+            episodes.append(episode)
+    episodes = _drop_slug_clashes(episodes, problems)
+    _check_related(episodes, problems)
+    published = [e for e in episodes if include_drafts or not e.draft]
+    published.sort(key=lambda e: (-e.published.timestamp(), e.slug))
+    return Catalog(tuple(published), tuple(problems))
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _drop_slug_clashes(episodes: list[Episode], problems: list[Problem]) -> list[Episode]:
+    owners: dict[str, Episode] = {}
+    kept = []
+    for episode in episodes:
+        first = owners.get(episode.slug)
+        if first is None:
+            owners[episode.slug] = episode
+            kept.append(episode)
+            continue
+        line, column = episode.position("slug", "title")
+        problems.append(Problem(
+            episode.source_path, line, column,
+            f"slug '{episode.slug}' is already used by {first.source_path}; "
+            "give one of the two episodes another 'slug:'"))
+    return kept
+
+
+def _check_related(episodes: list[Episode], problems: list[Problem]) -> None:
+    slugs = {e.slug for e in episodes}
+    for episode in episodes:
+        for slug in episode.related:
+            if slug not in slugs:
+                line, column = episode.position("related")
+                problems.append(Problem(
+                    episode.source_path, line, column,
+                    f"related episode '{slug}' does not exist; use the slug of a published episode",
+                    Severity.WARNING))

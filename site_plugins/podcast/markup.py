@@ -1,0 +1,41 @@
+"""Light Markdown for editors' text: emphasis, links, lists, paragraphs; raw HTML stays text."""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+# `html: False` makes markdown-it escape every tag an editor types, and its link
+# validator refuses javascript:, vbscript:, file: and data: addresses.
+_BLOCK = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(
+    ["image", "heading", "lheading", "code", "fence", "hr", "table"], ignoreInvalid=True)
+_INLINE = MarkdownIt("commonmark", {"html": False}).disable(["image"], ignoreInvalid=True)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters that HTML and XML cannot carry."""
+    return _CONTROL.sub("", text)
+
+
+def render_block(text: str) -> Markup:
+    """Paragraphs, lists, emphasis and links, as safe HTML."""
+    return Markup(_BLOCK.render(clean_text(text)).strip())
+
+
+def render_inline(text: str) -> Markup:
+    """Emphasis and links inside one line or paragraph, as safe HTML."""
+    return Markup(_INLINE.renderInline(clean_text(text)).strip())
+
+
+def plain_text(text: str, *, limit: int | None = None) -> str:
+    """Text without Markdown marks, for descriptions; cut at `limit` characters with an ellipsis."""
+    tokens = _INLINE.parseInline(clean_text(text))
+    words = "".join(" " if child.type in ("softbreak", "hardbreak") else child.content
+                    for token in tokens for child in (token.children or []))
+    words = re.sub(r"\s+", " ", words).strip()
+    if limit is not None and len(words) > limit:
+        words = words[: limit - 1].rstrip() + "…"
+    return words

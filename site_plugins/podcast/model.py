@@ -1,0 +1,126 @@
+"""The podcast's data: frozen values that validation builds and every later stage reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Host:
+    name: str
+    voice: str | None = None
+    """Language/voice code for speech, e.g. `zh-CN`, `zh-TW`, `en`."""
+    tld: str | None = None
+    """gTTS accent for English voices: `com`, `co.uk`, `com.au`, ..."""
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    speaker: str
+    text: str
+    """What the page shows (light Markdown)."""
+    say: str | None = None
+    """What the voice says instead of `text`, when given."""
+    line: int = 0
+    """Line of the turn in its episode file, for later messages."""
+
+    @property
+    def spoken(self) -> str:
+        return self.say if self.say is not None else self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    name: str
+    turns: tuple[Turn, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    url: str
+    title: str | None = None
+    publisher: str | None = None
+    published: date | None = None
+    text: str | None = None
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The article's paragraphs: blocks separated by blank lines, inner line breaks joined."""
+        if not self.text:
+            return ()
+        blocks = [" ".join(line.strip() for line in block.splitlines()).strip()
+                  for block in _split_blank_lines(self.text)]
+        return tuple(b for b in blocks if b)
+
+
+def _split_blank_lines(text: str) -> list[str]:
+    blocks: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if line.strip():
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return ["\n".join(b) for b in blocks]
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    source_path: str
+    """The episode file, as given to the loader."""
+    slug: str
+    title: str
+    published: datetime
+    """Publication time, timezone-aware (a date alone means midnight in the site's timezone)."""
+    has_time: bool
+    """Whether the file gave a time of day, or only a date."""
+    sections: tuple[Section, ...]
+    hosts: tuple[Host, ...]
+    """The hosts who speak in this episode, in order of first appearance."""
+    language: str
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    listener: str | None = None
+    draft: bool = False
+    source: Source | None = None
+    summary: str | None = None
+    analysis: tuple[tuple[str, str], ...] = ()
+    """(aspect, Markdown text) pairs in the author's order."""
+    related: tuple[str, ...] = ()
+    """Slugs the editor picked."""
+    audio: str | None = None
+    """A recorded file to use instead of synthesis, relative to the project."""
+    positions: tuple[tuple[str, int, int], ...] = ()
+    """(field, line, column) of top-level fields in the file, for problems found later."""
+
+    def position(self, *names: str) -> tuple[int, int]:
+        """Where the first of `names` present in the file was written; the file's start otherwise."""
+        found = {name: (line, column) for name, line, column in self.positions}
+        return next((found[n] for n in names if n in found), (1, 1))
+
+    @property
+    def turns(self) -> tuple[Turn, ...]:
+        return tuple(t for s in self.sections for t in s.turns)
+
+    @property
+    def date(self) -> date:
+        return self.published.date()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The site's podcast settings, validated once and handed to every stage."""
+
+    language: str = "en"
+    """Site language (BCP 47): UI labels, and the default episode language."""
+    hosts: tuple[Host, ...] = ()
+    """Hosts every episode may use without declaring them."""
+    episodes_dir: str = "episodes"
+    timezone: str = "UTC"
+    """IANA zone in which a date without a time is taken to start."""
+    per_page: int = 10
+    """Episodes per page on the home page."""
+    related_count: int = 5
+    """How many related podcasts an episode page shows at most."""
+    episodes_uri: str = "episodes"
+    """Site folder under which episode pages are published."""

@@ -1,0 +1,150 @@
+"""Typed reads of YAML nodes that record a located problem instead of raising."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from .errors import Problem, Severity
+from .schema import FieldSpec
+from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, where
+
+_NULL_TAG = "tag:yaml.org,2002:null"
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_KINDS = {MappingNode: "a mapping (key: value lines)", SequenceNode: "a list", ScalarNode: "text"}
+
+
+def describe(node: Node) -> str:
+    return _KINDS.get(type(node), "something else")
+
+
+def is_null(node: Node | None) -> bool:
+    return node is None or (isinstance(node, ScalarNode) and node.tag == _NULL_TAG)
+
+
+class NodeReader:
+    """Collects every problem of one file while its nodes are read."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def error(self, node: Node, message: str) -> None:
+        line, column = where(node)
+        self.problems.append(Problem(self.path, line, column, message))
+
+    def warn(self, node: Node, message: str) -> None:
+        line, column = where(node)
+        self.problems.append(Problem(self.path, line, column, message, Severity.WARNING))
+
+    @property
+    def failed(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+    def mapping(self, node: Node, name: str, fields: dict[str, FieldSpec] | None) -> dict[str, tuple[Node, Node]]:
+        """Key -> (key node, value node); reports duplicates, unknown and missing keys."""
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{name} must be {_KINDS[MappingNode]}, found {describe(node)}")
+            return {}
+        entries: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else ""
+            if not isinstance(key_node, ScalarNode) or not key.strip():
+                self.error(key_node, f"a key in {name} must be plain text")
+                continue
+            if key in entries:
+                first_line = where(entries[key][0])[0]
+                self.error(key_node, f"key '{key}' appears twice in {name} (first on line {first_line}); keep one")
+                continue
+            entries[key] = (key_node, value_node)
+        if fields is not None:
+            self._check_keys(node, name, entries, fields)
+        return entries
+
+    def _check_keys(self, node: Node, name: str, entries: dict[str, tuple[Node, Node]],
+                    fields: dict[str, FieldSpec]) -> None:
+        for key, (key_node, _) in entries.items():
+            if key not in fields:
+                self.warn(key_node, f"unknown key '{key}' in {name}{did_you_mean(key, fields)}; it is ignored")
+        for key, spec in fields.items():
+            if spec.required and key not in entries:
+                self.error(node, f"{name} has no '{key}'; it is required")
+
+    def text(self, node: Node, name: str, *, allow_empty: bool = False) -> str | None:
+        """A scalar's text exactly as written: `title: yes` stays 'yes', `2024` stays '2024'."""
+        if is_null(node):
+            if not allow_empty:
+                self.error(node, f"{name} is empty; write its text or remove the line")
+            return None
+        if not isinstance(node, ScalarNode):
+            self.error(node, f"{name} must be text, found {describe(node)}; put it in quotes if it is meant as text")
+            return None
+        value = node.value.strip()
+        if not value and not allow_empty:
+            self.error(node, f"{name} is empty; write its text or remove the line")
+            return None
+        return value
+
+    def text_list(self, node: Node, name: str) -> tuple[str, ...]:
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"{name} must be a list, e.g. [a, b], found {describe(node)}")
+            return ()
+        values: list[str] = []
+        for item in node.value:
+            value = self.text(item, f"an item of {name}")
+            if value is None:
+                continue
+            if value in values:
+                self.warn(item, f"'{value}' is listed twice in {name}; the second is ignored")
+                continue
+            values.append(value)
+        return tuple(values)
+
+    def boolean(self, node: Node, name: str) -> bool | None:
+        if isinstance(node, ScalarNode) and node.value in ("true", "false"):
+            return node.value == "true"
+        self.error(node, f"{name} must be true or false, found '{_shown(node)}'")
+        return None
+
+    def language(self, node: Node, name: str) -> str | None:
+        value = self.text(node, name)
+        if value is not None and not _LANGUAGE.match(value):
+            self.error(node, f"{name} '{value}' is not a language code; write one like zh-CN or en")
+            return None
+        return value
+
+    def url(self, node: Node, name: str) -> str | None:
+        value = self.text(node, name)
+        if value is not None and not re.match(r"^https?://[^\s/]+\.[^\s]*$", value):
+            self.error(node, f"{name} '{value}' is not a web address; write it in full, starting with https://")
+            return None
+        return value
+
+    def moment(self, node: Node, name: str, zone: ZoneInfo) -> tuple[datetime, bool] | None:
+        """(aware datetime, whether a time was given) from a date or a datetime with offset."""
+        raw = self.text(node, name)
+        if raw is None:
+            return None
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+                return datetime.combine(date.fromisoformat(raw), time(), zone), False
+            value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            self.error(node, f"{name} '{raw}' is not a date; write YYYY-MM-DD, e.g. 2025-12-08")
+            return None
+        if value.tzinfo is None:
+            self.error(node, f"{name} '{raw}' has a time but no UTC offset; add one, e.g. {raw}+08:00, "
+                             "or give the date alone")
+            return None
+        return value, True
+
+
+def did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _shown(node: Node) -> str:
+    return node.value if isinstance(node, ScalarNode) else describe(node)

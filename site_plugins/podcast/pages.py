@@ -1,0 +1,204 @@
+"""Render the site's generated pages: episodes, home, categories, tags and the archive.
+
+Each page is a Markdown document holding one block of HTML, so MkDocs (or any
+other Markdown site builder) indexes its text for search, while the layout stays
+ours. Nothing here writes a file: the caller decides where pages go.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from slugify import slugify
+
+from .i18n import labels_for, month_label
+from .markup import plain_text, render_block, render_inline
+from .model import Episode, Settings
+from .related import compute_related
+from .urls import page_url, relative_url, term_slug
+
+TEMPLATES = Path(__file__).parent / "templates"
+VOICE_CLASSES = 4
+"""Distinct host colours in the stylesheet; further hosts reuse them in turn."""
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedPage:
+    src_uri: str
+    """Where the page sits among the site's Markdown sources, e.g. 'episodes/x/index.md'."""
+    markdown: str
+    in_nav: bool = False
+    """Whether navigation may list it (the episode pages stay out: a long nav is quadratic)."""
+
+
+def build_pages(episodes: Sequence[Episode], settings: Settings, *, directory_urls: bool = True,
+                home_intro: str | None = None) -> list[GeneratedPage]:
+    """Every generated page of the site, in a stable order."""
+    return _SiteRenderer(episodes, settings, directory_urls, home_intro).pages()
+
+
+class _SiteRenderer:
+    def __init__(self, episodes: Sequence[Episode], settings: Settings, directory_urls: bool,
+                 home_intro: str | None) -> None:
+        self.episodes = list(episodes)
+        self.settings = settings
+        self.directory_urls = directory_urls
+        self.home_intro = home_intro
+        self.t = labels_for(settings.language)
+        self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
+                               lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=False)
+        self.env.filters.update(block=render_block, plain=lambda text, n: plain_text(text, limit=n))
+        self.by_slug = {e.slug: e for e in self.episodes}
+        self.categories = _group(self.episodes, lambda e: [e.category] if e.category else [])
+        self.tags = _group(self.episodes, lambda e: list(e.tags))
+
+    def pages(self) -> list[GeneratedPage]:
+        related = compute_related(self.episodes, count=self.settings.related_count)
+        out = [self._episode_page(e, related[e.slug]) for e in self.episodes]
+        out += self._home_pages()
+        out += self._term_pages("category", self.categories, self.t["categories"], "category_title")
+        out += self._term_pages("tag", self.tags, self.t["tags"], "tag_title")
+        out.append(self._archive_page())
+        return out
+
+    # URIs --------------------------------------------------------------
+    def episode_uri(self, episode: Episode) -> str:
+        return f"{self.settings.episodes_uri}/{episode.slug}/index.md"
+
+    def url(self, src_uri: str) -> str:
+        return page_url(src_uri, directory_urls=self.directory_urls)
+
+    def _render(self, template: str, src_uri: str, **context) -> str:
+        here = self.url(src_uri)
+        link = partial(_link, here)
+        return self.env.get_template(template).render(
+            t=self.t, link=link,
+            episode_url=lambda e: self.url(self.episode_uri(e)),
+            category_url=lambda name: self.url(f"category/{term_slug(name)}/index.md"),
+            tag_url=lambda name: self.url(f"tag/{term_slug(name)}/index.md"),
+            **context)
+
+    # Pages -------------------------------------------------------------
+    def _episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
+        uri = self.episode_uri(episode)
+        body = self._render(
+            "episode.html", uri, episode=episode, sections=_sections_view(episode),
+            voices=_voice_classes(episode), related=[self.by_slug[s] for s in related])
+        meta = {"title": episode.title, "description": plain_text(episode.summary or "", limit=300),
+                "hide": ["toc"]}
+        return GeneratedPage(uri, _document(meta, body))
+
+    def _home_pages(self) -> list[GeneratedPage]:
+        per_page = self.settings.per_page
+        chunks = [self.episodes[i:i + per_page] for i in range(0, len(self.episodes), per_page)] or [[]]
+        uris = ["index.md"] + [f"page/{n}/index.md" for n in range(2, len(chunks) + 1)]
+        pages = []
+        for number, (uri, chunk) in enumerate(zip(uris, chunks), start=1):
+            first_with_intro = number == 1 and self.home_intro is not None
+            title = self.t["latest"] if number == 1 else f"{self.t['latest']} · {number}"
+            body = self._render(
+                "listing.html", uri, episodes=chunk, page=number, pages=len(chunks),
+                title=None if first_with_intro else title,
+                heading=self.t["latest"] if first_with_intro else None,
+                card_heading="h3" if first_with_intro else "h2",
+                newer_url=self.url(uris[number - 2]) if number > 1 else None,
+                older_url=self.url(uris[number]) if number < len(chunks) else None)
+            intro = (self.home_intro.rstrip() + "\n\n") if first_with_intro else ""
+            meta = {"search": {"exclude": True}} if not first_with_intro else {}
+            if not first_with_intro:
+                meta["title"] = title
+            pages.append(GeneratedPage(uri, _document(meta, body, intro=intro), in_nav=number == 1))
+        return pages
+
+    def _term_pages(self, kind: str, groups: dict[str, tuple[str, list[Episode]]], index_title: str,
+                    title_key: str) -> list[GeneratedPage]:
+        pages = []
+        terms = []
+        for slug, (name, episodes) in sorted(groups.items(), key=lambda kv: kv[1][0].casefold()):
+            uri = f"{kind}/{slug}/index.md"
+            title = self.t[title_key].format(name=name)
+            body = self._render("listing.html", uri, episodes=episodes, page=1, pages=1, title=title,
+                                heading=None, card_heading="h2", newer_url=None, older_url=None)
+            pages.append(GeneratedPage(uri, _document({"title": title, "search": {"exclude": True}}, body)))
+            terms.append((name, self.url(uri), len(episodes)))
+        index_uri = f"{kind}/index.md"
+        body = self._render("terms.html", index_uri, title=index_title, terms=terms)
+        meta = {"title": index_title, "search": {"exclude": True}}
+        return [GeneratedPage(index_uri, _document(meta, body), in_nav=True), *pages]
+
+    def _archive_page(self) -> GeneratedPage:
+        months: dict[tuple[int, int], list[Episode]] = defaultdict(list)
+        for episode in self.episodes:
+            months[(episode.date.year, episode.date.month)].append(episode)
+        view = [(month_label(self.t, items[0].date), f"m{year}-{month:02d}", items)
+                for (year, month), items in sorted(months.items(), reverse=True)]
+        uri = "archive/index.md"
+        body = self._render("archive.html", uri, months=view)
+        return GeneratedPage(uri, _document({"title": self.t["archive"], "search": {"exclude": True}}, body),
+                             in_nav=True)
+
+
+def _link(here: str, target: str) -> str:
+    return relative_url(target, here)
+
+
+def _group(episodes: list[Episode], names_of) -> dict[str, tuple[str, list[Episode]]]:
+    """slug -> (display name, episodes newest first); names differing in case share a page."""
+    groups: dict[str, tuple[str, list[Episode]]] = {}
+    for episode in episodes:
+        for name in names_of(episode):
+            groups.setdefault(term_slug(name), (name, []))[1].append(episode)
+    return groups
+
+
+def _voice_classes(episode: Episode) -> dict[str, int]:
+    return {host.name: index % VOICE_CLASSES + 1 for index, host in enumerate(episode.hosts)}
+
+
+@dataclass(frozen=True, slots=True)
+class _TurnView:
+    number: int
+    speaker: str
+    html: str
+
+
+@dataclass(frozen=True, slots=True)
+class _SectionView:
+    id: str
+    name: str
+    turns: tuple[_TurnView, ...]
+
+
+def _sections_view(episode: Episode) -> list[_SectionView]:
+    views, number, used = [], 0, set()
+    for index, section in enumerate(episode.sections, start=1):
+        anchor = "s-" + (slugify(section.name, max_length=40) or str(index))
+        if anchor in used:
+            anchor = f"{anchor}-{index}"
+        used.add(anchor)
+        turns = []
+        for turn in section.turns:
+            number += 1
+            turns.append(_TurnView(number, turn.speaker, render_inline(turn.text)))
+        views.append(_SectionView(anchor, section.name, tuple(turns)))
+    return views
+
+
+def _document(meta: dict, body: str, *, intro: str = "") -> str:
+    """Front matter (values HTML-escaped: themes print them raw) and the HTML body, blank lines removed."""
+    lines = ["---"]
+    for key, value in meta.items():
+        if isinstance(value, str):
+            value = html.escape(value, quote=True)
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    lines.append("---")
+    compact = re.sub(r"\n\s*\n", "\n", body).strip()
+    return "\n".join(lines) + "\n\n" + intro + compact + "\n"

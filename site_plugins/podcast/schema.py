@@ -1,0 +1,56 @@
+"""The episode file's fields as data: read by validation and by the documentation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    kind: str
+    """What the value must be: text, date, bool, list, mapping, script, ..."""
+    doc: str
+    required: bool = False
+
+
+EPISODE_FIELDS: dict[str, FieldSpec] = {
+    "title": FieldSpec("text", "The episode's title.", required=True),
+    "date": FieldSpec("date", "YYYY-MM-DD, or an ISO 8601 datetime with a UTC offset.", required=True),
+    "category": FieldSpec("text", "One category, e.g. Business; gets its own page."),
+    "language": FieldSpec("language", "BCP 47 code (zh-CN, en); default: the site's language."),
+    "tags": FieldSpec("list of text", "Tags; each gets its own page."),
+    "slug": FieldSpec("slug", "The episode's URL name; default: the title, transliterated."),
+    "listener": FieldSpec("text", "Whom the episode is made for; shown in the header."),
+    "draft": FieldSpec("bool", "true: shown by `mkdocs serve`, never published."),
+    "hosts": FieldSpec("hosts", "name -> {voice, tld}; optional when the site defines the hosts."),
+    "source": FieldSpec("source", "The news article discussed: url (required), title, publisher, published, text."),
+    "summary": FieldSpec("text", "A few sentences; Markdown."),
+    "script": FieldSpec("script", "Sections in order, each with `section:` and `turns:`.", required=True),
+    "analysis": FieldSpec("analysis", "aspect -> Markdown text, shown in this order."),
+    "related": FieldSpec("list of text", "Slugs of episodes to show first under Related Podcasts."),
+    "audio": FieldSpec("text", "A recorded file to use instead of synthesis."),
+}
+
+SOURCE_FIELDS: dict[str, FieldSpec] = {
+    "url": FieldSpec("url", "The article's address.", required=True),
+    "title": FieldSpec("text", "The article's headline."),
+    "publisher": FieldSpec("text", "Who published it."),
+    "published": FieldSpec("date", "When it was published."),
+    "text": FieldSpec("text", "The article, paragraphs separated by blank lines."),
+}
+
+SECTION_FIELDS: dict[str, FieldSpec] = {
+    "section": FieldSpec("text", "The section's name, e.g. Core Event.", required=True),
+    "turns": FieldSpec("list", "The section's turns, in order.", required=True),
+}
+
+HOST_FIELDS: dict[str, FieldSpec] = {
+    "voice": FieldSpec("text", "Voice/language code for speech: zh-CN, zh-TW, en, ..."),
+    "tld": FieldSpec("text", "Accent for English voices (gTTS): com, co.uk, com.au, ca, ..."),
+}
+
+LONG_TURN_FIELDS: dict[str, FieldSpec] = {
+    "speaker": FieldSpec("text", "A host's name.", required=True),
+    "text": FieldSpec("text", "What the page shows.", required=True),
+    "say": FieldSpec("text", "What the voice says instead, when it must differ."),
+}

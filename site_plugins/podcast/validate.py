@@ -1,0 +1,225 @@
+"""Turn one episode file's YAML into an `Episode`, reporting every problem at once."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from slugify import slugify
+
+from .errors import Problem
+from .model import Episode, Host, Section, Settings, Source, Turn
+from .nodes import NodeReader, describe, did_you_mean, is_null
+from .schema import EPISODE_FIELDS, HOST_FIELDS, LONG_TURN_FIELDS, SECTION_FIELDS, SOURCE_FIELDS
+from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, compose_yaml, where
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slug_from_title(title: str) -> str:
+    """A readable ASCII slug: Chinese titles become pinyin words."""
+    return slugify(title, max_length=80, word_boundary=True)
+
+
+def validate_episode(text: str, path: str, settings: Settings) -> tuple[Episode | None, list[Problem]]:
+    """Parse and validate one episode file's text; the episode is None when there are errors."""
+    root, syntax = compose_yaml(text, path)
+    if syntax is not None:
+        return None, [syntax]
+    if root is None:
+        return None, [Problem(path, 1, 1, "the file is empty; an episode needs at least title, date and script")]
+    reader = _EpisodeReader(path, settings)
+    episode = reader.read(root)
+    problems = sorted(reader.problems, key=lambda p: (p.line, p.column))
+    return (None if reader.failed else episode), problems
+
+
+class _EpisodeReader(NodeReader):
+    def __init__(self, path: str, settings: Settings) -> None:
+        super().__init__(path)
+        self.settings = settings
+
+    def read(self, root: Node) -> Episode | None:
+        fields = self.mapping(root, "the episode", EPISODE_FIELDS)
+        if not fields:
+            return None
+        value = {key: node for key, (_, node) in fields.items()}
+        title = self.text(value["title"], "title") if "title" in value else None
+        moment = self.moment(value["date"], "date", ZoneInfo(self.settings.timezone)) if "date" in value else None
+        hosts = self._hosts(value.get("hosts"))
+        sections = self._script(value["script"], hosts) if "script" in value else ()
+        slug = self._slug(value.get("slug"), title, root)
+        optional = self._optional(value)
+        if title is None or moment is None or slug is None or self.failed:
+            return None
+        spoken = dict.fromkeys(t.speaker for s in sections for t in s.turns)
+        return Episode(
+            source_path=self.path, slug=slug, title=title, published=moment[0], has_time=moment[1],
+            sections=sections, hosts=tuple(hosts[name] for name in spoken), **optional,
+            positions=tuple((key, *where(node)) for key, (_, node) in fields.items()),
+        )
+
+    def _optional(self, value: dict[str, Node]) -> dict:
+        out: dict = {"language": self.settings.language}
+        readers = {
+            "category": lambda n: self.text(n, "category"),
+            "language": lambda n: self.language(n, "language"),
+            "tags": lambda n: self.text_list(n, "tags"),
+            "listener": lambda n: self.text(n, "listener"),
+            "draft": lambda n: self.boolean(n, "draft"),
+            "source": self._source,
+            "summary": lambda n: self.text(n, "summary"),
+            "analysis": self._analysis,
+            "related": lambda n: self.text_list(n, "related"),
+            "audio": lambda n: self.text(n, "audio"),
+        }
+        for key, read in readers.items():
+            if key in value and not is_null(value[key]):
+                result = read(value[key])
+                if result is not None:
+                    out[key] = result
+        return out
+
+    def _slug(self, node: Node | None, title: str | None, root: Node) -> str | None:
+        if node is not None and not is_null(node):
+            slug = self.text(node, "slug")
+            if slug is not None and not _SLUG.match(slug):
+                self.error(node, f"slug '{slug}' may hold only a-z, 0-9 and single '-' between words; "
+                                 f"try '{slug_from_title(slug) or 'my-episode'}'")
+                return None
+            return slug
+        if title is None:
+            return None
+        slug = slug_from_title(title)
+        if not slug:
+            self.error(root, f"the title '{title}' gives no usable URL name; add a line like 'slug: my-episode'")
+            return None
+        return slug
+
+    def _hosts(self, node: Node | None) -> dict[str, Host]:
+        hosts = {h.name: h for h in self.settings.hosts}
+        if node is None or is_null(node):
+            return hosts
+        for name, (key_node, value_node) in self.mapping(node, "hosts", None).items():
+            if is_null(value_node):
+                hosts[name] = hosts.get(name, Host(name))
+                continue
+            options = self.mapping(value_node, f"host '{name}'", HOST_FIELDS)
+            voice, tld = (self.text(options[k][1], k) if k in options else None for k in ("voice", "tld"))
+            hosts[name] = Host(name, voice=voice, tld=tld)
+        return hosts
+
+    def _script(self, node: Node, hosts: dict[str, Host]) -> tuple[Section, ...]:
+        if is_null(node):
+            self.error(node, "the script is empty; add at least one section with turns")
+            return ()
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"script must be a list of sections ('- section: Intro'), found {describe(node)}"
+                             + _dash_hint(node))
+            return ()
+        sections = tuple(s for s in (self._section(item, hosts) for item in node.value) if s is not None)
+        if node.value and not any(s.turns for s in sections) and not self.failed:
+            self.error(node, "the script has no turns; add at least one under 'turns:'")
+        if not node.value:
+            self.error(node, "the script is empty; add at least one section with turns")
+        return sections
+
+    def _section(self, node: Node, hosts: dict[str, Host]) -> Section | None:
+        fields = self.mapping(node, "a section", SECTION_FIELDS)
+        if "section" not in fields or "turns" not in fields:
+            return None
+        name = self.text(fields["section"][1], "section")
+        turns_node = fields["turns"][1]
+        if is_null(turns_node):
+            self.error(turns_node, f"section '{name}' has no turns; add some or remove the section")
+            return None
+        if not isinstance(turns_node, SequenceNode):
+            self.error(turns_node, f"turns must be a list of '- speaker: text' lines, found "
+                                   f"{describe(turns_node)}{_dash_hint(turns_node)}")
+            return None
+        if not turns_node.value:
+            self.error(turns_node, f"section '{name}' has no turns; add some or remove the section")
+        turns = tuple(t for t in (self._turn(item, hosts) for item in turns_node.value) if t is not None)
+        return Section(name, turns) if name is not None else None
+
+    def _turn(self, node: Node, hosts: dict[str, Host]) -> Turn | None:
+        if isinstance(node, ScalarNode):
+            self.error(node, "a turn must be 'speaker: text'" + _scalar_turn_hint(node))
+            return None
+        if not isinstance(node, MappingNode):
+            self.error(node, f"a turn must be 'speaker: text', found {describe(node)}")
+            return None
+        keys = [k.value for k, _ in node.value if isinstance(k, ScalarNode)]
+        if "speaker" in keys or "text" in keys:
+            return self._long_turn(node, hosts)
+        if len(node.value) != 1:
+            self.error(node, f"a turn has one speaker, found {len(node.value)} keys ({', '.join(keys)}); "
+                             "start each turn on its own line with '- '")
+            return None
+        key_node, value_node = node.value[0]
+        speaker = self._speaker(key_node, hosts)
+        text = self.text(value_node, f"the turn of '{key_node.value}'")
+        if speaker is None or text is None:
+            return None
+        return Turn(speaker, text, line=where(node)[0])
+
+    def _long_turn(self, node: Node, hosts: dict[str, Host]) -> Turn | None:
+        fields = self.mapping(node, "a turn", LONG_TURN_FIELDS)
+        if "speaker" not in fields or "text" not in fields:
+            return None
+        speaker = self._speaker(fields["speaker"][1], hosts)
+        text = self.text(fields["text"][1], "text")
+        say = self.text(fields["say"][1], "say") if "say" in fields else None
+        if speaker is None or text is None:
+            return None
+        return Turn(speaker, text, say=say, line=where(node)[0])
+
+    def _speaker(self, node: Node, hosts: dict[str, Host]) -> str | None:
+        name = self.text(node, "speaker")
+        if name is None:
+            return None
+        if name not in hosts:
+            known = ", ".join(hosts) or "none: declare them under 'hosts:' here or in mkdocs.yml"
+            self.error(node, f"speaker '{name}' is not a host (known: {known}){did_you_mean(name, hosts)}")
+            return None
+        return name
+
+    def _source(self, node: Node) -> Source | None:
+        fields = self.mapping(node, "source", SOURCE_FIELDS)
+        if "url" not in fields:
+            return None
+        value = {key: n for key, (_, n) in fields.items() if not is_null(n)}
+        url = self.url(value["url"], "source url") if "url" in value else None
+        texts = {k: self.text(value[k], f"source {k}") for k in ("title", "publisher", "text") if k in value}
+        published = None
+        if "published" in value:
+            moment = self.moment(value["published"], "source published", ZoneInfo(self.settings.timezone))
+            published = moment[0].date() if moment else None
+        if url is None:
+            return None
+        return Source(url=url, published=published, **texts)
+
+    def _analysis(self, node: Node) -> tuple[tuple[str, str], ...]:
+        pairs = []
+        for aspect, (_, value_node) in self.mapping(node, "analysis", None).items():
+            text = self.text(value_node, f"analysis '{aspect}'")
+            if text is not None:
+                pairs.append((aspect, text))
+        return tuple(pairs)
+
+
+def _dash_hint(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        for key_node, _ in node.value:
+            if isinstance(key_node, ScalarNode) and re.match(r"^-[^\s-]", key_node.value):
+                return f"; '{key_node.value}' needs a space after '-'"
+    return ""
+
+
+def _scalar_turn_hint(node: ScalarNode) -> str:
+    text = node.value
+    if "\uff1a" in text.split("\n", 1)[0][:20]:
+        return "; after the speaker write an ASCII colon and a space (': '), not '\uff1a'"
+    if re.match(r"^[^:\s]{1,30}:\S", text):
+        return "; add a space after the ':' that follows the speaker"
+    return f", found text only ('{text[:20]}')"

@@ -1,0 +1,102 @@
+"""Shared fixtures: a real site in a temporary folder, built in-process by MkDocs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from site_plugins.podcast import Host, Settings
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+UPDATE_GOLDEN = os.environ.get("PODCAST_UPDATE_GOLDEN") == "1"
+"""Set PODCAST_UPDATE_GOLDEN=1 to rewrite expected outputs; review the diff before committing."""
+
+TEST_SETTINGS = Settings(language="zh", hosts=(Host("卿姐", voice="zh-CN"), Host("晓旭", voice="zh-TW")),
+                         timezone="Asia/Shanghai")
+
+MKDOCS_YML = """\
+site_name: Test Pod
+site_url: https://pod.example.org/
+theme:
+  name: material
+  language: {language}
+plugins:
+  - search:
+      lang: [zh, en]
+  - podcast:
+      timezone: Asia/Shanghai
+      per_page: {per_page}
+      hosts:
+        卿姐: {{voice: zh-CN}}
+        晓旭: {{voice: zh-TW}}
+nav:
+  - index.md
+  - archive/index.md
+"""
+
+
+def episode_yaml(title: str = "测试节目", *, date: str = "2025-12-08", extra: str = "",
+                 turns: str = "      - 卿姐: 大家好。\n      - 晓旭: 你好。\n") -> str:
+    """A small valid episode file; `extra` adds top-level lines."""
+    return (f"title: {title}\ndate: {date}\n{extra}"
+            f"script:\n  - section: Intro\n    turns:\n{turns}")
+
+
+class SiteProject:
+    """A podcast project in a folder: mkdocs.yml, docs/, episodes/; built with the real MkDocs."""
+
+    def __init__(self, root: Path, *, language: str = "zh", per_page: int = 10) -> None:
+        self.root = root
+        (root / "docs").mkdir(parents=True)
+        (root / "episodes").mkdir()
+        (root / "mkdocs.yml").write_text(MKDOCS_YML.format(language=language, per_page=per_page),
+                                         encoding="utf-8")
+        (root / "docs" / "index.md").write_text("# Test Pod\n\nWelcome.\n", encoding="utf-8")
+
+    def add_episode(self, name: str, text: str) -> Path:
+        path = self.root / "episodes" / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def copy_samples(self) -> None:
+        for path in (REPO / "episodes").glob("*.yaml"):
+            shutil.copy(path, self.root / "episodes" / path.name)
+
+    def build(self, site_dir: Path | None = None, *, strict: bool = True, command: str = "build") -> Path:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        site_dir = site_dir or self.root / "site"
+        config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(site_dir), strict=strict)
+        config.plugins.on_startup(command=command, dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+        return site_dir
+
+    def page(self, uri: str, site_dir: Path | None = None) -> str:
+        return ((site_dir or self.root / "site") / uri / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> SiteProject:
+    return SiteProject(tmp_path / "pod")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> SiteProject:
+    """The repository's own mkdocs.yml, docs and episodes, built once."""
+    root = tmp_path_factory.mktemp("sample")
+    for name in ("mkdocs.yml", "docs", "episodes"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    project = SiteProject.__new__(SiteProject)
+    project.root = root
+    project.build()
+    return project
