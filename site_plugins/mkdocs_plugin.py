@@ -13,7 +13,7 @@ from mkdocs.utils.meta import get_data
 
 from .podcast import OPTIONS, PodcastError, build_pages, load_catalog, parse_settings
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("podcast")
 
 STYLESHEET = Path(__file__).parent / "podcast" / "assets" / "podcast.css"
 STYLESHEET_URI = "assets/podcast/podcast.css"

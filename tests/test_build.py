@@ -1,0 +1,162 @@
+"""End-to-end builds with the real MkDocs and mkdocs-material."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import pytest
+from lxml import html as lxml_html
+from mkdocs.exceptions import Abort
+
+from .conftest import SiteProject, episode_yaml
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def nav_links(page_html: str) -> list[str]:
+    tree = lxml_html.fromstring(page_html)
+    return tree.xpath("//nav[contains(@class, 'md-nav--primary')]//a/@href")
+
+
+def test_sample_site_builds_strict_with_every_page(sample_site):
+    site = sample_site.root / "site"
+    episodes = sorted(p.parent.name for p in (site / "episodes").glob("*/index.html"))
+    assert episodes == ["qing-xi-de-tu-shu-guan-wei-he-yao-liang-dao-wu-ye", "tidal-power-pilot"]
+    for uri in ("", "archive", "category", "tag", "category/science", "tag/energy"):
+        assert (site / uri / "index.html").is_file(), uri
+
+
+def test_episodes_stay_out_of_the_nav(sample_site):
+    home = sample_site.page("")
+    assert not [link for link in nav_links(home) if "episodes/" in link]
+    assert "episodes/tidal-power-pilot/" in home, "the home page lists the episodes in its content"
+
+
+def test_home_keeps_the_editors_intro(sample_site):
+    tree = lxml_html.fromstring(sample_site.page(""))
+    assert tree.xpath("string(//article//h1)") == "Goose Pod"
+    assert tree.xpath("//article//h2[@id='latest']")
+
+
+def test_drafts_only_under_serve(project: SiteProject):
+    project.add_episode("draft.yaml", episode_yaml("草稿节目", extra="slug: a-draft\ndraft: true\n"))
+    project.add_episode("public.yaml", episode_yaml("公开节目", extra="slug: public\n"))
+    site = project.build()
+    assert (site / "episodes/public/index.html").exists()
+    assert not (site / "episodes/a-draft").exists()
+    assert "a-draft" not in (site / "index.html").read_text(encoding="utf-8")
+    served = project.build(project.root / "served", command="serve")
+    assert "草稿" in (served / "episodes/a-draft/index.html").read_text(encoding="utf-8")
+
+
+def test_strict_build_fails_with_every_problem(project: SiteProject, caplog):
+    project.add_episode("good.yaml", episode_yaml("好节目", extra="slug: good\n"))
+    project.add_episode("bad1.yaml", episode_yaml("坏节目", turns="      - 卿 姐: 你好。\n"))
+    project.add_episode("bad2.yaml", "title: x\ndate: 2025-02-30\nscript: []\n")
+    with pytest.raises(Abort):
+        project.build(strict=True)
+    message = "\n".join(r.getMessage() for r in caplog.records)
+    assert "episodes/bad1.yaml:6:9: speaker '卿 姐' is not a host (known: 卿姐, 晓旭)" in message
+    assert "episodes/bad2.yaml:2:7: date '2025-02-30' is not a date" in message
+    assert "episodes/bad2.yaml:3:9: the script is empty" in message
+
+
+def test_without_strict_a_bad_episode_is_left_out(project: SiteProject, caplog):
+    project.add_episode("good.yaml", episode_yaml("好节目", extra="slug: good\n"))
+    project.add_episode("bad.yaml", episode_yaml("坏节目", extra="slug: bad\n", turns="      - 卿 姐: 你好。\n"))
+    with caplog.at_level(logging.WARNING):
+        site = project.build(strict=False)
+    assert (site / "episodes/good/index.html").exists()
+    assert not (site / "episodes/bad").exists()
+    assert any("episodes/bad.yaml:7:9" in r.getMessage() and "left out" in r.getMessage() for r in caplog.records)
+
+
+def test_two_builds_are_identical(sample_site, tmp_path):
+    first = sample_site.root / "site"
+    second = sample_site.build(tmp_path / "again")
+    names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file())
+    different = [n for n in names if n.endswith((".html", ".json", ".css"))
+                 and (first / n).read_bytes() != (second / n).read_bytes()]
+    assert different == []
+
+
+def search_tokens(site) -> dict[str, set[str]]:
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    tokens: dict[str, set[str]] = {}
+    for doc in index["docs"]:
+        text = re.sub(r"<[^>]+>", " ", doc["text"])
+        tokens.setdefault(doc["location"].split("#")[0], set()).update(separator.split(text.lower()))
+    return tokens
+
+
+def test_search_finds_chinese_and_english_words_inside_sentences(project: SiteProject):
+    project.add_episode("zh.yaml", episode_yaml(
+        "能源", extra="slug: zh\n", turns="      - 卿姐: 西方国家对俄罗斯实施制裁之后，能源收入锐减。\n"))
+    project.add_episode("en.yaml", episode_yaml(
+        "Tides", extra="slug: en\nlanguage: en\n", turns="      - 晓旭: The turbines were installed quietly.\n"))
+    tokens = search_tokens(project.build())
+    assert "制裁" in tokens["episodes/zh/"]
+    assert "turbines" in tokens["episodes/en/"]
+    assert not any("制裁" in t for t in tokens.get("", set())), "listing pages stay out of the index"
+
+
+def test_hostile_text_is_shown_never_run(project: SiteProject):
+    text = json.dumps(HOSTILE)
+    project.add_episode("x.yaml", f"""\
+        title: {text}
+        date: 2025-12-08
+        slug: hostile
+        category: {text}
+        tags: [{text}]
+        listener: {text}
+        summary: {text}
+        source:
+          url: https://news.example.com/x
+          title: {text}
+          text: {text}
+        script:
+          - section: {text}
+            turns:
+              - 卿姐: {text}
+        analysis:
+          {text}: {text}
+        """)
+    site = project.build()
+    for page in ("episodes/hostile", "", "archive", "tag"):
+        raw = project.page(page)
+        tree = lxml_html.fromstring(raw)
+        assert not tree.xpath("//img[@onerror]"), page
+        assert not [s for s in tree.xpath("//script") if "alert" in (s.text or "")], page
+        assert "<script>alert" not in raw, page
+    tree = lxml_html.fromstring(project.page("episodes/hostile"))
+    assert tree.xpath("string(//h1)") == HOSTILE
+    assert tree.xpath("string(//div[contains(@class, 'gp-turn')]/p[@class='gp-text'])") == HOSTILE
+    assert tree.xpath("string(//head/title)").startswith(HOSTILE)
+    assert (site / "episodes/hostile/index.html").exists()
+
+
+@pytest.mark.parametrize(("language", "related", "latest"), [("en", "Related Podcasts", "Latest episodes"),
+                                                              ("zh", "相关播客", "最新节目"),
+                                                              ("zh-TW", "相關播客", "最新節目")])
+def test_labels_follow_the_site_language(tmp_path, language, related, latest):
+    project = SiteProject(tmp_path / language, language=language)
+    for n in (1, 2):
+        project.add_episode(f"{n}.yaml", episode_yaml(f"节目{n}", extra=f"slug: ep{n}\ntags: [同一个]\n"))
+    project.build()
+    assert f">{related}</h2>" in project.page("episodes/ep1")
+    assert f">{latest}</h2>" in project.page("")
+
+
+def test_pagination_in_a_real_build(tmp_path):
+    project = SiteProject(tmp_path / "p", per_page=2)
+    for n in range(1, 6):
+        project.add_episode(f"{n}.yaml", episode_yaml(f"节目{n}", date=f"2025-12-0{n}", extra=f"slug: ep{n}\n"))
+    site = project.build()
+    assert (site / "page/2/index.html").exists() and (site / "page/3/index.html").exists()
+    last = lxml_html.fromstring(project.page("page/3"))
+    assert last.xpath("//ul[@class='gp-cards']/li//a/text()") == ["节目1"]
+    assert last.xpath("//a[@rel='prev']/@href") == ["../2/"]

@@ -1,0 +1,41 @@
+"""Related podcasts: picks first, then shared tags, category and words; deterministic."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from site_plugins.podcast import Episode, Section, Turn
+from site_plugins.podcast.related import compute_related
+
+
+def ep(slug, *, tags=(), category=None, title="t", summary=None, related=(), day=1) -> Episode:
+    return Episode(source_path=f"{slug}.yaml", slug=slug, title=title, summary=summary, category=category,
+                   published=datetime(2025, 12, day, tzinfo=timezone.utc), has_time=False,
+                   sections=(Section("Intro", (Turn("a", "b"),)),), hosts=(), language="en",
+                   tags=tuple(tags), related=tuple(related))
+
+
+def test_shared_tags_beat_shared_category_and_picks_come_first():
+    episodes = [
+        ep("a", tags=["energy", "russia"], category="Business", related=["z"], day=1),
+        ep("b", tags=["energy", "russia"], day=2),
+        ep("c", category="Business", day=3),
+        ep("d", tags=["sport"], day=4),
+        ep("z", tags=["cooking"], day=5),
+    ]
+    related = compute_related(episodes, count=5)
+    assert related["a"] == ("z", "b", "c")
+    assert "d" not in related["a"]
+
+
+def test_chinese_words_without_spaces_relate():
+    episodes = [ep("a", title="俄罗斯能源收入锐减"), ep("b", title="能源收入的新变化"), ep("c", title="城市图书馆")]
+    assert compute_related(episodes, count=3)["a"] == ("b",)
+
+
+def test_deterministic_and_bounded():
+    episodes = [ep(f"e{n:02d}", tags=["same"], day=n + 1) for n in range(25)]
+    first = compute_related(episodes, count=5)
+    assert first == compute_related(list(reversed(episodes)), count=5)
+    assert all(len(v) == 5 and k not in v for k, v in first.items())
+    assert first["e10"][:2] == ("e09", "e11"), "ties go to the nearest in time, then by slug"
