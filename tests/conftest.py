@@ -25,9 +25,10 @@ site_url: https://pod.example.org/
 theme:
   name: material
   language: {language}
+  font: false
 plugins:
   - search:
-      lang: [zh, en]
+      lang: zh
   - podcast:
       timezone: Asia/Shanghai
       per_page: {per_page}

@@ -112,7 +112,8 @@ class _SiteRenderer:
                 newer_url=self.url(uris[number - 2]) if number > 1 else None,
                 older_url=self.url(uris[number]) if number < len(chunks) else None)
             intro = (self.home_intro.rstrip() + "\n\n") if first_with_intro else ""
-            meta = {"search": {"exclude": True}} if not first_with_intro else {}
+            # Listing pages repeat the episodes' summaries: searching them would only duplicate results.
+            meta: dict = {"search": {"exclude": True}}
             if not first_with_intro:
                 meta["title"] = title
             pages.append(GeneratedPage(uri, _document(meta, body, intro=intro), in_nav=number == 1))

@@ -1,0 +1,115 @@
+"""The built site passes the Nu HTML checker and axe-core in a real browser.
+
+mkdocs-material's own templates produce a few findings on any plain Markdown page. They
+are named below one by one; each must also occur on a plain Markdown page of the same
+build (so it is the theme's, not ours), and any finding not named fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections import defaultdict
+
+import pytest
+
+from .checkers import AXE_JS, CHROMIUM, CHROMIUM_ARGS, VNU_JAR, require, serve
+
+PLAIN_PAGES = ("about/", "guide/authoring/", "guide/configuration/")
+"""Pages written as plain Markdown in docs/: their findings are the theme's."""
+
+THEME_VNU_ERRORS = {
+    # <input type="checkbox" autocomplete="off"> for the drawer and search toggles.
+    "Attribute “autocomplete” is only allowed when the input type is “color”, “date”, “datetime-local”, "
+    "“email”, “hidden”, “month”, “number”, “password”, “range”, “search”, “tel”, “text”, “time”, “url”, "
+    "or “week”.",
+    # <label class="md-nav__link" tabindex=""> for a nav section without an index page.
+    "Bad value “” for attribute “tabindex” on element “label”: The empty string is not a valid integer.",
+}
+THEME_AXE_VIOLATIONS = {
+    ("aria-dialog-name", ".md-search"),  # the search dialog has no accessible name
+    ("color-contrast", ".md-copyright"),  # footer text at 4.47:1
+}
+PAGES = ("", "episodes/qing-xi-de-tu-shu-guan-wei-he-yao-liang-dao-wu-ye/", "episodes/tidal-power-pilot/",
+         "archive/", "category/", "tag/energy/", *PLAIN_PAGES)
+
+
+def page_of(url: str) -> str:
+    return url.split("/site/", 1)[1].removesuffix("index.html") if "/site/" in url else url
+
+
+def test_nu_html_checker_finds_nothing_of_ours(sample_site):
+    require("java", VNU_JAR)
+    site = sample_site.root / "site"
+    result = subprocess.run(["java", "-jar", str(VNU_JAR), "--errors-only", "--skip-non-html", "--format", "json",
+                             str(site)], capture_output=True, text=True, check=False)
+    messages = json.loads(result.stderr)["messages"]
+    where: dict[str, set[str]] = defaultdict(set)
+    for m in messages:
+        where[m["message"]].add(page_of(m["url"]))
+    ours = {msg: sorted(pages) for msg, pages in where.items() if msg not in THEME_VNU_ERRORS}
+    assert ours == {}
+    for msg, pages in where.items():
+        assert pages & set(PLAIN_PAGES), f"named as the theme's but not on a plain page: {msg}"
+
+
+def test_nu_html_checker_does_report_errors(tmp_path):
+    """Guard for the test above: the checker, run the same way, does find a broken page."""
+    require("java", VNU_JAR)
+    (tmp_path / "bad.html").write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div></span>", encoding="utf-8")
+    result = subprocess.run(["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", str(tmp_path)],
+                            capture_output=True, text=True, check=False)
+    assert json.loads(result.stderr)["messages"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require(CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def axe_violations(page) -> set[tuple[str, str]]:
+    page.add_script_tag(path=str(AXE_JS))
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+        .violations.flatMap(v => v.nodes.map(n => [v.id, n.target.join(' ')]))""")
+    return {(rule, target) for rule, target in found}
+
+
+def test_axe_finds_nothing_of_ours(sample_site, browser):
+    require(AXE_JS)
+    by_page = {}
+    with serve(sample_site.root / "site") as base:
+        page = browser.new_page()
+        for uri in PAGES:
+            page.goto(base + uri)
+            by_page[uri] = axe_violations(page)
+        page.close()
+    ours = {uri: sorted(v - THEME_AXE_VIOLATIONS) for uri, v in by_page.items() if v - THEME_AXE_VIOLATIONS}
+    assert ours == {}
+    seen_on_plain = set().union(*(by_page[uri] for uri in PLAIN_PAGES))
+    assert set().union(*by_page.values()) <= seen_on_plain, "every named finding occurs on a plain page"
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("预算", "episodes/qing-xi-de-tu-shu-guan-wei-he-yao-liang-dao-wu-ye/"),
+    ("turbines", "episodes/tidal-power-pilot/"),
+])
+def test_search_finds_words_inside_sentences(sample_site, browser, query, expected):
+    with serve(sample_site.root / "site") as base:
+        page = browser.new_page()
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "about/")
+        page.fill("input.md-search__input", query)
+        page.wait_for_selector(".md-search-result__item a", timeout=10_000)
+        hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+        page.close()
+    assert hrefs
+    assert [h for h in hrefs if not h.startswith(base + expected)] == []
+    assert errors == []
