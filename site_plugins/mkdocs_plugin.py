@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -12,11 +13,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.meta import get_data
 
 from .podcast import OPTIONS, PodcastError, build_pages, load_catalog, parse_settings
+from .podcast.audio import AudioBuilder, AudioReport
+from .podcast.speech import EspeakEngine, engine_name, make_engine
+from .podcast.transcripts import transcript_files
 
 log = get_plugin_logger("podcast")
 
-STYLESHEET = Path(__file__).parent / "podcast" / "assets" / "podcast.css"
+ASSETS = Path(__file__).parent / "podcast" / "assets"
 STYLESHEET_URI = "assets/podcast/podcast.css"
+SCRIPT_URI = "assets/podcast/player.js"
 
 
 # The options are described and checked once, in the core (`OPTIONS`, `parse_settings`);
@@ -28,6 +33,7 @@ PodcastPluginConfig = type("PodcastPluginConfig", (Config,),
 class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
     def __init__(self) -> None:
         self.command = "build"
+        self.last_report: AudioReport | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -36,7 +42,9 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         options = {name: self.config[name] for name in OPTIONS}
         options["language"] = options["language"] or config.theme.get("language") or "en"
         try:
-            self.settings = parse_settings(options)
+            self.settings = parse_settings(options, show_title=config.site_name)
+            self.engine = make_engine(engine_name(self.settings.tts, os.environ),
+                                      requests_per_second=self.settings.tts_rate)
         except PodcastError as exc:
             raise PluginError(str(exc)) from exc
         self.project_dir = Path(config.config_file_path or ".").resolve().parent
@@ -45,19 +53,22 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             config.watch.append(str(self.episodes_dir))
         if STYLESHEET_URI not in config.extra_css:
             config.extra_css.append(STYLESHEET_URI)
+        if SCRIPT_URI not in config.extra_javascript:
+            config.extra_javascript.append(SCRIPT_URI)
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
         catalog = load_catalog([self.episodes_dir], self.settings, root=self.project_dir,
                                include_drafts=self.command == "serve")
         self._report(catalog.problems, strict=bool(config.strict))
+        report = self._audio(catalog.episodes, strict=bool(config.strict))
         intro = None
         user_home = files.get_file_from_path("index.md")
         if user_home is not None:
             intro, _ = get_data(user_home.content_string)
             files.remove(user_home)
         pages = build_pages(catalog.episodes, self.settings, directory_urls=config.use_directory_urls,
-                            home_intro=intro)
+                            home_intro=intro, audio=report.audio)
         for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"docs/{page.src_uri} has the address of a generated podcast page; "
@@ -66,9 +77,28 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             if not page.in_nav:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
-        files.append(File.generated(config, STYLESHEET_URI, abs_src_path=str(STYLESHEET)))
+        for episode in catalog.episodes:
+            audio = report.audio.get(episode.slug)
+            if audio is not None:
+                files.append(File.generated(config, audio.uri, abs_src_path=str(audio.path)))
+            for uri, text in transcript_files(episode, audio, episodes_uri=self.settings.episodes_uri).items():
+                files.append(File.generated(config, uri, content=text))
+        for uri in (STYLESHEET_URI, SCRIPT_URI):
+            files.append(File.generated(config, uri, abs_src_path=str(ASSETS / Path(uri).name)))
         log.info("%d episodes, %d generated pages", len(catalog.episodes), len(pages))
         return files
+
+    def _audio(self, episodes, *, strict: bool) -> AudioReport:
+        builder = AudioBuilder(self.settings, project_dir=self.project_dir, engine=self.engine,
+                               fallback=EspeakEngine(), progress=log.info, warn=log.warning)
+        report = builder.build(episodes)
+        self.last_report = report
+        log.info("audio: %d turns synthesized, %d episodes unchanged", report.synthesized, report.reused)
+        if strict and report.fallback:
+            raise PluginError(f"{self.engine.name} could not be reached: {report.fallback} turns were spoken "
+                              "by the offline engine, and a strict build never publishes that fallback")
+        self._report(report.problems, strict=strict)
+        return report
 
     def _report(self, problems, *, strict: bool) -> None:
         errors = [p for p in problems if p.is_error]

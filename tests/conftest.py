@@ -30,6 +30,7 @@ plugins:
   - search:
       lang: zh
   - podcast:
+      tts: espeak
       timezone: Asia/Shanghai
       per_page: {per_page}
       hosts:
@@ -83,6 +84,29 @@ class SiteProject:
 
     def page(self, uri: str, site_dir: Path | None = None) -> str:
         return ((site_dir or self.root / "site") / uri / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_network():
+    """Tests never leave this machine: speech engines are offline unless a test answers HTTP itself."""
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def local_only(host, *args, **kwargs):
+        if host not in ("localhost", "127.0.0.1", "::1", None):
+            raise socket.gaierror(f"tests may not resolve {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    previous = os.environ.get("PODCAST_TTS")
+    os.environ["PODCAST_TTS"] = "espeak"
+    socket.getaddrinfo = local_only
+    yield
+    socket.getaddrinfo = real_getaddrinfo
+    if previous is None:
+        os.environ.pop("PODCAST_TTS", None)
+    else:
+        os.environ["PODCAST_TTS"] = previous
 
 
 @pytest.fixture

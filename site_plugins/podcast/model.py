@@ -13,6 +13,8 @@ class Host:
     """Language/voice code for speech, e.g. `zh-CN`, `zh-TW`, `en`."""
     tld: str | None = None
     """gTTS accent for English voices: `com`, `co.uk`, `com.au`, ..."""
+    variant: int = 0
+    """Order in which the host was declared; gives each host of a show its own offline voice."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,3 +126,17 @@ class Settings:
     """How many related podcasts an episode page shows at most."""
     episodes_uri: str = "episodes"
     """Site folder under which episode pages are published."""
+    show_title: str = ""
+    """The show's name, for audio tags (MkDocs: `site_name`)."""
+    tts: str = "gtts"
+    """Speech engine for publishing: `gtts` or `espeak` (the environment's PODCAST_TTS overrides it)."""
+    audio_dir: str = "audio"
+    """Where finished episode MP3s are kept, relative to the project; commit it."""
+    cache_dir: str = ".cache/podcast"
+    """Per-turn speech cache and preview audio, relative to the project; never commit it."""
+    pause: float = 0.4
+    """Seconds of silence between turns."""
+    tts_concurrency: int = 4
+    """Turns synthesized at once."""
+    tts_rate: float = 2.0
+    """Requests per second to gTTS, at most."""

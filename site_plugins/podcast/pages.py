@@ -11,7 +11,7 @@ import html
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -19,10 +19,13 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from slugify import slugify
 
+from .audio import EpisodeAudio
 from .i18n import labels_for, month_label
 from .markup import plain_text, render_block, render_inline
 from .model import Episode, Settings
 from .related import compute_related
+from .tags import TurnSpan
+from .transcripts import clock
 from .urls import page_url, relative_url, term_slug
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -40,15 +43,17 @@ class GeneratedPage:
 
 
 def build_pages(episodes: Sequence[Episode], settings: Settings, *, directory_urls: bool = True,
-                home_intro: str | None = None) -> list[GeneratedPage]:
+                home_intro: str | None = None, audio: Mapping[str, EpisodeAudio] | None = None,
+                ) -> list[GeneratedPage]:
     """Every generated page of the site, in a stable order."""
-    return _SiteRenderer(episodes, settings, directory_urls, home_intro).pages()
+    return _SiteRenderer(episodes, settings, directory_urls, home_intro, audio or {}).pages()
 
 
 class _SiteRenderer:
     def __init__(self, episodes: Sequence[Episode], settings: Settings, directory_urls: bool,
-                 home_intro: str | None) -> None:
+                 home_intro: str | None, audio: Mapping[str, EpisodeAudio]) -> None:
         self.episodes = list(episodes)
+        self.audio = audio
         self.settings = settings
         self.directory_urls = directory_urls
         self.home_intro = home_intro
@@ -80,7 +85,7 @@ class _SiteRenderer:
         here = self.url(src_uri)
         link = partial(_link, here)
         return self.env.get_template(template).render(
-            t=self.t, link=link,
+            t=self.t, link=link, clock=clock,
             episode_url=lambda e: self.url(self.episode_uri(e)),
             category_url=lambda name: self.url(f"category/{term_slug(name)}/index.md"),
             tag_url=lambda name: self.url(f"tag/{term_slug(name)}/index.md"),
@@ -89,9 +94,13 @@ class _SiteRenderer:
     # Pages -------------------------------------------------------------
     def _episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
         uri = self.episode_uri(episode)
+        audio = self.audio.get(episode.slug)
+        chapters = [_ChapterView(name, start) for name, start, _ in audio.chapters] if audio else []
         body = self._render(
-            "episode.html", uri, episode=episode, sections=_sections_view(episode),
-            voices=_voice_classes(episode), related=[self.by_slug[s] for s in related])
+            "episode.html", uri, episode=episode, sections=_sections_view(episode, audio), audio=audio,
+            chapters=chapters, voices=_voice_classes(episode), related=[self.by_slug[s] for s in related],
+            player_labels=json.dumps({k: self.t[k] for k in ("play", "pause", "speed", "seek", "download")},
+                                     ensure_ascii=False))
         meta = {"title": episode.title, "description": plain_text(episode.summary or "", limit=300),
                 "hide": ["toc"]}
         return GeneratedPage(uri, _document(meta, body))
@@ -169,6 +178,13 @@ class _TurnView:
     number: int
     speaker: str
     html: str
+    span: TurnSpan | None
+
+
+@dataclass(frozen=True, slots=True)
+class _ChapterView:
+    name: str
+    start: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +194,8 @@ class _SectionView:
     turns: tuple[_TurnView, ...]
 
 
-def _sections_view(episode: Episode) -> list[_SectionView]:
+def _sections_view(episode: Episode, audio: EpisodeAudio | None) -> list[_SectionView]:
+    spans = audio.turns if audio else ()
     views, number, used = [], 0, set()
     for index, section in enumerate(episode.sections, start=1):
         anchor = "s-" + (slugify(section.name, max_length=40) or str(index))
@@ -187,8 +204,9 @@ def _sections_view(episode: Episode) -> list[_SectionView]:
         used.add(anchor)
         turns = []
         for turn in section.turns:
+            span = spans[number] if number < len(spans) else None
             number += 1
-            turns.append(_TurnView(number, turn.speaker, render_inline(turn.text)))
+            turns.append(_TurnView(number, turn.speaker, render_inline(turn.text), span))
         views.append(_SectionView(anchor, section.name, tuple(turns)))
     return views
 

@@ -102,11 +102,12 @@ class _EpisodeReader(NodeReader):
             return hosts
         for name, (key_node, value_node) in self.mapping(node, "hosts", None).items():
             if is_null(value_node):
-                hosts[name] = hosts.get(name, Host(name))
+                hosts[name] = hosts.get(name, Host(name, variant=len(hosts)))
                 continue
             options = self.mapping(value_node, f"host '{name}'", HOST_FIELDS)
             voice, tld = (self.text(options[k][1], k) if k in options else None for k in ("voice", "tld"))
-            hosts[name] = Host(name, voice=voice, tld=tld)
+            variant = hosts[name].variant if name in hosts else len(hosts)
+            hosts[name] = Host(name, voice=voice, tld=tld, variant=variant)
         return hosts
 
     def _script(self, node: Node, hosts: dict[str, Host]) -> tuple[Section, ...]:

@@ -1,0 +1,98 @@
+"""ID3v2.3 tags for episode MP3s (mutagen), including what lets a later build reuse the audio."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from mutagen import MutagenError
+from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TXXX, CTOCFlags
+
+from .mp3 import id3v2_size
+
+TURNS_DESC = "podcast:turns"
+SIGNATURE_DESC = "podcast:signature"
+
+
+@dataclass(frozen=True, slots=True)
+class TurnSpan:
+    key: str
+    """The turn's content hash: engine, voice and spoken text."""
+    offset: int
+    """Byte offset of the turn's first frame, counted from the end of the tag."""
+    length: int
+    start: float
+    """Seconds from the start of the episode."""
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class TagInfo:
+    title: str
+    artist: str
+    album: str
+    date: str
+    language: str
+    comment: str
+    chapters: tuple[tuple[str, float, float], ...]
+    """(title, start seconds, end seconds) per section."""
+    cover: tuple[bytes, str] | None = None
+    """(image bytes, MIME type)."""
+
+
+def tagged_mp3(audio: bytes, info: TagInfo, turns: tuple[TurnSpan, ...], signature: str) -> bytes:
+    """`audio` (bare frames) with an ID3v2.3 tag in front."""
+    tags = ID3()
+    tags.add(TIT2(encoding=1, text=info.title))
+    tags.add(TPE1(encoding=1, text=info.artist))
+    tags.add(TALB(encoding=1, text=info.album))
+    tags.add(TDRC(encoding=1, text=info.date))
+    tags.add(TCON(encoding=1, text="Podcast"))
+    tags.add(TLAN(encoding=1, text=info.language))
+    if info.comment:
+        tags.add(COMM(encoding=1, lang="und", desc="", text=info.comment))
+    if info.cover:
+        tags.add(APIC(encoding=0, mime=info.cover[1], type=3, desc="cover", data=info.cover[0]))
+    ids = [f"ch{n}" for n in range(len(info.chapters))]
+    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+                  sub_frames=[TIT2(encoding=1, text="Chapters")]))
+    for element_id, (title, start, end) in zip(ids, info.chapters):
+        tags.add(CHAP(element_id=element_id, start_time=round(start * 1000), end_time=round(end * 1000),
+                      start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=1, text=title)]))
+    table = [[t.key, t.offset, t.length, round(t.start, 3), round(t.end, 3)] for t in turns]
+    tags.add(TXXX(encoding=1, desc=TURNS_DESC, text=json.dumps(table, separators=(",", ":"))))
+    tags.add(TXXX(encoding=1, desc=SIGNATURE_DESC, text=signature))
+    buffer = io.BytesIO(audio)
+    tags.save(buffer, v2_version=3, padding=lambda _info: 0)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedAudio:
+    """What an episode MP3 written by an earlier build says about itself."""
+
+    path: Path
+    audio_offset: int
+    signature: str
+    turns: tuple[TurnSpan, ...]
+
+    def turn_bytes(self, span: TurnSpan) -> bytes:
+        with self.path.open("rb") as file:
+            file.seek(self.audio_offset + span.offset)
+            return file.read(span.length)
+
+
+def read_published(path: Path) -> PublishedAudio | None:
+    """The turn table of an MP3 this project wrote; None for any other file, or a damaged one."""
+    try:
+        tags = ID3(path)
+        with path.open("rb") as file:
+            head = file.read(10)
+        table = json.loads(str(tags.getall(f"TXXX:{TURNS_DESC}")[0].text[0]))
+        signature = str(tags.getall(f"TXXX:{SIGNATURE_DESC}")[0].text[0])
+        turns = tuple(TurnSpan(str(k), int(o), int(n), float(s), float(e)) for k, o, n, s, e in table)
+    except (OSError, MutagenError, IndexError, ValueError, TypeError):
+        return None
+    return PublishedAudio(path, id3v2_size(head), signature, turns)
