@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -22,7 +24,8 @@ VNU_JAR = NODE_MODULES / "vnu-jar/build/dist/vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core/axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--autoplay-policy=no-user-gesture-required", "--mute-audio"]
 
 
 def require(*paths: str | Path) -> None:
@@ -36,8 +39,29 @@ def require(*paths: str | Path) -> None:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with byte ranges, as GitHub Pages serves them: browsers seek audio with ranges."""
+
     def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
         pass
+
+    def send_head(self):
+        match = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        path = Path(self.translate_path(self.path))
+        if not match or not path.is_file():
+            return super().send_head()
+        data = path.read_bytes()
+        start = int(match[1])
+        end = min(int(match[2]) if match[2] else len(data) - 1, len(data) - 1)
+        if start >= len(data):
+            self.send_error(416)
+            return None
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        return io.BytesIO(data[start:end + 1])
 
 
 @contextmanager

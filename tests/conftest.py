@@ -80,6 +80,7 @@ class SiteProject:
             build(config)
         finally:
             config.plugins.on_shutdown()
+        self.plugin = config.plugins["podcast"]
         return site_dir
 
     def page(self, uri: str, site_dir: Path | None = None) -> str:

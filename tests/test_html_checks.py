@@ -100,14 +100,24 @@ def test_axe_finds_nothing_of_ours(sample_site, browser):
     ("turbines", "episodes/tidal-power-pilot/"),
 ])
 def test_search_finds_words_inside_sentences(sample_site, browser, query, expected):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     with serve(sample_site.root / "site") as base:
         page = browser.new_page()
         errors = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(base + "about/")
-        page.fill("input.md-search__input", query)
-        page.wait_for_selector(".md-search-result__item a", timeout=10_000)
+        # The index loads in a web worker; a query typed before it is ready is typed again.
+        for attempt in range(4):
+            page.fill("input.md-search__input", "")
+            page.fill("input.md-search__input", query)
+            try:
+                page.wait_for_selector(".md-search-result__item a", timeout=5_000)
+                break
+            except PlaywrightTimeout:
+                if attempt == 3:
+                    raise
         hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
         page.close()
     assert hrefs

@@ -1,0 +1,242 @@
+"""Episode audio: counted syntheses, reuse across clones, faults, and MP3s a real decoder accepts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import wave
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import responses
+from mutagen.id3 import ID3
+
+from site_plugins.podcast import load_catalog
+from site_plugins.podcast.audio import AudioBuilder
+from site_plugins.podcast.mp3 import duration_of, read_frames
+from site_plugins.podcast.speech import EspeakEngine, GttsEngine, RetryPolicy, Voice, silence_mp3
+
+from .checkers import require
+from .conftest import REPO, TEST_SETTINGS, SiteProject
+from .test_speech import ENDPOINT, gtts_body, request_params
+
+SAY = ["大家好，欢迎收听。", "今天我们谈谈能源。", "能源收入锐减。", "财政赤字飙升。", "黄金储备大量出售。",
+       "这些都迫使莫斯科寻求和平。", "前路充满不确定性。", "我们下期再见。"]
+
+
+def script_episode(slug: str, lines: list[str]) -> str:
+    turns = "".join(f"      - {'卿姐' if n % 2 == 0 else '晓旭'}: {text}\n" for n, text in enumerate(lines))
+    half = len(lines) // 2
+    first, second = turns.splitlines(keepends=True)[:half], turns.splitlines(keepends=True)[half:]
+    return (f"title: {slug}\ndate: 2025-12-08\nslug: {slug}\nsummary: 关于能源的一期。\n"
+            "script:\n  - section: Intro\n    turns:\n" + "".join(first)
+            + "  - section: Core Event\n    turns:\n" + "".join(second))
+
+
+def decode(path: Path, tmp_path: Path) -> int:
+    """Samples mpg123 decodes from the whole file; fails on any decoder complaint."""
+    require("mpg123")
+    wav = tmp_path / (path.stem + ".wav")
+    result = subprocess.run(["mpg123", "-q", "-w", str(wav), str(path)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    with wave.open(str(wav)) as decoded:
+        assert (decoded.getframerate(), decoded.getnchannels()) == (24000, 1)
+        return decoded.getnframes()
+
+
+def test_editing_three_turns_synthesizes_exactly_three(project: SiteProject):
+    project.add_episode("a.yaml", script_episode("a", SAY))
+    project.add_episode("b.yaml", script_episode("b", SAY[::-1]))
+    project.build()
+    assert project.plugin.last_report.synthesized == len(set(SAY)) * 2  # two hosts' voices differ
+    edited = list(SAY)
+    for index in (1, 4, 6):
+        edited[index] = edited[index].replace("。", "，真的。")
+    project.add_episode("a.yaml", script_episode("a", edited))
+    project.build()
+    report = project.plugin.last_report
+    assert (report.synthesized, report.reused) == (3, 1)
+    project.build()
+    assert (project.plugin.last_report.synthesized, project.plugin.last_report.reused) == (0, 2)
+
+
+def test_a_fresh_clone_with_published_audio_synthesizes_nothing(project: SiteProject, tmp_path):
+    project.add_episode("a.yaml", script_episode("a", SAY))
+    first = project.build()
+    clone = tmp_path / "clone"
+    shutil.copytree(project.root, clone, ignore=shutil.ignore_patterns(".cache", "site"))
+    assert (clone / "audio/a.mp3").exists() and not (clone / ".cache").exists()
+    copy = SiteProject.__new__(SiteProject)
+    copy.root = clone
+    second = copy.build()
+    assert (copy.plugin.last_report.synthesized, copy.plugin.last_report.reused) == (0, 1)
+    assert (first / "audio/a.mp3").read_bytes() == (second / "audio/a.mp3").read_bytes()
+    # An edited clone still splices every unchanged turn out of the published file.
+    edited = SAY[:-1] + ["新的结尾。"]
+    copy.add_episode("a.yaml", script_episode("a", edited))
+    copy.build()
+    assert copy.plugin.last_report.synthesized == 1
+
+
+def test_the_mp3_decodes_and_its_times_and_chapters_are_exact(project: SiteProject, tmp_path):
+    project.add_episode("a.yaml", script_episode("a", SAY))
+    site = project.build()
+    audio = project.plugin.last_report.audio["a"]
+    mp3 = site / "audio/a.mp3"
+    samples = decode(mp3, tmp_path)
+    frames = read_frames(mp3.read_bytes())
+    assert samples == len(frames) * 576
+    assert samples / 24000 == pytest.approx(audio.duration, abs=0.001)
+    turn_total = sum(t.end - t.start for t in audio.turns)
+    pause = duration_of(read_frames(silence_mp3(TEST_SETTINGS.pause)))
+    assert audio.duration == pytest.approx(turn_total + (len(SAY) - 1) * pause, abs=0.001)
+    gaps = [later.start - earlier.end for earlier, later in zip(audio.turns, audio.turns[1:])]
+    assert gaps == pytest.approx([pause] * (len(SAY) - 1), abs=0.001)
+    tags = ID3(mp3)
+    assert tags["TIT2"].text == ["a"] and tags["TCON"].text == ["Podcast"] and tags.version == (2, 3, 0)
+    chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    assert [c.sub_frames["TIT2"].text[0] for c in chapters] == ["Intro", "Core Event"]
+    assert [c.start_time for c in chapters] == [0, round(audio.turns[4].start * 1000)]
+    assert tags.getall("CTOC")[0].child_element_ids == [c.element_id for c in chapters]
+
+
+def test_the_page_carries_times_and_files_beside_it(project: SiteProject):
+    project.add_episode("a.yaml", script_episode("a", SAY))
+    site = project.build()
+    page = project.page("episodes/a")
+    audio = project.plugin.last_report.audio["a"]
+    starts = re.findall(r'class="gp-turn[^"]*" id="t\d+" data-start="([\d.]+)"', page)
+    assert [float(s) for s in starts] == [t.start for t in audio.turns]
+    assert '<audio class="gp-audio" controls preload="metadata" src="../../audio/a.mp3">' in page
+    vtt = (site / "episodes/a/transcript.vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT\n") and vtt.count("<v 卿姐>") == 4 and vtt.count("<v 晓旭>") == 4
+    assert all(len(line) <= 64 + len("<v 卿姐>") for line in vtt.splitlines())
+    chapters = (site / "episodes/a/chapters.json").read_text(encoding="utf-8")
+    assert '"version": "1.2.0"' in chapters and '"title": "Core Event"' in chapters
+
+
+def test_recorded_audio_is_used_as_it_is(project: SiteProject):
+    recording = EspeakEngine().synthesize("这是一段录音。", Voice("zh-CN"))
+    (project.root / "rec.mp3").write_bytes(recording)
+    project.add_episode("r.yaml", script_episode("r", SAY[:2]) + "audio: rec.mp3\n")
+    site = project.build()
+    assert project.plugin.last_report.synthesized == 0
+    assert (site / "audio/r.mp3").read_bytes() == recording
+    assert project.plugin.last_report.audio["r"].duration > 1
+
+
+def gtts_settings(tmp_path: Path):
+    return replace(TEST_SETTINGS, tts="gtts", audio_dir=str(tmp_path / "audio"), cache_dir=str(tmp_path / "cache"),
+                   tts_concurrency=1)
+
+
+def catalog_of(tmp_path: Path, settings, files: dict[str, str]):
+    folder = tmp_path / "episodes"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return load_catalog([folder], settings, root=tmp_path, include_drafts=False)
+
+
+@responses.activate
+def test_a_turn_that_fails_every_retry_leaves_nothing_damaged_and_the_next_run_finishes(tmp_path):
+    settings = gtts_settings(tmp_path)
+    catalog = catalog_of(tmp_path, settings, {"a.yaml": script_episode("a", SAY), "b.yaml": script_episode("b", SAY[:2])})
+    speech = EspeakEngine().synthesize("测试。", Voice("zh-CN"))
+    broken = {"text": "财政赤字飙升。"}
+
+    def answer(request):
+        text = request_params(type("Call", (), {"request": request}))[0]
+        return (500, {}, "") if text == broken["text"] else (200, {}, gtts_body(speech))
+
+    responses.add_callback(responses.POST, ENDPOINT, callback=answer)
+    engine = GttsEngine(retry=RetryPolicy(attempts=3), sleep=lambda _: None, requests_per_second=0)
+    report = AudioBuilder(settings, project_dir=tmp_path, engine=engine).build(catalog.episodes)
+    assert sorted(report.audio) == ["b"]
+    assert [p.message.split(";")[0] for p in report.problems] == ["speech for this turn failed: gTTS answered HTTP 500"]
+    assert report.problems[0].line == 11
+    assert not (tmp_path / "audio/a.mp3").exists()
+    assert not list(tmp_path.rglob("*.part"))
+    broken["text"] = None
+    calls_before = len(responses.calls)
+    report = AudioBuilder(settings, project_dir=tmp_path, engine=engine).build(catalog.episodes)
+    assert report.synthesized == 1 and report.reused == 1 and len(responses.calls) == calls_before + 1
+    read_frames((tmp_path / "audio/a.mp3").read_bytes())
+
+
+def test_a_damaged_cache_entry_is_made_again(tmp_path):
+    settings = replace(gtts_settings(tmp_path), tts="espeak")
+    catalog = catalog_of(tmp_path, settings, {"a.yaml": script_episode("a", SAY)})
+    AudioBuilder(settings, project_dir=tmp_path, engine=EspeakEngine()).build(catalog.episodes)
+    (tmp_path / "audio/a.mp3").unlink()
+    entry = sorted((tmp_path / "cache/turns").rglob("*.mp3"))[3]
+    entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2] + b"garbage")
+    report = AudioBuilder(settings, project_dir=tmp_path, engine=EspeakEngine()).build(catalog.episodes)
+    assert report.synthesized == 1
+    read_frames(entry.read_bytes())
+
+
+KILLED_RUN = textwrap.dedent("""
+    import sys
+    from dataclasses import replace
+    from pathlib import Path
+    from site_plugins.podcast import Host, Settings, load_catalog
+    from site_plugins.podcast.audio import AudioBuilder
+    from site_plugins.podcast.speech import EspeakEngine
+    root = Path(sys.argv[1])
+    settings = Settings(language="zh", hosts=(Host("卿姐", voice="zh-CN"), Host("晓旭", voice="zh-TW", variant=1)),
+                        tts="espeak", tts_concurrency=1)
+    catalog = load_catalog([root / "episodes"], settings, root=root, include_drafts=False)
+    report = AudioBuilder(settings, project_dir=root, engine=EspeakEngine()).build(catalog.episodes)
+    print(report.synthesized)
+""")
+
+
+def test_a_process_killed_mid_synthesis_leaves_no_damaged_mp3(tmp_path):
+    lines = [f"这是第{n}句话，我们一起讨论能源、预算和未来的计划，看看会发生什么。" for n in range(150)]
+    catalog_of(tmp_path, TEST_SETTINGS, {"long.yaml": script_episode("long", lines)})
+    command = [sys.executable, "-c", KILLED_RUN, str(tmp_path)]
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    turns = tmp_path / ".cache/podcast/turns"
+    deadline = time.monotonic() + 60
+    while len(list(turns.rglob("*.mp3"))) < 20 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the run was stopped before it finished"
+    assert not (tmp_path / "audio/long.mp3").exists()
+    done = len(list(turns.rglob("*.mp3")))
+    assert 20 <= done < 150
+    finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True)
+    assert int(finished.stdout) in (150 - done, 150 - done + 1)  # a turn caught mid-write is made again
+    assert not list(tmp_path.rglob("*.part"))
+    assert len(read_frames((tmp_path / "audio/long.mp3").read_bytes())) > 0
+    decode(tmp_path / "audio/long.mp3", tmp_path)
+
+
+@responses.activate
+def test_offline_fallback_previews_but_never_publishes(project: SiteProject, monkeypatch, caplog):
+    from mkdocs.exceptions import Abort
+    import requests
+
+    monkeypatch.delenv("PODCAST_TTS")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("tts: espeak", "tts: gtts"), encoding="utf-8")
+    project.add_episode("a.yaml", script_episode("a", SAY[:4]))
+    responses.add(responses.POST, ENDPOINT, body=requests.ConnectionError("offline"))
+    site = project.build(strict=False)
+    report = project.plugin.last_report
+    assert report.fallback == 4 and not report.audio["a"].published
+    assert (site / "audio/a.mp3").exists() and not (project.root / "audio/a.mp3").exists()
+    assert any("could not be reached" in r.getMessage() for r in caplog.records)
+    with pytest.raises(Abort):
+        project.build(strict=True)
+    responses.replace(responses.POST, ENDPOINT, body=gtts_body(EspeakEngine().synthesize("测试。", Voice("zh-CN"))))
+    project.build(strict=True)
+    assert project.plugin.last_report.audio["a"].published and (project.root / "audio/a.mp3").exists()

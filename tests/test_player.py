@@ -1,0 +1,126 @@
+"""The player in Debian's chromium: turns seek and highlight, #t= links, chapters, instant navigation."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from .checkers import CHROMIUM, CHROMIUM_ARGS, require, serve
+from .conftest import SiteProject
+from .test_audio import script_episode
+
+LINES = [f"这是第{n}句话，我们聊聊能源和预算。" for n in range(1, 15)]
+
+
+@pytest.fixture(scope="module")
+def player_site(tmp_path_factory):
+    project = SiteProject(tmp_path_factory.mktemp("player") / "pod")
+    project.add_episode("a.yaml", script_episode("ep", LINES))
+    site = project.build()
+    with serve(site) as base:
+        yield project, base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require(CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page()
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    assert page.errors == []
+    page.close()
+
+
+def ready(page) -> None:
+    page.wait_for_function("document.querySelector('audio.gp-audio').readyState >= 1")
+
+
+def state(page) -> dict:
+    return page.evaluate("""() => ({
+        time: document.querySelector('audio.gp-audio').currentTime,
+        playing: [...document.querySelectorAll('.gp-turn.gp-playing')].map(e => e.id),
+        clock: document.querySelector('.gp-clock').textContent})""")
+
+
+def test_clicking_the_tenth_turn_seeks_there_and_highlights_it(player_site, page):
+    project, base = player_site
+    start = project.plugin.last_report.audio["ep"].turns[9].start
+    page.goto(base + "episodes/ep/")
+    ready(page)
+    page.click("#t10 .gp-text")
+    page.wait_for_function(f"document.querySelector('audio.gp-audio').currentTime >= {start - 0.01}")
+    now = state(page)
+    assert now["time"] == pytest.approx(start, abs=0.6)
+    assert now["playing"] == ["t10"]
+    assert page.get_attribute("#t10", "aria-current") == "true"
+
+
+def test_a_time_link_starts_there(player_site, page):
+    project, base = player_site
+    turns = project.plugin.last_report.audio["ep"].turns
+    target = math.ceil(turns[5].start + 0.01)
+    assert target < turns[6].start
+    minutes, seconds = divmod(target, 60)
+    page.goto(base + f"episodes/ep/#t={minutes:02d}:{seconds:02d}")
+    ready(page)
+    page.wait_for_function("document.querySelectorAll('.gp-turn.gp-playing').length === 1")
+    now = state(page)
+    assert now["time"] == pytest.approx(target, abs=0.01)
+    assert now["playing"] == ["t6"]
+    assert now["clock"].startswith(f"{minutes:02d}:{seconds:02d} / ")
+
+
+def test_chapters_speed_and_controls(player_site, page):
+    project, base = player_site
+    audio = project.plugin.last_report.audio["ep"]
+    page.goto(base + "episodes/ep/")
+    ready(page)
+    assert page.evaluate("document.querySelector('audio.gp-audio').controls") is False
+    page.click(".gp-chapters a >> nth=1")
+    page.wait_for_function(f"document.querySelector('audio.gp-audio').currentTime >= {audio.chapters[1][1] - 0.01}")
+    assert state(page)["playing"] == ["t8"]
+    page.select_option(".gp-speed", "1.5")
+    assert page.evaluate("document.querySelector('audio.gp-audio').playbackRate") == 1.5
+    page.click(".gp-play")
+    page.wait_for_function("document.querySelector('audio.gp-audio').paused")
+    assert page.get_attribute(".gp-play", "aria-label") == "播放"
+    options = page.eval_on_selector_all(".gp-speed option", "els => els.map(e => e.value)")
+    assert options == ["0.75", "1", "1.25", "1.5", "1.75", "2"]
+    assert page.get_attribute(".gp-download", "href") == "../../audio/ep.mp3"
+
+
+def test_the_player_survives_instant_navigation(player_site, page):
+    _, base = player_site
+    page.goto(base)
+    page.click("a[href$='episodes/ep/']")
+    page.wait_for_selector(".gp-controls")
+    ready(page)
+    assert page.evaluate("window.location.pathname").endswith("/episodes/ep/")
+    page.click("#t3 .gp-text")
+    page.wait_for_function("document.querySelectorAll('.gp-turn.gp-playing').length === 1")
+    assert state(page)["playing"] == ["t3"]
+
+
+def test_without_javascript_audio_and_transcript_still_work(player_site, browser):
+    _, base = player_site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "episodes/ep/")
+    assert page.locator("audio.gp-audio[controls]").count() == 1
+    assert page.locator(".gp-controls").count() == 0
+    assert page.locator(".gp-turn").count() == len(LINES)
+    assert page.get_attribute("#t2 .gp-time", "href").startswith("../../audio/ep.mp3#t=")
+    context.close()
