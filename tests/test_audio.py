@@ -176,10 +176,13 @@ def test_a_damaged_cache_entry_is_made_again(tmp_path):
     AudioBuilder(settings, project_dir=tmp_path, engine=EspeakEngine()).build(catalog.episodes)
     (tmp_path / "audio/a.mp3").unlink()
     entry = sorted((tmp_path / "cache/turns").rglob("*.mp3"))[3]
-    entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2] + b"garbage")
+    good = entry.read_bytes()
+    entry.write_bytes(good[: len(good) // 2] + b"garbage")
     report = AudioBuilder(settings, project_dir=tmp_path, engine=EspeakEngine()).build(catalog.episodes)
     assert report.synthesized == 1
-    read_frames(entry.read_bytes())
+    # eSpeak NG's voice flutter carries over between utterances, so the bytes may differ a little.
+    assert entry.read_bytes()[:4] == good[:4] and b"garbage" not in entry.read_bytes()
+    decode(tmp_path / "audio/a.mp3", tmp_path)
 
 
 KILLED_RUN = textwrap.dedent("""

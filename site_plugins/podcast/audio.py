@@ -19,12 +19,13 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .clips import Clip, ClipStore
 from .errors import Problem, Severity
 from .markup import plain_text
 from .model import Episode, Settings
-from .mp3 import Mp3Error, audio_bytes, check_format, duration_of, read_frames
-from .speech import FORMAT, SpeechEngine, SpeechError, Voice, silence_mp3
-from .tags import PublishedAudio, TagInfo, TurnSpan, read_published, tagged_mp3
+from .mp3 import audio_bytes, duration_of, read_frames
+from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
+from .tags import TagInfo, TurnSpan, read_published, tagged_mp3
 from .writer import remove_stale_parts, write_atomic
 
 AUDIO_FORMAT_VERSION = 1
@@ -76,7 +77,7 @@ def turn_key(engine: str, voice: Voice, text: str) -> str:
 
 
 class AudioBuilder:
-    """Makes the audio of a set of episodes; one instance per build."""
+    """Makes the audio of a set of episodes, one episode at a time; one instance per build."""
 
     def __init__(self, settings: Settings, *, project_dir: Path, engine: SpeechEngine,
                  fallback: SpeechEngine | None = None, progress: Callable[[str], None] = lambda _: None,
@@ -90,10 +91,12 @@ class AudioBuilder:
         self.clock = clock
         self.audio_dir = project_dir / settings.audio_dir
         self.cache_dir = project_dir / settings.cache_dir
+        self.store = ClipStore(self.cache_dir, self.audio_dir)
         self._use_fallback = False
-        self._published_index: dict[str, tuple[PublishedAudio, TurnSpan]] | None = None
         self._pause = audio_bytes(silence_mp3(settings.pause)) if settings.pause > 0 else b""
-        self._pause_seconds = duration_of(read_frames(self._pause))
+        self._pause_seconds = duration_of(read_frames(self._pause)) if self._pause else 0.0
+        self._todo = self._done = 0
+        self._started = 0.0
 
     def build(self, episodes: Sequence[Episode]) -> AudioReport:
         report = AudioReport()
@@ -105,11 +108,12 @@ class AudioBuilder:
                 self._recorded(episode, report)
             elif not self._reuse(episode, report):
                 pending.append(episode)
-        failed = self._synthesize_missing(pending, report)
+        self._todo = len({k for e in pending for k in self._keys(e, self.engine.name) if not self.store.has(k)})
+        self._started = self.clock()
         for episode in pending:
-            if episode.slug in failed:
-                continue
-            report.audio[episode.slug] = self._assemble(episode)
+            clips = self._clips(episode, report)
+            if clips is not None:
+                report.audio[episode.slug] = self._assemble(episode, clips)
         return report
 
     # --- keys and reuse ---------------------------------------------------------
@@ -145,82 +149,42 @@ class AudioBuilder:
         report.reused += 1
         return True
 
-    # --- finding turn audio -------------------------------------------------------
-    def _cache_path(self, key: str) -> Path:
-        return self.cache_dir / "turns" / key[:2] / f"{key}.mp3"
-
-    def _cached(self, key: str) -> bytes | None:
-        path = self._cache_path(key)
-        if not path.exists():
-            return None
-        data = path.read_bytes()
-        if _clean(data):
-            return data
-        path.unlink(missing_ok=True)  # damaged: made again
-        return None
-
-    def _from_published(self, key: str) -> bytes | None:
-        if self._published_index is None:
-            self._published_index = {}
-            for path in sorted(self.audio_dir.glob("*.mp3")) if self.audio_dir.is_dir() else []:
-                published = read_published(path)
-                for span in published.turns if published else ():
-                    self._published_index.setdefault(span.key, (published, span))
-        found = self._published_index.get(key)
-        if found is None:
-            return None
-        data = found[0].turn_bytes(found[1])
-        return data if _clean(data) else None
-
-    def _turn_audio(self, key: str) -> bytes | None:
-        return self._cached(key) or self._from_published(key)
-
-    # --- synthesis ----------------------------------------------------------------
-    def _jobs(self, episode: Episode) -> list[tuple[int, _Job]]:
-        """(turn index, job) for each turn whose audio is nowhere to be found."""
-        jobs = []
-        for index, turn in enumerate(episode.turns):
-            voice = voice_for(episode, turn.speaker)
-            key = turn_key(self.engine.name, voice, turn.spoken)
-            if self._turn_audio(key) is None:
-                jobs.append((index, _Job(key, turn.spoken, voice, self.engine.name)))
-        return jobs
-
-    def _synthesize_missing(self, episodes: list[Episode], report: AudioReport) -> set[str]:
-        """Synthesize every missing turn once; returns the slugs that could not get all their turns."""
-        owners: dict[str, list[tuple[Episode, int]]] = {}
-        jobs: dict[str, _Job] = {}
-        for episode in episodes:
-            for index, job in self._jobs(episode):
-                jobs.setdefault(job.key, job)
-                owners.setdefault(job.key, []).append((episode, index))
-        failed: set[str] = set()
-        if not jobs:
-            return failed
-        started, done = self.clock(), 0
+    # --- gathering and synthesis ------------------------------------------------------
+    def _clips(self, episode: Episode, report: AudioReport) -> list[tuple[Clip, bool]] | None:
+        """Every turn's (clip, spoken by the fallback), synthesizing what is missing; None on failure."""
+        keys = self._keys(episode, self.engine.name)
+        clips: dict[int, tuple[Clip, bool]] = {}
+        missing: list[tuple[int, _Job]] = []
+        for index, (turn, key) in enumerate(zip(episode.turns, keys)):
+            clip = self.store.get(key)
+            if clip is not None:
+                clips[index] = (clip, False)
+            else:
+                missing.append((index, _Job(key, turn.spoken, voice_for(episode, turn.speaker), self.engine.name)))
+        failed = False
         with ThreadPoolExecutor(max_workers=self.settings.tts_concurrency) as pool:
-            futures = {pool.submit(self._speak, job): job for job in jobs.values()}
+            futures = {pool.submit(self._speak, job): index for index, job in missing}
             for future in as_completed(futures):
-                job = futures[future]
-                done += 1
+                index = futures[future]
                 error = future.exception()
                 if error is not None:
-                    for episode, index in owners[job.key]:
-                        failed.add(episode.slug)
-                        report.problems.append(_turn_problem(episode, index, error))
-                else:
-                    spoke, fallback = future.result()
-                    report.synthesized += spoke
-                    report.fallback += fallback
-                self._report_progress(done, len(jobs), started)
-        return failed
+                    failed = True
+                    report.problems.append(_turn_problem(episode, index, error))
+                    continue
+                clip, spoke, fallback = future.result()
+                clips[index] = (clip, fallback)
+                report.synthesized += spoke
+                report.fallback += fallback
+                self._report_progress()
+        return None if failed else [clips[i] for i in range(len(keys))]
 
-    def _speak(self, job: _Job) -> tuple[bool, bool]:
-        """Put one turn's audio in the cache: (whether an engine spoke, whether it was the fallback)."""
+    def _speak(self, job: _Job) -> tuple[Clip, bool, bool]:
+        """One turn's clip: (clip, whether an engine spoke, whether it was the fallback)."""
         if not self._use_fallback:
             try:
-                self._store(job.key, self.engine.synthesize(job.text, job.voice))
-                return True, False
+                clip = Clip.from_speech(self.engine.synthesize(job.text, job.voice))
+                self.store.put(job.key, clip)
+                return clip, True, False
             except SpeechError as exc:
                 if not (exc.unreachable and self.fallback):
                     raise
@@ -230,43 +194,35 @@ class AudioBuilder:
                               "(kept as a preview, never published)")
         assert self.fallback is not None
         key = turn_key(self.fallback.name, job.voice, job.text)
-        if self._cached(key) is not None:
-            return False, True
-        self._store(key, self.fallback.synthesize(job.text, job.voice))
-        return True, True
+        clip = self.store.cached(key)
+        if clip is not None:
+            return clip, False, True
+        clip = Clip.from_speech(self.fallback.synthesize(job.text, job.voice))
+        self.store.put(key, clip)
+        return clip, True, True
 
-    def _store(self, key: str, data: bytes) -> None:
-        frames = read_frames(data)
-        check_format(frames, FORMAT)
-        write_atomic(self._cache_path(key), audio_bytes(data, frames))
-
-    def _report_progress(self, done: int, total: int, started: float) -> None:
-        if done == total or done % 10 == 0:
-            elapsed = self.clock() - started
-            left = elapsed / done * (total - done)
-            self.progress(f"speech: {done} of {total} turns, about {left:.0f} s left")
+    def _report_progress(self) -> None:
+        self._done += 1
+        total = max(self._todo, self._done)
+        if self._done == total or self._done % 10 == 0:
+            left = (self.clock() - self._started) / self._done * (total - self._done)
+            self.progress(f"speech: {self._done} of {total} turns, about {left:.0f} s left")
 
     # --- assembly -----------------------------------------------------------------
-    def _assemble(self, episode: Episode) -> EpisodeAudio:
+    def _assemble(self, episode: Episode, clips: list[tuple[Clip, bool]]) -> EpisodeAudio:
         keys = self._keys(episode, self.engine.name)
         parts, spans, offset, clock = [], [], 0, 0.0
-        published = True
-        for index, (turn, key) in enumerate(zip(episode.turns, keys)):
-            data = self._turn_audio(key)
-            if data is None and self.fallback is not None:
-                data = self._cached(turn_key(self.fallback.name, voice_for(episode, turn.speaker), turn.spoken))
-                published = False
-            if data is None:
-                raise AssertionError(f"turn {index} of {episode.slug} has no audio after synthesis")
+        for index, (key, (clip, _)) in enumerate(zip(keys, clips)):
             if index:
                 parts.append(self._pause)
                 offset += len(self._pause)
                 clock += self._pause_seconds
-            length = duration_of(read_frames(data))
-            spans.append(TurnSpan(key, offset, len(data), round(clock, 3), round(clock + length, 3)))
-            parts.append(data)
-            offset += len(data)
-            clock += length
+            spans.append(TurnSpan(key, offset, len(clip.data), round(clock, 3), round(clock + clip.seconds, 3),
+                                  clip.digest))
+            parts.append(clip.data)
+            offset += len(clip.data)
+            clock += clip.seconds
+        published = not any(fallback for _, fallback in clips)
         info = replace(self._tag_info(episode), chapters=_chapters(episode, spans))
         content = tagged_mp3(b"".join(parts), info, tuple(spans), self._signature(episode, keys))
         path = self.published_path(episode) if published else self.cache_dir / "preview" / f"{episode.slug}.mp3"
@@ -294,15 +250,6 @@ class AudioBuilder:
         report.audio[episode.slug] = EpisodeAudio(path=path, uri=f"audio/{episode.slug}.mp3",
                                                   size=path.stat().st_size, duration=duration_of(frames),
                                                   turns=(), chapters=(), published=True)
-
-
-def _clean(data: bytes) -> bool:
-    try:
-        frames = read_frames(data)
-        check_format(frames, FORMAT)
-    except Mp3Error:
-        return False
-    return bool(frames)
 
 
 def _chapters(episode: Episode, spans: Sequence[TurnSpan]) -> tuple[tuple[str, float, float], ...]:

@@ -126,3 +126,4 @@ def check_format(frames: list[Frame], expected: FrameFormat) -> None:
 def duration_of(frames: list[Frame]) -> float:
     """Exact seconds: samples counted frame by frame."""
     return sum(f.format.samples_per_frame / f.format.sample_rate for f in frames)
+

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Audio benchmark: speech calls for common edits, and the time to assemble an episode from cache.
+
+Run: .venv/bin/python scripts/bench_audio.py [--turns 55] [--repeat 20]
+Uses the offline engine (real speech, no network) in a temporary project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from site_plugins.podcast import Host, Settings, load_catalog  # noqa: E402
+from site_plugins.podcast.audio import AudioBuilder  # noqa: E402
+from site_plugins.podcast.speech import EspeakEngine  # noqa: E402
+
+SECTIONS = [("Intro", 3), ("Core Event", 12), ("Background", 13), ("Conflict", 10), ("Impact", 8),
+            ("Future", 7), ("Conclusion", 2)]
+SENTENCE = "第{n}段：能源收入锐减、财政赤字飙升、黄金储备大量出售，这些都迫使莫斯科寻求和平解决方案，尽管前路充满不确定性。"
+
+
+def episode_text(turns: int, edits: dict[int, str]) -> str:
+    lines, number = ["title: 基准测试", "date: 2025-12-08", "slug: bench", "script:"], 0
+    scale = turns / 55
+    for name, count in SECTIONS:
+        lines += [f"  - section: {name}", "    turns:"]
+        for _ in range(max(1, round(count * scale))):
+            text = edits.get(number, SENTENCE.format(n=number))
+            lines.append(f"      - {'卿姐' if number % 2 == 0 else '晓旭'}: {text}")
+            number += 1
+    return "\n".join(lines) + "\n"
+
+
+class Bench:
+    def __init__(self, root: Path, turns: int) -> None:
+        self.root, self.turns = root, turns
+        self.settings = Settings(language="zh", tts="espeak", tts_concurrency=2,
+                                 hosts=(Host("卿姐", voice="zh-CN"), Host("晓旭", voice="zh-TW", variant=1)))
+        (root / "episodes").mkdir(parents=True)
+
+    def run(self, edits: dict[int, str] | None = None, settings: Settings | None = None):
+        (self.root / "episodes/bench.yaml").write_text(episode_text(self.turns, edits or {}), encoding="utf-8")
+        catalog = load_catalog([self.root / "episodes"], settings or self.settings, root=self.root,
+                               include_drafts=False)
+        started = time.perf_counter()
+        report = AudioBuilder(settings or self.settings, project_dir=self.root, engine=EspeakEngine()).build(
+            catalog.episodes)
+        return report, time.perf_counter() - started, catalog.episodes[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=55)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="podcast-bench-"))
+    try:
+        bench = Bench(root, args.turns)
+        report, seconds, episode = bench.run()
+        turns = len(episode.turns)
+        print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}")
+        print(f"episode: {turns} turns, {report.audio['bench'].duration:.1f} s of audio")
+        print(f"{'scenario':<44}{'speech calls':>13}{'seconds':>10}")
+        print(f"{'first build (cold cache)':<44}{report.synthesized:>13}{seconds:>10.3f}")
+        rows = [("rebuild, nothing changed", {}),
+                ("edit 1 turn", {7: "改过的一句话。"}),
+                ("edit 3 other turns", {8: "另一处修改。", 20: "第二处修改。", 40: "第三处修改。"}),
+                ("undo the edits (audio still cached)", {})]
+        for label, edits in rows:
+            report, seconds, _ = bench.run(edits)
+            print(f"{label:<44}{report.synthesized:>13}{seconds:>10.3f}")
+        clone = root.parent / (root.name + "-clone")
+        shutil.copytree(root, clone, ignore=shutil.ignore_patterns(".cache"))
+        fresh = Bench.__new__(Bench)
+        fresh.root, fresh.turns, fresh.settings = clone, args.turns, bench.settings
+        report, seconds, _ = fresh.run()
+        print(f"{'fresh clone with published audio':<44}{report.synthesized:>13}{seconds:>10.3f}")
+        report, seconds, _ = fresh.run({5: "克隆里改一句。"})
+        print(f"{'fresh clone, edit 1 turn':<44}{report.synthesized:>13}{seconds:>10.3f}")
+        shutil.rmtree(clone)
+        times = []
+        for _ in range(args.repeat):
+            (root / "audio/bench.mp3").unlink()
+            report, seconds, _ = bench.run()
+            assert report.synthesized == 0 and report.reused == 0
+            times.append(seconds)
+        print(f"assemble {turns} turns from cache (no re-encoding), {args.repeat} runs: "
+              f"median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Where one turn's audio is kept: the per-turn cache, and finished episode MP3s to splice from."""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from .mp3 import audio_bytes, check_format, duration_of, read_frames
+from .speech import FORMAT
+from .tags import PublishedAudio, TurnSpan, read_published
+from .writer import write_atomic
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Clip:
+    """One turn's bare MP3 frames (no tags), their length, and a digest that exposes damage."""
+
+    data: bytes
+    seconds: float
+    digest: str
+
+    HEADER: ClassVar[struct.Struct] = struct.Struct("<4sd32s")
+    MAGIC: ClassVar[bytes] = b"PCT1"
+
+    @classmethod
+    def from_speech(cls, mp3: bytes) -> Clip:
+        """Check fresh speech frame by frame (once), and strip its tags."""
+        frames = read_frames(mp3)
+        check_format(frames, FORMAT)
+        data = audio_bytes(mp3, frames)
+        return cls(data, duration_of(frames), digest(data))
+
+    def pack(self) -> bytes:
+        return self.HEADER.pack(self.MAGIC, self.seconds, self.digest.encode()) + self.data
+
+    @classmethod
+    def unpack(cls, blob: bytes) -> Clip | None:
+        """The clip, or None when the bytes are damaged in any way."""
+        if len(blob) <= cls.HEADER.size:
+            return None
+        magic, seconds, stored = cls.HEADER.unpack_from(blob)
+        data = blob[cls.HEADER.size:]
+        actual = digest(data)
+        if magic != cls.MAGIC or stored.decode("ascii", "replace") != actual:
+            return None
+        return cls(data, seconds, actual)
+
+
+class ClipStore:
+    """Finds a turn's audio by key: the cache first, then any finished MP3 in the audio folder."""
+
+    def __init__(self, cache_dir: Path, audio_dir: Path) -> None:
+        self.cache_dir = cache_dir
+        self.audio_dir = audio_dir
+        self._published: dict[str, tuple[PublishedAudio, TurnSpan]] | None = None
+
+    def cache_path(self, key: str) -> Path:
+        return self.cache_dir / "turns" / key[:2] / f"{key}.mp3"
+
+    def has(self, key: str) -> bool:
+        """A cheap look, for planning; `get` still checks the bytes."""
+        return self.cache_path(key).exists() or key in self._published_index()
+
+    def get(self, key: str) -> Clip | None:
+        return self.cached(key) or self._spliced(key)
+
+    def cached(self, key: str) -> Clip | None:
+        path = self.cache_path(key)
+        if not path.exists():
+            return None
+        clip = Clip.unpack(path.read_bytes())
+        if clip is None:
+            path.unlink(missing_ok=True)  # damaged: it will be made again
+        return clip
+
+    def put(self, key: str, clip: Clip) -> None:
+        write_atomic(self.cache_path(key), clip.pack())
+
+    def _published_index(self) -> dict[str, tuple[PublishedAudio, TurnSpan]]:
+        if self._published is None:
+            self._published = {}
+            for path in sorted(self.audio_dir.glob("*.mp3")) if self.audio_dir.is_dir() else []:
+                published = read_published(path)
+                for span in published.turns if published else ():
+                    self._published.setdefault(span.key, (published, span))
+        return self._published
+
+    def _spliced(self, key: str) -> Clip | None:
+        found = self._published_index().get(key)
+        if found is None:
+            return None
+        published, span = found
+        data = published.turn_bytes(span)
+        if digest(data) != span.digest:
+            return None
+        return Clip(data, span.end - span.start, span.digest)
