@@ -89,8 +89,11 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         return files
 
     def _audio(self, episodes, *, strict: bool) -> AudioReport:
-        builder = AudioBuilder(self.settings, project_dir=self.project_dir, engine=self.engine,
-                               fallback=EspeakEngine(), progress=log.info, warn=log.warning)
+        try:
+            builder = AudioBuilder(self.settings, project_dir=self.project_dir, engine=self.engine,
+                                   fallback=EspeakEngine(), progress=log.info, warn=log.warning)
+        except PodcastError as exc:
+            raise PluginError(str(exc)) from exc
         report = builder.build(episodes)
         self.last_report = report
         log.info("audio: %d turns synthesized, %d episodes unchanged", report.synthesized, report.reused)

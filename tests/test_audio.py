@@ -243,3 +243,22 @@ def test_offline_fallback_previews_but_never_publishes(project: SiteProject, mon
     responses.replace(responses.POST, ENDPOINT, body=gtts_body(EspeakEngine().synthesize("测试。", Voice("zh-CN"))))
     project.build(strict=True)
     assert project.plugin.last_report.audio["a"].published and (project.root / "audio/a.mp3").exists()
+
+
+def test_the_cover_goes_into_the_tags(project: SiteProject):
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+    (project.root / "cover.png").write_bytes(png)
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("tts: espeak", "tts: espeak\n      cover: cover.png"),
+                      encoding="utf-8")
+    project.add_episode("a.yaml", script_episode("a", SAY[:2]))
+    site = project.build()
+    picture = ID3(site / "audio/a.mp3").getall("APIC")[0]
+    assert (picture.mime, picture.data, picture.type) == ("image/png", png, 3)

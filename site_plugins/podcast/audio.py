@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .clips import Clip, ClipStore
-from .errors import Problem, Severity
+from .errors import PodcastError, Problem, Severity
 from .markup import plain_text
 from .model import Episode, Settings
 from .mp3 import audio_bytes, duration_of, read_frames
@@ -95,6 +95,7 @@ class AudioBuilder:
         self._use_fallback = False
         self._pause = audio_bytes(silence_mp3(settings.pause)) if settings.pause > 0 else b""
         self._pause_seconds = duration_of(read_frames(self._pause)) if self._pause else 0.0
+        self._cover = read_cover(project_dir, settings.cover)
         self._todo = self._done = 0
         self._started = 0.0
 
@@ -123,13 +124,14 @@ class AudioBuilder:
     def _tag_info(self, episode: Episode) -> TagInfo:
         return TagInfo(title=episode.title, artist=", ".join(h.name for h in episode.hosts),
                        album=self.settings.show_title, date=episode.date.isoformat(), language=episode.language,
-                       comment=plain_text(episode.summary or ""), chapters=())
+                       comment=plain_text(episode.summary or ""), chapters=(), cover=self._cover)
 
     def _signature(self, episode: Episode, keys: list[str]) -> str:
         info = self._tag_info(episode)
         sections = [(s.name, len(s.turns)) for s in episode.sections]
         material = [AUDIO_FORMAT_VERSION, keys, self.settings.pause, sections,
-                    [info.title, info.artist, info.album, info.date, info.language, info.comment]]
+                    [info.title, info.artist, info.album, info.date, info.language, info.comment],
+                    hashlib.sha256(info.cover[0]).hexdigest() if info.cover else None]
         return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
 
     def published_path(self, episode: Episode) -> Path:
@@ -250,6 +252,22 @@ class AudioBuilder:
         report.audio[episode.slug] = EpisodeAudio(path=path, uri=f"audio/{episode.slug}.mp3",
                                                   size=path.stat().st_size, duration=duration_of(frames),
                                                   turns=(), chapters=(), published=True)
+
+
+def read_cover(project_dir: Path, cover: str) -> tuple[bytes, str] | None:
+    """(bytes, MIME type) of the show's cover, recognised by its first bytes."""
+    if not cover:
+        return None
+    path = project_dir / cover
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PodcastError(f"cover '{cover}' cannot be read ({exc.strerror}); check the path in mkdocs.yml") from exc
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return data, "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return data, "image/jpeg"
+    raise PodcastError(f"cover '{cover}' is neither a JPEG nor a PNG image")
 
 
 def _chapters(episode: Episode, spans: Sequence[TurnSpan]) -> tuple[tuple[str, float, float], ...]:

@@ -140,3 +140,5 @@ class Settings:
     """Turns synthesized at once."""
     tts_rate: float = 2.0
     """Requests per second to gTTS, at most."""
+    cover: str = ""
+    """The show's cover image (JPEG or PNG), relative to the project; put in every MP3's tags."""

@@ -33,6 +33,7 @@ OPTIONS: dict[str, OptionSpec] = {
     "pause": OptionSpec(float, "Seconds of silence between turns (default: 0.4)."),
     "tts_concurrency": OptionSpec(int, "Turns synthesized at once (default: 4)."),
     "tts_rate": OptionSpec(float, "Requests per second to gTTS, at most (default: 2)."),
+    "cover": OptionSpec(str, "The show's cover image, JPEG or PNG, relative to mkdocs.yml."),
 }
 ENGINES = ("gtts", "espeak")
 
