@@ -13,7 +13,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.meta import get_data
 
 from .podcast import OPTIONS, PodcastError, build_pages, load_catalog, parse_settings
+from .podcast.urls import page_url
 from .podcast.audio import AudioBuilder, AudioReport
+from .podcast.feed import render_feed
+from .podcast.metadata import episode_head, feed_link, inject_head
+from .podcast.show import load_cover
+from .podcast.sitesize import size_report
 from .podcast.speech import EspeakEngine, engine_name, make_engine
 from .podcast.transcripts import transcript_files
 
@@ -33,6 +38,7 @@ PodcastPluginConfig = type("PodcastPluginConfig", (Config,),
 class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
     def __init__(self) -> None:
         self.command = "build"
+        self.heads: dict[str, str] = {}
         self.last_report: AudioReport | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -42,12 +48,18 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         options = {name: self.config[name] for name in OPTIONS}
         options["language"] = options["language"] or config.theme.get("language") or "en"
         try:
-            self.settings = parse_settings(options, show_title=config.site_name)
+            self.settings = parse_settings(options, site_name=config.site_name,
+                                           site_description=config.site_description or "",
+                                           site_url=config.site_url or "")
             self.engine = make_engine(engine_name(self.settings.tts, os.environ),
                                       requests_per_second=self.settings.tts_rate)
         except PodcastError as exc:
             raise PluginError(str(exc)) from exc
         self.project_dir = Path(config.config_file_path or ".").resolve().parent
+        try:
+            self.cover = load_cover(self.project_dir, self.settings.cover)
+        except PodcastError as exc:
+            raise PluginError(f"mkdocs.yml: podcast plugin settings: {exc}") from exc
         self.episodes_dir = self.project_dir / self.settings.episodes_dir
         if self.command == "serve" and self.episodes_dir.is_dir():
             config.watch.append(str(self.episodes_dir))
@@ -77,23 +89,44 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             if not page.in_nav:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
+        self.heads = {}
         for episode in catalog.episodes:
             audio = report.audio.get(episode.slug)
-            if audio is not None:
+            page_uri = f"{self.settings.episodes_uri}/{episode.slug}/index.md"
+            self.heads[page_uri] = episode_head(episode, audio, self.settings, cover=self.cover,
+                                                page_uri=_url(page_uri, config))
+            if audio is not None and not self.settings.show.media_base_url:
                 files.append(File.generated(config, audio.uri, abs_src_path=str(audio.path)))
             for uri, text in transcript_files(episode, audio, episodes_uri=self.settings.episodes_uri).items():
                 files.append(File.generated(config, uri, content=text))
+        if self.cover is not None:
+            files.append(File.generated(config, self.cover.uri, content=self.cover.data))
+        self._feed(files, config, catalog.episodes, report)
         for uri in (STYLESHEET_URI, SCRIPT_URI):
             files.append(File.generated(config, uri, abs_src_path=str(ASSETS / Path(uri).name)))
         log.info("%d episodes, %d generated pages", len(catalog.episodes), len(pages))
         return files
 
+    def on_post_page(self, output: str, *, page, config) -> str:
+        extra = self.heads.get(page.file.src_uri, "") + feed_link(self.settings, page_url=page.url)
+        return inject_head(output, extra)
+
+    def on_post_build(self, *, config) -> None:
+        level, message = size_report(Path(config.site_dir))
+        (log.warning if level == "warning" else log.info)(message)
+
+    def _feed(self, files: Files, config, episodes, report: AudioReport) -> None:
+        if not self.settings.show.site_url:
+            log.warning("mkdocs.yml has no site_url, so no feed.xml is written: set it to the site's address")
+            return
+        published = [e for e in episodes if not e.draft]
+        feed = render_feed(published, report.audio, self.settings, cover=self.cover,
+                           page_uri=lambda e: _url(f"{self.settings.episodes_uri}/{e.slug}/index.md", config))
+        files.append(File.generated(config, "feed.xml", content=feed))
+
     def _audio(self, episodes, *, strict: bool) -> AudioReport:
-        try:
-            builder = AudioBuilder(self.settings, project_dir=self.project_dir, engine=self.engine,
-                                   fallback=EspeakEngine(), progress=log.info, warn=log.warning)
-        except PodcastError as exc:
-            raise PluginError(str(exc)) from exc
+        builder = AudioBuilder(self.settings, project_dir=self.project_dir, engine=self.engine,
+                               fallback=EspeakEngine(), cover=self.cover, progress=log.info, warn=log.warning)
         report = builder.build(episodes)
         self.last_report = report
         log.info("audio: %d turns synthesized, %d episodes unchanged", report.synthesized, report.reused)
@@ -111,3 +144,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         for problem in problems:
             log.warning("%s%s", problem, " (episode left out)" if problem.is_error else "")
 
+
+
+def _url(src_uri: str, config) -> str:
+    return page_url(src_uri, directory_urls=config.use_directory_urls)

@@ -49,6 +49,20 @@ def episode_yaml(title: str = "测试节目", *, date: str = "2025-12-08", extra
             f"script:\n  - section: Intro\n    turns:\n{turns}")
 
 
+def square_png(size: int, *, height: int | None = None) -> bytes:
+    """A real PNG of `size` x `height` black pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    height = height or size
+    rows = (b"\x00" + b"\x00\x00\x00" * size) * height
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+
+
 class SiteProject:
     """A podcast project in a folder: mkdocs.yml, docs/, episodes/; built with the real MkDocs."""
 

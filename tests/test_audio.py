@@ -23,7 +23,7 @@ from site_plugins.podcast.mp3 import duration_of, read_frames
 from site_plugins.podcast.speech import EspeakEngine, GttsEngine, RetryPolicy, Voice, silence_mp3
 
 from .checkers import require
-from .conftest import REPO, TEST_SETTINGS, SiteProject
+from .conftest import REPO, TEST_SETTINGS, SiteProject, square_png
 from .test_speech import ENDPOINT, gtts_body, request_params
 
 SAY = ["大家好，欢迎收听。", "今天我们谈谈能源。", "能源收入锐减。", "财政赤字飙升。", "黄金储备大量出售。",
@@ -246,14 +246,7 @@ def test_offline_fallback_previews_but_never_publishes(project: SiteProject, mon
 
 
 def test_the_cover_goes_into_the_tags(project: SiteProject):
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+    png = square_png(1400)
     (project.root / "cover.png").write_bytes(png)
     config = project.root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("tts: espeak", "tts: espeak\n      cover: cover.png"),
@@ -262,3 +255,4 @@ def test_the_cover_goes_into_the_tags(project: SiteProject):
     site = project.build()
     picture = ID3(site / "audio/a.mp3").getall("APIC")[0]
     assert (picture.mime, picture.data, picture.type) == ("image/png", png, 3)
+    assert (site / "cover.png").read_bytes() == png

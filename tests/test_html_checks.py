@@ -15,7 +15,7 @@ import pytest
 
 from .checkers import AXE_JS, CHROMIUM, CHROMIUM_ARGS, VNU_JAR, require, serve
 
-PLAIN_PAGES = ("about/", "guide/authoring/", "guide/audio/", "guide/configuration/")
+PLAIN_PAGES = ("about/", "guide/authoring/", "guide/audio/", "guide/publishing/", "guide/configuration/")
 """Pages written as plain Markdown in docs/: their findings are the theme's."""
 
 THEME_VNU_ERRORS = {
@@ -108,7 +108,11 @@ def test_search_finds_words_inside_sentences(sample_site, browser, query, expect
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(base + "about/")
-        # The index loads in a web worker; a query typed before it is ready is typed again.
+        # The index loads in a web worker, which replaces the "initializing" note when it is ready;
+        # a query typed before that is typed again.
+        initial = page.text_content(".md-search-result__meta")
+        page.wait_for_function("t => document.querySelector('.md-search-result__meta').textContent !== t",
+                               arg=initial, timeout=30_000)
         for attempt in range(4):
             page.fill("input.md-search__input", "")
             page.fill("input.md-search__input", query)

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .clips import Clip, ClipStore
-from .errors import PodcastError, Problem, Severity
+from .errors import Problem, Severity
 from .markup import plain_text
 from .model import Episode, Settings
+from .show import Cover
 from .mp3 import audio_bytes, duration_of, read_frames
 from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
 from .tags import TagInfo, TurnSpan, read_published, tagged_mp3
@@ -80,8 +81,9 @@ class AudioBuilder:
     """Makes the audio of a set of episodes, one episode at a time; one instance per build."""
 
     def __init__(self, settings: Settings, *, project_dir: Path, engine: SpeechEngine,
-                 fallback: SpeechEngine | None = None, progress: Callable[[str], None] = lambda _: None,
-                 warn: Callable[[str], None] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+                 fallback: SpeechEngine | None = None, cover: Cover | None = None,
+                 progress: Callable[[str], None] = lambda _: None, warn: Callable[[str], None] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
         self.project_dir = project_dir
         self.engine = engine
@@ -95,7 +97,7 @@ class AudioBuilder:
         self._use_fallback = False
         self._pause = audio_bytes(silence_mp3(settings.pause)) if settings.pause > 0 else b""
         self._pause_seconds = duration_of(read_frames(self._pause)) if self._pause else 0.0
-        self._cover = read_cover(project_dir, settings.cover)
+        self._cover = (cover.data, cover.mime) if cover else None
         self._todo = self._done = 0
         self._started = 0.0
 
@@ -123,7 +125,7 @@ class AudioBuilder:
 
     def _tag_info(self, episode: Episode) -> TagInfo:
         return TagInfo(title=episode.title, artist=", ".join(h.name for h in episode.hosts),
-                       album=self.settings.show_title, date=episode.date.isoformat(), language=episode.language,
+                       album=self.settings.show.title, date=episode.date.isoformat(), language=episode.language,
                        comment=plain_text(episode.summary or ""), chapters=(), cover=self._cover)
 
     def _signature(self, episode: Episode, keys: list[str]) -> str:
@@ -252,22 +254,6 @@ class AudioBuilder:
         report.audio[episode.slug] = EpisodeAudio(path=path, uri=f"audio/{episode.slug}.mp3",
                                                   size=path.stat().st_size, duration=duration_of(frames),
                                                   turns=(), chapters=(), published=True)
-
-
-def read_cover(project_dir: Path, cover: str) -> tuple[bytes, str] | None:
-    """(bytes, MIME type) of the show's cover, recognised by its first bytes."""
-    if not cover:
-        return None
-    path = project_dir / cover
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PodcastError(f"cover '{cover}' cannot be read ({exc.strerror}); check the path in mkdocs.yml") from exc
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return data, "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return data, "image/jpeg"
-    raise PodcastError(f"cover '{cover}' is neither a JPEG nor a PNG image")
 
 
 def _chapters(episode: Episode, spans: Sequence[TurnSpan]) -> tuple[tuple[str, float, float], ...]:

@@ -63,7 +63,9 @@ def read_site_settings(config_path: Path) -> Settings:
     theme = config.get("theme")
     if not options.get("language") and isinstance(theme, dict) and theme.get("language"):
         options["language"] = theme["language"]
-    return parse_settings(options, origin=str(config_path))
+    return parse_settings(options, origin=str(config_path), site_name=str(config.get("site_name") or ""),
+                          site_description=str(config.get("site_description") or ""),
+                          site_url=str(config.get("site_url") or ""))
 
 
 def _plugin_options(plugins: object) -> dict:

@@ -36,6 +36,9 @@ LABELS: dict[str, dict[str, str]] = {
         "pause": "Pause",
         "speed": "Speed",
         "seek": "Position",
+        "source": "Source",
+        "ai_generated": "This episode was written and voiced with AI.",
+        "subscribe": "Subscribe",
     },
     "zh": {
         "transcript": "文字稿",
@@ -68,6 +71,9 @@ LABELS: dict[str, dict[str, str]] = {
         "pause": "暂停",
         "speed": "语速",
         "seek": "播放位置",
+        "source": "来源",
+        "ai_generated": "本期节目由 AI 撰写并配音。",
+        "subscribe": "订阅",
     },
     "zh-Hant": {
         "transcript": "文字稿",
@@ -100,6 +106,9 @@ LABELS: dict[str, dict[str, str]] = {
         "pause": "暫停",
         "speed": "語速",
         "seek": "播放位置",
+        "source": "來源",
+        "ai_generated": "本期節目由 AI 撰寫並配音。",
+        "subscribe": "訂閱",
     },
 }
 

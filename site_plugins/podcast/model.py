@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .show import Show
+
 
 @dataclass(frozen=True, slots=True)
 class Host:
@@ -92,6 +94,13 @@ class Episode:
     """Slugs the editor picked."""
     audio: str | None = None
     """A recorded file to use instead of synthesis, relative to the project."""
+    guid: str = ""
+    """Permanent ID in feeds; survives changes of title, slug and file name once written."""
+    episode: int | None = None
+    season: int | None = None
+    explicit: bool | None = None
+    """None: the show's setting applies."""
+    ai_generated: bool = False
     positions: tuple[tuple[str, int, int], ...] = ()
     """(field, line, column) of top-level fields in the file, for problems found later."""
 
@@ -126,8 +135,8 @@ class Settings:
     """How many related podcasts an episode page shows at most."""
     episodes_uri: str = "episodes"
     """Site folder under which episode pages are published."""
-    show_title: str = ""
-    """The show's name, for audio tags (MkDocs: `site_name`)."""
+    show: Show = Show()
+    """The show as feeds and podcast apps see it."""
     tts: str = "gtts"
     """Speech engine for publishing: `gtts` or `espeak` (the environment's PODCAST_TTS overrides it)."""
     audio_dir: str = "audio"

@@ -108,6 +108,12 @@ class NodeReader:
         self.error(node, f"{name} must be true or false, found '{_shown(node)}'")
         return None
 
+    def integer(self, node: Node, name: str) -> int | None:
+        if isinstance(node, ScalarNode) and re.fullmatch(r"[0-9]{1,6}", node.value) and int(node.value) > 0:
+            return int(node.value)
+        self.error(node, f"{name} must be a whole number from 1 up, found '{_shown(node)}'")
+        return None
+
     def language(self, node: Node, name: str) -> str | None:
         value = self.text(node, name)
         if value is not None and not _LANGUAGE.match(value):

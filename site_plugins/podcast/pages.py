@@ -85,7 +85,7 @@ class _SiteRenderer:
         here = self.url(src_uri)
         link = partial(_link, here)
         return self.env.get_template(template).render(
-            t=self.t, link=link, clock=clock,
+            t=self.t, link=link, clock=clock, show=self.settings.show,
             episode_url=lambda e: self.url(self.episode_uri(e)),
             category_url=lambda name: self.url(f"category/{term_slug(name)}/index.md"),
             tag_url=lambda name: self.url(f"tag/{term_slug(name)}/index.md"),
@@ -96,8 +96,13 @@ class _SiteRenderer:
         uri = self.episode_uri(episode)
         audio = self.audio.get(episode.slug)
         chapters = [_ChapterView(name, start) for name, start, _ in audio.chapters] if audio else []
+        audio_src = ""
+        if audio is not None:
+            audio_src = self.settings.show.media_url(episode.slug, audio.uri) if self.settings.show.media_base_url \
+                else relative_url(audio.uri, self.url(uri))
         body = self._render(
             "episode.html", uri, episode=episode, sections=_sections_view(episode, audio), audio=audio,
+            audio_src=audio_src,
             chapters=chapters, voices=_voice_classes(episode), related=[self.by_slug[s] for s in related],
             player_labels=json.dumps({k: self.t[k] for k in ("play", "pause", "speed", "seek", "download")},
                                      ensure_ascii=False))
@@ -114,7 +119,7 @@ class _SiteRenderer:
             first_with_intro = number == 1 and self.home_intro is not None
             title = self.t["latest"] if number == 1 else f"{self.t['latest']} · {number}"
             body = self._render(
-                "listing.html", uri, episodes=chunk, page=number, pages=len(chunks),
+                "listing.html", uri, episodes=chunk, page=number, pages=len(chunks), subscribe=True,
                 title=None if first_with_intro else title,
                 heading=self.t["latest"] if first_with_intro else None,
                 card_heading="h3" if first_with_intro else "h2",
@@ -135,7 +140,7 @@ class _SiteRenderer:
         for slug, (name, episodes) in sorted(groups.items(), key=lambda kv: kv[1][0].casefold()):
             uri = f"{kind}/{slug}/index.md"
             title = self.t[title_key].format(name=name)
-            body = self._render("listing.html", uri, episodes=episodes, page=1, pages=1, title=title,
+            body = self._render("listing.html", uri, episodes=episodes, page=1, pages=1, title=title, subscribe=False,
                                 heading=None, card_heading="h2", newer_url=None, older_url=None)
             pages.append(GeneratedPage(uri, _document({"title": title, "search": {"exclude": True}}, body)))
             terms.append((name, self.url(uri), len(episodes)))

@@ -29,6 +29,11 @@ EPISODE_FIELDS: dict[str, FieldSpec] = {
     "analysis": FieldSpec("analysis", "aspect -> Markdown text, shown in this order."),
     "related": FieldSpec("list of text", "Slugs of episodes to show first under Related Podcasts."),
     "audio": FieldSpec("text", "A recorded file to use instead of synthesis."),
+    "guid": FieldSpec("text", "The episode's permanent ID in feeds; default: made from the file name."),
+    "episode": FieldSpec("integer", "Episode number, for podcast apps."),
+    "season": FieldSpec("integer", "Season number, for podcast apps."),
+    "explicit": FieldSpec("bool", "true when this episode has explicit content (default: the show's setting)."),
+    "ai_generated": FieldSpec("bool", "true: the page and the feed say that AI wrote or voiced the episode."),
 }
 
 SOURCE_FIELDS: dict[str, FieldSpec] = {

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import SettingsError
 from .model import Host, Settings
 from .nodes import did_you_mean
+from .show import SHOW_TYPES, Show, parse_category
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +35,27 @@ OPTIONS: dict[str, OptionSpec] = {
     "pause": OptionSpec(float, "Seconds of silence between turns (default: 0.4)."),
     "tts_concurrency": OptionSpec(int, "Turns synthesized at once (default: 4)."),
     "tts_rate": OptionSpec(float, "Requests per second to gTTS, at most (default: 2)."),
-    "cover": OptionSpec(str, "The show's cover image, JPEG or PNG, relative to mkdocs.yml."),
+    "cover": OptionSpec(str, "The show's cover image: square JPEG or PNG, 1400-3000 px, relative to mkdocs.yml."),
+    "title": OptionSpec(str, "The show's name in feeds (default: site_name)."),
+    "description": OptionSpec(str, "The show's description in feeds (default: site_description)."),
+    "author": OptionSpec(str, "Who makes the show, as podcast apps list it."),
+    "owner_name": OptionSpec(str, "The feed owner's name (Apple contacts the owner)."),
+    "owner_email": OptionSpec(str, "The feed owner's e-mail address."),
+    "category": OptionSpec(str, "Apple category, optionally with a subcategory: 'News > Politics'."),
+    "explicit": OptionSpec(bool, "Whether the show has explicit content (default: false)."),
+    "show_type": OptionSpec(str, "episodic (newest first) or serial (in order) (default: episodic)."),
+    "links": OptionSpec(dict, "Where else to subscribe: label -> URL (Apple Podcasts, Spotify, ...)."),
+    "media_base_url": OptionSpec(str, "Serve episode MP3s from this address instead of the site (see publishing)."),
+    "locked": OptionSpec(bool, "podcast:locked: forbid other platforms to import the feed (default: false)."),
+    "guid": OptionSpec(str, "podcast:guid; default: derived from the feed URL. Pin it before the site moves."),
 }
+SHOW_OPTIONS = ("title", "description", "author", "owner_name", "owner_email", "explicit", "show_type",
+                "media_base_url", "locked", "guid")
 ENGINES = ("gtts", "espeak")
 
 
-def parse_settings(options: Mapping[str, object], *, origin: str = "mkdocs.yml", show_title: str = "") -> Settings:
+def parse_settings(options: Mapping[str, object], *, origin: str = "mkdocs.yml", site_name: str = "",
+                   site_description: str = "", site_url: str = "") -> Settings:
     """Validate raw options (None means unset); every problem is reported in one error."""
     problems: list[str] = []
     values: dict[str, object] = {}
@@ -49,15 +66,45 @@ def parse_settings(options: Mapping[str, object], *, origin: str = "mkdocs.yml",
             spec = OPTIONS[name]
             if spec.kind is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
-            if not isinstance(value, spec.kind) or isinstance(value, bool):
+            if not isinstance(value, spec.kind) or (isinstance(value, bool) and spec.kind is not bool):
                 problems.append(f"option '{name}' must be {spec.kind.__name__}, found {value!r}")
             else:
                 values[name] = value
     hosts = _parse_hosts(values.pop("hosts", {}), problems)
+    show = _parse_show(values, problems, Show(title=site_name, description=site_description,
+                                               site_url=_folder_url(site_url)))
     _check_values(values, problems)
     if problems:
         raise SettingsError(f"{origin}: podcast plugin settings:\n" + "\n".join(f"  - {p}" for p in problems))
-    return Settings(hosts=hosts, show_title=show_title, **values)
+    return Settings(hosts=hosts, show=show, **values)
+
+
+def _folder_url(url: str) -> str:
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def _parse_show(values: dict[str, object], problems: list[str], base: Show) -> Show:
+    fields: dict[str, object] = {name: values.pop(name) for name in SHOW_OPTIONS if name in values}
+    if "category" in values:
+        category, problem = parse_category(str(values.pop("category")))
+        fields["category"] = category
+        if problem:
+            problems.append(problem)
+    links = values.pop("links", {})
+    fields["links"] = tuple((str(label), str(url)) for label, url in dict(links).items())
+    for label, url in fields["links"]:  # type: ignore[misc]
+        if not re.match(r"^https?://", url):
+            problems.append(f"links: '{label}' must be a full address starting with https://, found '{url}'")
+    if fields.get("show_type", "episodic") not in SHOW_TYPES:
+        problems.append(f"show_type '{fields['show_type']}' must be one of: {', '.join(SHOW_TYPES)}")
+    email = str(fields.get("owner_email", ""))
+    if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+        problems.append(f"owner_email '{email}' is not an e-mail address")
+    if "media_base_url" in fields:
+        fields["media_base_url"] = _folder_url(str(fields["media_base_url"]))
+        if not re.match(r"^https?://", str(fields["media_base_url"])):
+            problems.append("media_base_url must be a full address starting with https://")
+    return replace(base, **{k: v for k, v in fields.items() if v != "" or k in ("title", "description")})
 
 
 def _parse_hosts(raw: object, problems: list[str]) -> tuple[Host, ...]:

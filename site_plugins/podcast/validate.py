@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import uuid
+from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 from slugify import slugify
@@ -19,6 +21,14 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def slug_from_title(title: str) -> str:
     """A readable ASCII slug: Chinese titles become pinyin words."""
     return slugify(title, max_length=80, word_boundary=True)
+
+
+GUID_NAMESPACE = uuid.UUID("5b1f0c3e-6f2a-5d4e-9a57-2f4c5e0b7d61")
+
+
+def default_guid(path: str) -> str:
+    """A permanent ID made from the file's name alone, so title and slug may change freely."""
+    return str(uuid.uuid5(GUID_NAMESPACE, PurePosixPath(path).stem))
 
 
 def validate_episode(text: str, path: str, settings: Settings) -> tuple[Episode | None, list[Problem]]:
@@ -53,6 +63,7 @@ class _EpisodeReader(NodeReader):
         if title is None or moment is None or slug is None or self.failed:
             return None
         spoken = dict.fromkeys(t.speaker for s in sections for t in s.turns)
+        optional.setdefault("guid", default_guid(self.path))
         return Episode(
             source_path=self.path, slug=slug, title=title, published=moment[0], has_time=moment[1],
             sections=sections, hosts=tuple(hosts[name] for name in spoken), **optional,
@@ -72,6 +83,11 @@ class _EpisodeReader(NodeReader):
             "analysis": self._analysis,
             "related": lambda n: self.text_list(n, "related"),
             "audio": lambda n: self.text(n, "audio"),
+            "guid": lambda n: self.text(n, "guid"),
+            "episode": lambda n: self.integer(n, "episode"),
+            "season": lambda n: self.integer(n, "season"),
+            "explicit": lambda n: self.boolean(n, "explicit"),
+            "ai_generated": lambda n: self.boolean(n, "ai_generated"),
         }
         for key, read in readers.items():
             if key in value and not is_null(value[key]):

@@ -1,0 +1,155 @@
+"""The show as podcast apps see it: Apple's categories, the cover's rules, absolute URLs."""
+
+from __future__ import annotations
+
+import struct
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SettingsError
+
+APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
+    "Business": ("Careers", "Entrepreneurship", "Investing", "Management", "Marketing", "Non-Profit"),
+    "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
+    "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
+    "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
+    "Government": (),
+    "History": (),
+    "Health & Fitness": ("Alternative Health", "Fitness", "Medicine", "Mental Health", "Nutrition", "Sexuality"),
+    "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
+    "Leisure": ("Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies", "Home & Garden",
+                "Video Games"),
+    "Music": ("Music Commentary", "Music History", "Music Interviews"),
+    "News": ("Business News", "Daily News", "Entertainment News", "News Commentary", "Politics", "Sports News",
+             "Tech News"),
+    "Religion & Spirituality": ("Buddhism", "Christianity", "Hinduism", "Islam", "Judaism", "Religion",
+                                "Spirituality"),
+    "Science": ("Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics", "Natural Sciences",
+                "Nature", "Physics", "Social Sciences"),
+    "Society & Culture": ("Documentary", "Personal Journals", "Philosophy", "Places & Travel", "Relationships"),
+    "Sports": ("Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf", "Hockey", "Rugby",
+               "Running", "Soccer", "Swimming", "Tennis", "Volleyball", "Wilderness", "Wrestling"),
+    "Technology": (),
+    "True Crime": (),
+    "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
+}
+SHOW_TYPES = ("episodic", "serial")
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+"""Podcasting 2.0's namespace for podcast:guid (UUIDv5 of the feed URL, scheme and trailing slash removed)."""
+COVER_MIN, COVER_MAX = 1400, 3000
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    title: str = ""
+    description: str = ""
+    author: str = ""
+    owner_name: str = ""
+    owner_email: str = ""
+    category: tuple[str, ...] = ()
+    """Apple category and, optionally, its subcategory."""
+    explicit: bool = False
+    show_type: str = "episodic"
+    links: tuple[tuple[str, str], ...] = ()
+    """(label, URL) of the show elsewhere: Apple Podcasts, Spotify, ..."""
+    site_url: str = ""
+    """The site's address, ending in '/'; feeds and metadata need absolute URLs."""
+    media_base_url: str = ""
+    """Where episode MP3s are served from when not from the site itself, ending in '/'."""
+    locked: bool = False
+    guid: str = ""
+    """podcast:guid; by default derived from the feed URL. Pin it before the site moves."""
+
+    @property
+    def feed_url(self) -> str:
+        return self.site_url + "feed.xml" if self.site_url else ""
+
+    @property
+    def podcast_guid(self) -> str:
+        if self.guid:
+            return self.guid
+        address = self.feed_url.split("://", 1)[-1].rstrip("/")
+        return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, address))
+
+    def absolute(self, uri: str) -> str:
+        """The absolute URL of a site-relative path ('' when the site has no site_url)."""
+        return self.site_url + uri if self.site_url else ""
+
+    def media_url(self, slug: str, audio_uri: str) -> str:
+        if self.media_base_url:
+            return f"{self.media_base_url}{slug}.mp3"
+        return self.absolute(audio_uri)
+
+
+def parse_category(value: str) -> tuple[tuple[str, ...], str | None]:
+    """('News', 'Politics') from 'News > Politics', or a message naming the valid choices."""
+    parts = tuple(p.strip() for p in value.split(">"))
+    if parts[0] not in APPLE_CATEGORIES:
+        return (), f"category '{parts[0]}' is not one of Apple's: {', '.join(APPLE_CATEGORIES)}"
+    if len(parts) == 2 and parts[1] not in APPLE_CATEGORIES[parts[0]]:
+        choices = ", ".join(APPLE_CATEGORIES[parts[0]]) or "none"
+        return (), f"'{parts[1]}' is not a subcategory of {parts[0]} (choices: {choices})"
+    if len(parts) > 2:
+        return (), f"category '{value}' has more than one '>'; write 'Category > Subcategory'"
+    return parts, None
+
+
+def image_size(data: bytes) -> tuple[str, int, int] | None:
+    """(MIME type, width, height) of a PNG or JPEG, read from its header; None for anything else."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", data[16:24])
+        return "image/png", width, height
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    offset = 2
+    while offset + 9 < len(data):
+        if data[offset] != 0xFF:
+            return None
+        marker = data[offset + 1]
+        length = struct.unpack(">H", data[offset + 2:offset + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            height, width = struct.unpack(">HH", data[offset + 5:offset + 9])
+            return "image/jpeg", width, height
+        offset += 2 + length
+    return None
+
+
+def check_cover(data: bytes, name: str) -> str | None:
+    """A message when the cover breaks Apple's rules: square, 1400-3000 px, JPEG or PNG."""
+    size = image_size(data)
+    if size is None:
+        return f"cover '{name}' is neither a JPEG nor a PNG image"
+    _, width, height = size
+    if width != height or not COVER_MIN <= width <= COVER_MAX:
+        return (f"cover '{name}' is {width}x{height} px; podcast apps want a square "
+                f"between {COVER_MIN}x{COVER_MIN} and {COVER_MAX}x{COVER_MAX} px")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    data: bytes
+    mime: str
+
+    @property
+    def uri(self) -> str:
+        """Where the site publishes it."""
+        return "cover.png" if self.mime == "image/png" else "cover.jpg"
+
+
+def load_cover(project_dir: Path, path: str) -> Cover | None:
+    """The show's cover, checked against podcast apps' rules; SettingsError names what is wrong."""
+    if not path:
+        return None
+    try:
+        data = (project_dir / path).read_bytes()
+    except OSError as exc:
+        raise SettingsError(f"cover '{path}' cannot be read ({exc.strerror}); check the path in mkdocs.yml") from exc
+    problem = check_cover(data, path)
+    if problem:
+        raise SettingsError(problem)
+    size = image_size(data)
+    assert size is not None
+    return Cover(data, size[0])

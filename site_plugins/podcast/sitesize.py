@@ -1,0 +1,23 @@
+"""How big the built site is, against GitHub Pages' limit of 1 GB per site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PAGES_LIMIT = 1_000_000_000
+WARN_AT = 0.8
+FILE_LIMIT = 100_000_000
+
+
+def size_report(site_dir: Path, *, limit: int = PAGES_LIMIT) -> tuple[str, str]:
+    """('info' or 'warning', message) about the site's total size and its largest files."""
+    sizes = [(p.stat().st_size, p) for p in site_dir.rglob("*") if p.is_file()]
+    total = sum(size for size, _ in sizes)
+    too_big = [p.relative_to(site_dir).as_posix() for size, p in sizes if size > FILE_LIMIT]
+    message = f"site size: {total / 1e6:.1f} MB of GitHub Pages' {limit / 1e9:.0f} GB ({total / limit:.0%})"
+    if too_big:
+        return "warning", f"{message}; files over 100 MB, which Pages refuses: {', '.join(sorted(too_big))}"
+    if total >= limit * WARN_AT:
+        return "warning", (f"{message}: set media_base_url to serve the audio from elsewhere "
+                           "(see the publishing guide)")
+    return "info", message

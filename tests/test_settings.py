@@ -1,0 +1,71 @@
+"""Show settings: every wrong option is named with its fix, all at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from site_plugins.podcast import SettingsError, parse_settings
+from site_plugins.podcast.show import load_cover
+
+from .conftest import square_png
+
+
+def test_every_problem_is_reported_at_once():
+    with pytest.raises(SettingsError) as raised:
+        parse_settings({"category": "News > Gossip", "owner_email": "nobody", "show_type": "daily",
+                        "explicit": "no", "links": {"Spotify": "open.spotify.com/x"}, "tts": "say"})
+    message = str(raised.value)
+    assert "'Gossip' is not a subcategory of News (choices: Business News, Daily News" in message
+    assert "owner_email 'nobody' is not an e-mail address" in message
+    assert "show_type 'daily' must be one of: episodic, serial" in message
+    assert "option 'explicit' must be bool, found 'no'" in message
+    assert "links: 'Spotify' must be a full address starting with https://" in message
+    assert "tts 'say' is not an engine; use one of: gtts, espeak" in message
+
+
+def test_unknown_category_lists_apples():
+    with pytest.raises(SettingsError, match="category 'Newz' is not one of Apple's: Arts, Business"):
+        parse_settings({"category": "Newz"})
+
+
+def test_show_defaults_come_from_mkdocs():
+    settings = parse_settings({"category": "Technology"}, site_name="Pod", site_description="About",
+                              site_url="https://x.example.org/pod")
+    show = settings.show
+    assert (show.title, show.description, show.category) == ("Pod", "About", ("Technology",))
+    assert show.feed_url == "https://x.example.org/pod/feed.xml"
+    assert parse_settings({"title": "Other"}, site_name="Pod").show.title == "Other"
+
+
+@pytest.mark.parametrize(("width", "height", "message"), [
+    (1400, 1400, None),
+    (3000, 3000, None),
+    (1399, 1399, "cover 'c.png' is 1399x1399 px; podcast apps want a square between 1400x1400 and 3000x3000 px"),
+    (1400, 1500, "cover 'c.png' is 1400x1500 px"),
+    (3001, 3001, "is 3001x3001 px"),
+])
+def test_cover_rules(tmp_path, width, height, message):
+    (tmp_path / "c.png").write_bytes(square_png(width, height=height))
+    if message is None:
+        assert load_cover(tmp_path, "c.png").mime == "image/png"
+    else:
+        with pytest.raises(SettingsError, match=message.replace("(", r"\(")):
+            load_cover(tmp_path, "c.png")
+
+
+def test_cover_must_be_an_image(tmp_path):
+    (tmp_path / "c.gif").write_bytes(b"GIF89a....")
+    with pytest.raises(SettingsError, match="neither a JPEG nor a PNG"):
+        load_cover(tmp_path, "c.gif")
+    with pytest.raises(SettingsError, match="cannot be read"):
+        load_cover(tmp_path, "missing.png")
+
+
+def test_jpeg_size_is_read_from_its_frame_header():
+    import struct
+
+    from site_plugins.podcast.show import image_size
+
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00" + b"\x01\x02\x00\x00\x01\x00\x01\x00\x00"
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, 1500, 1600, 1) + b"\x01\x11\x00"
+    assert image_size(b"\xff\xd8" + app0 + sof + b"\xff\xd9") == ("image/jpeg", 1600, 1500)
