@@ -11,6 +11,7 @@ import yaml
 from .catalog import load_catalog
 from .errors import PodcastError
 from .model import Settings
+from .draftcli import add_draft_command, run_draft
 from .settings import parse_settings
 
 PLUGIN_NAME = "podcast"
@@ -24,8 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"),
                        help="the site's mkdocs.yml, for hosts and language (default: ./mkdocs.yml)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors too")
+    add_draft_command(commands)
     args = parser.parse_args(argv)
     try:
+        if args.command == "draft":
+            return run_draft(args)
         return run_check(args.paths, config_path=args.config, strict=args.strict)
     except PodcastError as exc:
         print(f"podcast: {exc}", file=sys.stderr)

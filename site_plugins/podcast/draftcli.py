@@ -1,0 +1,107 @@
+"""`podcast draft SOURCE`: fetch an article, have Claude draft the episode, write a new episode file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from .article import load_article
+from .catalog import load_catalog
+from .drafting import DEFAULT_MODEL, DraftError, DraftRequest, render_episode, request_draft
+from .validate import validate_episode
+from .writer import write_atomic
+
+
+def add_draft_command(commands) -> None:
+    draft = commands.add_parser("draft", help="draft a new episode from a news article with Claude",
+                                description="Draft an episode from a news article. Needs ANTHROPIC_API_KEY.")
+    draft.add_argument("source", help="the article: a web address, an .html/.txt/.md file, or - for stdin")
+    draft.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml")
+    draft.add_argument("--url", help="the article's web address, when SOURCE is a file or stdin")
+    draft.add_argument("--language", help="language of the episode (default: the site's)")
+    draft.add_argument("--hosts", help="comma-separated host names (default: the site's hosts)")
+    draft.add_argument("--listener", help="whom the episode is made for, greeted by name")
+    draft.add_argument("--minutes", type=float, default=10.0, help="target length in minutes (default: 10)")
+    draft.add_argument("--model", default=None, help=f"Claude model (default: {DEFAULT_MODEL})")
+    draft.add_argument("--max-tokens", type=int, default=16_000, help="longest answer allowed (default: 16000)")
+    draft.add_argument("--force", action="store_true", help="replace an episode file of the same name")
+
+
+def run_draft(args: argparse.Namespace, *, client=None, today: date | None = None) -> int:
+    """Draft one episode; `client` is an anthropic.Anthropic (made from the environment when None)."""
+    from .cli import read_site_settings
+
+    settings = read_site_settings(args.config)
+    hosts = tuple(h.strip() for h in args.hosts.split(",") if h.strip()) if args.hosts else \
+        tuple(h.name for h in settings.hosts)
+    if len(hosts) < 2:
+        raise DraftError("a dialogue needs two hosts: define them under the podcast plugin's 'hosts' in "
+                         "mkdocs.yml, or pass --hosts 'A,B'")
+    if client is None:
+        client = _client()
+    article = load_article(args.source)
+    if getattr(args, "url", None):
+        article = replace(article, url=args.url)
+    if not article.url:
+        print("warning: the article has no web address; the draft's source.url is a placeholder to replace "
+              "(or pass --url)", file=sys.stderr)
+    request = DraftRequest(article=article, hosts=hosts, language=args.language or settings.language,
+                           show=settings.show.title, listener=args.listener, minutes=args.minutes,
+                           model=args.model or DEFAULT_MODEL, max_tokens=args.max_tokens)
+    print(f"asking {request.model} for a {request.minutes:g}-minute draft ...", file=sys.stderr)
+    draft, usage = request_draft(client, request)
+    root = args.config.resolve().parent if args.config.exists() else Path.cwd()
+    folder = root / settings.episodes_dir
+    day = today or date.today()
+    text = render_episode(draft, request, today=day)
+    path, slug = _free_place(folder, text, settings, root, replace=args.force)
+    if slug is not None:
+        text = render_episode(draft, request, today=day, slug=slug)
+    episode, problems = validate_episode(text, str(path), settings)
+    if episode is None:
+        raise DraftError("the draft does not pass the episode checks, so it was not written:\n"
+                         + "\n".join(str(p) for p in problems))
+    if path.exists() and not args.force:
+        raise DraftError(f"{path} exists; pass --force to replace it")
+    write_atomic(path, text.encode("utf-8"))
+    shown = path.relative_to(root) if path.is_relative_to(root) else path
+    print(f"wrote {shown} (draft: true)")
+    print(f"next: check every fact against the source text in the file, preview with scripts/site serve, "
+          f"then set 'draft: false' and push")
+    print(usage, file=sys.stderr)
+    return 0
+
+
+def _client():
+    if not os.environ.get("ANTHROPIC_API_KEY"):
+        raise DraftError("ANTHROPIC_API_KEY is not set: create a key in the Anthropic Console, then "
+                         "export ANTHROPIC_API_KEY=... and run the command again")
+    import anthropic
+
+    return anthropic.Anthropic()
+
+
+def _free_place(folder: Path, text: str, settings, root: Path, *, replace: bool) -> tuple[Path, str | None]:
+    """A file name and slug that no episode uses yet: 'x', then 'x-2', 'x-3', ...; slug None means the default.
+
+    With `replace`, the file of the draft's own name, even when it exists.
+    """
+    episode, problems = validate_episode(text, "draft.yaml", settings)
+    if episode is None:
+        raise DraftError("the draft does not pass the episode checks, so it was not written:\n"
+                         + "\n".join(str(p) for p in problems))
+    taken = {e.slug for e in load_catalog([folder], settings, root=root, include_drafts=True).episodes} \
+        if folder.is_dir() else set()
+    base, number = episode.slug, 1
+    if replace:
+        return folder / f"{base}.yaml", None
+    while True:
+        slug = base if number == 1 else f"{base}-{number}"
+        path = folder / f"{slug}.yaml"
+        if slug not in taken and not path.exists():
+            return path, (None if number == 1 else slug)
+        number += 1
