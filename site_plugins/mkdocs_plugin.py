@@ -13,7 +13,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.meta import get_data
 
 from .podcast import OPTIONS, PodcastError, build_pages, load_catalog, parse_settings
-from .podcast.urls import page_url
 from .podcast.audio import AudioBuilder, AudioReport
 from .podcast.feed import render_feed
 from .podcast.metadata import episode_head, feed_link, inject_head
@@ -21,6 +20,7 @@ from .podcast.show import load_cover
 from .podcast.sitesize import size_report
 from .podcast.speech import EspeakEngine, engine_name, make_engine
 from .podcast.transcripts import transcript_files
+from .podcast.urls import page_url
 
 log = get_plugin_logger("podcast")
 

@@ -140,3 +140,17 @@ def sample_site(tmp_path_factory) -> SiteProject:
     project.root = root
     project.build()
     return project
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, driven by Playwright; skipped (failed in CI) where it is missing."""
+    from .checkers import CHROMIUM, CHROMIUM_ARGS, require
+
+    require(CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

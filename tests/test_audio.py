@@ -225,8 +225,8 @@ def test_a_process_killed_mid_synthesis_leaves_no_damaged_mp3(tmp_path):
 
 @responses.activate
 def test_offline_fallback_previews_but_never_publishes(project: SiteProject, monkeypatch, caplog):
-    from mkdocs.exceptions import Abort
     import requests
+    from mkdocs.exceptions import Abort
 
     monkeypatch.delenv("PODCAST_TTS")
     config = project.root / "mkdocs.yml"

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import pytest
 
-from .checkers import AXE_JS, CHROMIUM, CHROMIUM_ARGS, VNU_JAR, require, serve
+from .checkers import AXE_JS, VNU_JAR, require, serve
 
 PLAIN_PAGES = ("about/", "guide/authoring/", "guide/audio/", "guide/publishing/", "guide/configuration/")
 """Pages written as plain Markdown in docs/: their findings are the theme's."""
@@ -60,17 +60,6 @@ def test_nu_html_checker_does_report_errors(tmp_path):
     result = subprocess.run(["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", str(tmp_path)],
                             capture_output=True, text=True, check=False)
     assert json.loads(result.stderr)["messages"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require(CHROMIUM)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def axe_violations(page) -> set[tuple[str, str]]:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from .checkers import CHROMIUM, CHROMIUM_ARGS, require, serve
+from .checkers import serve
 from .conftest import SiteProject
 from .test_audio import script_episode
 
@@ -20,17 +20,6 @@ def player_site(tmp_path_factory):
     site = project.build()
     with serve(site) as base:
         yield project, base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require(CHROMIUM)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -16,8 +16,16 @@ import requests
 import responses
 
 from site_plugins.podcast.mp3 import duration_of, read_frames
-from site_plugins.podcast.speech import (FORMAT, EspeakEngine, GttsEngine, RateLimiter, RetryPolicy,
-                                         SpeechError, Voice, split_for_speech)
+from site_plugins.podcast.speech import (
+    FORMAT,
+    EspeakEngine,
+    GttsEngine,
+    RateLimiter,
+    RetryPolicy,
+    SpeechError,
+    Voice,
+    split_for_speech,
+)
 
 from .checkers import require
 

@@ -23,8 +23,8 @@ from .clips import Clip, ClipStore
 from .errors import Problem, Severity
 from .markup import plain_text
 from .model import Episode, Settings
-from .show import Cover
 from .mp3 import audio_bytes, duration_of, read_frames
+from .show import Cover
 from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
 from .tags import TagInfo, TurnSpan, read_published, tagged_mp3
 from .writer import remove_stale_parts, write_atomic

@@ -9,9 +9,9 @@ from pathlib import Path
 import yaml
 
 from .catalog import load_catalog
+from .draftcli import add_draft_command, run_draft
 from .errors import PodcastError
 from .model import Settings
-from .draftcli import add_draft_command, run_draft
 from .settings import parse_settings
 
 PLUGIN_NAME = "podcast"

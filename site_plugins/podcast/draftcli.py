@@ -70,8 +70,8 @@ def run_draft(args: argparse.Namespace, *, client=None, today: date | None = Non
     write_atomic(path, text.encode("utf-8"))
     shown = path.relative_to(root) if path.is_relative_to(root) else path
     print(f"wrote {shown} (draft: true)")
-    print(f"next: check every fact against the source text in the file, preview with scripts/site serve, "
-          f"then set 'draft: false' and push")
+    print("next: check every fact against the source text in the file, preview with scripts/site serve, "
+          "then set 'draft: false' and push")
     print(usage, file=sys.stderr)
     return 0
 

@@ -116,7 +116,7 @@ class _EpisodeReader(NodeReader):
         hosts = {h.name: h for h in self.settings.hosts}
         if node is None or is_null(node):
             return hosts
-        for name, (key_node, value_node) in self.mapping(node, "hosts", None).items():
+        for name, (_, value_node) in self.mapping(node, "hosts", None).items():
             if is_null(value_node):
                 hosts[name] = hosts.get(name, Host(name, variant=len(hosts)))
                 continue
