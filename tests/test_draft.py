@@ -201,3 +201,12 @@ def test_articles_from_the_web_and_from_files(tmp_path):
     responses.add(responses.GET, "https://news.example.com/gone", status=404)
     with pytest.raises(DraftError.__mro__[1], match="HTTP 404"):
         load_article("https://news.example.com/gone")
+
+
+def test_the_model_is_a_site_setting(site):
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("tts: espeak", "tts: espeak\n      draft_model: claude-haiku-5-5"),
+                      encoding="utf-8")
+    api = FakeAPI(ok())
+    run_draft(args(site), client=api.client(), today=date(2025, 12, 9))
+    assert api.requests[0]["model"] == "claude-haiku-5-5"

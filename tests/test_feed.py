@@ -95,6 +95,10 @@ def test_podcast_index_parser_reads_every_episode(feed_site):
     raw = (site / "feed.xml").read_text(encoding="utf-8")
     assert '<a href="https://news.example.com/a?x=1&amp;y=2">Some &lt;article&gt;</a>' in raw, "escaped in the HTML"
     assert items["hostile"]["title"] == HOSTILE_CLEAN
+    raw = (site / "feed.xml").read_text(encoding="utf-8")
+    escaped = HOSTILE_CLEAN.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    assert f"<![CDATA[<p>{escaped}</p>" in raw
+    assert items["hostile"]["description"].startswith("<p>A & B <b>bold</b>"), "partytime decodes the entities"
 
 
 def test_feedparser_reads_the_same(feed_site):
@@ -105,6 +109,8 @@ def test_feedparser_reads_the_same(feed_site):
     entries = {e.link.split("/")[-2]: e for e in parsed.entries}
     assert sorted(entries) == ["hostile", "one", "two"]
     assert entries["hostile"].title == HOSTILE_CLEAN
+    summary = lxml_html.fragment_fromstring(entries["hostile"].summary, create_parent="div")
+    assert summary.xpath("string(p[1])") == HOSTILE_CLEAN, "the summary's text, markup shown as text"
     for slug, entry in entries.items():
         enclosure = entry.enclosures[0]
         assert int(enclosure.length) == (site / f"audio/{slug}.mp3").stat().st_size

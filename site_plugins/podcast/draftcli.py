@@ -26,7 +26,8 @@ def add_draft_command(commands) -> None:
     draft.add_argument("--hosts", help="comma-separated host names (default: the site's hosts)")
     draft.add_argument("--listener", help="whom the episode is made for, greeted by name")
     draft.add_argument("--minutes", type=float, default=10.0, help="target length in minutes (default: 10)")
-    draft.add_argument("--model", default=None, help=f"Claude model (default: {DEFAULT_MODEL})")
+    draft.add_argument("--model", default=None,
+                       help=f"Claude model (default: the site's draft_model, else {DEFAULT_MODEL})")
     draft.add_argument("--max-tokens", type=int, default=16_000, help="longest answer allowed (default: 16000)")
     draft.add_argument("--force", action="store_true", help="replace an episode file of the same name")
 
@@ -51,7 +52,7 @@ def run_draft(args: argparse.Namespace, *, client=None, today: date | None = Non
               "(or pass --url)", file=sys.stderr)
     request = DraftRequest(article=article, hosts=hosts, language=args.language or settings.language,
                            show=settings.show.title, listener=args.listener, minutes=args.minutes,
-                           model=args.model or DEFAULT_MODEL, max_tokens=args.max_tokens)
+                           model=args.model or settings.draft_model, max_tokens=args.max_tokens)
     print(f"asking {request.model} for a {request.minutes:g}-minute draft ...", file=sys.stderr)
     draft, usage = request_draft(client, request)
     root = args.config.resolve().parent if args.config.exists() else Path.cwd()

@@ -16,6 +16,7 @@ from .errors import PodcastError
 SECTIONS = ("Intro", "Core Event", "Background", "Conflict", "Impact", "Future", "Conclusion")
 ASPECTS = ("Core Event", "Background", "Conflict", "Impact", "Future", "Related Info")
 DEFAULT_MODEL = "claude-sonnet-5-5"
+"""Kept equal to Settings.draft_model's default."""
 TURNS_PER_MINUTE = 4.5
 
 INSTRUCTIONS = """\

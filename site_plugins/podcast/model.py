@@ -149,5 +149,7 @@ class Settings:
     """Turns synthesized at once."""
     tts_rate: float = 2.0
     """Requests per second to gTTS, at most."""
+    draft_model: str = "claude-sonnet-5-5"
+    """The Claude model `podcast draft` asks; a setting, since models retire."""
     cover: str = ""
     """The show's cover image (JPEG or PNG), relative to the project; put in every MP3's tags."""

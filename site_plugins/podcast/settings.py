@@ -47,6 +47,7 @@ OPTIONS: dict[str, OptionSpec] = {
     "links": OptionSpec(dict, "Where else to subscribe: label -> URL (Apple Podcasts, Spotify, ...)."),
     "media_base_url": OptionSpec(str, "Serve episode MP3s from this address instead of the site (see publishing)."),
     "locked": OptionSpec(bool, "podcast:locked: forbid other platforms to import the feed (default: false)."),
+    "draft_model": OptionSpec(str, "The Claude model `podcast draft` uses (default: claude-sonnet-5-5)."),
     "guid": OptionSpec(str, "podcast:guid; default: derived from the feed URL. Pin it before the site moves."),
 }
 SHOW_OPTIONS = ("title", "description", "author", "owner_name", "owner_email", "explicit", "show_type",
