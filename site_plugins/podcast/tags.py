@@ -64,8 +64,9 @@ def tagged_mp3(audio: bytes, info: TagInfo, turns: tuple[TurnSpan, ...], signatu
         tags.add(CHAP(element_id=element_id, start_time=round(start * 1000), end_time=round(end * 1000),
                       start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=1, text=title)]))
     table = [[t.key, t.offset, t.length, round(t.start, 3), round(t.end, 3), t.digest] for t in turns]
-    tags.add(TXXX(encoding=1, desc=TURNS_DESC, text=json.dumps(table, separators=(",", ":"))))
-    tags.add(TXXX(encoding=1, desc=SIGNATURE_DESC, text=signature))
+    # ASCII in Latin-1: ID3v2.3 has no UTF-8, and mutagen reads UTF-16 text one character at a time.
+    tags.add(TXXX(encoding=0, desc=TURNS_DESC, text=json.dumps(table, separators=(",", ":"))))
+    tags.add(TXXX(encoding=0, desc=SIGNATURE_DESC, text=signature))
     buffer = io.BytesIO()  # the tag alone: prepending it beats inserting it before megabytes of audio
     tags.save(buffer, v2_version=3, padding=lambda _info: 0)
     return buffer.getvalue() + audio

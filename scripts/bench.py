@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Site benchmark: N reference-size episodes against plain mkdocs-material pages of the same text.
+
+Run: .venv/bin/python scripts/bench.py --episodes 1000
+Prints wall time and peak memory of both builds (each in its own process), their ratios, the
+search index a visitor downloads, and the time of related podcasts and of the feed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from site_plugins.podcast import Episode, Section, Turn, load_catalog  # noqa: E402
+from site_plugins.podcast.audio import AudioBuilder, EpisodeAudio  # noqa: E402
+from site_plugins.podcast.feed import render_feed  # noqa: E402
+from site_plugins.podcast.related import compute_related  # noqa: E402
+from site_plugins.podcast.speech import EspeakEngine  # noqa: E402
+
+SECTIONS = [("Intro", 3), ("Core Event", 12), ("Background", 13), ("Conflict", 10), ("Impact", 8),
+            ("Future", 7), ("Conclusion", 2)]
+ASPECTS = ("Core Event", "Background", "Conflict", "Impact", "Future", "Related Info")
+WORDS = ("能源", "制裁", "预算", "黄金", "石油", "煤炭", "钻石", "卢布", "通胀", "谈判", "储备", "出口", "市场",
+         "银行", "利率", "物价", "工业", "军费", "赤字", "贸易")
+CATEGORIES = ("Business", "World", "Science", "Society", "Technology", "Culture")
+SPOKEN = ("好的。", "是的。", "没错。", "我明白。", "请继续。", "有意思。")
+"""What the voices say: a few short clips keep the pre-made audio small; the page text stays full size."""
+
+
+def sentence(rng: random.Random, length: int) -> str:
+    text = ""
+    while len(text) < length:
+        text += "".join(rng.choice(WORDS) for _ in range(rng.randint(3, 6))) + rng.choice("，。；")
+    return text[:length - 1] + "。"
+
+
+def episode_yaml(number: int) -> str:
+    rng = random.Random(number)
+    tags = sorted(set(rng.sample(WORDS, 3)))
+    lines = [f"title: 第{number}期：{sentence(rng, 14)}", f"date: {(datetime(2024, 1, 1) + timedelta(hours=number * 9)):%Y-%m-%d}",
+             f"category: {rng.choice(CATEGORIES)}", f"tags: [{', '.join(tags)}]", f"slug: episode-{number:05d}",
+             "listener: 蕭睿", "source:", f"  url: https://news.example.com/{number}", "  title: A reference-size article",
+             "  publisher: Example News", "  text: |"]
+    article = ""
+    while len(article.encode()) < 8000:
+        article += sentence(rng, 200) + "\n\n"
+    lines += ["    " + line if line else "" for line in article.strip().splitlines()]
+    lines += ["summary: |", "  " + sentence(rng, 120), "script:"]
+    for name, count in SECTIONS:
+        lines += [f"  - section: {name}", "    turns:"]
+        for index in range(count):
+            speaker = "卿姐" if index % 2 == 0 else "晓旭"
+            lines += [f"      - speaker: {speaker}", f"        text: {sentence(rng, 110)}",
+                      f"        say: {rng.choice(SPOKEN)}"]
+    lines.append("analysis:")
+    lines += [f"  {aspect}: {sentence(rng, 160)}" for aspect in ASPECTS]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_page(number: int) -> str:
+    """The same text as a plain Markdown page, for the baseline."""
+    import yaml
+
+    data = yaml.safe_load(episode_yaml(number))
+    parts = [f"# {data['title']}", "", data["summary"], ""]
+    for section in data["script"]:
+        parts += [f"## {section['section']}", ""]
+        parts += [f"**{turn['speaker']}**: {turn['text']}\n" for turn in section["turns"]]
+    parts += ["## Original", "", data["source"]["text"], "## Analysis", ""]
+    parts += [f"### {aspect}\n\n{text}\n" for aspect, text in data["analysis"].items()]
+    return "\n".join(parts)
+
+
+PODCAST_YML = """\
+site_name: Bench Pod
+site_url: https://bench.example.org/
+theme: {name: material, language: zh, font: false}
+plugins:
+  - search: {lang: zh}
+  - podcast:
+      tts: espeak
+      timezone: Asia/Shanghai
+      hosts: {卿姐: {voice: zh-CN}, 晓旭: {voice: zh-TW}}
+nav: [index.md]
+"""
+BASELINE_YML = """\
+site_name: Bench Baseline
+site_url: https://bench.example.org/
+theme: {name: material, language: zh, font: false}
+plugins:
+  - search: {lang: zh}
+nav: [index.md]
+"""
+
+
+def make_sites(root: Path, count: int) -> tuple[Path, Path]:
+    podcast, baseline = root / "podcast", root / "baseline"
+    for site, config in ((podcast, PODCAST_YML), (baseline, BASELINE_YML)):
+        (site / "docs").mkdir(parents=True)
+        (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+        (site / "docs/index.md").write_text("# Bench\n", encoding="utf-8")
+    (podcast / "episodes").mkdir()
+    for number in range(1, count + 1):
+        (podcast / f"episodes/{number:05d}.yaml").write_text(episode_yaml(number), encoding="utf-8")
+        (baseline / f"docs/{number:05d}.md").write_text(markdown_page(number), encoding="utf-8")
+    return podcast, baseline
+
+
+def prepare_audio(podcast: Path) -> float:
+    """Make every episode's MP3 beforehand, as a published site has them; returns seconds taken."""
+    from site_plugins.podcast.cli import read_site_settings
+
+    settings = read_site_settings(podcast / "mkdocs.yml")
+    catalog = load_catalog([podcast / "episodes"], settings, root=podcast, include_drafts=False)
+    started = time.perf_counter()
+    AudioBuilder(settings, project_dir=podcast, engine=EspeakEngine()).build(catalog.episodes)
+    return time.perf_counter() - started
+
+
+def timed_build(site: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of `mkdocs build` in a process of its own."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PODCAST_TTS": "espeak"}
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    started = time.perf_counter()
+    process = subprocess.Popen([str(mkdocs), "build", "-q", "-f", str(site / "mkdocs.yml")], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"build of {site} failed: {process.stderr.read().decode()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def related_seconds(count: int) -> float:
+    rng = random.Random(7)
+    episodes = [Episode(source_path=f"{n}.yaml", slug=f"e{n}", title=sentence(rng, 16), summary=sentence(rng, 120),
+                        published=datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(hours=n), has_time=True,
+                        sections=(Section("Intro", (Turn("卿姐", "x"),)),), hosts=(), language="zh",
+                        category=rng.choice(CATEGORIES), tags=tuple(rng.sample(WORDS, 3)))
+                for n in range(count)]
+    started = time.perf_counter()
+    compute_related(episodes, count=5)
+    return time.perf_counter() - started
+
+
+def feed_seconds(podcast: Path) -> float:
+    from site_plugins.podcast.cli import read_site_settings
+
+    settings = read_site_settings(podcast / "mkdocs.yml")
+    episodes = load_catalog([podcast / "episodes"], settings, root=podcast, include_drafts=False).episodes
+    audio = {e.slug: EpisodeAudio(path=Path("x.mp3"), uri=f"audio/{e.slug}.mp3", size=1_000_000, duration=600.0,
+                                  turns=(), chapters=(), published=True) for e in episodes}
+    settings = replace(settings, show=replace(settings.show, title="Bench Pod"))
+    started = time.perf_counter()
+    render_feed(episodes, audio, settings, cover=None, page_uri=lambda e: f"episodes/{e.slug}/")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--episodes", type=int, default=100)
+    parser.add_argument("--related", type=int, default=10_000, help="episodes for the related-podcasts timing")
+    parser.add_argument("--keep", type=Path, help="build here and keep the sites (default: a temporary folder)")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="podcast-bench-"))
+    try:
+        podcast, baseline = make_sites(root, args.episodes)
+        audio_setup = prepare_audio(podcast)
+        ours, ours_rss = timed_build(podcast)
+        base, base_rss = timed_build(baseline)
+        index = (podcast / "site/search/search_index.json").stat().st_size / 1e6
+        base_index = (baseline / "site/search/search_index.json").stat().st_size / 1e6
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, CPython {platform.python_version()}, "
+              f"{resource.getpagesize()} B pages")
+        print(f"episodes: {args.episodes} (55 turns, 8 KB article each); audio made beforehand in {audio_setup:.1f} s")
+        print(f"{'':34}{'podcast site':>14}{'baseline':>12}{'ratio':>8}")
+        print(f"{'full build, wall seconds':34}{ours:>14.2f}{base:>12.2f}{ours / base:>8.2f}")
+        print(f"{'full build, peak memory (MB)':34}{ours_rss:>14.0f}{base_rss:>12.0f}{ours_rss / base_rss:>8.2f}")
+        print(f"{'search index download (MB)':34}{index:>14.2f}{base_index:>12.2f}{index / base_index:>8.2f}")
+        print(f"related podcasts for {args.related} episodes: {related_seconds(args.related):.3f} s")
+        print(f"feed for {args.episodes} episodes: {feed_seconds(podcast):.3f} s")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""The benchmark scripts run end to end at a small size (their timings are not tested)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from .conftest import REPO
+
+
+def run(*args: str) -> str:
+    result = subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=600,
+                            env={"PATH": "/usr/bin:/bin", "PODCAST_TTS": "espeak"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_site_benchmark_runs():
+    out = run("scripts/bench.py", "--episodes", "3", "--related", "50")
+    for label in ("full build, wall seconds", "full build, peak memory (MB)", "search index download (MB)",
+                  "related podcasts for 50 episodes:", "feed for 3 episodes:"):
+        assert label in out, out
+
+
+def test_audio_benchmark_counts_speech_calls():
+    out = run("scripts/bench_audio.py", "--turns", "12", "--repeat", "2")
+    rows = {line[:44].strip(): line[44:].split() for line in out.splitlines() if line[:1].isalpha()}
+    assert rows["edit 1 turn"][0] == "1" and rows["edit 3 other turns"][0] == "3"
+    assert rows["rebuild, nothing changed"][0] == "0" and rows["fresh clone with published audio"][0] == "0"
