@@ -13,6 +13,8 @@ _BLOCK = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(
     ["image", "heading", "lheading", "code", "fence", "hr", "table"], ignoreInvalid=True)
 _INLINE = MarkdownIt("commonmark", {"html": False}).disable(["image"], ignoreInvalid=True)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MARKDOWN = re.compile(r"[*_\[\]`<>&\\!~|#\n\r\"]")
+"""Characters that Markdown or HTML could give a meaning; most turns have none, and skip the parser."""
 
 
 def clean_text(text: str) -> str:
@@ -27,15 +29,20 @@ def render_block(text: str) -> Markup:
 
 def render_inline(text: str) -> Markup:
     """Emphasis and links inside one line or paragraph, as safe HTML."""
-    return Markup(_INLINE.renderInline(clean_text(text)).strip())
+    text = clean_text(text)
+    if not _MARKDOWN.search(text):
+        return Markup(text.strip())
+    return Markup(_INLINE.renderInline(text).strip())
 
 
 def plain_text(text: str, *, limit: int | None = None) -> str:
     """Text without Markdown marks, for descriptions; cut at `limit` characters with an ellipsis."""
-    tokens = _INLINE.parseInline(clean_text(text))
-    words = "".join(" " if child.type in ("softbreak", "hardbreak") else child.content
-                    for token in tokens for child in (token.children or []))
-    words = re.sub(r"\s+", " ", words).strip()
+    text = clean_text(text)
+    if _MARKDOWN.search(text):
+        tokens = _INLINE.parseInline(text)
+        text = "".join(" " if child.type in ("softbreak", "hardbreak") else child.content
+                       for token in tokens for child in (token.children or []))
+    words = re.sub(r"\s+", " ", text).strip()
     if limit is not None and len(words) > limit:
         words = words[: limit - 1].rstrip() + "…"
     return words
