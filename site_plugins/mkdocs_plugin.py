@@ -70,8 +70,8 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
-        catalog = load_catalog([self.episodes_dir], self.settings, root=self.project_dir,
-                               include_drafts=self.command == "serve")
+        folders = [self.episodes_dir] if self.episodes_dir.is_dir() else []  # no folder yet: no episodes yet
+        catalog = load_catalog(folders, self.settings, root=self.project_dir, include_drafts=self.command == "serve")
         self._report(catalog.problems, strict=bool(config.strict))
         report = self._audio(catalog.episodes, strict=bool(config.strict))
         intro = None
@@ -81,11 +81,9 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             files.remove(user_home)
         pages = build_pages(catalog.episodes, self.settings, directory_urls=config.use_directory_urls,
                             home_intro=intro, audio=report.audio)
+        self._taken = {f.dest_uri: f.src_uri for f in files}
         for page in pages:
-            if files.get_file_from_path(page.src_uri) is not None:
-                raise PluginError(f"docs/{page.src_uri} has the address of a generated podcast page; "
-                                  "rename or move it")
-            file = File.generated(config, page.src_uri, content=page.markdown)
+            file = self._claim(File.generated(config, page.src_uri, content=page.markdown))
             if not page.in_nav:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
@@ -96,16 +94,24 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             self.heads[page_uri] = episode_head(episode, audio, self.settings, cover=self.cover,
                                                 page_uri=_url(page_uri, config))
             if audio is not None and not self.settings.show.media_base_url:
-                files.append(File.generated(config, audio.uri, abs_src_path=str(audio.path)))
+                files.append(self._claim(File.generated(config, audio.uri, abs_src_path=str(audio.path))))
             for uri, text in transcript_files(episode, audio, episodes_uri=self.settings.episodes_uri).items():
-                files.append(File.generated(config, uri, content=text))
+                files.append(self._claim(File.generated(config, uri, content=text)))
         if self.cover is not None:
-            files.append(File.generated(config, self.cover.uri, content=self.cover.data))
+            files.append(self._claim(File.generated(config, self.cover.uri, content=self.cover.data)))
         self._feed(files, config, catalog.episodes, report)
         for uri in (STYLESHEET_URI, SCRIPT_URI):
             files.append(File.generated(config, uri, abs_src_path=str(ASSETS / Path(uri).name)))
         log.info("%d episodes, %d generated pages", len(catalog.episodes), len(pages))
         return files
+
+    def _claim(self, file: File) -> File:
+        """A generated file, unless a file of docs/ would be published at the same address."""
+        if file.dest_uri in self._taken:
+            raise PluginError(f"docs/{self._taken[file.dest_uri]} would be published at {file.dest_uri}, where the "
+                              "podcast plugin writes a generated file; rename or move it")
+        self._taken[file.dest_uri] = file.src_uri
+        return file
 
     def on_post_page(self, output: str, *, page, config) -> str:
         extra = self.heads.get(page.file.src_uri, "") + feed_link(self.settings, page_url=page.url)
@@ -122,7 +128,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         published = [e for e in episodes if not e.draft]
         feed = render_feed(published, report.audio, self.settings, cover=self.cover,
                            page_uri=lambda e: _url(f"{self.settings.episodes_uri}/{e.slug}/index.md", config))
-        files.append(File.generated(config, "feed.xml", content=feed))
+        files.append(self._claim(File.generated(config, "feed.xml", content=feed)))
 
     def _audio(self, episodes, *, strict: bool) -> AudioReport:
         builder = AudioBuilder(self.settings, project_dir=self.project_dir, engine=self.engine,
@@ -133,16 +139,16 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         if strict and report.fallback:
             raise PluginError(f"{self.engine.name} could not be reached: {report.fallback} turns were spoken "
                               "by the offline engine, and a strict build never publishes that fallback")
-        self._report(report.problems, strict=strict)
+        self._report(report.problems, strict=strict, consequence=" (the page is built without audio)")
         return report
 
-    def _report(self, problems, *, strict: bool) -> None:
+    def _report(self, problems, *, strict: bool, consequence: str = " (episode left out)") -> None:
         errors = [p for p in problems if p.is_error]
         if strict and errors:
             raise PluginError("invalid episode files (fix them, or build without --strict to leave them out):\n"
                               + "\n".join(str(p) for p in problems))
         for problem in problems:
-            log.warning("%s%s", problem, " (episode left out)" if problem.is_error else "")
+            log.warning("%s%s", problem, consequence if problem.is_error else "")
 
 
 

@@ -256,3 +256,21 @@ def test_the_cover_goes_into_the_tags(project: SiteProject):
     picture = ID3(site / "audio/a.mp3").getall("APIC")[0]
     assert (picture.mime, picture.data, picture.type) == ("image/png", png, 3)
     assert (site / "cover.png").read_bytes() == png
+
+
+@pytest.mark.parametrize(("audio", "message"), [
+    ("audio/a.mp3", "audio file 'audio/a.mp3' is in audio/, where the build writes episode MP3s"),
+    ("../outside.mp3", "audio file '../outside.mp3' is outside the project"),
+    ("mkdocs.yml", "audio file 'mkdocs.yml' is not an MP3 file"),
+    ("missing.mp3", "audio file 'missing.mp3' does not exist"),
+])
+def test_recorded_audio_must_be_a_real_mp3_of_the_project(project: SiteProject, caplog, audio, message):
+    recording = EspeakEngine().synthesize("录音。", Voice("zh-CN"))
+    (project.root / "audio").mkdir()
+    (project.root / "audio/a.mp3").write_bytes(recording)
+    (project.root.parent / "outside.mp3").write_bytes(recording)
+    project.add_episode("r.yaml", script_episode("r", SAY[:2]) + f"audio: {audio}\n")
+    project.build(strict=False)
+    assert "r" not in project.plugin.last_report.audio
+    assert any(message in r.getMessage() for r in caplog.records)
+    assert (project.root / "audio/a.mp3").read_bytes() == recording, "a recording is never overwritten"

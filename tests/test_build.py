@@ -162,3 +162,15 @@ def test_pagination_in_a_real_build(tmp_path):
     last = lxml_html.fromstring(project.page("page/3"))
     assert last.xpath("//ul[@class='gp-cards']/li//a/text()") == ["节目1"]
     assert last.xpath("//a[@rel='prev']/@href") == ["../2/"]
+
+
+@pytest.mark.parametrize("name", ["archive.md", "feed.xml", "audio/a.mp3"])
+def test_a_hand_written_file_at_a_generated_address_is_an_error(project: SiteProject, caplog, name):
+    project.add_episode("a.yaml", episode_yaml("节目", extra="slug: a\n"))
+    path = project.root / "docs" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("mine", encoding="utf-8")
+    with pytest.raises(Abort):
+        project.build()
+    assert any(f"docs/{name} would be published at" in r.getMessage() for r in caplog.records)
+    assert path.read_text(encoding="utf-8") == "mine"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import uuid
+from dataclasses import replace
 from email.utils import parsedate_to_datetime
 
 import feedparser
@@ -190,3 +191,29 @@ def test_media_base_url_moves_the_audio_out_of_the_site(tmp_path):
     assert item.enclosures[0].href == "https://media.example.org/pod/a.mp3"
     assert int(item.enclosures[0].length) == (project.root / "audio/a.mp3").stat().st_size
     assert 'src="https://media.example.org/pod/a.mp3"' in project.page("episodes/a")
+
+
+def test_a_long_summary_is_cut_to_apples_4000_bytes_after_escaping():
+    from site_plugins.podcast.feed import item_description
+
+    from .conftest import TEST_SETTINGS
+
+    episode = next(e for e in project_episodes_of_samples() if e.source is not None)
+    long = replace(episode, summary="R&D [link](https://e.org) " * 400)
+    html = item_description(long, TEST_SETTINGS)
+    assert len(html.encode()) <= 4000 and "[link]" not in html and "R&amp;D link" in html
+
+
+def project_episodes_of_samples():
+    from site_plugins.podcast import load_catalog
+
+    from .conftest import TEST_SETTINGS
+
+    return load_catalog([REPO / "episodes"], TEST_SETTINGS, root=REPO, include_drafts=False).episodes
+
+
+def test_no_episodes_folder_builds_an_empty_show(tmp_path):
+    project = SiteProject(tmp_path / "pod")
+    (project.root / "episodes").rmdir()
+    site = project.build()
+    assert feedparser.parse((site / "feed.xml").read_bytes()).entries == []

@@ -106,3 +106,17 @@ def test_home_pages_paginate(pages):
     assert first.xpath("//a[@rel='next']/@href") == ["page/2/"]
     assert second.xpath("//a[@rel='prev']/@href") == ["../../"]
     assert texts(second, "//nav[@class='gp-pagination']/span") == ["第 2 页，共 2 页"]
+
+
+def test_tags_that_make_the_same_url_name_get_their_own_pages():
+    from dataclasses import replace
+
+    catalog = load_catalog([EPISODES], TEST_SETTINGS, root=REPO, include_drafts=False)
+    first, second, *rest = catalog.episodes
+    episodes = [replace(first, tags=("C++",), category="C#"), replace(second, tags=("C", "c"), category="C"), *rest]
+    pages = {p.src_uri: p for p in build_pages(episodes, TEST_SETTINGS)}
+    assert texts(body(pages["tag/c/index.md"]), "//h1") == ["标签：C"]
+    assert texts(body(pages["tag/c-2/index.md"]), "//h1") == ["标签：C++"]
+    assert texts(body(pages["category/c-2/index.md"]), "//h1") == ["分类：C#"]
+    assert body(pages[f"episodes/{first.slug}/index.md"]).xpath("//ul[@class='gp-tags']//a/@href") == [
+        "../../tag/c-2/"]

@@ -23,7 +23,7 @@ from .clips import Clip, ClipStore
 from .errors import Problem, Severity
 from .markup import plain_text
 from .model import Episode, Settings
-from .mp3 import audio_bytes, duration_of, read_frames
+from .mp3 import audio_bytes, duration_of, id3v2_size, read_frames
 from .show import Cover
 from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
 from .tags import TagInfo, TurnSpan, read_published, tagged_mp3
@@ -239,21 +239,32 @@ class AudioBuilder:
                             duration=duration, turns=spans, chapters=_chapters(episode, spans), published=published)
 
     def _recorded(self, episode: Episode, report: AudioReport) -> None:
-        path = self.project_dir / str(episode.audio)
         line, column = episode.position("audio")
-        try:
-            frames = read_frames(path.read_bytes(), strict=False)
-        except OSError:
-            report.problems.append(Problem(episode.source_path, line, column,
-                                           f"audio file '{episode.audio}' does not exist; check the path"))
-            return
-        if not frames:
-            report.problems.append(Problem(episode.source_path, line, column,
-                                           f"audio file '{episode.audio}' holds no MP3 audio"))
+        problem, path, frames = self._check_recording(str(episode.audio))
+        if problem:
+            report.problems.append(Problem(episode.source_path, line, column, problem))
             return
         report.audio[episode.slug] = EpisodeAudio(path=path, uri=f"audio/{episode.slug}.mp3",
                                                   size=path.stat().st_size, duration=duration_of(frames),
                                                   turns=(), chapters=(), published=True)
+
+    def _check_recording(self, name: str) -> tuple[str, Path, list]:
+        """(problem or '', path, frames) of a recorded episode's file."""
+        path = (self.project_dir / name).resolve()
+        if not path.is_relative_to(self.project_dir.resolve()):
+            return f"audio file '{name}' is outside the project; keep recordings in the repository", path, []
+        if path.is_relative_to(self.audio_dir.resolve()):
+            return (f"audio file '{name}' is in {self.settings.audio_dir}/, where the build writes episode MP3s; "
+                    "keep recordings elsewhere, e.g. recordings/"), path, []
+        try:
+            data = path.read_bytes()
+        except (OSError, ValueError):
+            return f"audio file '{name}' does not exist; check the path", path, []
+        frames = read_frames(data, strict=False)
+        audio = sum(f.length for f in frames)
+        if audio < 0.9 * (len(data) - id3v2_size(data)):
+            return f"audio file '{name}' is not an MP3 file; export the recording as MP3", path, []
+        return "", path, frames
 
 
 def _chapters(episode: Episode, spans: Sequence[TurnSpan]) -> tuple[tuple[str, float, float], ...]:

@@ -63,7 +63,7 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
         problems.extend(found)
         if episode is not None:
             episodes.append(episode)
-    episodes = _drop_slug_clashes(episodes, problems)
+    episodes = _drop_clashes(_drop_clashes(episodes, problems, "slug"), problems, "guid")
     _check_related(episodes, problems)
     published = [e for e in episodes if include_drafts or not e.draft]
     published.sort(key=lambda e: (-e.published.timestamp(), e.slug))
@@ -77,20 +77,21 @@ def _shown(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _drop_slug_clashes(episodes: list[Episode], problems: list[Problem]) -> list[Episode]:
+def _drop_clashes(episodes: list[Episode], problems: list[Problem], field: str) -> list[Episode]:
+    """Keep the first episode of each slug (or guid); a later one is an error that names both files."""
     owners: dict[str, Episode] = {}
     kept = []
     for episode in episodes:
-        first = owners.get(episode.slug)
-        if first is None:
-            owners[episode.slug] = episode
+        value = getattr(episode, field)
+        first = owners.setdefault(value, episode)
+        if first is episode:
             kept.append(episode)
             continue
-        line, column = episode.position("slug", "title")
-        problems.append(Problem(
-            episode.source_path, line, column,
-            f"slug '{episode.slug}' is already used by {first.source_path}; "
-            "give one of the two episodes another 'slug:'"))
+        line, column = episode.position(field, "title")
+        fix = "give one of the two episodes another 'slug:'" if field == "slug" else \
+            "each episode needs its own; remove the copied 'guid:' line"
+        problems.append(Problem(episode.source_path, line, column,
+                                f"{field} '{value}' is already used by {first.source_path}; {fix}"))
     return kept
 
 

@@ -10,7 +10,7 @@ from markupsafe import escape
 
 from .audio import EpisodeAudio
 from .i18n import labels_for
-from .markup import clean_text, render_block
+from .markup import clean_text, plain_text, render_block
 from .model import Episode, Settings
 from .show import Cover
 
@@ -68,8 +68,9 @@ def render_feed(episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], 
     for host in settings.hosts:
         _add(channel, _tag(PODCAST, "person"), host.name, role="host")
     for episode in episodes:
-        if episode.slug in audio and not episode.draft:
-            _item(channel, episode, audio[episode.slug], settings, page_uri(episode))
+        sound = audio.get(episode.slug)
+        if sound is not None and sound.published and not episode.draft:  # never the offline fallback
+            _item(channel, episode, sound, settings, page_uri(episode))
     return etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -133,6 +134,14 @@ def item_description(episode: Episode, settings: Settings) -> str:
     summary = str(render_block(episode.summary or episode.title))
     budget = DESCRIPTION_BYTES - len(tail.encode())
     if len(summary.encode()) > budget:
-        text = (episode.summary or episode.title).encode()[: max(0, budget - 20)].decode("utf-8", "ignore")
-        summary = f"<p>{escape(text)}…</p>"
+        # Plain text cut to fit once escaped: '&' grows to '&amp;', so cut by the escaped size.
+        text = plain_text(episode.summary or episode.title)
+        low, high = 0, len(text)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if len(f"<p>{escape(text[:middle])}…</p>".encode()) <= budget:
+                low = middle
+            else:
+                high = middle - 1
+        summary = f"<p>{escape(text[:low])}…</p>"
     return summary + tail

@@ -31,7 +31,10 @@ class Turn:
 
     @property
     def spoken(self) -> str:
-        return self.say if self.say is not None else self.text
+        """What the voice reads: `say`, else the text without its Markdown (no '*' or link address aloud)."""
+        from .markup import plain_text
+
+        return self.say if self.say is not None else plain_text(self.text)
 
 
 @dataclass(frozen=True, slots=True)

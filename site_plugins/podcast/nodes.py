@@ -12,6 +12,9 @@ from .schema import FieldSpec
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, where
 
 _NULL_TAG = "tag:yaml.org,2002:null"
+_UNWRITABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+"""What a YAML escape can put in a string but no UTF-8 file can hold: lone surrogates and
+non-characters. (Control characters are dropped on output instead, so hostile text still builds.)"""
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _KINDS = {MappingNode: "a mapping (key: value lines)", SequenceNode: "a list", ScalarNode: "text"}
 
@@ -84,6 +87,11 @@ class NodeReader:
         value = node.value.strip()
         if not value and not allow_empty:
             self.error(node, f"{name} is empty; write its text or remove the line")
+            return None
+        bad = _UNWRITABLE.search(value)
+        if bad:
+            self.error(node, f"{name} holds the character U+{ord(bad.group()):04X}, which pages and feeds cannot carry; "
+                             "remove it (a \\u escape in quotes makes one)")
             return None
         return value
 

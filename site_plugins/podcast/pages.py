@@ -62,8 +62,8 @@ class _SiteRenderer:
                                lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=False)
         self.env.filters.update(block=render_block, plain=lambda text, n: plain_text(text, limit=n))
         self.by_slug = {e.slug: e for e in self.episodes}
-        self.categories = _group(self.episodes, lambda e: [e.category] if e.category else [])
-        self.tags = _group(self.episodes, lambda e: list(e.tags))
+        self.categories, self.category_slugs = _group(self.episodes, lambda e: [e.category] if e.category else [])
+        self.tags, self.tag_slugs = _group(self.episodes, lambda e: list(e.tags))
 
     def pages(self) -> list[GeneratedPage]:
         related = compute_related(self.episodes, count=self.settings.related_count)
@@ -87,8 +87,8 @@ class _SiteRenderer:
         return self.env.get_template(template).render(
             t=self.t, link=link, clock=clock, show=self.settings.show,
             episode_url=lambda e: self.url(self.episode_uri(e)),
-            category_url=lambda name: self.url(f"category/{term_slug(name)}/index.md"),
-            tag_url=lambda name: self.url(f"tag/{term_slug(name)}/index.md"),
+            category_url=lambda name: self.url(f"category/{self.category_slugs[name.casefold()]}/index.md"),
+            tag_url=lambda name: self.url(f"tag/{self.tag_slugs[name.casefold()]}/index.md"),
             **context)
 
     # Pages -------------------------------------------------------------
@@ -165,13 +165,33 @@ def _link(here: str, target: str) -> str:
     return relative_url(target, here)
 
 
-def _group(episodes: list[Episode], names_of) -> dict[str, tuple[str, list[Episode]]]:
-    """slug -> (display name, episodes newest first); names differing in case share a page."""
+def _group(episodes: list[Episode], names_of) -> tuple[dict[str, tuple[str, list[Episode]]], dict[str, str]]:
+    """(slug -> (name, episodes newest first), casefolded name -> slug).
+
+    Names differing only in case share a page. Different names that make the same URL name
+    ('C++' and 'C') get '-2', '-3', ... in the order of their names, so adding an episode never
+    moves an existing page.
+    """
+    names: dict[str, str] = {}
+    for episode in episodes:
+        for name in names_of(episode):
+            names.setdefault(name.casefold(), name)
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in sorted(names):
+        base = slug = term_slug(names[key])
+        number = 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
+        slugs[key] = slug
     groups: dict[str, tuple[str, list[Episode]]] = {}
     for episode in episodes:
         for name in names_of(episode):
-            groups.setdefault(term_slug(name), (name, []))[1].append(episode)
-    return groups
+            listed = groups.setdefault(slugs[name.casefold()], (names[name.casefold()], []))[1]
+            if not listed or listed[-1] is not episode:  # 'C' and 'c' on one episode list it once
+                listed.append(episode)
+    return groups, slugs
 
 
 def _voice_classes(episode: Episode) -> dict[str, int]:

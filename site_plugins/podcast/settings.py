@@ -127,6 +127,9 @@ def _check_values(values: dict[str, object], problems: list[str]) -> None:
     for name in ("per_page", "related_count", "tts_concurrency"):
         if name in values and int(values[name]) < 1:  # type: ignore[call-overload]
             problems.append(f"option '{name}' must be at least 1")
+    if "episodes_uri" in values and not re.fullmatch(r"[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*",
+                                                     str(values["episodes_uri"])):
+        problems.append(f"episodes_uri '{values['episodes_uri']}' must be a folder name such as 'episodes'")
     if values.get("tts", "gtts") not in ENGINES:
         problems.append(f"tts '{values['tts']}' is not an engine; use one of: {', '.join(ENGINES)}")
     for name in ("pause", "tts_rate"):

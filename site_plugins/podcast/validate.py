@@ -26,9 +26,13 @@ def slug_from_title(title: str) -> str:
 GUID_NAMESPACE = uuid.UUID("5b1f0c3e-6f2a-5d4e-9a57-2f4c5e0b7d61")
 
 
-def default_guid(path: str) -> str:
-    """A permanent ID made from the file's name alone, so title and slug may change freely."""
-    return str(uuid.uuid5(GUID_NAMESPACE, PurePosixPath(path).stem))
+def default_guid(path: str, episodes_dir: str = "episodes") -> str:
+    """A permanent ID made from the file's name (within the episodes folder), so title and slug may change."""
+    relative = PurePosixPath(path)
+    folder = PurePosixPath(episodes_dir)
+    if relative.is_relative_to(folder):
+        relative = relative.relative_to(folder)
+    return str(uuid.uuid5(GUID_NAMESPACE, relative.with_suffix("").as_posix()))
 
 
 def validate_episode(text: str, path: str, settings: Settings) -> tuple[Episode | None, list[Problem]]:
@@ -63,7 +67,7 @@ class _EpisodeReader(NodeReader):
         if title is None or moment is None or slug is None or self.failed:
             return None
         spoken = dict.fromkeys(t.speaker for s in sections for t in s.turns)
-        optional.setdefault("guid", default_guid(self.path))
+        optional.setdefault("guid", default_guid(self.path, self.settings.episodes_dir))
         return Episode(
             source_path=self.path, slug=slug, title=title, published=moment[0], has_time=moment[1],
             sections=sections, hosts=tuple(hosts[name] for name in spoken), **optional,
@@ -178,7 +182,14 @@ class _EpisodeReader(NodeReader):
         text = self.text(value_node, f"the turn of '{key_node.value}'")
         if speaker is None or text is None:
             return None
-        return Turn(speaker, text, line=where(node)[0])
+        return self._speakable(Turn(speaker, text, line=where(node)[0]), value_node)
+
+    def _speakable(self, turn: Turn, node: Node) -> Turn | None:
+        if not re.search(r"\w", turn.spoken):
+            self.error(node, f"this turn has nothing a voice can read ('{turn.spoken[:20]}'); write words, "
+                             "or add 'say:' with what the voice should say")
+            return None
+        return turn
 
     def _long_turn(self, node: Node, hosts: dict[str, Host]) -> Turn | None:
         fields = self.mapping(node, "a turn", LONG_TURN_FIELDS)
@@ -189,7 +200,8 @@ class _EpisodeReader(NodeReader):
         say = self.text(fields["say"][1], "say") if "say" in fields else None
         if speaker is None or text is None:
             return None
-        return Turn(speaker, text, say=say, line=where(node)[0])
+        return self._speakable(Turn(speaker, text, say=say, line=where(node)[0]),
+                               fields["say" if "say" in fields else "text"][1])
 
     def _speaker(self, node: Node, hosts: dict[str, Host]) -> str | None:
         name = self.text(node, "speaker")
