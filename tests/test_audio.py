@@ -274,3 +274,10 @@ def test_recorded_audio_must_be_a_real_mp3_of_the_project(project: SiteProject, 
     assert "r" not in project.plugin.last_report.audio
     assert any(message in r.getMessage() for r in caplog.records)
     assert (project.root / "audio/a.mp3").read_bytes() == recording, "a recording is never overwritten"
+
+
+def test_a_drafts_audio_stays_out_of_the_committed_folder(project: SiteProject):
+    project.add_episode("d.yaml", script_episode("d", SAY[:2]) + "draft: true\n")
+    site = project.build(command="serve")
+    assert (site / "audio/d.mp3").exists() and not (project.root / "audio/d.mp3").exists()
+    assert not project.plugin.last_report.audio["d"].published

@@ -226,7 +226,8 @@ class AudioBuilder:
             parts.append(clip.data)
             offset += len(clip.data)
             clock += clip.seconds
-        published = not any(fallback for _, fallback in clips)
+        # Drafts and offline fallback audio stay in the cache: audio/ holds only what may be published.
+        published = not episode.draft and not any(fallback for _, fallback in clips)
         info = replace(self._tag_info(episode), chapters=_chapters(episode, spans))
         content = tagged_mp3(b"".join(parts), info, tuple(spans), self._signature(episode, keys))
         path = self.published_path(episode) if published else self.cache_dir / "preview" / f"{episode.slug}.mp3"
