@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Site benchmark: N reference-size episodes against plain mkdocs-material pages of the same text.
 
-Run: .venv/bin/python scripts/bench.py --episodes 1000
+Run: .venv/bin/python scripts/bench.py --episodes 1000 [--repeat 3]
 Prints wall time and peak memory of both builds (each in its own process), their ratios, the
 search index a visitor downloads, and the time of related podcasts and of the feed.
 """
@@ -14,6 +14,7 @@ import platform
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -174,20 +175,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=100)
     parser.add_argument("--related", type=int, default=10_000, help="episodes for the related-podcasts timing")
+    parser.add_argument("--repeat", type=int, default=3, help="builds of each site; medians are printed")
     parser.add_argument("--keep", type=Path, help="build here and keep the sites (default: a temporary folder)")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="podcast-bench-"))
     try:
         podcast, baseline = make_sites(root, args.episodes)
         audio_setup = prepare_audio(podcast)
-        ours, ours_rss = timed_build(podcast)
-        base, base_rss = timed_build(baseline)
+        runs = {"ours": [], "base": []}
+        for _ in range(args.repeat):  # alternated, so a slow spell of a shared machine hits both
+            runs["ours"].append(timed_build(podcast))
+            runs["base"].append(timed_build(baseline))
+        ours, ours_rss = (statistics.median(v) for v in zip(*runs["ours"]))
+        base, base_rss = (statistics.median(v) for v in zip(*runs["base"]))
         index = (podcast / "site/search/search_index.json").stat().st_size / 1e6
         base_index = (baseline / "site/search/search_index.json").stat().st_size / 1e6
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, CPython {platform.python_version()}, "
               f"{resource.getpagesize()} B pages")
         print(f"episodes: {args.episodes} (55 turns, 8 KB article each); audio made beforehand in {audio_setup:.1f} s")
         print(f"{'':34}{'podcast site':>14}{'baseline':>12}{'ratio':>8}")
+        print(f"builds: {args.repeat} of each, alternated; medians")
         print(f"{'full build, wall seconds':34}{ours:>14.2f}{base:>12.2f}{ours / base:>8.2f}")
         print(f"{'full build, peak memory (MB)':34}{ours_rss:>14.0f}{base_rss:>12.0f}{ours_rss / base_rss:>8.2f}")
         print(f"{'search index download (MB)':34}{index:>14.2f}{base_index:>12.2f}{index / base_index:>8.2f}")
