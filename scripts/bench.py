@@ -3,7 +3,8 @@
 
 Run: .venv/bin/python scripts/bench.py --episodes 1000 [--repeat 3]
 Prints wall time and peak memory of both builds (each in its own process), their ratios, the
-search index a visitor downloads, and the time of related podcasts and of the feed.
+search index a visitor downloads, the time from an edited turn to the page `mkdocs serve`
+serves, and the time of related podcasts and of the feed.
 """
 
 from __future__ import annotations
@@ -146,6 +147,49 @@ def timed_build(site: Path) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
+def edit_to_preview(site: Path, *, timeout: float = 900.0) -> float:
+    """Seconds from saving an edited turn to `mkdocs serve` serving the changed page."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PODCAST_TTS": "espeak"}
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    server = subprocess.Popen([str(mkdocs), "serve", "-q", "-f", str(site / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/episodes/episode-00001/"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + timeout
+        while not page():
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("mkdocs serve did not come up")
+            time.sleep(0.2)
+        episode = site / "episodes/00001.yaml"
+        lines = episode.read_text(encoding="utf-8").splitlines(keepends=True)
+        first = next(i for i, line in enumerate(lines) if line.startswith("        text: "))
+        lines[first] = "        text: 这一句刚刚改过。\n"
+        started = time.perf_counter()
+        episode.write_text("".join(lines), encoding="utf-8")
+        while "这一句刚刚改过" not in page():
+            if time.monotonic() > deadline:
+                raise SystemExit("the edit never reached the served page")
+            time.sleep(0.1)
+        return time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def related_seconds(count: int) -> float:
     rng = random.Random(7)
     episodes = [Episode(source_path=f"{n}.yaml", slug=f"e{n}", title=sentence(rng, 16), summary=sentence(rng, 120),
@@ -198,6 +242,7 @@ def main() -> None:
         print(f"{'full build, wall seconds':34}{ours:>14.2f}{base:>12.2f}{ours / base:>8.2f}")
         print(f"{'full build, peak memory (MB)':34}{ours_rss:>14.0f}{base_rss:>12.0f}{ours_rss / base_rss:>8.2f}")
         print(f"{'search index download (MB)':34}{index:>14.2f}{base_index:>12.2f}{index / base_index:>8.2f}")
+        print(f"edit one turn -> page served by mkdocs serve: {edit_to_preview(podcast):.2f} s")
         print(f"related podcasts for {args.related} episodes: {related_seconds(args.related):.3f} s")
         print(f"feed for {args.episodes} episodes: {feed_seconds(podcast):.3f} s")
     finally:
