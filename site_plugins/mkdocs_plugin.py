@@ -20,7 +20,7 @@ from .podcast.show import load_cover
 from .podcast.sitesize import size_report
 from .podcast.speech import EspeakEngine, engine_name, make_engine
 from .podcast.transcripts import transcript_files
-from .podcast.urls import page_url
+from .podcast.urls import episode_page_uri, page_url
 
 log = get_plugin_logger("podcast")
 
@@ -90,7 +90,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         self.heads = {}
         for episode in catalog.episodes:
             audio = report.audio.get(episode.slug)
-            page_uri = f"{self.settings.episodes_uri}/{episode.slug}/index.md"
+            page_uri = episode_page_uri(self.settings.episodes_uri, episode.slug)
             self.heads[page_uri] = episode_head(episode, audio, self.settings, cover=self.cover,
                                                 page_uri=_url(page_uri, config))
             if audio is not None and not self.settings.show.media_base_url:
@@ -127,7 +127,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             return
         published = [e for e in episodes if not e.draft]
         feed = render_feed(published, report.audio, self.settings, cover=self.cover,
-                           page_uri=lambda e: _url(f"{self.settings.episodes_uri}/{e.slug}/index.md", config))
+                           page_uri=lambda e: _url(episode_page_uri(self.settings.episodes_uri, e.slug), config))
         files.append(self._claim(File.generated(config, "feed.xml", content=feed)))
 
     def _audio(self, episodes, *, strict: bool) -> AudioReport:
@@ -149,7 +149,6 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
                               + "\n".join(str(p) for p in problems))
         for problem in problems:
             log.warning("%s%s", problem, consequence if problem.is_error else "")
-
 
 
 def _url(src_uri: str, config) -> str:

@@ -65,7 +65,6 @@ class _Job:
     key: str
     text: str
     voice: Voice
-    engine: str
 
 
 def voice_for(episode: Episode, speaker: str) -> Voice:
@@ -105,23 +104,26 @@ class AudioBuilder:
         report = AudioReport()
         for folder in (self.cache_dir, self.audio_dir):
             remove_stale_parts(folder)
-        pending: list[Episode] = []
+        pending: list[tuple[Episode, list[str]]] = []
         for episode in episodes:
             if episode.audio is not None:
                 self._recorded(episode, report)
-            elif not self._reuse(episode, report):
-                pending.append(episode)
-        self._todo = len({k for e in pending for k in self._keys(e, self.engine.name) if not self.store.has(k)})
+                continue
+            keys = self._keys(episode)
+            if not self._reuse(episode, keys, report):
+                pending.append((episode, keys))
+        self._todo = len({k for _, keys in pending for k in keys if not self.store.has(k)})
         self._started = self.clock()
-        for episode in pending:
-            clips = self._clips(episode, report)
+        for episode, keys in pending:
+            clips = self._clips(episode, keys, report)
             if clips is not None:
-                report.audio[episode.slug] = self._assemble(episode, clips)
+                report.audio[episode.slug] = self._assemble(episode, keys, clips)
         return report
 
     # --- keys and reuse ---------------------------------------------------------
-    def _keys(self, episode: Episode, engine: str) -> list[str]:
-        return [turn_key(engine, voice_for(episode, t.speaker), t.spoken) for t in episode.turns]
+    def _keys(self, episode: Episode) -> list[str]:
+        """Each turn's key for the publishing engine; computed once per episode and build."""
+        return [turn_key(self.engine.name, voice_for(episode, t.speaker), t.spoken) for t in episode.turns]
 
     def _tag_info(self, episode: Episode) -> TagInfo:
         return TagInfo(title=episode.title, artist=", ".join(h.name for h in episode.hosts),
@@ -139,11 +141,10 @@ class AudioBuilder:
     def published_path(self, episode: Episode) -> Path:
         return self.audio_dir / f"{episode.slug}.mp3"
 
-    def _reuse(self, episode: Episode, report: AudioReport) -> bool:
+    def _reuse(self, episode: Episode, keys: list[str], report: AudioReport) -> bool:
         """Keep a finished MP3 untouched when it was made from exactly this script and these tags."""
         path = self.published_path(episode)
         published = read_published(path) if path.exists() else None
-        keys = self._keys(episode, self.engine.name)
         if published is None or published.signature != self._signature(episode, keys):
             return False
         last = published.turns[-1]
@@ -154,9 +155,8 @@ class AudioBuilder:
         return True
 
     # --- gathering and synthesis ------------------------------------------------------
-    def _clips(self, episode: Episode, report: AudioReport) -> list[tuple[Clip, bool]] | None:
+    def _clips(self, episode: Episode, keys: list[str], report: AudioReport) -> list[tuple[Clip, bool]] | None:
         """Every turn's (clip, spoken by the fallback), synthesizing what is missing; None on failure."""
-        keys = self._keys(episode, self.engine.name)
         clips: dict[int, tuple[Clip, bool]] = {}
         missing: list[tuple[int, _Job]] = []
         for index, (turn, key) in enumerate(zip(episode.turns, keys)):
@@ -164,7 +164,7 @@ class AudioBuilder:
             if clip is not None:
                 clips[index] = (clip, False)
             else:
-                missing.append((index, _Job(key, turn.spoken, voice_for(episode, turn.speaker), self.engine.name)))
+                missing.append((index, _Job(key, turn.spoken, voice_for(episode, turn.speaker))))
         failed = False
         with ThreadPoolExecutor(max_workers=self.settings.tts_concurrency) as pool:
             futures = {pool.submit(self._speak, job): index for index, job in missing}
@@ -213,8 +213,7 @@ class AudioBuilder:
             self.progress(f"speech: {self._done} of {total} turns, about {left:.0f} s left")
 
     # --- assembly -----------------------------------------------------------------
-    def _assemble(self, episode: Episode, clips: list[tuple[Clip, bool]]) -> EpisodeAudio:
-        keys = self._keys(episode, self.engine.name)
+    def _assemble(self, episode: Episode, keys: list[str], clips: list[tuple[Clip, bool]]) -> EpisodeAudio:
         parts, spans, offset, clock = [], [], 0, 0.0
         for index, (key, (clip, _)) in enumerate(zip(keys, clips)):
             if index:

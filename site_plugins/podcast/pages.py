@@ -26,7 +26,7 @@ from .model import Episode, Settings
 from .related import compute_related
 from .tags import TurnSpan
 from .transcripts import clock
-from .urls import page_url, relative_url, term_slug
+from .urls import episode_page_uri, page_url, relative_url, term_slug
 
 TEMPLATES = Path(__file__).parent / "templates"
 VOICE_CLASSES = 4
@@ -76,7 +76,7 @@ class _SiteRenderer:
 
     # URIs --------------------------------------------------------------
     def episode_uri(self, episode: Episode) -> str:
-        return f"{self.settings.episodes_uri}/{episode.slug}/index.md"
+        return episode_page_uri(self.settings.episodes_uri, episode.slug)
 
     def url(self, src_uri: str) -> str:
         return page_url(src_uri, directory_urls=self.directory_urls)

@@ -8,6 +8,7 @@ from .markup import plain_text
 from .model import Episode
 from .speech import split_for_speech
 from .tags import TurnSpan
+from .urls import episode_page_uri
 
 CUE_CHARS = 64
 """Longest caption line: a turn is cut into cues of at most this many characters."""
@@ -61,7 +62,7 @@ def transcript_files(episode: Episode, audio, *, episodes_uri: str) -> dict[str,
     """Site URI -> text of the transcript and chapter files beside an episode's page."""
     if not audio or not audio.turns:
         return {}
-    folder = f"{episodes_uri}/{episode.slug}"
+    folder = episode_page_uri(episodes_uri, episode.slug).rsplit("/", 1)[0]
     return {f"{folder}/transcript.vtt": render_vtt(episode, audio.turns),
             f"{folder}/transcript.json": render_json_transcript(episode, audio.turns),
             f"{folder}/chapters.json": render_chapters(audio.chapters)}

@@ -19,6 +19,11 @@ def page_url(src_uri: str, *, directory_urls: bool) -> str:
     return stem + "/"
 
 
+def episode_page_uri(episodes_uri: str, slug: str) -> str:
+    """The Markdown source URI of an episode's page; its transcripts sit in the same folder."""
+    return f"{episodes_uri}/{slug}/index.md"
+
+
 def relative_url(to_url: str, from_url: str) -> str:
     """A link from the page at `from_url` to `to_url` that works under any site prefix."""
     from_dir = from_url.rsplit("/", 1)[0] if "/" in from_url else ""
