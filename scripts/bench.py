@@ -2,14 +2,19 @@
 """Site benchmark: N reference-size episodes against plain mkdocs-material pages of the same text.
 
 Run: .venv/bin/python scripts/bench.py --episodes 1000 [--repeat 3]
-Prints wall time and peak memory of both builds (each in its own process), their ratios, the
-search index a visitor downloads, the time from an edited turn to the page `mkdocs serve`
-serves, and the time of related podcasts and of the feed.
+Prints wall time and peak memory of both builds (each in its own process), their ratios, what a
+browser downloads for one search query (compressed as GitHub Pages serves it), the time from an
+edited turn to the page `mkdocs serve` serves, and the time of related podcasts and of the feed.
+The baseline is mkdocs-material with its search plugin; the podcast site searches with Pagefind.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import gzip
+import http.server
+import io
 import os
 import platform
 import random
@@ -19,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -39,6 +45,8 @@ ASPECTS = ("Core Event", "Background", "Conflict", "Impact", "Future", "Related 
 WORDS = ("能源", "制裁", "预算", "黄金", "石油", "煤炭", "钻石", "卢布", "通胀", "谈判", "储备", "出口", "市场",
          "银行", "利率", "物价", "工业", "军费", "赤字", "贸易")
 CATEGORIES = ("Business", "World", "Science", "Society", "Technology", "Culture")
+SEARCH_QUERIES = ("预算", "article")
+"""A Chinese word inside sentences and an English word of the source block."""
 SPOKEN = ("好的。", "是的。", "没错。", "我明白。", "请继续。", "有意思。")
 """What the voices say: a few short clips keep the pre-made audio small; the page text stays full size."""
 
@@ -92,7 +100,6 @@ site_name: Bench Pod
 site_url: https://bench.example.org/
 theme: {name: material, language: zh, font: false}
 plugins:
-  - search: {lang: zh}
   - podcast:
       tts: espeak
       timezone: Asia/Shanghai
@@ -145,6 +152,79 @@ def timed_build(site: Path) -> tuple[float, float]:
     if status != 0:
         raise SystemExit(f"build of {site} failed: {process.stderr.read().decode()[-2000:]}")
     return seconds, usage.ru_maxrss / 1024
+
+
+def pagefind_alone(site: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of Pagefind indexing the built site again, by itself."""
+    from site_plugins.podcast.search import pagefind_executable
+
+    started = time.perf_counter()
+    process = subprocess.Popen([str(pagefind_executable()), "--site", str(site / "site"), "--force-language", "zh"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if status != 0:
+        raise SystemExit("Pagefind failed on the built site")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
+
+
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves like GitHub Pages: text types gzip-compressed, other files as they are."""
+
+    COMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".svg")
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in self.COMPRESSED or not path.is_file() or "gzip" not in self.headers.get(
+                "Accept-Encoding", ""):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes())
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def search_download(site: Path, queries: tuple[str, ...]) -> dict[str, tuple[int, int]] | None:
+    """query -> (bytes a browser fetches from the search index for it, results): the search page is
+    opened with ?q= in a fresh browser, and every response under pagefind/ is counted at its size on
+    the wire. None when chromium is missing (scripts/test installs it)."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_GzipHandler, directory=str(site / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    found = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            for query in queries:
+                context = browser.new_context()  # a fresh cache for every query
+                page = context.new_page()
+                fetched: list = []
+                page.on("requestfinished", lambda request: fetched.append(request)
+                        if "/pagefind/" in request.url else None)
+                page.goto(f"{base}search/?q={query}")
+                page.wait_for_selector(".gp-search__title", timeout=60_000)
+                page.wait_for_load_state("networkidle")
+                results = int("".join(ch for ch in page.text_content(".gp-search__status") if ch.isdigit()) or 0)
+                found[query] = (sum(r.sizes()["responseBodySize"] for r in fetched), results)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return found
 
 
 def edit_to_preview(site: Path, *, timeout: float = 900.0) -> float:
@@ -232,8 +312,9 @@ def main() -> None:
             runs["base"].append(timed_build(baseline))
         ours, ours_rss = (statistics.median(v) for v in zip(*runs["ours"]))
         base, base_rss = (statistics.median(v) for v in zip(*runs["base"]))
-        index = (podcast / "site/search/search_index.json").stat().st_size / 1e6
-        base_index = (baseline / "site/search/search_index.json").stat().st_size / 1e6
+        base_index = baseline / "site/search/search_index.json"
+        base_download = len(gzip.compress(base_index.read_bytes()))
+        alone, alone_rss = pagefind_alone(podcast)
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, CPython {platform.python_version()}, "
               f"{resource.getpagesize()} B pages")
         print(f"episodes: {args.episodes} (55 turns, 8 KB article each); audio made beforehand in {audio_setup:.1f} s")
@@ -241,7 +322,15 @@ def main() -> None:
         print(f"builds: {args.repeat} of each, alternated; medians")
         print(f"{'full build, wall seconds':34}{ours:>14.2f}{base:>12.2f}{ours / base:>8.2f}")
         print(f"{'full build, peak memory (MB)':34}{ours_rss:>14.0f}{base_rss:>12.0f}{ours_rss / base_rss:>8.2f}")
-        print(f"{'search index download (MB)':34}{index:>14.2f}{base_index:>12.2f}{index / base_index:>8.2f}")
+        print(f"{'  of which Pagefind, run alone':34}{alone:>14.2f}{'':>12}{'':>8}  s")
+        print(f"{'  Pagefind alone, peak memory':34}{alone_rss:>14.0f}{'':>12}{'':>8}  MB")
+        downloads = search_download(podcast, SEARCH_QUERIES)
+        print(f"search, bytes fetched for one query (gzip as GitHub Pages serves): baseline downloads "
+              f"search_index.json, {base_index.stat().st_size / 1e6:.1f} MB, {base_download / 1e3:.0f} KB gzipped")
+        for query, (size, results) in (downloads or {}).items():
+            print(f"  {query!r}: {size / 1e3:.0f} KB ({results} results)")
+        if downloads is None:
+            print("  (no chromium: not measured)")
         print(f"edit one turn -> page served by mkdocs serve: {edit_to_preview(podcast):.2f} s")
         print(f"related podcasts for {args.related} episodes: {related_seconds(args.related):.3f} s")
         print(f"feed for {args.episodes} episodes: {feed_seconds(podcast):.3f} s")

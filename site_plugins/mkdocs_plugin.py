@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
+from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -13,20 +15,26 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.meta import get_data
 
 from .podcast import OPTIONS, PodcastError, build_pages, load_catalog, parse_settings
+from .podcast.pages import BODY_PLACEHOLDER, build_episode_page
+from .podcast.preview import Edit, changed_files, page_only_edits, snapshot
+from .podcast.writer import write_atomic
 from .podcast.audio import AudioBuilder, AudioReport
 from .podcast.feed import render_feed
 from .podcast.metadata import episode_head, feed_link, inject_head
+from .podcast.search import SEARCH_PAGE_URI, add_search_to_page, index_site, search_form
 from .podcast.show import load_cover
 from .podcast.sitesize import size_report
 from .podcast.speech import EspeakEngine, engine_name, make_engine
 from .podcast.transcripts import transcript_files
-from .podcast.urls import episode_page_uri, page_url
+from .podcast.i18n import labels_for
+from .podcast.urls import episode_page_uri, page_url, relative_url
 
 log = get_plugin_logger("podcast")
 
 ASSETS = Path(__file__).parent / "podcast" / "assets"
 STYLESHEET_URI = "assets/podcast/podcast.css"
 SCRIPT_URI = "assets/podcast/player.js"
+SEARCH_SCRIPT_URI = "assets/podcast/search.js"
 
 
 # The options are described and checked once, in the core (`OPTIONS`, `parse_settings`);
@@ -40,6 +48,9 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         self.command = "build"
         self.heads: dict[str, str] = {}
         self.last_report: AudioReport | None = None
+        self.last_preview: list[str] = []
+        """Episode pages the last quick preview redid (empty when the last change needed a full build)."""
+        self._built = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -63,10 +74,20 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         self.episodes_dir = self.project_dir / self.settings.episodes_dir
         if self.command == "serve" and self.episodes_dir.is_dir():
             config.watch.append(str(self.episodes_dir))
+        if self.command == "serve":
+            # Taken before anything is read: a change made during this build shows in the next one.
+            self._watched = [Path(config.docs_dir), Path(config.config_file_path or "mkdocs.yml"),
+                             *(Path(w) for w in config.watch)]
+            self._snapshot = snapshot(self._watched)
         if STYLESHEET_URI not in config.extra_css:
             config.extra_css.append(STYLESHEET_URI)
-        if SCRIPT_URI not in config.extra_javascript:
-            config.extra_javascript.append(SCRIPT_URI)
+        for uri in (SCRIPT_URI, SEARCH_SCRIPT_URI) if self.settings.search else (SCRIPT_URI,):
+            if uri not in config.extra_javascript:
+                config.extra_javascript.append(uri)
+        if self.settings.search and "search" in config.plugins:
+            log.warning("mkdocs.yml turns on mkdocs-material's search plugin as well as the podcast plugin's "
+                        "search: remove '- search' from plugins (or set 'search: false' for the podcast plugin)")
+        self.search_label = labels_for(self.settings.language)["search"]
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -82,6 +103,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         pages = build_pages(catalog.episodes, self.settings, directory_urls=config.use_directory_urls,
                             home_intro=intro, audio=report.audio)
         self._taken = {f.dest_uri: f.src_uri for f in files}
+        self.bodies = {page.src_uri: page.html for page in pages}
         for page in pages:
             file = self._claim(File.generated(config, page.src_uri, content=page.markdown))
             if not page.in_nav:
@@ -100,10 +122,81 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         if self.cover is not None:
             files.append(self._claim(File.generated(config, self.cover.uri, content=self.cover.data)))
         self._feed(files, config, catalog.episodes, report)
-        for uri in (STYLESHEET_URI, SCRIPT_URI):
+        self._built = (config, files, catalog.episodes, dict(report.audio))
+        for uri in (STYLESHEET_URI, SCRIPT_URI, SEARCH_SCRIPT_URI) if self.settings.search else (STYLESHEET_URI,
+                                                                                                 SCRIPT_URI):
             files.append(File.generated(config, uri, abs_src_path=str(ASSETS / Path(uri).name)))
         log.info("%d episodes, %d generated pages", len(catalog.episodes), len(pages))
         return files
+
+    def on_nav(self, nav, *, config, files):
+        self._nav = nav
+        return nav
+
+    def on_env(self, env, *, config, files):
+        self._env = env
+        return env
+
+    def on_serve(self, server, *, config, builder):
+        """Page-only edits of episodes are previewed without the full rebuild (see podcast.preview)."""
+        full_build = server.builder
+
+        def build() -> None:
+            self.last_preview = []
+            if not self._preview_edits():
+                full_build()
+
+        server.builder = build
+        return server
+
+    def _preview_edits(self) -> bool:
+        if self._built is None:
+            return False
+        started = time.perf_counter()
+        config, files, episodes, audio = self._built
+        now = snapshot(self._watched)
+        edits = page_only_edits(changed_files(self._snapshot, now), episodes, self.settings,
+                                episodes_dir=self.episodes_dir, root=self.project_dir)
+        if edits is None:
+            return False
+        self._snapshot = now
+        swap = {edit.old.slug: edit.new for edit in edits}
+        episodes = tuple(swap.get(e.slug, e) for e in episodes)
+        for edit in edits:
+            for problem in edit.warnings:
+                log.warning("%s", problem)
+        audio.update(self._audio([edit.new for edit in edits], strict=False).audio)
+        site = Path(config.site_dir)
+        for edit in edits:
+            self._preview_page(edit, episodes, audio, config, files, site)
+        if self.settings.show.site_url:
+            feed = render_feed([e for e in episodes if not e.draft], audio, self.settings, cover=self.cover,
+                               page_uri=lambda e: _url(episode_page_uri(self.settings.episodes_uri, e.slug), config))
+            write_atomic(site / "feed.xml", feed)
+        self._built = (config, files, episodes, audio)
+        self.last_preview = [edit.new.slug for edit in edits]
+        log.info("previewed %s in %.2f s (only %s changed: no full rebuild)", ", ".join(self.last_preview),
+                 time.perf_counter() - started, "its page" if len(edits) == 1 else "their pages")
+        return True
+
+    def _preview_page(self, edit: Edit, episodes, audio, config, files: Files, site: Path) -> None:
+        """Redo one episode's page through MkDocs' own page steps, and its audio and transcript files."""
+        episode = edit.new
+        page = build_episode_page(episode, episodes, self.settings, directory_urls=config.use_directory_urls,
+                                  audio=audio)
+        file = files.get_file_from_path(page.src_uri)
+        file.content_string = page.markdown
+        self.bodies[page.src_uri] = page.html
+        clip = audio.get(episode.slug)
+        self.heads[page.src_uri] = episode_head(episode, clip, self.settings, cover=self.cover,
+                                                page_uri=_url(page.src_uri, config))
+        if clip is not None and not self.settings.show.media_base_url:
+            write_atomic(site / clip.uri, clip.path.read_bytes())
+        for uri, text in transcript_files(episode, clip, episodes_uri=self.settings.episodes_uri).items():
+            write_atomic(site / uri, text.encode("utf-8"))
+        _populate_page(file.page, config, files)
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        _build_page(file.page, config, doc_files, self._nav, self._env, excluded=file.inclusion.is_excluded())
 
     def _claim(self, file: File) -> File:
         """A generated file, unless a file of docs/ would be published at the same address."""
@@ -113,11 +206,29 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         self._taken[file.dest_uri] = file.src_uri
         return file
 
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        """A generated page's HTML goes in after Markdown: Python-Markdown need not parse it (it is most
+        of the build's time otherwise)."""
+        body = self.bodies.pop(page.file.src_uri, None)
+        return html if body is None else html.replace(BODY_PLACEHOLDER, body, 1)
+
     def on_post_page(self, output: str, *, page, config) -> str:
         extra = self.heads.get(page.file.src_uri, "") + feed_link(self.settings, page_url=page.url)
-        return inject_head(output, extra)
+        output = inject_head(output, extra)
+        if self.settings.search:
+            action = relative_url(_url(SEARCH_PAGE_URI, config), page.url)
+            excluded = isinstance(page.meta.get("search"), dict) and page.meta["search"].get("exclude")
+            output = add_search_to_page(output, form=search_form(action=action, label=self.search_label),
+                                        searchable=not excluded)
+        return output
 
     def on_post_build(self, *, config) -> None:
+        if self.settings.search:
+            try:
+                pages = index_site(Path(config.site_dir), language=self.settings.language)
+            except PodcastError as exc:
+                raise PluginError(str(exc)) from exc
+            log.info("search: %d pages indexed by Pagefind", pages)
         level, message = size_report(Path(config.site_dir))
         (log.warning if level == "warning" else log.info)(message)
 

@@ -27,8 +27,6 @@ theme:
   language: {language}
   font: false
 plugins:
-  - search:
-      lang: zh
   - podcast:
       tts: espeak
       timezone: Asia/Shanghai

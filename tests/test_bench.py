@@ -17,7 +17,7 @@ def run(*args: str) -> str:
 
 def test_site_benchmark_runs():
     out = run("scripts/bench.py", "--episodes", "3", "--related", "50", "--repeat", "1")
-    for label in ("full build, wall seconds", "full build, peak memory (MB)", "search index download (MB)",
+    for label in ("full build, wall seconds", "full build, peak memory (MB)", "search, bytes fetched for one query",
                   "edit one turn -> page served by mkdocs serve:", "related podcasts for 50 episodes:",
                   "feed for 3 episodes:"):
         assert label in out, out

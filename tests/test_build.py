@@ -83,25 +83,34 @@ def test_two_builds_are_identical(sample_site, tmp_path):
     assert different == []
 
 
-def search_tokens(site) -> dict[str, set[str]]:
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    separator = re.compile(index["config"]["separator"])
-    tokens: dict[str, set[str]] = {}
-    for doc in index["docs"]:
-        text = re.sub(r"<[^>]+>", " ", doc["text"])
-        tokens.setdefault(doc["location"].split("#")[0], set()).update(separator.split(text.lower()))
-    return tokens
-
-
-def test_search_finds_chinese_and_english_words_inside_sentences(project: SiteProject):
+def test_search_indexes_articles_and_leaves_out_listings_and_labels(project: SiteProject):
     project.add_episode("zh.yaml", episode_yaml(
         "能源", extra="slug: zh\n", turns="      - 卿姐: 西方国家对俄罗斯实施制裁之后，能源收入锐减。\n"))
-    project.add_episode("en.yaml", episode_yaml(
-        "Tides", extra="slug: en\nlanguage: en\n", turns="      - 晓旭: The turbines were installed quietly.\n"))
-    tokens = search_tokens(project.build())
-    assert "制裁" in tokens["episodes/zh/"]
-    assert "turbines" in tokens["episodes/en/"]
-    assert not any("制裁" in t for t in tokens.get("", set())), "listing pages stay out of the index"
+    site = project.build()
+    episode = (site / "episodes/zh/index.html").read_text(encoding="utf-8")
+    assert '<article data-pagefind-body class="md-content__inner' in episode
+    tree = lxml_html.fromstring(episode)
+    assert tree.xpath('//p[contains(@class, "gp-speaker")]/@data-pagefind-ignore') == [""]
+    assert tree.xpath('//section[contains(@class, "gp-related")] | //div[@id="gp-player"]') == \
+        tree.xpath('//*[@data-pagefind-ignore][contains(@class, "gp-related") or @id="gp-player"]')
+    # Every page has the header's search box, pointing at the search page.
+    assert tree.xpath('//header//form[@role="search"]/@action') == ["../../search/"]
+    for listing in ("index.html", "archive/index.html", "tag/index.html", "search/index.html"):
+        page = (site / listing).read_text(encoding="utf-8")
+        assert "data-pagefind-body" not in page, listing
+        assert 'role="search"' in page, listing
+    assert (site / "pagefind/pagefind.js").is_file()
+    assert list((site / "pagefind").glob("pagefind.zh_*.pf_meta")), "one index, in the site's language"
+
+
+def test_search_can_be_left_to_another_plugin(project: SiteProject):
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - podcast:\n", "  - podcast:\n      search: false\n"),
+                      encoding="utf-8")
+    site = project.build()
+    assert not (site / "pagefind").exists()
+    assert not (site / "search/index.html").exists()
+    assert 'role="search"' not in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_hostile_text_is_shown_never_run(project: SiteProject):

@@ -59,7 +59,7 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
     problems: list[Problem] = []
     episodes: list[Episode] = []
     for path in find_episode_files(paths):
-        episode, found = read_episode_file(path, _shown(path, root), settings)
+        episode, found = read_episode_file(path, shown_path(path, root), settings)
         problems.extend(found)
         if episode is not None:
             episodes.append(episode)
@@ -70,7 +70,8 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
     return Catalog(tuple(published), tuple(problems))
 
 
-def _shown(path: Path, root: Path) -> str:
+def shown_path(path: Path, root: Path) -> str:
+    """How a file is named in messages: relative to the project where possible."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

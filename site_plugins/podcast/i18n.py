@@ -39,6 +39,11 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "Source",
         "ai_generated": "This episode was written and voiced with AI.",
         "subscribe": "Subscribe",
+        "search": "Search",
+        "search_needs_js": "Search runs in the browser: turn on JavaScript to use it.",
+        "search_results": "{count} results",
+        "search_more": "More results",
+        "search_missing": "The search index is missing: build the site to make it.",
     },
     "zh": {
         "transcript": "文字稿",
@@ -74,6 +79,11 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "来源",
         "ai_generated": "本期节目由 AI 撰写并配音。",
         "subscribe": "订阅",
+        "search": "搜索",
+        "search_needs_js": "搜索在浏览器中运行：请启用 JavaScript。",
+        "search_results": "找到 {count} 个结果",
+        "search_more": "更多结果",
+        "search_missing": "缺少搜索索引：请先构建网站。",
     },
     "zh-Hant": {
         "transcript": "文字稿",
@@ -109,6 +119,11 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "來源",
         "ai_generated": "本期節目由 AI 撰寫並配音。",
         "subscribe": "訂閱",
+        "search": "搜尋",
+        "search_needs_js": "搜尋在瀏覽器中執行：請啟用 JavaScript。",
+        "search_results": "找到 {count} 個結果",
+        "search_more": "更多結果",
+        "search_missing": "缺少搜尋索引：請先建置網站。",
     },
 }
 

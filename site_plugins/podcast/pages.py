@@ -24,6 +24,7 @@ from .i18n import labels_for, month_label
 from .markup import plain_text, render_block, render_inline
 from .model import Episode, Settings
 from .related import compute_related
+from .search import BUNDLE_URI, SEARCH_PAGE_URI
 from .tags import TurnSpan
 from .transcripts import clock
 from .urls import episode_page_uri, page_url, relative_url, term_slug
@@ -33,13 +34,25 @@ VOICE_CLASSES = 4
 """Distinct host colours in the stylesheet; further hosts reuse them in turn."""
 
 
+BODY_PLACEHOLDER = "<!-- podcast:page-body -->"
+"""Stands for the page's HTML in its Markdown: a Markdown parser need not read the large HTML."""
+
+
 @dataclass(frozen=True, slots=True)
 class GeneratedPage:
     src_uri: str
     """Where the page sits among the site's Markdown sources, e.g. 'episodes/x/index.md'."""
     markdown: str
+    """Front matter, any Markdown of the editor's, and BODY_PLACEHOLDER where `html` goes."""
+    html: str = ""
+    """The page's own HTML, to put in place of BODY_PLACEHOLDER once the Markdown is rendered."""
     in_nav: bool = False
     """Whether navigation may list it (the episode pages stay out: a long nav is quadratic)."""
+
+    @property
+    def document(self) -> str:
+        """The page as one Markdown document, its HTML inline (what any Markdown site builder reads)."""
+        return self.markdown.replace(BODY_PLACEHOLDER, self.html, 1)
 
 
 def build_pages(episodes: Sequence[Episode], settings: Settings, *, directory_urls: bool = True,
@@ -47,6 +60,15 @@ def build_pages(episodes: Sequence[Episode], settings: Settings, *, directory_ur
                 ) -> list[GeneratedPage]:
     """Every generated page of the site, in a stable order."""
     return _SiteRenderer(episodes, settings, directory_urls, home_intro, audio or {}).pages()
+
+
+def build_episode_page(episode: Episode, episodes: Sequence[Episode], settings: Settings, *,
+                       directory_urls: bool = True, audio: Mapping[str, EpisodeAudio] | None = None,
+                       ) -> GeneratedPage:
+    """One episode's page, as `build_pages` makes it among `episodes` (for quick previews)."""
+    related = compute_related(episodes, count=settings.related_count)
+    return _SiteRenderer(episodes, settings, directory_urls, None, audio or {})._episode_page(episode,
+                                                                                              related[episode.slug])
 
 
 class _SiteRenderer:
@@ -72,6 +94,8 @@ class _SiteRenderer:
         out += self._term_pages("category", self.categories, self.t["categories"], "category_title")
         out += self._term_pages("tag", self.tags, self.t["tags"], "tag_title")
         out.append(self._archive_page())
+        if self.settings.search:
+            out.append(self._search_page())
         return out
 
     # URIs --------------------------------------------------------------
@@ -108,7 +132,7 @@ class _SiteRenderer:
                                      ensure_ascii=False))
         meta = {"title": episode.title, "description": plain_text(episode.summary or "", limit=300),
                 "hide": ["toc"]}
-        return GeneratedPage(uri, _document(meta, body))
+        return _document(uri, meta, body)
 
     def _home_pages(self) -> list[GeneratedPage]:
         per_page = self.settings.per_page
@@ -130,7 +154,7 @@ class _SiteRenderer:
             meta: dict = {"search": {"exclude": True}}
             if not first_with_intro:
                 meta["title"] = title
-            pages.append(GeneratedPage(uri, _document(meta, body, intro=intro), in_nav=number == 1))
+            pages.append(_document(uri, meta, body, intro=intro, in_nav=number == 1))
         return pages
 
     def _term_pages(self, kind: str, groups: dict[str, tuple[str, list[Episode]]], index_title: str,
@@ -142,12 +166,12 @@ class _SiteRenderer:
             title = self.t[title_key].format(name=name)
             body = self._render("listing.html", uri, episodes=episodes, page=1, pages=1, title=title, subscribe=False,
                                 heading=None, card_heading="h2", newer_url=None, older_url=None)
-            pages.append(GeneratedPage(uri, _document({"title": title, "search": {"exclude": True}}, body)))
+            pages.append(_document(uri, {"title": title, "search": {"exclude": True}}, body))
             terms.append((name, self.url(uri), len(episodes)))
         index_uri = f"{kind}/index.md"
         body = self._render("terms.html", index_uri, title=index_title, terms=terms)
         meta = {"title": index_title, "search": {"exclude": True}}
-        return [GeneratedPage(index_uri, _document(meta, body), in_nav=True), *pages]
+        return [_document(index_uri, meta, body, in_nav=True), *pages]
 
     def _archive_page(self) -> GeneratedPage:
         months: dict[tuple[int, int], list[Episode]] = defaultdict(list)
@@ -157,8 +181,15 @@ class _SiteRenderer:
                 for (year, month), items in sorted(months.items(), reverse=True)]
         uri = "archive/index.md"
         body = self._render("archive.html", uri, months=view)
-        return GeneratedPage(uri, _document({"title": self.t["archive"], "search": {"exclude": True}}, body),
-                             in_nav=True)
+        return _document(uri, {"title": self.t["archive"], "search": {"exclude": True}}, body, in_nav=True)
+
+    def _search_page(self) -> GeneratedPage:
+        labels = {"search": self.t["search"], "results": self.t["search_results"], "more": self.t["search_more"],
+                  "missing": self.t["search_missing"]}
+        body = self._render("search.html", SEARCH_PAGE_URI, bundle=relative_url(BUNDLE_URI, self.url(SEARCH_PAGE_URI)),
+                            labels=json.dumps(labels, ensure_ascii=False))
+        meta = {"title": self.t["search"], "search": {"exclude": True}, "hide": ["toc"]}
+        return _document(SEARCH_PAGE_URI, meta, body)
 
 
 def _link(here: str, target: str) -> str:
@@ -236,7 +267,7 @@ def _sections_view(episode: Episode, audio: EpisodeAudio | None) -> list[_Sectio
     return views
 
 
-def _document(meta: dict, body: str, *, intro: str = "") -> str:
+def _document(uri: str, meta: dict, body: str, *, intro: str = "", in_nav: bool = False) -> GeneratedPage:
     """Front matter (values HTML-escaped: themes print them raw) and the HTML body, blank lines removed."""
     lines = ["---"]
     for key, value in meta.items():
@@ -245,4 +276,4 @@ def _document(meta: dict, body: str, *, intro: str = "") -> str:
         lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     lines.append("---")
     compact = re.sub(r"\n\s*\n", "\n", body).strip()
-    return "\n".join(lines) + "\n\n" + intro + compact + "\n"
+    return GeneratedPage(uri, "\n".join(lines) + "\n\n" + intro + BODY_PLACEHOLDER + "\n", compact, in_nav)

@@ -1,0 +1,102 @@
+"""`mkdocs serve`: an edit of a turn is previewed without a full rebuild; other edits rebuild all."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import SiteProject
+
+MKDOCS = Path(sys.executable).parent / "mkdocs"
+
+
+class Served:
+    def __init__(self, project: SiteProject, log: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.log = log
+        env = {**os.environ, "PODCAST_TTS": "espeak", "NO_MKDOCS_2_WARNING": "1"}
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [str(MKDOCS), "serve", "-f", str(project.root / "mkdocs.yml"),
+                 "-a", f"127.0.0.1:{self.port}"], env=env, stdout=out, stderr=subprocess.STDOUT)
+
+    def get(self, path: str) -> str:
+        return self.get_bytes(path).decode("utf-8")
+
+    def get_bytes(self, path: str) -> bytes:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=30) as response:
+                return response.read()
+        except OSError:
+            return b""
+
+    def wait_for(self, path: str, text: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.get(path):
+            assert self.process.poll() is None, self.output()
+            assert time.monotonic() < deadline, f"{text!r} never appeared in {path}:\n{self.output()}"
+            time.sleep(0.2)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def served(project: SiteProject, tmp_path):
+    project.copy_samples()
+    server = Served(project, tmp_path / "serve.log")
+    try:
+        server.wait_for("episodes/tidal-power-pilot/", "Port Alder")
+        yield project, server
+    finally:
+        server.stop()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_edited_turn_is_previewed_without_a_full_rebuild(served):
+    project, server = served
+    episode = project.root / "episodes/tidal-power-pilot.yaml"
+    mp3_uri = re.search(r'<audio class="gp-audio"[^>]* src="../../([^"]+)"', server.get("episodes/tidal-power-pilot/"))[1]
+    before = server.get_bytes(mp3_uri)
+    edit(episode, "What strikes me is the predictability.", "What strikes me is how predictable it is.")
+    server.wait_for("episodes/tidal-power-pilot/", "how predictable it is")
+    server.wait_for("episodes/tidal-power-pilot/transcript.json", "how predictable it is")
+    output = server.output()
+    assert "previewed tidal-power-pilot" in output
+    assert output.count("Building documentation") == 1, "only the first build was a full one"
+    # The page went through the theme and the plugin's last step, like a full build's.
+    page = server.get("episodes/tidal-power-pilot/")
+    assert 'class="md-header' in page and 'application/ld+json' in page
+    # The edited turn is spoken again, and the feed announces the new file's size.
+    after = server.get_bytes(mp3_uri)
+    assert after[:3] == b"ID3" and after != before, server.output()
+    assert f'length="{len(after)}"' in server.get("feed.xml")
+
+
+def test_an_edited_title_rebuilds_every_page_that_lists_it(served):
+    project, server = served
+    episode = project.root / "episodes/tidal-power-pilot.yaml"
+    edit(episode, "title: Can a Fishing Town Run on the Tide?", "title: Can a Harbour Town Run on the Tide?")
+    server.wait_for("", "Can a Harbour Town Run on the Tide?")
+    output = server.output()
+    assert output.count("Building documentation") == 2
+    assert "previewed" not in output
