@@ -5,7 +5,7 @@ Run: .venv/bin/python scripts/bench.py --episodes 1000 [--repeat 3]
 Prints wall time and peak memory of both builds (each in its own process), their ratios, what a
 browser downloads for one search query (compressed as GitHub Pages serves it), the time from an
 edited turn to the page `mkdocs serve` serves, and the time of related podcasts and of the feed.
-The baseline is mkdocs-material with its search plugin; the podcast site searches with Pagefind.
+The baseline is mkdocs-material with its search plugin; the podcast site has its own search.
 """
 
 from __future__ import annotations
@@ -154,19 +154,6 @@ def timed_build(site: Path) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-def pagefind_alone(site: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of Pagefind indexing the built site again, by itself."""
-    from site_plugins.podcast.search import pagefind_executable
-
-    started = time.perf_counter()
-    process = subprocess.Popen([str(pagefind_executable()), "--site", str(site / "site"), "--force-language", "zh"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    if status != 0:
-        raise SystemExit("Pagefind failed on the built site")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
-
-
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
     """Serves like GitHub Pages: text types gzip-compressed, other files as they are."""
 
@@ -193,8 +180,8 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 def search_download(site: Path, queries: tuple[str, ...]) -> dict[str, tuple[int, int]] | None:
     """query -> (bytes a browser fetches from the search index for it, results): the search page is
-    opened with ?q= in a fresh browser, and every response under pagefind/ is counted at its size on
-    the wire. None when chromium is missing (scripts/test installs it)."""
+    opened with ?q= in a fresh browser, and every response under search-index/ is counted at its
+    size on the wire. None when chromium is missing (scripts/test installs it)."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         return None
@@ -213,7 +200,7 @@ def search_download(site: Path, queries: tuple[str, ...]) -> dict[str, tuple[int
                 page = context.new_page()
                 fetched: list = []
                 page.on("requestfinished", lambda request: fetched.append(request)
-                        if "/pagefind/" in request.url else None)
+                        if "/search-index/" in request.url else None)
                 page.goto(f"{base}search/?q={query}")
                 page.wait_for_selector(".gp-search__title", timeout=60_000)
                 page.wait_for_load_state("networkidle")
@@ -314,7 +301,6 @@ def main() -> None:
         base, base_rss = (statistics.median(v) for v in zip(*runs["base"]))
         base_index = baseline / "site/search/search_index.json"
         base_download = len(gzip.compress(base_index.read_bytes()))
-        alone, alone_rss = pagefind_alone(podcast)
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, CPython {platform.python_version()}, "
               f"{resource.getpagesize()} B pages")
         print(f"episodes: {args.episodes} (55 turns, 8 KB article each); audio made beforehand in {audio_setup:.1f} s")
@@ -322,8 +308,6 @@ def main() -> None:
         print(f"builds: {args.repeat} of each, alternated; medians")
         print(f"{'full build, wall seconds':34}{ours:>14.2f}{base:>12.2f}{ours / base:>8.2f}")
         print(f"{'full build, peak memory (MB)':34}{ours_rss:>14.0f}{base_rss:>12.0f}{ours_rss / base_rss:>8.2f}")
-        print(f"{'  of which Pagefind, run alone':34}{alone:>14.2f}{'':>12}{'':>8}  s")
-        print(f"{'  Pagefind alone, peak memory':34}{alone_rss:>14.0f}{'':>12}{'':>8}  MB")
         downloads = search_download(podcast, SEARCH_QUERIES)
         print(f"search, bytes fetched for one query (gzip as GitHub Pages serves): baseline downloads "
               f"search_index.json, {base_index.stat().st_size / 1e6:.1f} MB, {base_download / 1e3:.0f} KB gzipped")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_text
 import os
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ from .podcast.writer import write_atomic
 from .podcast.audio import AudioBuilder, AudioReport
 from .podcast.feed import render_feed
 from .podcast.metadata import episode_head, feed_link, inject_head
-from .podcast.search import SEARCH_PAGE_URI, add_search_to_page, index_site, search_form
+from .podcast.search import SEARCH_PAGE_URI, SearchIndex, add_search_box, search_form
 from .podcast.show import load_cover
 from .podcast.sitesize import size_report
 from .podcast.speech import EspeakEngine, engine_name, make_engine
@@ -51,6 +52,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         self.last_preview: list[str] = []
         """Episode pages the last quick preview redid (empty when the last change needed a full build)."""
         self._built = None
+        self.index: SearchIndex | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -84,7 +86,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         for uri in (SCRIPT_URI, SEARCH_SCRIPT_URI) if self.settings.search else (SCRIPT_URI,):
             if uri not in config.extra_javascript:
                 config.extra_javascript.append(uri)
-        if self.settings.search and "search" in config.plugins:
+        if self.settings.search and any(name.split("/")[-1] == "search" for name in config.plugins):
             log.warning("mkdocs.yml turns on mkdocs-material's search plugin as well as the podcast plugin's "
                         "search: remove '- search' from plugins (or set 'search: false' for the podcast plugin)")
         self.search_label = labels_for(self.settings.language)["search"]
@@ -110,6 +112,9 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
         self.heads = {}
+        self.published = {episode_page_uri(self.settings.episodes_uri, e.slug): e.published.timestamp()
+                          for e in catalog.episodes}
+        self.index = SearchIndex() if self.settings.search else None
         for episode in catalog.episodes:
             audio = report.audio.get(episode.slug)
             page_uri = episode_page_uri(self.settings.episodes_uri, episode.slug)
@@ -210,25 +215,29 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         """A generated page's HTML goes in after Markdown: Python-Markdown need not parse it (it is most
         of the build's time otherwise)."""
         body = self.bodies.pop(page.file.src_uri, None)
-        return html if body is None else html.replace(BODY_PLACEHOLDER, body, 1)
+        if body is not None:
+            html = html.replace(BODY_PLACEHOLDER, body, 1)
+        excluded = isinstance(page.meta.get("search"), dict) and page.meta["search"].get("exclude")
+        if self.index is not None and not excluded:
+            self.index.add_page(url=page.url, title=html_text.unescape(page.title or ""), html=html,
+                                order=self.published.get(page.file.src_uri, 0.0))
+        return html
 
     def on_post_page(self, output: str, *, page, config) -> str:
         extra = self.heads.get(page.file.src_uri, "") + feed_link(self.settings, page_url=page.url)
         output = inject_head(output, extra)
         if self.settings.search:
             action = relative_url(_url(SEARCH_PAGE_URI, config), page.url)
-            excluded = isinstance(page.meta.get("search"), dict) and page.meta["search"].get("exclude")
-            output = add_search_to_page(output, form=search_form(action=action, label=self.search_label),
-                                        searchable=not excluded)
+            output = add_search_box(output, form=search_form(action=action, label=self.search_label))
         return output
 
     def on_post_build(self, *, config) -> None:
-        if self.settings.search:
-            try:
-                pages = index_site(Path(config.site_dir), language=self.settings.language)
-            except PodcastError as exc:
-                raise PluginError(str(exc)) from exc
-            log.info("search: %d pages indexed by Pagefind", pages)
+        if self.index is not None:
+            started = time.perf_counter()
+            files = self.index.write(Path(config.site_dir))
+            log.info("search: %d pages indexed in %.1f s (%d files)", len(self.index.pages),
+                     time.perf_counter() - started, files)
+            self.index = None  # a quick preview leaves the index of the last full build
         level, message = size_report(Path(config.site_dir))
         (log.warning if level == "warning" else log.info)(message)
 

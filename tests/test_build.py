@@ -83,24 +83,46 @@ def test_two_builds_are_identical(sample_site, tmp_path):
     assert different == []
 
 
+def lookup(site, term: str) -> list[str]:
+    """The pages whose index entry holds `term`, as assets/search.js finds them."""
+    from site_plugins.podcast.search import fnv1a
+
+    root = site / "search-index"
+    meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
+    shard = json.loads((root / f"t/{fnv1a(term) % meta['shards']}.json").read_text(encoding="utf-8"))
+    pages, number = [], 0
+    for part in shard.get(term, "").split(",") if term in shard else []:
+        number += int(part.split(":")[0], 36)
+        pages.append(json.loads((root / f"p/{number}.json").read_text(encoding="utf-8"))["url"])
+    return pages
+
+
 def test_search_indexes_articles_and_leaves_out_listings_and_labels(project: SiteProject):
     project.add_episode("zh.yaml", episode_yaml(
         "能源", extra="slug: zh\n", turns="      - 卿姐: 西方国家对俄罗斯实施制裁之后，能源收入锐减。\n"))
+    project.add_episode("en.yaml", episode_yaml(
+        "Tides", extra="slug: en\nlanguage: en\n", turns="      - 晓旭: The Turbines were installed quietly.\n"))
     site = project.build()
-    episode = (site / "episodes/zh/index.html").read_text(encoding="utf-8")
-    assert '<article data-pagefind-body class="md-content__inner' in episode
-    tree = lxml_html.fromstring(episode)
-    assert tree.xpath('//p[contains(@class, "gp-speaker")]/@data-pagefind-ignore') == [""]
-    assert tree.xpath('//section[contains(@class, "gp-related")] | //div[@id="gp-player"]') == \
-        tree.xpath('//*[@data-pagefind-ignore][contains(@class, "gp-related") or @id="gp-player"]')
-    # Every page has the header's search box, pointing at the search page.
+    assert lookup(site, "制裁") == ["episodes/zh/"]  # a word inside a sentence
+    assert lookup(site, "制") == ["episodes/zh/"]
+    assert lookup(site, "turbines") == ["episodes/en/"]
+    # Speaker labels, listings and the search page are not indexed; docs/ pages are.
+    assert lookup(site, "卿姐") == lookup(site, "晓旭") == []
+    urls = {json.loads(p.read_text(encoding="utf-8"))["url"] for p in (site / "search-index/p").glob("*.json")}
+    assert urls == {"episodes/zh/", "episodes/en/"}
+    tree = lxml_html.fromstring((site / "episodes/zh/index.html").read_text(encoding="utf-8"))
     assert tree.xpath('//header//form[@role="search"]/@action') == ["../../search/"]
     for listing in ("index.html", "archive/index.html", "tag/index.html", "search/index.html"):
-        page = (site / listing).read_text(encoding="utf-8")
-        assert "data-pagefind-body" not in page, listing
-        assert 'role="search"' in page, listing
-    assert (site / "pagefind/pagefind.js").is_file()
-    assert list((site / "pagefind").glob("pagefind.zh_*.pf_meta")), "one index, in the site's language"
+        assert 'role="search"' in (site / listing).read_text(encoding="utf-8"), listing
+
+
+def test_two_searches_are_named_as_a_mistake(project: SiteProject, caplog):
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("plugins:\n", "plugins:\n  - search\n"),
+                      encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        project.build(strict=False)
+    assert "remove '- search' from plugins" in caplog.text
 
 
 def test_search_can_be_left_to_another_plugin(project: SiteProject):
@@ -108,7 +130,7 @@ def test_search_can_be_left_to_another_plugin(project: SiteProject):
     config.write_text(config.read_text(encoding="utf-8").replace("  - podcast:\n", "  - podcast:\n      search: false\n"),
                       encoding="utf-8")
     site = project.build()
-    assert not (site / "pagefind").exists()
+    assert not (site / "search-index").exists()
     assert not (site / "search/index.html").exists()
     assert 'role="search"' not in (site / "index.html").read_text(encoding="utf-8")
 

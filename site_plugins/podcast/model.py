@@ -155,6 +155,6 @@ class Settings:
     draft_model: str = "claude-sonnet-5-5"
     """The Claude model `podcast draft` asks; a setting, since models retire."""
     search: bool = True
-    """Whether the site gets Pagefind search: a search box, a search page and an index after the build."""
+    """Whether the site gets its search: a search box, a search page and an index in small files."""
     cover: str = ""
     """The show's cover image (JPEG or PNG), relative to the project; put in every MP3's tags."""

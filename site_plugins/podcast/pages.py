@@ -24,7 +24,7 @@ from .i18n import labels_for, month_label
 from .markup import plain_text, render_block, render_inline
 from .model import Episode, Settings
 from .related import compute_related
-from .search import BUNDLE_URI, SEARCH_PAGE_URI
+from .search import INDEX_URI, SEARCH_PAGE_URI
 from .tags import TurnSpan
 from .transcripts import clock
 from .urls import episode_page_uri, page_url, relative_url, term_slug
@@ -186,7 +186,7 @@ class _SiteRenderer:
     def _search_page(self) -> GeneratedPage:
         labels = {"search": self.t["search"], "results": self.t["search_results"], "more": self.t["search_more"],
                   "missing": self.t["search_missing"]}
-        body = self._render("search.html", SEARCH_PAGE_URI, bundle=relative_url(BUNDLE_URI, self.url(SEARCH_PAGE_URI)),
+        body = self._render("search.html", SEARCH_PAGE_URI, index=relative_url(INDEX_URI, self.url(SEARCH_PAGE_URI)),
                             labels=json.dumps(labels, ensure_ascii=False))
         meta = {"title": self.t["search"], "search": {"exclude": True}, "hide": ["toc"]}
         return _document(SEARCH_PAGE_URI, meta, body)

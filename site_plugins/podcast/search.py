@@ -1,57 +1,196 @@
-"""Site search with Pagefind: an index cut into small pieces, so a query downloads only its words.
+"""Site search: a static index cut into small files, so a query downloads only what it needs.
 
-mkdocs-material's search writes one JSON index that a visitor downloads whole before the first
-query (about 60 MB for 1000 episodes). Pagefind indexes the built HTML instead and a query fetches
-the few index chunks and page fragments it needs. The extended build (the `pagefind-bin-extended`
-package) splits Chinese and Japanese text into words, so words are found inside sentences.
+mkdocs-material's search sends its whole index before the first query (60 MB for 1000
+episodes). Here every page's text is cut into terms while the site is built, and written as:
 
-Only elements marked `data-pagefind-body` are indexed (the pages' article, not the theme's
-navigation); `data-pagefind-ignore` keeps speaker labels, players and related lists out.
+- `search-index/meta.json`: the number of shards and pages, each page's length;
+- `search-index/t/<shard>.json`: term -> postings (page number, count), each term in the shard
+  its hash picks, so a query fetches one small shard per term;
+- `search-index/p/<page>.json`: a page's address, title and text by section, fetched for the
+  results shown (the excerpt comes from it).
+
+Terms: words of letters and digits, lower-cased; Chinese and Japanese text, which has no spaces,
+gives single characters and pairs of neighbours, so a word is found inside a sentence: a query's
+run of such characters must contain all pairs that cover it (assets/search.js does the same cut).
+Pages are numbered newest first, so equal scores show the newest.
+
+Elements marked `data-search-exclude` (speaker labels, players, related lists) are not indexed.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
-import subprocess
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import html as lxml_html
 from markupsafe import escape
 
-from .errors import PodcastError
+from .writer import write_atomic
 
-BUNDLE_URI = "pagefind/"
-"""Where Pagefind writes its files in the built site."""
+INDEX_URI = "search-index/"
 SEARCH_PAGE_URI = "search/index.md"
 """The generated page that shows results."""
-TIMEOUT = 1800
+FORMAT = 1
+SHARD_BYTES = 12_000
+"""Postings per shard file, on average (before compression)."""
+TITLE_WEIGHT = 5
+"""A term in the title counts as this many in the text."""
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_HEADINGS = {"h1", "h2", "h3"}
+_BLOCKS = {"p", "li", "div", "section", "details", "summary", "blockquote", "pre", "td", "th", "dd", "dt",
+           "h4", "h5", "h6", "tr", "br", "ul", "ol", "table", "figure", "figcaption", "article", "header"}
+_SKIP = {"script", "style", "template", "audio", "video", "noscript", "svg", "button", "form"}
 
 
-def pagefind_executable() -> Path:
-    try:
-        import pagefind_bin_extended
-    except ImportError as exc:
-        raise PodcastError("search needs Pagefind: install this project's dependencies again "
-                           "(pip install -e .), or set `search: false` for the podcast plugin") from exc
-    return Path(pagefind_bin_extended.get_executable())
+def normalize(text: str) -> str:
+    """What is indexed and searched: NFKC (full-width letters become plain ones), lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
 
 
-def index_site(site_dir: Path, *, language: str) -> int:
-    """Index the built site into `site_dir`/pagefind/; returns the number of pages indexed.
+def terms_of(text: str) -> list[str]:
+    """Every term occurrence in normalized `text`: words, and characters and pairs for CJK runs."""
+    found: list[str] = []
+    for token in _TOKEN.findall(text):
+        if _CJK_CHAR.match(token):
+            found.extend(token)
+            found.extend(map("".join, zip(token, token[1:])))
+        else:
+            found.append(token)
+    return found
 
-    The whole site is indexed as one language (the show's), so every page lands in one index.
-    """
-    command = [str(pagefind_executable()), "--site", str(site_dir), "--output-subdir", BUNDLE_URI.rstrip("/"),
-               "--force-language", language.split("-")[0].lower()]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                              timeout=TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise PodcastError(f"Pagefind could not index the site: {exc}") from exc
-    if done.returncode != 0:
-        output = (done.stderr.strip() or done.stdout.strip())[-2000:]
-        raise PodcastError(f"Pagefind could not index the site (exit status {done.returncode}):\n{output}")
-    found = re.search(r"Indexed (\d+) pages?", done.stdout)
-    return int(found.group(1)) if found else 0
+
+def fnv1a(term: str) -> int:
+    """32-bit FNV-1a of the term's UTF-8 bytes: the shard a term lives in (the same in search.js)."""
+    value = 0x811C9DC5
+    for byte in term.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+@dataclass
+class _Page:
+    url: str
+    title: str
+    order: float
+    sections: list[tuple[str, str, str]]
+    length: int
+
+
+@dataclass
+class SearchIndex:
+    """Pages go in one by one while the site is built; `write` puts the index files in the site."""
+
+    pages: list[_Page] = field(default_factory=list)
+    postings: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def add_page(self, *, url: str, title: str, html: str, order: float = 0.0) -> None:
+        """A rendered page's content (no theme around it). Larger `order` ranks first on equal scores."""
+        sections = page_sections(html, title)
+        number = len(self.pages)
+        counts: Counter[str] = Counter()
+        length = 0
+        for anchor, heading, text in sections:  # the top section's heading is the title, counted below
+            found = terms_of(normalize(f"{heading} {text}" if anchor else text))
+            counts.update(found)
+            length += len(found)
+        for term in set(terms_of(normalize(title))):
+            counts[term] += TITLE_WEIGHT
+        postings = self.postings
+        for term, count in counts.items():
+            postings.setdefault(term, []).append((number, count))
+        self.pages.append(_Page(url, title, order, sections, max(length, 1)))
+
+    def write(self, site_dir: Path) -> int:
+        """Write the index under `site_dir`; returns the number of files written."""
+        ranked = sorted(range(len(self.pages)), key=lambda n: (-self.pages[n].order, self.pages[n].url))
+        renumber = {old: new for new, old in enumerate(ranked)}
+        encoded = {term: _encode(sorted((renumber[n], c) for n, c in posting))
+                   for term, posting in self.postings.items()}
+        shards = max(1, math.ceil(sum(len(t) + len(p) + 6 for t, p in encoded.items()) / SHARD_BYTES))
+        by_shard: list[dict[str, str]] = [{} for _ in range(shards)]
+        for term in sorted(encoded):
+            by_shard[fnv1a(term) % shards][term] = encoded[term]
+        root = site_dir / INDEX_URI
+        written = 0
+        for number, terms in enumerate(by_shard):
+            if terms:
+                write_atomic(root / f"t/{number}.json", _json(terms), durable=False)
+                written += 1
+        for new, old in enumerate(ranked):
+            page = self.pages[old]
+            write_atomic(root / f"p/{new}.json", _json({"url": page.url, "title": page.title,
+                                                         "sections": page.sections}), durable=False)
+        meta = {"format": FORMAT, "shards": shards, "lengths": [self.pages[old].length for old in ranked]}
+        write_atomic(root / "meta.json", _json(meta), durable=False)
+        return written + len(ranked) + 1
+
+
+def _encode(posting: list[tuple[int, int]]) -> str:
+    """Page numbers as base-36 gaps, each with ':count' when the term occurs more than once."""
+    parts = []
+    previous = 0
+    for number, count in posting:
+        gap = _base36(number - previous)
+        parts.append(gap if count == 1 else f"{gap}:{_base36(count)}")
+        previous = number
+    return ",".join(parts)
+
+
+def _base36(value: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        value, rest = divmod(value, 36)
+        out = digits[rest] + out
+        if not value:
+            return out
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def page_sections(html: str, title: str) -> list[tuple[str, str, str]]:
+    """(anchor, heading, text) for the page's top and for each h1-h3 with an id, in order."""
+    if not html.strip():
+        return []
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    sections: list[tuple[str, str, list[str]]] = [("", title, [])]
+
+    def walk(element) -> None:
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag and tag not in _SKIP and "data-search-exclude" not in child.attrib:
+                if tag in _HEADINGS and child.get("id"):
+                    sections.append((child.get("id"), " ".join(child.text_content().split()), []))
+                else:
+                    if tag in _BLOCKS:
+                        sections[-1][2].append(" ")
+                    if child.text:
+                        sections[-1][2].append(child.text)
+                    walk(child)
+                    if tag in _BLOCKS:
+                        sections[-1][2].append(" ")
+            if child.tail:
+                sections[-1][2].append(child.tail)
+
+    if root.text:
+        sections[0][2].append(root.text)
+    walk(root)
+    out = []
+    for anchor, heading, parts in sections:
+        text = " ".join("".join(parts).split())
+        if text or anchor:
+            out.append((anchor, heading, text))
+    return out
 
 
 def search_form(*, action: str, label: str) -> str:
@@ -61,11 +200,8 @@ def search_form(*, action: str, label: str) -> str:
             f'aria-label="{escape(label)}" autocomplete="off" required></form>')
 
 
-def add_search_to_page(html: str, *, form: str, searchable: bool) -> str:
-    """A page of mkdocs-material's layout with the search box in its header and, when `searchable`,
-    its article marked for indexing (pages without the mark, like listings, stay out of the index)."""
-    if searchable:
-        html = html.replace('<article class="md-content__inner', '<article data-pagefind-body class="md-content__inner', 1)
+def add_search_box(html: str, *, form: str) -> str:
+    """A page of mkdocs-material's layout with the search box at the end of its header bar."""
     header_end = html.find("</header>")
     nav_end = html.rfind("</nav>", 0, header_end) if header_end >= 0 else -1
     return html if nav_end < 0 else html[:nav_end] + form + html[nav_end:]

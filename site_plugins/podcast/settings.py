@@ -48,7 +48,7 @@ OPTIONS: dict[str, OptionSpec] = {
     "media_base_url": OptionSpec(str, "Serve episode MP3s from this address instead of the site (see publishing)."),
     "locked": OptionSpec(bool, "podcast:locked: forbid other platforms to import the feed (default: false)."),
     "draft_model": OptionSpec(str, "The Claude model `podcast draft` uses (default: claude-sonnet-5-5)."),
-    "search": OptionSpec(bool, "Index the built site with Pagefind and add a search box and a search page "
+    "search": OptionSpec(bool, "Site search: a search box, a search page and an index in small files "
                                "(default: true); remove mkdocs-material's `search` plugin when it is on."),
     "guid": OptionSpec(str, "podcast:guid; default: derived from the feed URL. Pin it before the site moves."),
 }

@@ -1,20 +1,93 @@
-/* Site search on the search page, with Pagefind's JavaScript API: a query fetches only the index
-   chunks of its words and the fragments of the results shown (no UI library to download).
-   The header's search box opens this page with ?q=. */
+/* Site search on the search page. The index (written by site_plugins/podcast/search.py) is cut
+   into shards by term: a query fetches meta.json, one shard per term, and the page files of the
+   results it shows. The header's search box opens this page with ?q=. */
 (function () {
   "use strict";
 
-  var PAGE = 5;
-  var engine = null;
+  var SHOWN = 5;            // results per batch: each needs its page file for the excerpt
+  var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  // As in search.py: runs of CJK characters, or runs of other letters and digits.
+  var TOKEN = new RegExp("[" + CJK + "]+|(?:(?![" + CJK + "])[\\p{L}\\p{N}])+", "gu");
+  var CJK_RUN = new RegExp("^[" + CJK + "]");
+  var K1 = 1.2, B = 0.75;   // BM25
 
-  function pagefind(bundle) {
-    if (!engine) {
-      engine = import(bundle + "pagefind.js").then(function (module) {
-        return module.options({ bundlePath: bundle, excerptLength: 40 }).then(function () { return module; });
-      });
-    }
-    return engine;
+  function normalize(text) { return text.normalize("NFKC").toLowerCase(); }
+
+  /* The query's terms, cut as the index was: words; a CJK run of one character is that character,
+     a longer run the pairs that cover it (every second pair, and the last). */
+  function queryTerms(query) {
+    var terms = [];
+    (normalize(query).match(TOKEN) || []).forEach(function (token) {
+      if (!CJK_RUN.test(token)) { terms.push(token); return; }
+      var chars = Array.from(token);
+      if (chars.length === 1) { terms.push(chars[0]); return; }
+      for (var i = 0; i + 1 < chars.length; i += 2) terms.push(chars[i] + chars[i + 1]);
+      if (chars.length % 2 === 1) terms.push(chars[chars.length - 2] + chars[chars.length - 1]);
+    });
+    return terms.filter(function (t, i) { return terms.indexOf(t) === i; });
   }
+
+  function fnv1a(term) {
+    var hash = 0x811c9dc5;
+    new TextEncoder().encode(term).forEach(function (byte) {
+      hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    });
+    return hash;
+  }
+
+  function decode(posting) {
+    var pages = new Map();
+    var page = 0;
+    posting.split(",").forEach(function (part) {
+      var pieces = part.split(":");
+      page += parseInt(pieces[0], 36);
+      pages.set(page, pieces.length > 1 ? parseInt(pieces[1], 36) : 1);
+    });
+    return pages;
+  }
+
+  function Index(base) {
+    this.base = base;
+    this.files = new Map();
+  }
+  Index.prototype.json = function (path) {
+    if (!this.files.has(path)) {
+      this.files.set(path, fetch(this.base + path).then(function (response) {
+        if (!response.ok) throw new Error(path + ": " + response.status);
+        return response.json();
+      }));
+    }
+    return this.files.get(path);
+  };
+  /* Page numbers that have every term, best first (BM25 over the terms' counts). */
+  Index.prototype.search = function (terms) {
+    var self = this;
+    return this.json("meta.json").then(function (meta) {
+      var lengths = meta.lengths;
+      var average = lengths.reduce(function (a, b) { return a + b; }, 0) / Math.max(lengths.length, 1);
+      return Promise.all(terms.map(function (term) {
+        return self.json("t/" + (fnv1a(term) % meta.shards) + ".json").then(function (shard) {
+          return Object.prototype.hasOwnProperty.call(shard, term) ? decode(shard[term]) : new Map();
+        }, function () { return new Map(); });
+      })).then(function (postings) {
+        if (!postings.length) return [];
+        postings.sort(function (a, b) { return a.size - b.size; });
+        var scores = [];
+        postings[0].forEach(function (_, page) {
+          var score = 0;
+          for (var i = 0; i < postings.length; i++) {
+            var count = postings[i].get(page);
+            if (count === undefined) return;
+            var idf = Math.log(1 + (lengths.length - postings[i].size + 0.5) / (postings[i].size + 0.5));
+            score += idf * count * (K1 + 1) / (count + K1 * (1 - B + B * lengths[page] / average));
+          }
+          scores.push([page, score]);
+        });
+        scores.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+        return scores.map(function (s) { return s[0]; });
+      });
+    });
+  };
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -23,37 +96,53 @@
     return node;
   }
 
-  /* Pagefind's excerpts are text with <mark> around the matches: keep the marks, escape the rest. */
-  function excerpt(html) {
+  function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  /* The section that holds the query best, and its text around the first match, matches marked. */
+  function excerpt(page, query) {
+    var words = (normalize(query).match(TOKEN) || []).sort(function (a, b) { return b.length - a.length; });
+    if (!words.length) return null;
+    var pattern = new RegExp(words.map(escapeRegExp).join("|"), "g");
+    var best = null;
+    page.sections.forEach(function (section) {
+      var text = section[2].toLowerCase();  // same length as the original: offsets carry over
+      var hits = words.filter(function (w) { return text.indexOf(w) >= 0; }).length;
+      if (!best || hits > best.hits) best = { section: section, text: text, hits: hits };
+    });
+    var original = best.section[2];
+    var first = best.text.search(pattern);
+    var start = Math.max(0, first - 40);
+    var end = Math.min(original.length, Math.max(first, 0) + 120);
     var node = element("p", "gp-search__excerpt");
-    html.split(/(<mark>|<\/mark>)/).reduce(function (marked, part) {
-      if (part === "<mark>") return true;
-      if (part === "</mark>") return false;
-      var text = document.createElement("textarea");
-      text.innerHTML = part;
-      node.appendChild(marked ? element("mark", "", text.value) : document.createTextNode(text.value));
-      return marked;
-    }, false);
-    return node;
+    if (start > 0) node.appendChild(document.createTextNode("…"));
+    var window = best.text.slice(start, end);
+    var at = 0;
+    window.replace(pattern, function (match, offset) {
+      node.appendChild(document.createTextNode(original.slice(start + at, start + offset)));
+      node.appendChild(element("mark", "", original.slice(start + offset, start + offset + match.length)));
+      at = offset + match.length;
+      return match;
+    });
+    node.appendChild(document.createTextNode(original.slice(start + at, end)));
+    if (end < original.length) node.appendChild(document.createTextNode("…"));
+    return { node: node, anchor: best.section[0], heading: best.section[1] };
   }
 
-  function result(data) {
+  function result(page, query, siteRoot) {
     var item = element("li", "gp-search__result");
-    var title = element("a", "gp-search__title", (data.meta && data.meta.title) || data.url);
-    title.href = data.url;
+    var url = new URL(page.url, siteRoot).href;
+    var title = element("a", "gp-search__title", page.title);
+    title.href = url;
     item.appendChild(title);
-    item.appendChild(excerpt(data.excerpt || ""));
-    var parts = (data.sub_results || []).filter(function (s) { return s.url !== data.url; }).slice(0, 3);
-    if (parts.length) {
-      var list = element("ul", "gp-search__parts");
-      parts.forEach(function (sub) {
-        var li = element("li");
-        var link = element("a", "", sub.title);
-        link.href = sub.url;
-        li.appendChild(link);
-        list.appendChild(li);
-      });
-      item.appendChild(list);
+    var found = excerpt(page, query);
+    if (found) {
+      if (found.anchor && found.heading && found.heading !== page.title) {
+        var part = element("a", "gp-search__part", found.heading);
+        part.href = url + "#" + found.anchor;
+        item.appendChild(document.createTextNode(" › "));
+        item.appendChild(part);
+      }
+      item.appendChild(found.node);
     }
     return item;
   }
@@ -63,62 +152,68 @@
     if (!root || root.dataset.ready) return;
     root.dataset.ready = "true";
     var labels = JSON.parse(root.dataset.labels);
-    var bundle = new URL(root.dataset.bundle, document.baseURI).href;
+    var base = new URL(root.dataset.index, document.baseURI).href;
+    var siteRoot = new URL("../", base).href;
+    var index = new Index(base);
+
     var form = element("form", "gp-search__form");
     form.setAttribute("role", "search");
     var input = element("input", "gp-search__input");
     input.type = "search";
     input.name = "q";
+    input.autocomplete = "off";
     input.setAttribute("aria-label", labels.search);
     input.placeholder = labels.search;
     input.value = new URLSearchParams(window.location.search).get("q") || "";
     form.appendChild(input);
     var status = element("p", "gp-search__status");
-    status.setAttribute("aria-live", "polite");
+    status.setAttribute("role", "status");
     var list = element("ol", "gp-search__results");
     var more = element("button", "md-button gp-search__more", labels.more);
     more.type = "button";
     more.hidden = true;
     root.replaceChildren(form, status, list, more);
 
-    var current = null;
-    var shown = 0;
     var run = 0;
+    var found = [];
+    var shown = 0;
+    var query = "";
+    var timer = null;
 
     function showMore() {
       var mine = run;
-      var batch = current.results.slice(shown, shown + PAGE);
+      var batch = found.slice(shown, shown + SHOWN);
       shown += batch.length;
-      more.hidden = shown >= current.results.length;
-      return Promise.all(batch.map(function (r) { return r.data(); })).then(function (items) {
-        if (mine !== run) return;
-        items.forEach(function (data) { list.appendChild(result(data)); });
-      });
+      more.hidden = shown >= found.length;
+      return Promise.all(batch.map(function (page) { return index.json("p/" + page + ".json"); }))
+        .then(function (pages) {
+          if (mine !== run) return;
+          pages.forEach(function (page) { list.appendChild(result(page, query, siteRoot)); });
+        });
     }
 
     function search() {
-      var query = input.value.trim();
+      query = input.value.trim();
       var mine = ++run;
       var url = new URL(window.location.href);
       if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
       window.history.replaceState(window.history.state, "", url);
-      if (!query) { list.replaceChildren(); status.textContent = ""; more.hidden = true; return; }
-      pagefind(bundle).then(function (module) {
-        return module.debouncedSearch(query, {}, 250);
-      }).then(function (found) {
-        if (found === null || mine !== run) return;  // a newer query replaced this one
-        current = found;
+      var terms = queryTerms(query);
+      if (!terms.length) { list.replaceChildren(); status.textContent = ""; more.hidden = true; return; }
+      index.search(terms).then(function (pages) {
+        if (mine !== run) return;  // a newer query replaced this one
+        found = pages;
         shown = 0;
         list.replaceChildren();
-        status.textContent = labels.results.replace("{count}", found.results.length);
+        status.textContent = labels.results.replace("{count}", pages.length);
         return showMore();
       }).catch(function () {
-        status.textContent = labels.missing;
+        if (mine === run) status.textContent = labels.missing;
       });
     }
 
-    form.addEventListener("submit", function (event) { event.preventDefault(); search(); });
-    input.addEventListener("input", search);
+    form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); search(); });
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 250); });
     more.addEventListener("click", showMore);
     input.focus();
     if (input.value) search();

@@ -1,0 +1,47 @@
+"""The search index: how text is cut into terms, which text is indexed, and the files written."""
+
+from __future__ import annotations
+
+import json
+
+from site_plugins.podcast.search import SearchIndex, fnv1a, normalize, page_sections, terms_of
+
+
+def test_chinese_is_cut_into_characters_and_pairs_and_latin_into_words():
+    assert terms_of(normalize("俄罗斯 Turbines，ＡＢＣ 2025年")) == [
+        "俄", "罗", "斯", "俄罗", "罗斯", "turbines", "abc", "2025", "年"]
+
+
+def test_fnv1a_matches_the_published_test_vectors():
+    # The browser computes the same hash (assets/search.js) to find a term's shard.
+    assert fnv1a("") == 0x811C9DC5
+    assert fnv1a("a") == 0xE40C292C
+    assert fnv1a("foobar") == 0xBF9CF968
+
+
+def test_sections_follow_headings_and_skip_excluded_elements():
+    html = ('<p>Top text</p><h2 id="core">Core Event</h2><p class="gp-speaker" data-search-exclude>卿姐</p>'
+            '<p>预算<b>赤字</b></p><script>var x = 1;</script><h3>No id</h3><p>more</p>'
+            '<section data-search-exclude><h2 id="related">Related</h2><p>other</p></section>tail')
+    assert page_sections(html, "Title") == [("", "Title", "Top text"), ("core", "Core Event", "预算赤字 No id more tail")]
+
+
+def test_written_index_finds_pages_newest_first(tmp_path):
+    index = SearchIndex()
+    index.add_page(url="old/", title="Old", html="<p>能源 energy energy</p>", order=1.0)
+    index.add_page(url="new/", title="New", html="<p>能源</p>", order=2.0)
+    index.add_page(url="about/", title="About", html="<p>nothing here</p>")
+    index.write(tmp_path)
+    meta = json.loads((tmp_path / "search-index/meta.json").read_text(encoding="utf-8"))
+    pages = [json.loads((tmp_path / f"search-index/p/{n}.json").read_text(encoding="utf-8"))["url"]
+             for n in range(len(meta["lengths"]))]
+    assert pages == ["new/", "old/", "about/"]
+
+    def posting(term):
+        shard = json.loads((tmp_path / f"search-index/t/{fnv1a(term) % meta['shards']}.json").read_text("utf-8"))
+        return shard.get(term)
+
+    assert posting("能源") == "0,1"  # pages 0 and 1, once each
+    assert posting("energy") == "1:2"  # page 1, twice
+    assert posting("old") == "1:5"  # title words weigh more
+    assert posting("missing") is None
