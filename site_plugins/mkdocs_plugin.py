@@ -83,7 +83,8 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             self._snapshot = snapshot(self._watched)
         if STYLESHEET_URI not in config.extra_css:
             config.extra_css.append(STYLESHEET_URI)
-        for uri in (SCRIPT_URI, SEARCH_SCRIPT_URI) if self.settings.search else (SCRIPT_URI,):
+        self.scripts = (SCRIPT_URI, SEARCH_SCRIPT_URI) if self.settings.search else (SCRIPT_URI,)
+        for uri in self.scripts:
             if uri not in config.extra_javascript:
                 config.extra_javascript.append(uri)
         if self.settings.search and any(name.split("/")[-1] == "search" for name in config.plugins):
@@ -128,8 +129,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             files.append(self._claim(File.generated(config, self.cover.uri, content=self.cover.data)))
         self._feed(files, config, catalog.episodes, report)
         self._built = (config, files, catalog.episodes, dict(report.audio))
-        for uri in (STYLESHEET_URI, SCRIPT_URI, SEARCH_SCRIPT_URI) if self.settings.search else (STYLESHEET_URI,
-                                                                                                 SCRIPT_URI):
+        for uri in (STYLESHEET_URI, *self.scripts):
             files.append(File.generated(config, uri, abs_src_path=str(ASSETS / Path(uri).name)))
         log.info("%d episodes, %d generated pages", len(catalog.episodes), len(pages))
         return files

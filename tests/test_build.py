@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 
 import pytest
 from lxml import html as lxml_html
@@ -127,8 +126,8 @@ def test_two_searches_are_named_as_a_mistake(project: SiteProject, caplog):
 
 def test_search_can_be_left_to_another_plugin(project: SiteProject):
     config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - podcast:\n", "  - podcast:\n      search: false\n"),
-                      encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  - podcast:\n", "  - podcast:\n      search: false\n"), encoding="utf-8")
     site = project.build()
     assert not (site / "search-index").exists()
     assert not (site / "search/index.html").exists()

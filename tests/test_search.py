@@ -23,7 +23,8 @@ def test_sections_follow_headings_and_skip_excluded_elements():
     html = ('<p>Top text</p><h2 id="core">Core Event</h2><p class="gp-speaker" data-search-exclude>卿姐</p>'
             '<p>预算<b>赤字</b></p><script>var x = 1;</script><h3>No id</h3><p>more</p>'
             '<section data-search-exclude><h2 id="related">Related</h2><p>other</p></section>tail')
-    assert page_sections(html, "Title") == [("", "Title", "Top text"), ("core", "Core Event", "预算赤字 No id more tail")]
+    assert page_sections(html, "Title") == [("", "Title", "Top text"),
+                                            ("core", "Core Event", "预算赤字 No id more tail")]
 
 
 def test_written_index_finds_pages_newest_first(tmp_path):

@@ -75,7 +75,8 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_an_edited_turn_is_previewed_without_a_full_rebuild(served):
     project, server = served
     episode = project.root / "episodes/tidal-power-pilot.yaml"
-    mp3_uri = re.search(r'<audio class="gp-audio"[^>]* src="../../([^"]+)"', server.get("episodes/tidal-power-pilot/"))[1]
+    page = server.get("episodes/tidal-power-pilot/")
+    mp3_uri = re.search(r'<audio class="gp-audio"[^>]* src="../../([^"]+)"', page)[1]
     before = server.get_bytes(mp3_uri)
     edit(episode, "What strikes me is the predictability.", "What strikes me is how predictable it is.")
     server.wait_for("episodes/tidal-power-pilot/", "how predictable it is")
