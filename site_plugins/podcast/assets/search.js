@@ -156,8 +156,7 @@
     var siteRoot = new URL("../", base).href;
     var index = new Index(base);
 
-    var form = element("form", "gp-search__form");
-    form.setAttribute("role", "search");
+    var form = element("form", "gp-search__form");  // the header's box is the page's search landmark
     var input = element("input", "gp-search__input");
     input.type = "search";
     input.name = "q";
