@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from site_plugins.podcast.search import SearchIndex, fnv1a, normalize, page_sections, terms_of
+from collections import Counter
+
+from site_plugins.podcast.search import SearchIndex, count_terms, fnv1a, normalize, page_sections, terms_of
 
 
 def test_chinese_is_cut_into_characters_and_pairs_and_latin_into_words():
@@ -46,3 +48,8 @@ def test_written_index_finds_pages_newest_first(tmp_path):
     assert posting("energy") == "1:2"  # page 1, twice
     assert posting("old") == "1:5"  # title words weigh more
     assert posting("missing") is None
+
+
+def test_counting_in_c_gives_the_counts_of_the_terms():
+    text = normalize("俄罗斯对俄罗斯，turbines and Turbines；ＡＢＣ 2025年\n能源")
+    assert count_terms(text) == Counter(terms_of(text))

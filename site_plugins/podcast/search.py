@@ -24,6 +24,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from operator import add
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,8 @@ TITLE_WEIGHT = 5
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
+_CJK_RUNS = re.compile(f"[{_CJK}]+")
+_WORDS = re.compile(rf"[^\W_{_CJK}]+")
 _HEADINGS = {"h1", "h2", "h3"}
 _BLOCKS = {"p", "li", "div", "section", "details", "summary", "blockquote", "pre", "td", "th", "dd", "dt",
            "h4", "h5", "h6", "tr", "br", "ul", "ol", "table", "figure", "figcaption", "article", "header"}
@@ -61,10 +64,21 @@ def terms_of(text: str) -> list[str]:
     for token in _TOKEN.findall(text):
         if _CJK_CHAR.match(token):
             found.extend(token)
-            found.extend(map("".join, zip(token, token[1:])))
+            found.extend(map(add, token, token[1:]))
         else:
             found.append(token)
     return found
+
+
+def count_terms(text: str) -> Counter[str]:
+    """How often each term of `terms_of` occurs in normalized `text`; the same counts, counted in C."""
+    counts: Counter[str] = Counter(_WORDS.findall(text))
+    runs = "\n".join(_CJK_RUNS.findall(text))  # "\n" keeps runs apart; its counts are dropped below
+    counts.update(runs)
+    counts.update(map(add, runs, runs[1:]))
+    for term in [t for t in counts if "\n" in t]:
+        del counts[term]
+    return counts
 
 
 def fnv1a(term: str) -> int:
@@ -95,12 +109,10 @@ class SearchIndex:
         """A rendered page's content (no theme around it). Larger `order` ranks first on equal scores."""
         sections = page_sections(html, title)
         number = len(self.pages)
-        counts: Counter[str] = Counter()
-        length = 0
-        for anchor, heading, text in sections:  # the top section's heading is the title, counted below
-            found = terms_of(normalize(f"{heading} {text}" if anchor else text))
-            counts.update(found)
-            length += len(found)
+        # The top section's heading is the title, counted below.
+        counts = count_terms(normalize("\n".join(f"{heading}\n{text}" if anchor else text
+                                                 for anchor, heading, text in sections)))
+        length = sum(counts.values())
         for term in set(terms_of(normalize(title))):
             counts[term] += TITLE_WEIGHT
         postings = self.postings
