@@ -8,12 +8,13 @@ whole list fits in the window. 10 000 episodes take well under a second (scripts
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
-from bisect import bisect_left
+import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Sequence
+from operator import itemgetter
 
 from .model import Episode
 
@@ -25,73 +26,184 @@ TEXT_TERMS = 6
 WINDOW = 10
 """Episodes on each side, in publication order, searched per term."""
 
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+"""Chinese characters; all in the Basic Multilingual Plane, so one UTF-16 code unit each."""
 _WORD = re.compile(r"[a-z][a-z0-9']{2,}")
 _STOP = frozenset("""the and for that with this from have has are was were will would can could into
 about their there they them than then what when which who why how its it's our your you but not
 all any more most some such only also just over after before been being on of to in by as at""".split())
+_NO_LATIN = re.compile(r"[\s\d!-@\[-`{-~\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                       r"\uff01-\uff20\uff3b-\uff40\uff5b-\uff65]*")
+"""Texts of only these characters (Chinese, digits, punctuation) have no Latin words, even case-folded."""
+_UNIT_PAIR = "I" if array("I").itemsize == 4 else "L"
+"""An array type of 4-byte items: two UTF-16 code units side by side."""
+
+# Terms: "t:tag" and "c:category" strings; Latin words as plain strings (no word holds ":"); and
+# pairs of neighbouring characters as ints, two UTF-16 code units (see _text_terms), of which only
+# pairs of Chinese characters count as words. A term's weight depends only on its kind (tag,
+# category, word), so both sides of a pair of episodes weigh it alike.
+_KIND_WEIGHT = {"t:": TAG_WEIGHT, "c:": CATEGORY_WEIGHT}
+
+Posting = list[int]
+"""The episodes that have a term, in publication order."""
+Lookup = tuple[Posting, int, float]
+"""A term an episode looks up: its posting, the episode's place in it, and the term's weight."""
 
 
 def compute_related(episodes: Sequence[Episode], *, count: int) -> dict[str, tuple[str, ...]]:
     """slug -> up to `count` related slugs; deterministic for the same episodes."""
-    ordered = sorted(episodes, key=lambda e: (e.published.timestamp(), e.slug))
-    terms = [_weighted_terms(e) for e in ordered]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, weights in enumerate(terms):
-        for term in weights:
+    keyed = sorted(((e.published.timestamp(), e.slug, e) for e in episodes), key=lambda k: k[:2])
+    ordered = [e for _, _, e in keyed]
+    times = [when for when, _, _ in keyed]
+    slug_list = [slug for _, slug, _ in keyed]
+    slugs = {slug: i for i, slug in enumerate(slug_list)}
+
+    postings: defaultdict[str | int, Posting] = defaultdict(list)
+    labels: list[list[tuple[Posting, int, str]]] = []  # each episode's tags and category, its place in their postings
+    for index, episode in enumerate(ordered):
+        mine = []
+        for term in _labels(episode):
+            posting = postings[term]
+            mine.append((posting, len(posting), term))
+            posting.append(index)
+        labels.append(mine)
+        for term in _text_terms(f"{episode.title}\n{episode.summary or ''}"):
             postings[term].append(index)
+
     total = len(ordered)
-    idf = {term: math.log(1 + total / len(posting)) for term, posting in postings.items()}
-    slugs = {e.slug: i for i, e in enumerate(ordered)}
-    times = [e.published.timestamp() for e in ordered]
+    weight: dict[str | int, float] = {}
+    idf: dict[str | int, float] = {}  # words only
+    names: dict[str | int, str] = {}  # words, as text
+    for term, posting in postings.items():
+        rarity = math.log(1 + total / len(posting))
+        kind = _KIND_WEIGHT.get(term[:2]) if isinstance(term, str) else None
+        if kind is None:  # a word
+            name = term if isinstance(term, str) else _han_pair(term)
+            if not name:
+                continue  # a pair of characters that are not both Chinese
+            names[term] = name
+            idf[term] = rarity
+        weight[term] = (TEXT_WEIGHT if kind is None else kind) ** 2 * rarity ** 2
+
+    # Each episode looks up its TEXT_TERMS rarest words (ties by the word). Going through the words
+    # rarest first, each is taken by the episodes that have it and still want words; this usually
+    # ends long before the common words, which most episodes have.
+    words: list[list[Lookup]] = [[] for _ in range(total)]
+    wanting = total
+    for term in sorted(names, key=lambda t: (-idf[t], names[t])):
+        posting = postings[term]
+        term_weight = weight[term]
+        for at, index in enumerate(posting):
+            mine = words[index]
+            if len(mine) < TEXT_TERMS:
+                mine.append((posting, at, term_weight))
+                if len(mine) == TEXT_TERMS:
+                    wanting -= 1
+        if not wanting:
+            break
+
     related = {}
     for index, episode in enumerate(ordered):
-        scores = _scores(index, terms[index], postings, idf)
-        when = times[index]
-        picks = [slugs[s] for s in dict.fromkeys(episode.related) if s in slugs and s != episode.slug]
-        # Best score first, then nearest in time, then publication order (time, slug): all in C.
-        ranked = heapq.nsmallest(count + len(picks),
-                                 ((-score, abs(times[other] - when), other) for other, score in scores.items()))
-        chosen = picks + [other for _, _, other in ranked if other not in picks]
-        related[episode.slug] = tuple(ordered[o].slug for o in chosen[:count])
+        picks = [slugs[s] for s in dict.fromkeys(episode.related) if s in slugs and s != episode.slug] \
+            if episode.related else []
+        wanted = count + len(picks)
+        scores = _scores(index, labels[index], words[index], weight, wanted)
+        chosen = picks + [other for other in _best(scores, wanted, times, index) if other not in picks]
+        related[episode.slug] = tuple([slug_list[other] for other in chosen[:count]])
     return related
 
 
-def _scores(index: int, mine: dict[str, float], postings: dict[str, list[int]],
-            idf: dict[str, float]) -> dict[int, float]:
+def _scores(index: int, labels: list[tuple[Posting, int, str]], words: list[Lookup], weight: dict[str | int, float],
+            wanted: int) -> dict[int, float]:
     """Partners found through each term near `index` in time, scored by the terms' rarity.
 
-    A term's weight depends only on its kind (tag, category, word), so both sides weigh it alike.
+    Once the tags and category alone give `wanted` partners more than all the words could give,
+    partners found through words alone cannot be among the `wanted` best, and are left out.
     """
-    words = [t for _, t in heapq.nsmallest(TEXT_TERMS, ((-idf[t], t) for t in mine if t[0] == "w"))]
+    words_at_most = sum(map(itemgetter(2), words)) * (1 + 1e-9)  # above any sum of them, rounding included
     scores: dict[int, float] = {}
-    get = scores.get
-    for term in [t for t in mine if t[0] != "w"] + words:
-        weight = mine[term] ** 2 * idf[term] ** 2
-        posting = postings[term]
-        at = bisect_left(posting, index)  # postings are in publication order
-        for other in posting[max(0, at - WINDOW):at]:
-            scores[other] = get(other, 0.0) + weight
-        for other in posting[at + 1:at + WINDOW + 1]:
-            scores[other] = get(other, 0.0) + weight
+    least = math.inf  # what every partner found so far scores at least
+    enough = False
+    for posting, at, term in labels:
+        near = posting[max(0, at - WINDOW):at + WINDOW + 1]  # itself too: removed below
+        term_weight = weight[term]
+        if not scores:
+            scores = dict.fromkeys(near, term_weight)  # the same, in C
+        else:
+            for other in near:
+                if other in scores:
+                    scores[other] += term_weight
+                else:
+                    scores[other] = term_weight
+        least = min(least, term_weight)
+        enough = enough or (least > words_at_most and len(scores) > wanted)  # `scores` holds itself
+    scores.pop(index, None)
+    if not enough and 0 < wanted <= len(scores):
+        enough = sorted(scores.values())[-wanted] > words_at_most
+    for posting, at, term_weight in words:
+        near = posting[max(0, at - WINDOW):at + WINDOW + 1]
+        if enough:
+            for other in scores.keys() & near:
+                scores[other] += term_weight
+        else:
+            for other in near:
+                if other in scores:
+                    scores[other] += term_weight
+                else:
+                    scores[other] = term_weight
+    scores.pop(index, None)
     return scores
 
 
-def _weighted_terms(episode: Episode) -> dict[str, float]:
-    weights: dict[str, float] = {}
-    for tag in episode.tags:
-        weights["t:" + tag.casefold()] = TAG_WEIGHT
+def _best(scores: dict[int, float], wanted: int, times: list[float], index: int) -> list[int]:
+    """The `wanted` best partners: best score first, then nearest in time, then publication order."""
+    if wanted <= 0:
+        return []
+    when = times[index]
+    if len(scores) > wanted:
+        bar = sorted(scores.values())[-wanted]  # a sort in C; the full key only for those that reach it
+        ranked = sorted([(-score, abs(times[other] - when), other) for other, score in scores.items() if score >= bar])
+    else:
+        ranked = sorted([(-score, abs(times[other] - when), other) for other, score in scores.items()])
+    return [other for _, _, other in ranked[:wanted]]
+
+
+def _labels(episode: Episode) -> dict[str, None]:
+    """Tag and category terms, in the order given (tags first)."""
+    found = dict.fromkeys(["t:" + tag.casefold() for tag in episode.tags])
     if episode.category:
-        weights["c:" + episode.category.casefold()] = CATEGORY_WEIGHT
-    for word in _text_terms(f"{episode.title}\n{episode.summary or ''}"):
-        weights.setdefault("w:" + word, TEXT_WEIGHT)
-    return weights
-
-
-def _text_terms(text: str) -> set[str]:
-    """Lower-case words for Latin text, character pairs for Chinese (which has no spaces)."""
-    lowered = text.casefold()
-    found = {w for w in _WORD.findall(lowered) if w not in _STOP}
-    for run in _HAN_RUN.findall(lowered):
-        found.update(run[i:i + 2] for i in range(len(run) - 1))
+        found["c:" + episode.category.casefold()] = None
     return found
+
+
+def _text_terms(text: str) -> set[str | int]:
+    """Lower-case words for Latin text, character pairs for Chinese (which has no spaces).
+
+    Pairs are taken of all neighbouring characters, in C, as ints: the text's UTF-16 code units read
+    two at a time, from the first unit and from the second. _han_pair tells which are Chinese.
+    """
+    units = text.encode("utf-16-le")  # case folding leaves Chinese characters as they are
+    n = len(units) // 2
+    found: set[str | int] = set(_unit_pairs(units[:4 * (n // 2)]))  # units 0 and 1, 2 and 3, ...
+    found.update(_unit_pairs(units[2:2 + 4 * ((n - 1) // 2)]))  # units 1 and 2, 3 and 4, ...
+    latin = None if _NO_LATIN.fullmatch(text) else _WORD.findall(text.casefold())
+    if latin:
+        found.update(latin)
+        found -= _STOP
+    return found
+
+
+def _unit_pairs(units: bytes) -> array:
+    pairs = array(_UNIT_PAIR, units)
+    if sys.byteorder == "big":
+        pairs.byteswap()  # the bytes are little-endian
+    return pairs
+
+
+def _han_pair(pair: int) -> str:
+    """The two characters of a pair from _text_terms if both are Chinese, else ""."""
+    first, second = pair & 0xFFFF, pair >> 16
+    if any(low <= first <= high for low, high in _HAN_RANGES) and \
+            any(low <= second <= high for low, high in _HAN_RANGES):
+        return chr(first) + chr(second)
+    return ""
