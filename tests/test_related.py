@@ -39,3 +39,17 @@ def test_deterministic_and_bounded():
     assert first == compute_related(list(reversed(episodes)), count=5)
     assert all(len(v) == 5 and k not in v for k, v in first.items())
     assert first["e10"][:2] == ("e09", "e11"), "ties go to the nearest in time, then by slug"
+
+
+def test_the_garbage_collector_is_left_as_it_was():
+    import gc
+
+    episodes = [ep(f"e{n}", tags=["x"], day=n + 1) for n in range(3)]
+    compute_related(episodes, count=2)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        compute_related(episodes, count=2)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

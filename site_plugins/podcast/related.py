@@ -8,6 +8,7 @@ whole list fits in the window. 10 000 episodes take well under a second (scripts
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import sys
@@ -46,25 +47,38 @@ _KIND_WEIGHT = {"t:": TAG_WEIGHT, "c:": CATEGORY_WEIGHT}
 
 Posting = list[int]
 """The episodes that have a term, in publication order."""
-Lookup = tuple[Posting, int, float]
-"""A term an episode looks up: its posting, the episode's place in it, and the term's weight."""
+Lookup = tuple[Posting, int, int, float]
+"""A term an episode looks up: its posting, the slice of it to search (the WINDOW episodes on each
+side of the episode itself), and the term's weight."""
 
 
 def compute_related(episodes: Sequence[Episode], *, count: int) -> dict[str, tuple[str, ...]]:
     """slug -> up to `count` related slugs; deterministic for the same episodes."""
-    keyed = sorted(((e.published.timestamp(), e.slug, e) for e in episodes), key=lambda k: k[:2])
+    # The work makes many small lists and tuples but no reference cycles: the cyclic collector would
+    # only scan all of the process's objects again and again (about half the time, as measured).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _related(episodes, count)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _related(episodes: Sequence[Episode], count: int) -> dict[str, tuple[str, ...]]:
+    keyed = sorted(((e.published.timestamp(), e.slug, e) for e in episodes), key=itemgetter(0, 1))
     ordered = [e for _, _, e in keyed]
     times = [when for when, _, _ in keyed]
     slug_list = [slug for _, slug, _ in keyed]
     slugs = {slug: i for i, slug in enumerate(slug_list)}
 
     postings: defaultdict[str | int, Posting] = defaultdict(list)
-    labels: list[list[tuple[Posting, int, str]]] = []  # each episode's tags and category, its place in their postings
+    labels: list[list[tuple[Posting, int, int, str]]] = []  # like Lookup, with the term for its weight
     for index, episode in enumerate(ordered):
         mine = []
         for term in _labels(episode):
             posting = postings[term]
-            mine.append((posting, len(posting), term))
+            mine.append((posting, *_window(len(posting)), term))
             posting.append(index)
         labels.append(mine)
         for term in _text_terms(f"{episode.title}\n{episode.summary or ''}"):
@@ -96,7 +110,7 @@ def compute_related(episodes: Sequence[Episode], *, count: int) -> dict[str, tup
         for at, index in enumerate(posting):
             mine = words[index]
             if len(mine) < TEXT_TERMS:
-                mine.append((posting, at, term_weight))
+                mine.append((posting, *_window(at), term_weight))
                 if len(mine) == TEXT_TERMS:
                     wanting -= 1
         if not wanting:
@@ -120,12 +134,12 @@ def _scores(index: int, labels: list[tuple[Posting, int, str]], words: list[Look
     Once the tags and category alone give `wanted` partners more than all the words could give,
     partners found through words alone cannot be among the `wanted` best, and are left out.
     """
-    words_at_most = sum(map(itemgetter(2), words)) * (1 + 1e-9)  # above any sum of them, rounding included
+    words_at_most = sum(map(itemgetter(3), words)) * (1 + 1e-9)  # above any sum of them, rounding included
     scores: dict[int, float] = {}
     least = math.inf  # what every partner found so far scores at least
     enough = False
-    for posting, at, term in labels:
-        near = posting[max(0, at - WINDOW):at + WINDOW + 1]  # itself too: removed below
+    for posting, start, stop, term in labels:
+        near = posting[start:stop]  # itself too: removed below
         term_weight = weight[term]
         if not scores:
             scores = dict.fromkeys(near, term_weight)  # the same, in C
@@ -135,13 +149,14 @@ def _scores(index: int, labels: list[tuple[Posting, int, str]], words: list[Look
                     scores[other] += term_weight
                 else:
                     scores[other] = term_weight
-        least = min(least, term_weight)
+        if term_weight < least:
+            least = term_weight
         enough = enough or (least > words_at_most and len(scores) > wanted)  # `scores` holds itself
     scores.pop(index, None)
     if not enough and 0 < wanted <= len(scores):
         enough = sorted(scores.values())[-wanted] > words_at_most
-    for posting, at, term_weight in words:
-        near = posting[max(0, at - WINDOW):at + WINDOW + 1]
+    for posting, start, stop, term_weight in words:
+        near = posting[start:stop]
         if enough:
             for other in scores.keys() & near:
                 scores[other] += term_weight
@@ -166,6 +181,11 @@ def _best(scores: dict[int, float], wanted: int, times: list[float], index: int)
     else:
         ranked = sorted([(-score, abs(times[other] - when), other) for other, score in scores.items()])
     return [other for _, _, other in ranked[:wanted]]
+
+
+def _window(at: int) -> tuple[int, int]:
+    """The slice of a posting searched for partners of the episode at `at` in it (itself included)."""
+    return at - WINDOW if at > WINDOW else 0, at + WINDOW + 1
 
 
 def _labels(episode: Episode) -> dict[str, None]:
