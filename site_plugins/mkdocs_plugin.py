@@ -115,7 +115,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         self.heads = {}
         self.published = {episode_page_uri(self.settings.episodes_uri, e.slug): e.published.timestamp()
                           for e in catalog.episodes}
-        self.index = SearchIndex() if self.settings.search else None
+        self.index = SearchIndex(Path(config.site_dir)) if self.settings.search else None
         for episode in catalog.episodes:
             audio = report.audio.get(episode.slug)
             page_uri = episode_page_uri(self.settings.episodes_uri, episode.slug)
@@ -234,7 +234,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
     def on_post_build(self, *, config) -> None:
         if self.index is not None:
             started = time.perf_counter()
-            files = self.index.write(Path(config.site_dir))
+            files = self.index.write()
             log.info("search: %d pages indexed in %.1f s (%d files)", len(self.index.pages),
                      time.perf_counter() - started, files)
             self.index = None  # a quick preview leaves the index of the last full build

@@ -92,7 +92,7 @@ def lookup(site, term: str) -> list[str]:
     pages, number = [], 0
     for part in shard.get(term, "").split(",") if term in shard else []:
         number += int(part.split(":")[0], 36)
-        pages.append(json.loads((root / f"p/{number}.json").read_text(encoding="utf-8"))["url"])
+        pages.append(json.loads((root / f"p/{meta['files'][number]}.json").read_text(encoding="utf-8"))["url"])
     return pages
 
 

@@ -30,14 +30,14 @@ def test_sections_follow_headings_and_skip_excluded_elements():
 
 
 def test_written_index_finds_pages_newest_first(tmp_path):
-    index = SearchIndex()
+    index = SearchIndex(tmp_path)
     index.add_page(url="old/", title="Old", html="<p>能源 energy energy</p>", order=1.0)
     index.add_page(url="new/", title="New", html="<p>能源</p>", order=2.0)
     index.add_page(url="about/", title="About", html="<p>nothing here</p>")
-    index.write(tmp_path)
+    assert index.write() == 1 + 3 + 1  # one shard, three page files, meta.json
     meta = json.loads((tmp_path / "search-index/meta.json").read_text(encoding="utf-8"))
     pages = [json.loads((tmp_path / f"search-index/p/{n}.json").read_text(encoding="utf-8"))["url"]
-             for n in range(len(meta["lengths"]))]
+             for n in meta["files"]]
     assert pages == ["new/", "old/", "about/"]
 
     def posting(term):

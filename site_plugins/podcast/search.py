@@ -6,8 +6,8 @@ episodes). Here every page's text is cut into terms while the site is built, and
 - `search-index/meta.json`: the number of shards and pages, each page's length;
 - `search-index/t/<shard>.json`: term -> postings (page number, count), each term in the shard
   its hash picks, so a query fetches one small shard per term;
-- `search-index/p/<page>.json`: a page's address, title and text by section, fetched for the
-  results shown (the excerpt comes from it).
+- `search-index/p/<file>.json`: a page's address, title and text by section, fetched for the
+  results shown (the excerpt comes from it); meta.json names each page's file.
 
 Terms: words of letters and digits, lower-cased; Chinese and Japanese text, which has no spaces,
 gives single characters and pairs of neighbours, so a word is found inside a sentence: a query's
@@ -23,9 +23,9 @@ import json
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from operator import add
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import html as lxml_html
@@ -89,21 +89,18 @@ def fnv1a(term: str) -> int:
     return value
 
 
-@dataclass
-class _Page:
-    url: str
-    title: str
-    order: float
-    sections: list[tuple[str, str, str]]
-    length: int
-
-
-@dataclass
 class SearchIndex:
-    """Pages go in one by one while the site is built; `write` puts the index files in the site."""
+    """Pages go in one by one while the site is built; `write` finishes the index files.
 
-    pages: list[_Page] = field(default_factory=list)
-    postings: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    A page's text is written at once (to `p/<n>.json`, n in the order pages came); only its
+    postings stay in memory, packed as ints (page number << 16 | count).
+    """
+
+    def __init__(self, site_dir: Path) -> None:
+        self.root = site_dir / INDEX_URI
+        self.pages: list[tuple[float, str, int]] = []
+        """(order, url, length) of each page, in the order pages came."""
+        self.postings: dict[str, array] = {}
 
     def add_page(self, *, url: str, title: str, html: str, order: float = 0.0) -> None:
         """A rendered page's content (no theme around it). Larger `order` ranks first on equal scores."""
@@ -117,31 +114,35 @@ class SearchIndex:
             counts[term] += TITLE_WEIGHT
         postings = self.postings
         for term, count in counts.items():
-            postings.setdefault(term, []).append((number, count))
-        self.pages.append(_Page(url, title, order, sections, max(length, 1)))
+            posting = postings.get(term)
+            if posting is None:
+                posting = postings[term] = array("Q")
+            posting.append(number << 16 | min(count, 0xFFFF))
+        self.pages.append((order, url, max(length, 1)))
+        write_atomic(self.root / f"p/{number}.json", _json({"url": url, "title": title, "sections": sections}),
+                     durable=False)
 
-    def write(self, site_dir: Path) -> int:
-        """Write the index under `site_dir`; returns the number of files written."""
-        ranked = sorted(range(len(self.pages)), key=lambda n: (-self.pages[n].order, self.pages[n].url))
-        renumber = {old: new for new, old in enumerate(ranked)}
-        encoded = {term: _encode(sorted((renumber[n], c) for n, c in posting))
+    def write(self) -> int:
+        """Write the shards and meta.json; returns the number of files in the index."""
+        ranked = sorted(range(len(self.pages)), key=lambda n: (-self.pages[n][0], self.pages[n][1]))
+        rank = [0] * len(ranked)
+        for position, number in enumerate(ranked):
+            rank[number] = position
+        encoded = {term: _encode(sorted((rank[packed >> 16], packed & 0xFFFF) for packed in posting))
                    for term, posting in self.postings.items()}
         shards = max(1, math.ceil(sum(len(t) + len(p) + 6 for t, p in encoded.items()) / SHARD_BYTES))
         by_shard: list[dict[str, str]] = [{} for _ in range(shards)]
         for term in sorted(encoded):
             by_shard[fnv1a(term) % shards][term] = encoded[term]
-        root = site_dir / INDEX_URI
         written = 0
         for number, terms in enumerate(by_shard):
             if terms:
-                write_atomic(root / f"t/{number}.json", _json(terms), durable=False)
+                write_atomic(self.root / f"t/{number}.json", _json(terms), durable=False)
                 written += 1
-        for new, old in enumerate(ranked):
-            page = self.pages[old]
-            write_atomic(root / f"p/{new}.json", _json({"url": page.url, "title": page.title,
-                                                         "sections": page.sections}), durable=False)
-        meta = {"format": FORMAT, "shards": shards, "lengths": [self.pages[old].length for old in ranked]}
-        write_atomic(root / "meta.json", _json(meta), durable=False)
+        # Postings number pages by rank; `files` names each one's text file.
+        meta = {"format": FORMAT, "shards": shards, "files": ranked,
+                "lengths": [self.pages[number][2] for number in ranked]}
+        write_atomic(self.root / "meta.json", _json(meta), durable=False)
         return written + len(ranked) + 1
 
 

@@ -50,12 +50,17 @@ def render_vtt(episode: Episode, spans: tuple[TurnSpan, ...]) -> str:
 def render_json_transcript(episode: Episode, spans: tuple[TurnSpan, ...]) -> str:
     segments = [{"speaker": turn.speaker, "startTime": span.start, "endTime": span.end,
                  "body": plain_text(turn.text)} for turn, span in zip(episode.turns, spans)]
-    return json.dumps({"version": "1.0.0", "segments": segments}, ensure_ascii=False, indent=1) + "\n"
+    return _json({"version": "1.0.0", "segments": segments})
 
 
 def render_chapters(chapters: tuple[tuple[str, float, float], ...]) -> str:
     items = [{"startTime": start, "endTime": end, "title": title} for title, start, end in chapters]
-    return json.dumps({"version": "1.2.0", "chapters": items}, ensure_ascii=False, indent=1) + "\n"
+    return _json({"version": "1.2.0", "chapters": items})
+
+
+def _json(value: dict) -> str:
+    """Compact JSON: Python's fast encoder only runs without indentation."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def transcript_files(episode: Episode, audio, *, episodes_uri: str) -> dict[str, str]:

@@ -184,8 +184,9 @@
       var batch = found.slice(shown, shown + SHOWN);
       shown += batch.length;
       more.hidden = shown >= found.length;
-      return Promise.all(batch.map(function (page) { return index.json("p/" + page + ".json"); }))
-        .then(function (pages) {
+      return index.json("meta.json").then(function (meta) {
+        return Promise.all(batch.map(function (page) { return index.json("p/" + meta.files[page] + ".json"); }));
+      }).then(function (pages) {
           if (mine !== run) return;
           pages.forEach(function (page) { list.appendChild(result(page, query, siteRoot)); });
         });
