@@ -283,3 +283,23 @@ def test_a_drafts_audio_stays_out_of_the_committed_folder(project: SiteProject):
     site = project.build(command="serve")
     assert (site / "audio/d.mp3").exists() and not (project.root / "audio/d.mp3").exists()
     assert not project.plugin.last_report.audio["d"].published
+
+
+def test_turn_tables_read_fast_match_mutagen(tmp_path):
+    """The quick reader of our own tags gives what mutagen gives; other tags go to mutagen."""
+    from mutagen.id3 import ID3, TXXX
+
+    from site_plugins.podcast.tags import SIGNATURE_DESC, TURNS_DESC, _latin1_txxx, read_published
+
+    path = tmp_path / "x.mp3"
+    tags = ID3()
+    tags.add(TXXX(encoding=0, desc=TURNS_DESC, text='[["k",0,10,0.0,1.5,"d"]]'))
+    tags.add(TXXX(encoding=0, desc=SIGNATURE_DESC, text="sig"))
+    tags.save(path, v2_version=3)
+    data = path.read_bytes()
+    assert _latin1_txxx(data[:10], data[10:]) == {TURNS_DESC: '[["k",0,10,0.0,1.5,"d"]]', SIGNATURE_DESC: "sig"}
+    assert read_published(path).signature == "sig" and read_published(path).turns[0].end == 1.5
+    tags.save(path, v2_version=4)  # ID3v2.4: read by mutagen
+    data = path.read_bytes()
+    assert _latin1_txxx(data[:10], data[10:]) is None
+    assert read_published(path).signature == "sig"

@@ -90,12 +90,35 @@ class PublishedAudio:
 def read_published(path: Path) -> PublishedAudio | None:
     """The turn table of an MP3 this project wrote; None for any other file, or a damaged one."""
     try:
-        tags = ID3(path)
         with path.open("rb") as file:
             head = file.read(10)
-        table = json.loads(str(tags.getall(f"TXXX:{TURNS_DESC}")[0].text[0]))
-        signature = str(tags.getall(f"TXXX:{SIGNATURE_DESC}")[0].text[0])
+            size = id3v2_size(head)
+            frames = _latin1_txxx(head, file.read(max(size - 10, 0)))
+        if frames is None:  # not a tag as this project writes them: let mutagen read it
+            tags = ID3(path)
+            frames = {desc: str(tags.getall(f"TXXX:{desc}")[0].text[0]) for desc in (TURNS_DESC, SIGNATURE_DESC)}
+        table = json.loads(frames[TURNS_DESC])
+        signature = frames[SIGNATURE_DESC]
         turns = tuple(TurnSpan(str(k), int(o), int(n), float(s), float(e), str(d)) for k, o, n, s, e, d in table)
-    except (OSError, MutagenError, IndexError, ValueError, TypeError):
+    except (OSError, MutagenError, IndexError, KeyError, ValueError, TypeError):
         return None
-    return PublishedAudio(path, id3v2_size(head), signature, turns)
+    return PublishedAudio(path, size, signature, turns)
+
+
+def _latin1_txxx(head: bytes, body: bytes) -> dict[str, str] | None:
+    """Latin-1 TXXX frames of an ID3v2.3 tag with no unsynchronisation, extended header or frame
+    flags (as `tag_mp3` writes it), read without parsing the other frames (mutagen parses them all,
+    cover and chapters included: most of the time of checking 1000 episodes); None for other tags."""
+    if head[:4] != b"ID3\x03" or head[5] & 0xC0:
+        return None
+    found: dict[str, str] = {}
+    at = 0
+    while at + 10 <= len(body) and body[at] != 0:
+        frame, size, flags = body[at:at + 4], int.from_bytes(body[at + 4:at + 8], "big"), body[at + 8:at + 10]
+        if flags != b"\0\0" or at + 10 + size > len(body):
+            return None
+        if frame == b"TXXX" and size and body[at + 10] == 0:  # encoding 0: Latin-1
+            desc, _, value = body[at + 11:at + 10 + size].partition(b"\0")
+            found[desc.decode("latin-1")] = value.rstrip(b"\0").decode("latin-1")
+        at += 10 + size
+    return found if TURNS_DESC in found and SIGNATURE_DESC in found else None
