@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -17,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from slugify import slugify
 
 from .audio import EpisodeAudio
@@ -86,6 +88,7 @@ class _SiteRenderer:
         self.by_slug = {e.slug: e for e in self.episodes}
         self.categories, self.category_slugs = _group(self.episodes, lambda e: [e.category] if e.category else [])
         self.tags, self.tag_slugs = _group(self.episodes, lambda e: list(e.tags))
+        self._cards: dict[tuple[str, str], Markup] = {}
 
     def pages(self) -> list[GeneratedPage]:
         related = compute_related(self.episodes, count=self.settings.related_count)
@@ -127,12 +130,26 @@ class _SiteRenderer:
         body = self._render(
             "episode.html", uri, episode=episode, sections=_sections_view(episode, audio), audio=audio,
             audio_src=audio_src,
-            chapters=chapters, voices=_voice_classes(episode), related=[self.by_slug[s] for s in related],
+            chapters=chapters, voices=_voice_classes(episode),
+            related=[self._related_card(self.by_slug[s], uri) for s in related],
             player_labels=json.dumps({k: self.t[k] for k in ("play", "pause", "speed", "seek", "download")},
                                      ensure_ascii=False))
         meta = {"title": episode.title, "description": plain_text(episode.summary or "", limit=300),
                 "hide": ["toc"]}
         return _document(uri, meta, body)
+
+    def _related_card(self, other: Episode, src_uri: str) -> Markup:
+        """An episode's card in a related list, made once for all pages one folder deep in the same place.
+
+        Its links are relative, and the same from every page whose folder has the same parent (all
+        episode pages), as none of them points into the page's own folder: 1000 episodes render
+        1000 cards, not 5000.
+        """
+        key = (other.slug, posixpath.dirname(self.url(src_uri).rsplit("/", 1)[0]))
+        card = self._cards.get(key)
+        if card is None:
+            card = self._cards[key] = Markup(self._render("card.html", src_uri, episode=other, heading="h3"))
+        return card
 
     def _home_pages(self) -> list[GeneratedPage]:
         per_page = self.settings.per_page
