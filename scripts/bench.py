@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
+import importlib.util
 import http.server
 import io
 import os
@@ -304,6 +305,9 @@ def main() -> None:
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, CPython {platform.python_version()}, "
               f"{resource.getpagesize()} B pages")
         print(f"episodes: {args.episodes} (55 turns, 8 KB article each); audio made beforehand in {audio_setup:.1f} s")
+        jieba = importlib.util.find_spec("jieba") is not None
+        print("baseline: mkdocs-material, one-page nav, search plugin with lang: zh, "
+              + ("jieba installed (Chinese cut into words)" if jieba else "no jieba (Chinese not cut into words)"))
         print(f"{'':34}{'podcast site':>14}{'baseline':>12}{'ratio':>8}")
         print(f"builds: {args.repeat} of each, alternated; medians")
         print(f"{'full build, wall seconds':34}{ours:>14.2f}{base:>12.2f}{ours / base:>8.2f}")
