@@ -53,3 +53,11 @@ def test_the_garbage_collector_is_left_as_it_was():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_words_fold_case_and_chinese_pairs_stop_at_punctuation():
+    episodes = [ep("a", title="能源，收入"), ep("b", title="源收"), ep("c", title="收入"),
+                ep("d", title="ﬁsh"), ep("e", title="FISH")]
+    related = compute_related(episodes, count=3)
+    assert related["a"] == ("c",), "能源，收入 has no pair 源收"
+    assert related["d"] == ("e",), "ﬁ (one letter) folds to fi"
