@@ -16,19 +16,19 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.meta import get_data
 
 from .podcast import OPTIONS, PodcastError, build_pages, load_catalog, parse_settings
-from .podcast.pages import BODY_PLACEHOLDER, build_episode_page
-from .podcast.preview import Edit, changed_files, page_only_edits, snapshot
-from .podcast.writer import write_atomic
 from .podcast.audio import AudioBuilder, AudioReport
 from .podcast.feed import render_feed
+from .podcast.i18n import labels_for
 from .podcast.metadata import episode_head, feed_link, inject_head
+from .podcast.pages import BODY_PLACEHOLDER, build_episode_page
+from .podcast.preview import Edit, changed_files, page_only_edits, snapshot
 from .podcast.search import SEARCH_PAGE_URI, SearchIndex, add_search_box, search_form
 from .podcast.show import load_cover
 from .podcast.sitesize import size_report
 from .podcast.speech import EspeakEngine, engine_name, make_engine
 from .podcast.transcripts import transcript_files
-from .podcast.i18n import labels_for
 from .podcast.urls import episode_page_uri, page_url, relative_url
+from .podcast.writer import write_atomic
 
 log = get_plugin_logger("podcast")
 
@@ -118,9 +118,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         self.index = SearchIndex(Path(config.site_dir)) if self.settings.search else None
         for episode in catalog.episodes:
             audio = report.audio.get(episode.slug)
-            page_uri = episode_page_uri(self.settings.episodes_uri, episode.slug)
-            self.heads[page_uri] = episode_head(episode, audio, self.settings, cover=self.cover,
-                                                page_uri=_url(page_uri, config))
+            self._head(episode, audio, config)
             if audio is not None and not self.settings.show.media_base_url:
                 files.append(self._claim(File.generated(config, audio.uri, abs_src_path=str(audio.path))))
             for uri, text in transcript_files(episode, audio, episodes_uri=self.settings.episodes_uri).items():
@@ -175,9 +173,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         for edit in edits:
             self._preview_page(edit, episodes, audio, config, files, site)
         if self.settings.show.site_url:
-            feed = render_feed([e for e in episodes if not e.draft], audio, self.settings, cover=self.cover,
-                               page_uri=lambda e: _url(episode_page_uri(self.settings.episodes_uri, e.slug), config))
-            write_atomic(site / "feed.xml", feed)
+            write_atomic(site / "feed.xml", self._feed_xml(config, episodes, audio))
         self._built = (config, files, episodes, audio)
         self.last_preview = [edit.new.slug for edit in edits]
         log.info("previewed %s in %.2f s (only %s changed: no full rebuild)", ", ".join(self.last_preview),
@@ -193,8 +189,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         file.content_string = page.markdown
         self.bodies[page.src_uri] = page.html
         clip = audio.get(episode.slug)
-        self.heads[page.src_uri] = episode_head(episode, clip, self.settings, cover=self.cover,
-                                                page_uri=_url(page.src_uri, config))
+        self._head(episode, clip, config)
         if clip is not None and not self.settings.show.media_base_url:
             write_atomic(site / clip.uri, clip.path.read_bytes())
         for uri, text in transcript_files(episode, clip, episodes_uri=self.settings.episodes_uri).items():
@@ -245,10 +240,18 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         if not self.settings.show.site_url:
             log.warning("mkdocs.yml has no site_url, so no feed.xml is written: set it to the site's address")
             return
-        published = [e for e in episodes if not e.draft]
-        feed = render_feed(published, report.audio, self.settings, cover=self.cover,
-                           page_uri=lambda e: _url(episode_page_uri(self.settings.episodes_uri, e.slug), config))
+        feed = self._feed_xml(config, episodes, report.audio)
         files.append(self._claim(File.generated(config, "feed.xml", content=feed)))
+
+    def _feed_xml(self, config, episodes, audio) -> bytes:
+        return render_feed([e for e in episodes if not e.draft], audio, self.settings, cover=self.cover,
+                           page_uri=lambda e: _url(episode_page_uri(self.settings.episodes_uri, e.slug), config))
+
+    def _head(self, episode, audio, config) -> None:
+        """The episode page's JSON-LD and Open Graph tags, put in by on_post_page."""
+        page_uri = episode_page_uri(self.settings.episodes_uri, episode.slug)
+        self.heads[page_uri] = episode_head(episode, audio, self.settings, cover=self.cover,
+                                            page_uri=_url(page_uri, config))
 
     def _audio(self, episodes, *, strict: bool) -> AudioReport:
         builder = AudioBuilder(self.settings, project_dir=self.project_dir, engine=self.engine,

@@ -43,10 +43,10 @@ TITLE_WEIGHT = 5
 """A term in the title counts as this many in the text."""
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
-_CJK_CHAR = re.compile(f"[{_CJK}]")
 _CJK_RUNS = re.compile(f"[{_CJK}]+")
 _WORDS = re.compile(rf"[^\W_{_CJK}]+")
+"""Letters and digits other than CJK."""
+_TOKEN = re.compile(f"{_CJK_RUNS.pattern}|{_WORDS.pattern}")
 _HEADINGS = {"h1", "h2", "h3"}
 _BLOCKS = {"p", "li", "div", "section", "details", "summary", "blockquote", "pre", "td", "th", "dd", "dt",
            "h4", "h5", "h6", "tr", "br", "ul", "ol", "table", "figure", "figcaption", "article", "header"}
@@ -62,7 +62,7 @@ def terms_of(text: str) -> list[str]:
     """Every term occurrence in normalized `text`: words, and characters and pairs for CJK runs."""
     found: list[str] = []
     for token in _TOKEN.findall(text):
-        if _CJK_CHAR.match(token):
+        if _CJK_RUNS.match(token):
             found.extend(token)
             found.extend(map(add, token, token[1:]))
         else:
