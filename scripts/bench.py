@@ -132,7 +132,7 @@ def make_sites(root: Path, count: int) -> tuple[Path, Path]:
 
 def prepare_audio(podcast: Path) -> float:
     """Make every episode's MP3 beforehand, as a published site has them; returns seconds taken."""
-    from site_plugins.podcast.cli import read_site_settings
+    from site_plugins.podcast.siteconfig import read_site_settings
 
     settings = read_site_settings(podcast / "mkdocs.yml")
     catalog = load_catalog([podcast / "episodes"], settings, root=podcast, include_drafts=False)
@@ -275,7 +275,7 @@ def related_seconds(count: int, runs: int = 3) -> list[float]:
 
 
 def feed_seconds(podcast: Path) -> float:
-    from site_plugins.podcast.cli import read_site_settings
+    from site_plugins.podcast.siteconfig import read_site_settings
 
     settings = read_site_settings(podcast / "mkdocs.yml")
     episodes = load_catalog([podcast / "episodes"], settings, root=podcast, include_drafts=False).episodes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as html_text
 import os
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from mkdocs.commands.build import _build_page, _populate_page
@@ -95,7 +96,8 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
 
     def on_files(self, files: Files, *, config) -> Files:
         folders = [self.episodes_dir] if self.episodes_dir.is_dir() else []  # no folder yet: no episodes yet
-        catalog = load_catalog(folders, self.settings, root=self.project_dir, include_drafts=self.command == "serve")
+        catalog = load_catalog(folders, self.settings, root=self.project_dir, include_drafts=self.command == "serve",
+                               now=datetime.now(timezone.utc))
         self._report(catalog.problems, strict=bool(config.strict))
         report = self._audio(catalog.episodes, strict=bool(config.strict))
         intro = None

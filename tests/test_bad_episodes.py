@@ -21,7 +21,7 @@ def test_the_corpus_is_large_enough():
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
 def test_bad_episode_messages(case: Path):
-    catalog = load_catalog([case], TEST_SETTINGS, root=REPO, include_drafts=True)
+    catalog = load_catalog([case], TEST_SETTINGS, root=REPO, include_drafts=True, project_dir=DATA)
     produced = "".join(f"{problem}\n" for problem in catalog.problems)
     expected_path = case.with_name(case.stem + ".expected")
     if UPDATE_GOLDEN:

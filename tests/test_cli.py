@@ -26,6 +26,7 @@ def test_the_samples_are_clean():
 def test_problems_of_every_file_in_one_run(tmp_path):
     (tmp_path / "episodes").mkdir()
     shutil.copy(REPO / "mkdocs.yml", tmp_path)
+    shutil.copytree(REPO / "docs/assets", tmp_path / "docs/assets")
     (tmp_path / "episodes/a.yaml").write_text(episode_yaml(turns="      - 卿 姐: 你好。\n"), encoding="utf-8")
     (tmp_path / "episodes/b.yaml").write_text("title: b\ndate: 2025-1-1\nscript: []\n", encoding="utf-8")
     (tmp_path / "episodes/c.yaml").write_text(episode_yaml("好", extra="titel: typo\n"), encoding="utf-8")

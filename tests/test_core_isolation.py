@@ -14,7 +14,7 @@ sys.modules["mkdocs"] = None  # any `import mkdocs...` now raises ImportError
 import site_plugins.podcast as core
 for module in pkgutil.iter_modules(core.__path__):
     importlib.import_module("site_plugins.podcast." + module.name)
-from site_plugins.podcast.cli import read_site_settings
+from site_plugins.podcast.siteconfig import read_site_settings
 settings = read_site_settings(Path("mkdocs.yml"))
 catalog = core.load_catalog([Path("episodes")], settings, root=Path("."), include_drafts=False)
 pages = core.build_pages(catalog.episodes, settings)

@@ -14,7 +14,8 @@ import responses
 
 from site_plugins.podcast import load_catalog
 from site_plugins.podcast.article import load_article
-from site_plugins.podcast.cli import main, read_site_settings
+from site_plugins.podcast.cli import main
+from site_plugins.podcast.siteconfig import read_site_settings
 from site_plugins.podcast.draftcli import run_draft
 from site_plugins.podcast.drafting import DraftError
 

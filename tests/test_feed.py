@@ -121,7 +121,7 @@ def test_feedparser_reads_the_same(feed_site):
 
 def project_episodes(project):
     from site_plugins.podcast import load_catalog
-    from site_plugins.podcast.cli import read_site_settings
+    from site_plugins.podcast.siteconfig import read_site_settings
 
     settings = read_site_settings(project.root / "mkdocs.yml")
     return load_catalog([project.root / "episodes"], settings, root=project.root, include_drafts=True).episodes

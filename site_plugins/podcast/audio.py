@@ -23,7 +23,8 @@ from .clips import Clip, ClipStore
 from .errors import Problem, Severity
 from .markup import plain_text
 from .model import Episode, Settings
-from .mp3 import audio_bytes, duration_of, id3v2_size, read_frames
+from .mp3 import audio_bytes, duration_of, read_frames
+from .recordings import locate_recording, mp3_problem
 from .show import Cover
 from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
 from .tags import TagInfo, TurnSpan, read_published, tagged_mp3
@@ -250,21 +251,15 @@ class AudioBuilder:
 
     def _check_recording(self, name: str) -> tuple[str, Path, list]:
         """(problem or '', path, frames) of a recorded episode's file."""
-        path = (self.project_dir / name).resolve()
-        if not path.is_relative_to(self.project_dir.resolve()):
-            return f"audio file '{name}' is outside the project; keep recordings in the repository", path, []
-        if path.is_relative_to(self.audio_dir.resolve()):
-            return (f"audio file '{name}' is in {self.settings.audio_dir}/, where the build writes episode MP3s; "
-                    "keep recordings elsewhere, e.g. recordings/"), path, []
+        path, problem = locate_recording(name, project_dir=self.project_dir, audio_dir=self.settings.audio_dir)
+        if problem:
+            return problem, path, []
         try:
             data = path.read_bytes()
-        except (OSError, ValueError):
-            return f"audio file '{name}' does not exist; check the path", path, []
-        frames = read_frames(data, strict=False)
-        audio = sum(f.length for f in frames)
-        if audio < 0.9 * (len(data) - id3v2_size(data)):
-            return f"audio file '{name}' is not an MP3 file; export the recording as MP3", path, []
-        return "", path, frames
+        except OSError as exc:
+            return f"audio file '{name}' cannot be read ({exc.strerror}); check its permissions", path, []
+        problem = mp3_problem(name, data, whole=True)
+        return problem, path, ([] if problem else read_frames(data, strict=False))
 
 
 def _chapters(episode: Episode, spans: Sequence[TurnSpan]) -> tuple[tuple[str, float, float], ...]:

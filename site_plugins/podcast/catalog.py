@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 from .errors import Problem, Severity
 from .model import Episode, Settings
+from .recordings import recording_problem
 from .validate import validate_episode
 
 EPISODE_SUFFIXES = (".yaml", ".yml")
@@ -18,6 +20,8 @@ class Catalog:
     """Valid episodes to publish, newest first."""
     problems: tuple[Problem, ...]
     """Every error and warning, in file order."""
+    scheduled: tuple[Episode, ...] = ()
+    """Episodes dated after the build's time, soonest first: left out of a build, marked in a preview."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -25,7 +29,7 @@ class Catalog:
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if not p.is_error)
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
 
 
 def find_episode_files(paths: list[Path]) -> list[Path]:
@@ -54,8 +58,13 @@ def read_episode_file(path: Path, shown: str, settings: Settings) -> tuple[Episo
     return validate_episode(text, shown, settings)
 
 
-def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_drafts: bool) -> Catalog:
-    """Validate every episode file, then check slugs and related picks across files."""
+def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_drafts: bool,
+                 now: datetime | None = None, project_dir: Path | None = None) -> Catalog:
+    """Validate every episode file, then check slugs, GUIDs, related picks and recordings across files.
+
+    `include_drafts` is the preview's view: drafts and scheduled episodes stay in, marked. Without
+    it, an episode dated after `now` is left out until a build at or after its time (`now` None: none is).
+    """
     problems: list[Problem] = []
     episodes: list[Episode] = []
     for path in find_episode_files(paths):
@@ -64,10 +73,20 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
         if episode is not None:
             episodes.append(episode)
     episodes = _drop_clashes(_drop_clashes(episodes, problems, "slug"), problems, "guid")
+    episodes = _drop_bad_recordings(episodes, problems, settings, project_dir or root)
     _check_related(episodes, problems)
-    published = [e for e in episodes if include_drafts or not e.draft]
+    due = [e for e in episodes if now is None or e.published <= now]
+    later = sorted((e for e in episodes if now is not None and e.published > now),
+                   key=lambda e: (e.published, e.slug))
+    if include_drafts:
+        due += [replace(e, scheduled=True) for e in later]
+    published = [e for e in due if include_drafts or not e.draft]
     published.sort(key=lambda e: (-e.published.timestamp(), e.slug))
-    return Catalog(tuple(published), tuple(problems))
+    return Catalog(tuple(published), tuple(sorted(problems, key=_file_order)), tuple(later))
+
+
+def _file_order(problem: Problem) -> tuple[str, int, int]:
+    return problem.path, problem.line, problem.column
 
 
 def shown_path(path: Path, root: Path) -> str:
@@ -106,3 +125,17 @@ def _check_related(episodes: list[Episode], problems: list[Problem]) -> None:
                     episode.source_path, line, column,
                     f"related episode '{slug}' does not exist; use the slug of a published episode",
                     Severity.WARNING))
+
+
+def _drop_bad_recordings(episodes: list[Episode], problems: list[Problem], settings: Settings,
+                         project_dir: Path) -> list[Episode]:
+    kept = []
+    for episode in episodes:
+        problem = recording_problem(episode.audio, project_dir=project_dir, audio_dir=settings.audio_dir) \
+            if episode.audio is not None else ""
+        if problem:
+            line, column = episode.position("audio")
+            problems.append(Problem(episode.source_path, line, column, problem))
+        else:
+            kept.append(episode)
+    return kept

@@ -1,84 +1,127 @@
-"""The `podcast` command: `podcast check` validates episode files without building the site."""
+"""The `podcast` command: `check` validates episode files without building the site, `schema` writes
+the editors' JSON Schema, `draft` drafts an episode with Claude (its packages are imported only then)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-import yaml
-
-from .catalog import load_catalog
+from .catalog import Catalog, load_catalog
 from .draftcli import add_draft_command, run_draft
-from .errors import PodcastError
-from .model import Settings
-from .settings import parse_settings
+from .errors import PodcastError, Problem, Severity
+from .show import load_cover
+from .siteconfig import read_site_config
 
-PLUGIN_NAME = "podcast"
+FORMATS = ("text", "github")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, now: datetime | None = None) -> int:
     parser = argparse.ArgumentParser(prog="podcast", description="Check and build podcast episodes.")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate episode files; exit 1 if any has an error")
     check.add_argument("paths", nargs="*", type=Path, help="episode files or folders (default: the site's)")
-    check.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"),
-                       help="the site's mkdocs.yml, for hosts and language (default: ./mkdocs.yml)")
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors too")
+    _config_argument(check)
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors too (as publishing does)")
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="text (path:line:col: message), or github: annotations on the pull request's lines")
+    schema = commands.add_parser("schema", help="write the JSON Schema that editors use to check episode files")
+    _config_argument(schema)
+    schema.add_argument("--output", "-o", type=Path, default=None,
+                        help="where to write it (default: episode.schema.json in the episodes folder; - for stdout)")
     add_draft_command(commands)
     args = parser.parse_args(argv)
     try:
         if args.command == "draft":
             return run_draft(args)
-        return run_check(args.paths, config_path=args.config, strict=args.strict)
+        if args.command == "schema":
+            return run_schema(args.config, output=args.output)
+        return run_check(args.paths, config_path=args.config, strict=args.strict, output_format=args.format,
+                         now=now or datetime.now(timezone.utc))
     except PodcastError as exc:
         print(f"podcast: {exc}", file=sys.stderr)
         return 2
 
 
-def run_check(paths: list[Path], *, config_path: Path, strict: bool = False) -> int:
-    settings = read_site_settings(config_path)
-    root = config_path.resolve().parent if config_path.exists() else Path.cwd()
-    catalog = load_catalog(paths or [root / settings.episodes_dir], settings, root=Path.cwd(),
-                           include_drafts=True)
+def _config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"),
+                        help="the site's mkdocs.yml, for hosts and language (default: ./mkdocs.yml)")
+
+
+def run_check(paths: list[Path], *, config_path: Path, strict: bool = False, output_format: str = "text",
+              now: datetime) -> int:
+    """Everything a strict build would refuse, reported at once; 0 when clean, 1 on errors (or warnings)."""
+    site = read_site_config(config_path)
+    settings = site.settings
+    try:
+        load_cover(site.project_dir, settings.cover)
+    except PodcastError as exc:
+        raise PodcastError(f"{config_path}: podcast plugin settings: {exc}") from exc
+    catalog = load_catalog(paths or [site.project_dir / settings.episodes_dir], settings, root=Path.cwd(),
+                           include_drafts=True, now=now, project_dir=site.project_dir)
+    show = _github_line if output_format == "github" else str
     for problem in catalog.problems:
-        print(problem)
+        print(show(problem))
+    for line in _schedule_notes(catalog, ZoneInfo(settings.timezone), now):
+        print(show(line))
     errors, warnings = len(catalog.errors), len(catalog.warnings)
-    print(f"{len(catalog.episodes)} episodes valid, {errors} errors, {warnings} warnings", file=sys.stderr)
+    scheduled = f", {len(catalog.scheduled)} scheduled" if catalog.scheduled else ""
+    print(f"{len(catalog.episodes)} episodes valid, {errors} errors, {warnings} warnings{scheduled}", file=sys.stderr)
     return 1 if errors or (strict and warnings) else 0
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml files that use `!ENV` or `!!python/name:` tags (their values are not needed)."""
+def _schedule_notes(catalog: Catalog, zone: ZoneInfo, now: datetime) -> list[Problem]:
+    """When each scheduled episode goes live, as a located note on its `date:` line."""
+    notes = []
+    for episode in catalog.scheduled:
+        line, column = episode.position("date")
+        when = episode.published.astimezone(zone)
+        notes.append(Problem(episode.source_path, line, column, f"scheduled: goes live at {when:%Y-%m-%d %H:%M} ({zone.key}), "
+                             f"in {_span(episode.published - now)}; the first build from then on publishes it",
+                             Severity.NOTE))
+    return notes
 
 
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+def _span(delta) -> str:
+    minutes = max(1, round(delta.total_seconds() / 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    return " ".join(p for p in parts if p)
 
 
-def read_site_settings(config_path: Path) -> Settings:
-    """The podcast plugin's options from mkdocs.yml, without importing MkDocs."""
-    if not config_path.exists():
-        return parse_settings({})
-    try:
-        config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except yaml.YAMLError as exc:
-        raise PodcastError(f"{config_path}: not readable as YAML: {exc}") from exc
-    options = dict(_plugin_options(config.get("plugins")))
-    theme = config.get("theme")
-    if not options.get("language") and isinstance(theme, dict) and theme.get("language"):
-        options["language"] = theme["language"]
-    return parse_settings(options, origin=str(config_path), site_name=str(config.get("site_name") or ""),
-                          site_description=str(config.get("site_description") or ""),
-                          site_url=str(config.get("site_url") or ""))
+def _github_line(problem: Problem) -> str:
+    """A workflow command that GitHub shows as an annotation on the file's line in a pull request."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}[problem.severity]
+    where = [f"file={_property(problem.path)}"]
+    if problem.line:
+        where += [f"line={problem.line}", f"col={problem.column}"]
+    return f"::{level} {','.join(where)}::{_data(problem.message)}"
 
 
-def _plugin_options(plugins: object) -> dict:
-    entries = plugins.items() if isinstance(plugins, dict) else (
-        next(iter(p.items())) if isinstance(p, dict) else (p, None) for p in plugins or [])
-    for name, options in entries:
-        if name == PLUGIN_NAME:
-            return options or {}
-    return {}
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def run_schema(config_path: Path, *, output: Path | None) -> int:
+    from .editorschema import render_schema
+    from .writer import write_atomic
+
+    site = read_site_config(config_path)
+    text = render_schema(site.settings)
+    if output is not None and str(output) == "-":
+        sys.stdout.write(text)
+        return 0
+    path = output or site.project_dir / site.settings.episodes_dir / "episode.schema.json"
+    write_atomic(path, text.encode("utf-8"))
+    print(f"wrote {path}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":

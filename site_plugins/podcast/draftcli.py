@@ -1,19 +1,28 @@
-"""`podcast draft SOURCE`: fetch an article, have Claude draft the episode, write a new episode file."""
+"""`podcast draft SOURCE`: fetch an article, have Claude draft the episode, write a new episode file.
+
+The drafting packages (the `draft` extra) are imported only when a draft is asked for: `podcast check`
+works with the base install, and `podcast draft` without them says how to install them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from .article import load_article
 from .catalog import load_catalog
-from .drafting import DEFAULT_MODEL, DraftError, DraftRequest, render_episode, request_draft
+from .errors import PodcastError
+from .model import Settings
+from .siteconfig import read_site_settings
 from .validate import validate_episode
 from .writer import write_atomic
+
+DRAFT_PACKAGES = ("anthropic", "pydantic", "requests", "trafilatura", "lxml_html_clean")
+"""What the `draft` extra installs (import names)."""
 
 
 def add_draft_command(commands) -> None:
@@ -27,14 +36,16 @@ def add_draft_command(commands) -> None:
     draft.add_argument("--listener", help="whom the episode is made for, greeted by name")
     draft.add_argument("--minutes", type=float, default=10.0, help="target length in minutes (default: 10)")
     draft.add_argument("--model", default=None,
-                       help=f"Claude model (default: the site's draft_model, else {DEFAULT_MODEL})")
+                       help=f"Claude model (default: the site's draft_model, else {Settings().draft_model})")
     draft.add_argument("--max-tokens", type=int, default=16_000, help="longest answer allowed (default: 16000)")
     draft.add_argument("--force", action="store_true", help="replace an episode file of the same name")
 
 
 def run_draft(args: argparse.Namespace, *, client=None, today: date | None = None) -> int:
     """Draft one episode; `client` is an anthropic.Anthropic (made from the environment when None)."""
-    from .cli import read_site_settings
+    _require_draft_packages()
+    from .article import load_article
+    from .drafting import DraftError, DraftRequest, render_episode, request_draft
 
     settings = read_site_settings(args.config)
     hosts = tuple(h.strip() for h in args.hosts.split(",") if h.strip()) if args.hosts else \
@@ -77,7 +88,21 @@ def run_draft(args: argparse.Namespace, *, client=None, today: date | None = Non
     return 0
 
 
+def _require_draft_packages() -> None:
+    missing = []
+    for name in DRAFT_PACKAGES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise PodcastError(f"podcast draft needs the 'draft' extra, which is not installed (missing: "
+                           f"{', '.join(missing)}); run scripts/draft, or pip install -e '.[draft]'")
+
+
 def _client():
+    from .drafting import DraftError
+
     if not os.environ.get("ANTHROPIC_API_KEY"):
         raise DraftError("ANTHROPIC_API_KEY is not set: create a key in the Anthropic Console, then "
                          "export ANTHROPIC_API_KEY=... and run the command again")
@@ -91,6 +116,8 @@ def _free_place(folder: Path, text: str, settings, root: Path, *, replace: bool)
 
     With `replace`, the file of the draft's own name, even when it exists.
     """
+    from .drafting import DraftError
+
     episode, problems = validate_episode(text, "draft.yaml", settings)
     if episode is None:
         raise DraftError("the draft does not pass the episode checks, so it was not written:\n"

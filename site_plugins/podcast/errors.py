@@ -13,6 +13,8 @@ class PodcastError(Exception):
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
+    """Information an editor wants (a scheduled episode's go-live time); never a failure."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -30,7 +32,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.path if self.line == 0 else f"{self.path}:{self.line}:{self.column}"
-        prefix = "warning: " if self.severity is Severity.WARNING else ""
+        prefix = "" if self.severity is Severity.ERROR else f"{self.severity.value}: "
         return f"{where}: {prefix}{self.message}"
 
     @property

@@ -104,6 +104,8 @@ class Episode:
     explicit: bool | None = None
     """None: the show's setting applies."""
     ai_generated: bool = False
+    scheduled: bool = False
+    """Dated after this build's time: only a preview shows it, marked as scheduled."""
     positions: tuple[tuple[str, int, int], ...] = ()
     """(field, line, column) of top-level fields in the file, for problems found later."""
 

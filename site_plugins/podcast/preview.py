@@ -77,6 +77,8 @@ def page_only_edits(changed: Iterable[str], episodes: Iterable[Episode], setting
         if old is None:
             return None
         new, problems = read_episode_file(path, shown, settings)
+        if new is not None:
+            new = replace(new, scheduled=old.scheduled)  # its date is unchanged, or this is no page-only edit
         if new is None or any(p.is_error for p in problems) or not page_only_change(old, new):
             return None
         edits.append(Edit(old, new, tuple(problems)))

@@ -147,9 +147,10 @@ class _EpisodeReader(NodeReader):
 
     def _section(self, node: Node, hosts: dict[str, Host]) -> Section | None:
         fields = self.mapping(node, "a section", SECTION_FIELDS)
-        if "section" not in fields or "turns" not in fields:
+        if "turns" not in fields:
             return None
-        name = self.text(fields["section"][1], "section")
+        # A section without its name still has its turns checked: every problem is reported at once.
+        name = self.text(fields["section"][1], "section") if "section" in fields else None
         turns_node = fields["turns"][1]
         if is_null(turns_node):
             self.error(turns_node, f"section '{name}' has no turns; add some or remove the section")

@@ -1,0 +1,54 @@
+"""Recorded episode audio (`audio:`): where it may live and whether it is an MP3.
+
+`podcast check` and the audio builder ask the same questions, so a clean check means
+the build accepts the recording too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .mp3 import id3v2_size, read_frames
+
+SNIFF_BYTES = 256 * 1024
+"""How much of a recording `check` reads: enough to pass a large ID3 tag (cover art) and find frames."""
+
+
+def locate_recording(name: str, *, project_dir: Path, audio_dir: str) -> tuple[Path, str]:
+    """(resolved path, problem or ''): the file must be a regular file inside the project, outside audio_dir."""
+    root = project_dir.resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root):
+        return path, f"audio file '{name}' is outside the project; keep recordings in the repository"
+    if path.is_relative_to((root / audio_dir).resolve()):
+        return path, (f"audio file '{name}' is in {audio_dir}/, where the build writes episode MP3s; "
+                      "keep recordings elsewhere, e.g. recordings/")
+    if not path.is_file():
+        return path, f"audio file '{name}' does not exist; check the path (it is relative to mkdocs.yml)"
+    return path, ""
+
+
+def recording_problem(name: str, *, project_dir: Path, audio_dir: str) -> str:
+    """What is wrong with a recording, from its place and its first bytes ('' when nothing is)."""
+    path, problem = locate_recording(name, project_dir=project_dir, audio_dir=audio_dir)
+    if problem:
+        return problem
+    try:
+        with path.open("rb") as file:
+            head = file.read(SNIFF_BYTES)
+    except OSError as exc:
+        return f"audio file '{name}' cannot be read ({exc.strerror}); check its permissions"
+    return mp3_problem(name, head, whole=len(head) < SNIFF_BYTES)
+
+
+def mp3_problem(name: str, data: bytes, *, whole: bool) -> str:
+    """'' when `data` (the file, or its first part when not `whole`) holds MPEG audio frames."""
+    start = id3v2_size(data)
+    if not whole and start >= len(data):
+        return ""  # a tag longer than the part read: the build reads the whole file
+    chunk = data[start:]
+    frames = read_frames(chunk, strict=False)
+    slack = 0 if whole else 4096  # the read may cut the last frame
+    if not frames or sum(f.length for f in frames) < 0.9 * len(chunk) - slack:
+        return f"audio file '{name}' is not an MP3 file (no MPEG audio frames); export the recording as MP3"
+    return ""
