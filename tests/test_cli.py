@@ -56,3 +56,60 @@ def test_bad_settings_are_reported_not_raised(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "unknown option 'per_pge' (did you mean 'per_page'?)" in err
     assert "timezone 'Mars/Base' is unknown" in err
+
+
+def test_github_format_puts_each_problem_on_its_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "episodes").mkdir()
+    (tmp_path / "episodes/a.yaml").write_text(
+        episode_yaml(turns="      - 卿 姐: 你好。\n", extra="titel: x\n"), encoding="utf-8")
+    (tmp_path / "episodes/b.yaml").write_bytes(b"title: \xff\n")
+    assert main(["check", "--config", str(DATA / "site.yml"), "--format", "github", "episodes"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "::warning file=episodes/a.yaml,line=3,col=1::unknown key 'titel' in the episode (did you mean 'title'?); "
+        "it is ignored",
+        "::error file=episodes/a.yaml,line=7,col=9::speaker '卿 姐' is not a host (known: 卿姐, 晓旭) "
+        "(did you mean '卿姐'?)",
+        "::error file=episodes/b.yaml,line=1,col=8::the file is not UTF-8 text; save it as UTF-8",
+    ]
+
+
+def test_github_format_escapes_what_would_end_the_command(capsys):
+    from site_plugins.podcast.cli import _github_line
+    from site_plugins.podcast.errors import Problem
+
+    line = _github_line(Problem("a,b:c.yaml", 2, 3, "50% done\nnext"))
+    assert line == "::error file=a%2Cb%3Ac.yaml,line=2,col=3::50%25 done%0Anext"
+
+
+BLOCKED = """
+import sys
+for name in ("anthropic", "pydantic", "requests", "trafilatura", "lxml_html_clean", "jsonschema", "pytest"):
+    sys.modules[name] = None  # as in an install without the draft and dev extras
+from site_plugins.podcast.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_check_needs_only_the_base_install():
+    result = subprocess.run([sys.executable, "-c", BLOCKED, "check"], cwd=REPO, capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert "2 episodes valid, 0 errors, 0 warnings" in result.stderr
+
+
+def test_draft_without_its_extra_says_how_to_install_it(tmp_path):
+    result = subprocess.run([sys.executable, "-c", BLOCKED, "draft", "https://news.example.com/x"], cwd=REPO,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == ("podcast: podcast draft needs the 'draft' extra, which is not installed (missing: "
+                             "anthropic, pydantic, requests, trafilatura, lxml_html_clean); run scripts/draft, "
+                             "or pip install -e '.[draft]'\n")
+
+
+def test_the_blocking_really_blocks():
+    code = BLOCKED.replace("from site_plugins", "import pydantic\nfrom site_plugins")
+    result = subprocess.run([sys.executable, "-c", code, "check"], cwd=REPO, capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 1 and "import of pydantic halted" in result.stderr
