@@ -107,6 +107,7 @@ def test_a_good_answer_becomes_a_valid_draft_episode(site, capsys):
     assert [a for a, _ in episode.analysis] == ["Core Event", "Background", "Conflict", "Impact", "Future",
                                                 "Related Info"]
     text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=episode.schema.json\ntitle: "), "editors find the schema"
     assert text.index("title:") < text.index("date:") < text.index("source:") < text.index("script:") \
         < text.index("analysis:"), "keys in the format's order"
     assert "  text: |\n    Two turbines" in text and "summary: |\n" in text, "long text in block scalars"

@@ -110,7 +110,7 @@ def _property(text: str) -> str:
 
 
 def run_schema(config_path: Path, *, output: Path | None) -> int:
-    from .editorschema import render_schema
+    from .editorschema import SCHEMA_NAME, render_schema
     from .writer import write_atomic
 
     site = read_site_config(config_path)
@@ -118,7 +118,7 @@ def run_schema(config_path: Path, *, output: Path | None) -> int:
     if output is not None and str(output) == "-":
         sys.stdout.write(text)
         return 0
-    path = output or site.project_dir / site.settings.episodes_dir / "episode.schema.json"
+    path = output or site.project_dir / site.settings.episodes_dir / SCHEMA_NAME
     write_atomic(path, text.encode("utf-8"))
     print(f"wrote {path}", file=sys.stderr)
     return 0

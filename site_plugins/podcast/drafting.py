@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError, create_model
 
 from .article import Article
+from .editorschema import MODELINE
 from .errors import PodcastError
 
 SECTIONS = ("Intro", "Core Event", "Background", "Conflict", "Impact", "Future", "Conclusion")
@@ -168,8 +169,9 @@ def render_episode(draft: BaseModel, request: DraftRequest, *, today: date, guid
     """The draft as an episode file in the format's key order, long text in block scalars."""
     data = draft.model_dump()
     article = request.article
-    lines = [f"title: {scalar(data['title'])}", f"date: {today.isoformat()}", f"category: {scalar(data['category'])}",
-             f"language: {request.language}", f"tags: [{', '.join(scalar(t, flow=True) for t in data['tags'])}]"]
+    lines = [MODELINE, f"title: {scalar(data['title'])}", f"date: {today.isoformat()}",
+             f"category: {scalar(data['category'])}", f"language: {request.language}",
+             f"tags: [{', '.join(scalar(t, flow=True) for t in data['tags'])}]"]
     if slug:
         lines.append(f"slug: {slug}")
     if request.listener:

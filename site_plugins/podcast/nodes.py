@@ -8,14 +8,14 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from .errors import Problem, Severity
-from .schema import FieldSpec
+from .schema import LANGUAGE_PATTERN, URL_PATTERN, FieldSpec
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, where
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 _UNWRITABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 """What a YAML escape can put in a string but no UTF-8 file can hold: lone surrogates and
 non-characters. (Control characters are dropped on output instead, so hostile text still builds.)"""
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
 _KINDS = {MappingNode: "a mapping (key: value lines)", SequenceNode: "a list", ScalarNode: "text"}
 
 
@@ -131,7 +131,7 @@ class NodeReader:
 
     def url(self, node: Node, name: str) -> str | None:
         value = self.text(node, name)
-        if value is not None and not re.match(r"^https?://[^\s/]+\.[^\s]*$", value):
+        if value is not None and not re.match(URL_PATTERN, value):
             self.error(node, f"{name} '{value}' is not a web address; write it in full, starting with https://")
             return None
         return value

@@ -1,4 +1,4 @@
-"""The episode file's fields as data: read by validation and by the documentation."""
+"""The episode file's fields as data: read by validation, by the documentation and by the editors' JSON Schema."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     kind: str
-    """What the value must be: text, date, bool, list, mapping, script, ..."""
+    """What the value must be: text, date, bool, slug, script, ...; `editorschema.kind_schemas` has them all."""
     doc: str
     required: bool = False
 
+
+# Shared by validation (Python `re`) and the editors' JSON Schema (ECMAScript): keep to syntax both read alike.
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+URL_PATTERN = r"^https?://[^\s/]+\.[^\s]*$"
 
 EPISODE_FIELDS: dict[str, FieldSpec] = {
     "title": FieldSpec("text", "The episode's title.", required=True),
@@ -46,7 +51,7 @@ SOURCE_FIELDS: dict[str, FieldSpec] = {
 
 SECTION_FIELDS: dict[str, FieldSpec] = {
     "section": FieldSpec("text", "The section's name, e.g. Core Event.", required=True),
-    "turns": FieldSpec("list", "The section's turns, in order.", required=True),
+    "turns": FieldSpec("turns", "The section's turns, in order.", required=True),
 }
 
 HOST_FIELDS: dict[str, FieldSpec] = {
@@ -55,7 +60,7 @@ HOST_FIELDS: dict[str, FieldSpec] = {
 }
 
 LONG_TURN_FIELDS: dict[str, FieldSpec] = {
-    "speaker": FieldSpec("text", "A host's name.", required=True),
+    "speaker": FieldSpec("speaker", "A host's name.", required=True),
     "text": FieldSpec("text", "What the page shows.", required=True),
     "say": FieldSpec("text", "What the voice says instead, when it must differ."),
 }

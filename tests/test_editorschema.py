@@ -1,0 +1,248 @@
+"""The editors' JSON Schema: made from the field tables, it accepts every good episode and marks the
+structural mistakes of the bad corpus, reading YAML as yaml-language-server does (YAML 1.2 core)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path, PurePosixPath
+
+import pytest
+import yaml
+from jsonschema import Draft7Validator
+
+from site_plugins.podcast import Host, Settings, editorschema
+from site_plugins.podcast.cli import main
+from site_plugins.podcast.editorschema import MODELINE, SCHEMA_NAME, build_schema, render_schema
+from site_plugins.podcast.schema import EPISODE_FIELDS, FieldSpec
+from site_plugins.podcast.siteconfig import read_site_settings
+
+from .conftest import DATA, REPO, episode_yaml
+
+# YAML 1.2 core schema: how a plain (unquoted) scalar is typed. Everything else is a string.
+CORE_SCALARS = [
+    (re.compile(r"(?:~|null|Null|NULL)?"), lambda s: None),
+    (re.compile(r"true|True|TRUE"), lambda s: True),
+    (re.compile(r"false|False|FALSE"), lambda s: False),
+    (re.compile(r"[-+]?[0-9]+"), int),
+    (re.compile(r"0o[0-7]+"), lambda s: int(s[2:], 8)),
+    (re.compile(r"0x[0-9a-fA-F]+"), lambda s: int(s[2:], 16)),
+    (re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"), float),
+    (re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN"), lambda s: float(s.lower().replace(".", ""))),
+]
+
+
+def load_yaml12(text: str):
+    """What an editor's YAML 1.2 parser makes of the text: `2025-12-08` and `yes` stay strings."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    return None if node is None else _value(node)
+
+
+def _value(node: yaml.Node):
+    if isinstance(node, yaml.MappingNode):
+        return {key.value: _value(value) for key, value in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_value(item) for item in node.value]
+    if node.style is None:
+        for pattern, convert in CORE_SCALARS:
+            if pattern.fullmatch(node.value):
+                return convert(node.value)
+    return node.value
+
+
+def test_the_loader_reads_yaml_1_2():
+    assert load_yaml12("a: 2025-12-08\nb: yes\nc: true\nd: 3\ne:\nf: '3'\ng: 0o17\nh: 1.5\ni: |\n  x\n") == \
+        {"a": "2025-12-08", "b": "yes", "c": True, "d": 3, "e": None, "f": "3", "g": 15, "h": 1.5, "i": "x\n"}
+
+
+SITE_SETTINGS = read_site_settings(REPO / "mkdocs.yml")
+CORPUS_SETTINGS = read_site_settings(DATA / "site.yml")
+
+
+def validator(settings: Settings) -> Draft7Validator:
+    schema = json.loads(render_schema(settings))
+    Draft7Validator.check_schema(schema)
+    return Draft7Validator(schema)
+
+
+def problems(settings: Settings, text: str) -> list[tuple[tuple, str]]:
+    """(path in the document, message) of every schema error, those inside if/anyOf branches too."""
+    found, todo = [], list(validator(settings).iter_errors(load_yaml12(text)))
+    while todo:
+        error = todo.pop()
+        found.append((tuple(error.absolute_path), error.message))
+        todo.extend(error.context)
+    return found
+
+
+SAMPLES = sorted((REPO / "episodes").glob("*.yaml"))
+TEST_EPISODES = sorted((DATA / "episodes").glob("*.yaml"))
+
+
+def test_there_are_episodes_to_check():
+    assert len(SAMPLES) >= 2 and len(TEST_EPISODES) >= 3
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_the_sample_episodes_pass(path: Path):
+    assert problems(SITE_SETTINGS, path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("path", TEST_EPISODES, ids=lambda p: p.name)
+def test_the_test_episodes_pass(path: Path):
+    assert problems(CORPUS_SETTINGS, path.read_text(encoding="utf-8")) == []
+
+
+# The bad corpus's cases that a schema can express, each with where the schema must find the mistake.
+# Left out: YAML syntax (quotes, brackets, indentation, tabs, aliases, ': ' in a turn), encoding and
+# control characters, duplicate keys, clashes across files, recordings on disk, a title that makes no
+# slug, turns with nothing to read aloud, and speakers of an episode's own hosts.
+STRUCTURAL = {
+    "analysis-empty-aspect": ("analysis", "Core Event"),
+    "analysis-not-mapping": ("analysis",),
+    "bad-date": ("date",),
+    "bad-language": ("language",),
+    "bad-slug": ("slug",),
+    "dash-no-space-in-script": ("script",),
+    "datetime-without-offset": ("date",),
+    "draft-yes": ("draft",),
+    "empty-file": (),
+    "empty-script": ("script",),
+    "empty-title": ("title",),
+    "hosts-not-mapping": ("hosts",),
+    "long-turn-missing-text": ("script", 0, "turns", 0),
+    "many-problems": ("script", 0, "turns", 0),
+    "missing-date-and-script": (),
+    "missing-title": (),
+    "section-missing-name": ("script", 0),
+    "section-missing-name-bad-turns": ("script", 0, "turns", 1, "晓旭"),
+    "section-without-turns": ("script", 0, "turns"),
+    "source-bad-url": ("source", "url"),
+    "source-without-url": ("source",),
+    "tags-not-list": ("tags",),
+    "title-is-mapping": ("title",),
+    "top-level-list": (),
+    "turn-empty-text": ("script", 0, "turns", 0, "卿姐"),
+    "turn-fullwidth-colon": ("script", 0, "turns", 0),
+    "turn-no-space-after-colon": ("script", 0, "turns", 0),
+    "turn-two-keys": ("script", 0, "turns", 0),
+    "unknown-key": (),
+    "unknown-speaker": ("script", 0, "turns", 0),
+}
+
+
+def test_most_of_the_bad_corpus_is_structural():
+    assert len(STRUCTURAL) >= 25
+    assert all((DATA / "bad" / f"{case}.yaml").is_file() for case in STRUCTURAL)
+
+
+@pytest.mark.parametrize("case", sorted(STRUCTURAL))
+def test_the_schema_marks_each_structural_mistake_where_it_is(case: str):
+    text = (DATA / "bad" / f"{case}.yaml").read_text(encoding="utf-8")
+    found = problems(CORPUS_SETTINGS, text)
+    assert found, f"{case}: the schema accepts it, but podcast check does not"
+    assert STRUCTURAL[case] in [path for path, _ in found], f"{case}: marked elsewhere: {found}"
+
+
+def test_the_committed_schema_is_up_to_date():
+    committed = (REPO / "episodes/episode.schema.json").read_text(encoding="utf-8")
+    assert committed == render_schema(SITE_SETTINGS), \
+        "episodes/episode.schema.json is stale: run .venv/bin/podcast schema and commit the file"
+
+
+def test_the_schema_is_made_from_the_field_table(monkeypatch):
+    text = episode_yaml(extra="mood: calm\n")
+    assert problems(SITE_SETTINGS, text) != [], "an unknown key is marked"
+    fields = {**EPISODE_FIELDS, "mood": FieldSpec("text", "How the episode feels.", required=True)}
+    monkeypatch.setattr(editorschema, "EPISODE_FIELDS", fields)
+    schema = build_schema(SITE_SETTINGS)
+    assert schema["properties"]["mood"]["description"] == "How the episode feels."
+    assert "mood" in schema["required"]
+    assert problems(SITE_SETTINGS, text) == []
+    assert problems(SITE_SETTINGS, episode_yaml()) == [((), "'mood' is a required property")]
+
+
+def test_every_field_has_its_description():
+    properties = build_schema(SITE_SETTINGS)["properties"]
+    assert {key: properties[key]["description"] for key in properties} == \
+        {key: spec.doc for key, spec in EPISODE_FIELDS.items()}
+
+
+def test_a_kind_without_a_schema_is_named(monkeypatch):
+    monkeypatch.setattr(editorschema, "EPISODE_FIELDS", {**EPISODE_FIELDS, "mood": FieldSpec("colour", "x")})
+    with pytest.raises(ValueError, match="field 'mood' has the kind 'colour'"):
+        build_schema(SITE_SETTINGS)
+
+
+MAYA_AND_THEO = Settings(hosts=(Host("Maya", voice="en"), Host("Theo", voice="en", variant=1)))
+
+
+def speakers_offered(schema) -> list[list[str]]:
+    """Every `enum` in the schema: the speakers that editors complete and accept."""
+    if isinstance(schema, dict):
+        return ([schema["enum"]] if "enum" in schema else []) + \
+            [found for value in schema.values() for found in speakers_offered(value)]
+    if isinstance(schema, list):
+        return [found for value in schema for found in speakers_offered(value)]
+    return []
+
+
+def test_the_site_hosts_are_the_speakers():
+    assert speakers_offered(build_schema(MAYA_AND_THEO)) == [["Maya", "Theo"], ["Maya", "Theo"]]
+    assert speakers_offered(build_schema(SITE_SETTINGS)) == [["卿姐", "晓旭"], ["卿姐", "晓旭"]]
+    assert problems(MAYA_AND_THEO, episode_yaml(turns="      - Maya: Hi.\n      - Theo: Hello.\n")) == []
+    assert sorted(path for path, _ in problems(MAYA_AND_THEO, episode_yaml())) == [("script", 0, "turns", 0),
+                                                                                   ("script", 0, "turns", 1)]
+    long_form = "      - speaker: Zoe\n        text: Hi.\n"
+    assert [path for path, _ in problems(MAYA_AND_THEO, episode_yaml(turns=long_form))] == \
+        [("script", 0, "turns", 0, "speaker")]
+
+
+def test_an_episode_with_its_own_hosts_may_use_other_speakers():
+    own = "hosts:\n  Zoe: {voice: en}\n"
+    turns = "      - Zoe: Hi.\n      - speaker: Zoe\n        text: Hello.\n      - Maya: Hey.\n"
+    assert problems(MAYA_AND_THEO, episode_yaml(extra=own, turns=turns)) == []
+    assert problems(MAYA_AND_THEO, episode_yaml(extra="hosts:\n", turns=turns)) != [], \
+        "an empty hosts: declares no one"
+
+
+def test_without_site_hosts_an_episode_names_its_own():
+    schema = build_schema(Settings())
+    assert "hosts" in schema["required"] and "else" not in schema
+    assert problems(Settings(), episode_yaml(extra="hosts:\n  卿姐:\n  晓旭:\n")) == []
+
+
+def test_the_command_prints_the_schema(capsys):
+    assert main(["schema", "--config", str(DATA / "site.yml"), "-o", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out == render_schema(CORPUS_SETTINGS)
+    assert json.loads(out)["$schema"] == "http://json-schema.org/draft-07/schema#"
+
+
+def test_the_command_writes_the_schema_into_the_episodes_folder(tmp_path):
+    config = "site_name: T\nplugins:\n  - podcast:\n      hosts:\n        Maya: {voice: en}\n"
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    assert main(["schema", "--config", str(tmp_path / "mkdocs.yml")]) == 0
+    written = (tmp_path / "episodes/episode.schema.json").read_text(encoding="utf-8")
+    assert written == render_schema(read_site_settings(tmp_path / "mkdocs.yml"))
+    assert speakers_offered(json.loads(written)) == [["Maya"], ["Maya"]]
+
+
+def jsonc(path: Path):
+    """A VS Code settings file: JSON with whole-line `//` comments."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return json.loads("\n".join(line for line in lines if not line.lstrip().startswith("//")))
+
+
+def test_vscode_applies_the_schema_to_the_episode_files():
+    [(schema_path, patterns)] = jsonc(REPO / ".vscode/settings.json")["yaml.schemas"].items()
+    assert (REPO / schema_path).resolve() == REPO / "episodes" / SCHEMA_NAME
+    assert {"episodes/*.yaml", "episodes/**/*.yaml"} <= set(patterns)
+    assert all(any(PurePosixPath(p.relative_to(REPO).as_posix()).match(g) for g in patterns) for p in SAMPLES)
+    assert "redhat.vscode-yaml" in jsonc(REPO / ".vscode/extensions.json")["recommendations"]
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_the_sample_episodes_name_the_schema_on_their_first_line(path: Path):
+    assert path.read_text(encoding="utf-8").splitlines()[0] == MODELINE
+    assert (path.parent / MODELINE.rpartition("$schema=")[2]).is_file()
