@@ -18,6 +18,8 @@ from mkdocs.utils.meta import get_data
 
 from .podcast import OPTIONS, PodcastError, build_pages, load_catalog, parse_settings
 from .podcast.audio import AudioBuilder, AudioReport
+from .podcast.devserver import byte_ranges
+from .podcast.errorpages import BrokenEpisodes, add_notice
 from .podcast.feed import render_feed
 from .podcast.i18n import labels_for
 from .podcast.metadata import episode_head, feed_link, inject_head
@@ -54,6 +56,8 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         """Episode pages the last quick preview redid (empty when the last change needed a full build)."""
         self._built = None
         self.index: SearchIndex | None = None
+        self.broken = BrokenEpisodes()
+        self.notice = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -107,6 +111,10 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             files.remove(user_home)
         pages = build_pages(catalog.episodes, self.settings, directory_urls=config.use_directory_urls,
                             home_intro=intro, audio=report.audio)
+        if self.command == "serve":  # a broken episode file shows its problems at its address
+            preview = self.broken.render(catalog, self.settings, root=self.project_dir,
+                                         directory_urls=config.use_directory_urls)
+            pages, self.notice = [*pages, *preview.pages], preview.notice
         self._taken = {f.dest_uri: f.src_uri for f in files}
         self.bodies = {page.src_uri: page.html for page in pages}
         for page in pages:
@@ -145,6 +153,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
     def on_serve(self, server, *, config, builder):
         """Page-only edits of episodes are previewed without the full rebuild (see podcast.preview)."""
         full_build = server.builder
+        server.set_app(byte_ranges(server.get_app()))  # browsers seek audio with Range requests
 
         def build() -> None:
             self.last_preview = []
@@ -214,6 +223,8 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         body = self.bodies.pop(page.file.src_uri, None)
         if body is not None:
             html = html.replace(BODY_PLACEHOLDER, body, 1)
+        if page.file.src_uri == "index.md":
+            html = add_notice(html, self.notice)  # the preview's list of broken episode files
         excluded = isinstance(page.meta.get("search"), dict) and page.meta["search"].get("exclude")
         if self.index is not None and not excluded:
             self.index.add_page(url=page.url, title=html_text.unescape(page.title or ""), html=html,

@@ -45,6 +45,17 @@ LABELS: dict[str, dict[str, str]] = {
         "search_results": "{count} results",
         "search_more": "More results",
         "search_missing": "The search index is missing: build the site to make it.",
+        "broken_title": "Errors in {file}",
+        "broken_explain": ("This episode file has errors, so the episode is left out of the site. "
+                           "Each problem below shows its line and how to fix it."),
+        "broken_reload": ("Fix the file and save it: this page reloads by itself and shows the episode. "
+                          "Only the preview (mkdocs serve) shows this page."),
+        "broken_notice": "Episode files with errors",
+        "broken_notice_explain": ("These episodes are left out of the site until their files are fixed. "
+                                  "Only the preview shows this notice."),
+        "broken_count": "{count} errors",
+        "broken_count_one": "1 error",
+        "warning": "Warning",
     },
     "zh": {
         "transcript": "文字稿",
@@ -86,6 +97,14 @@ LABELS: dict[str, dict[str, str]] = {
         "search_results": "找到 {count} 个结果",
         "search_more": "更多结果",
         "search_missing": "缺少搜索索引：请先构建网站。",
+        "broken_title": "{file} 有错误",
+        "broken_explain": "这个节目文件有错误，因此这期节目暂不发布。下面每个问题都标出了所在的行和修正方法。",
+        "broken_reload": "修正并保存文件后，本页会自动刷新并显示节目。此页面只在预览（mkdocs serve）中出现。",
+        "broken_notice": "有错误的节目文件",
+        "broken_notice_explain": "这些节目在文件修正之前不会发布。此提示只在预览中显示。",
+        "broken_count": "{count} 个错误",
+        "broken_count_one": "1 个错误",
+        "warning": "警告",
     },
     "zh-Hant": {
         "transcript": "文字稿",
@@ -127,6 +146,14 @@ LABELS: dict[str, dict[str, str]] = {
         "search_results": "找到 {count} 個結果",
         "search_more": "更多結果",
         "search_missing": "缺少搜尋索引：請先建置網站。",
+        "broken_title": "{file} 有錯誤",
+        "broken_explain": "這個節目檔案有錯誤，因此這期節目暫不發佈。下面每個問題都標出了所在的行和修正方法。",
+        "broken_reload": "修正並儲存檔案後，本頁會自動重新載入並顯示節目。此頁面只在預覽（mkdocs serve）中出現。",
+        "broken_notice": "有錯誤的節目檔案",
+        "broken_notice_explain": "這些節目在檔案修正之前不會發佈。此提示只在預覽中顯示。",
+        "broken_count": "{count} 個錯誤",
+        "broken_count_one": "1 個錯誤",
+        "warning": "警告",
     },
 }
 

@@ -136,7 +136,7 @@ class _SiteRenderer:
                                      ensure_ascii=False))
         meta = {"title": episode.title, "description": plain_text(episode.summary or "", limit=300),
                 "hide": ["toc"]}
-        return _document(uri, meta, body)
+        return page_document(uri, meta, body)
 
     def _related_card(self, other: Episode, src_uri: str) -> Markup:
         """An episode's card in a related list, made once for all pages one folder deep in the same place.
@@ -171,7 +171,7 @@ class _SiteRenderer:
             meta: dict = {"search": {"exclude": True}}
             if not first_with_intro:
                 meta["title"] = title
-            pages.append(_document(uri, meta, body, intro=intro, in_nav=number == 1))
+            pages.append(page_document(uri, meta, body, intro=intro, in_nav=number == 1))
         return pages
 
     def _term_pages(self, kind: str, groups: dict[str, tuple[str, list[Episode]]], index_title: str,
@@ -183,12 +183,12 @@ class _SiteRenderer:
             title = self.t[title_key].format(name=name)
             body = self._render("listing.html", uri, episodes=episodes, page=1, pages=1, title=title, subscribe=False,
                                 heading=None, card_heading="h2", newer_url=None, older_url=None)
-            pages.append(_document(uri, {"title": title, "search": {"exclude": True}}, body))
+            pages.append(page_document(uri, {"title": title, "search": {"exclude": True}}, body))
             terms.append((name, self.url(uri), len(episodes)))
         index_uri = f"{kind}/index.md"
         body = self._render("terms.html", index_uri, title=index_title, terms=terms)
         meta = {"title": index_title, "search": {"exclude": True}}
-        return [_document(index_uri, meta, body, in_nav=True), *pages]
+        return [page_document(index_uri, meta, body, in_nav=True), *pages]
 
     def _archive_page(self) -> GeneratedPage:
         months: dict[tuple[int, int], list[Episode]] = defaultdict(list)
@@ -198,7 +198,7 @@ class _SiteRenderer:
                 for (year, month), items in sorted(months.items(), reverse=True)]
         uri = "archive/index.md"
         body = self._render("archive.html", uri, months=view)
-        return _document(uri, {"title": self.t["archive"], "search": {"exclude": True}}, body, in_nav=True)
+        return page_document(uri, {"title": self.t["archive"], "search": {"exclude": True}}, body, in_nav=True)
 
     def _search_page(self) -> GeneratedPage:
         labels = {"search": self.t["search"], "results": self.t["search_results"], "more": self.t["search_more"],
@@ -206,7 +206,7 @@ class _SiteRenderer:
         body = self._render("search.html", SEARCH_PAGE_URI, index=relative_url(INDEX_URI, self.url(SEARCH_PAGE_URI)),
                             labels=json.dumps(labels, ensure_ascii=False))
         meta = {"title": self.t["search"], "search": {"exclude": True}, "hide": ["toc"]}
-        return _document(SEARCH_PAGE_URI, meta, body)
+        return page_document(SEARCH_PAGE_URI, meta, body)
 
 
 def _link(here: str, target: str) -> str:
@@ -284,7 +284,7 @@ def _sections_view(episode: Episode, audio: EpisodeAudio | None) -> list[_Sectio
     return views
 
 
-def _document(uri: str, meta: dict, body: str, *, intro: str = "", in_nav: bool = False) -> GeneratedPage:
+def page_document(uri: str, meta: dict, body: str, *, intro: str = "", in_nav: bool = False) -> GeneratedPage:
     """Front matter (values HTML-escaped: themes print them raw) and the HTML body, blank lines removed."""
     lines = ["---"]
     for key, value in meta.items():
