@@ -1,4 +1,4 @@
-# Sourced by scripts/site and scripts/test: a project virtualenv in .venv with the package installed.
+# Sourced by the scripts in this folder (site, test, check, draft): a project virtualenv in .venv with the package installed.
 # Re-installs only when pyproject.toml changed since the last install.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
