@@ -84,8 +84,8 @@ def test_github_format_escapes_what_would_end_the_command(capsys):
 
 BLOCKED = """
 import sys
-for name in ("anthropic", "pydantic", "requests", "trafilatura", "lxml_html_clean", "jsonschema", "pytest"):
-    sys.modules[name] = None  # as in an install without the draft and dev extras
+for name in ("anthropic", "pydantic", "trafilatura", "lxml_html_clean", "jsonschema", "pytest"):
+    sys.modules[name] = None  # as in an install without the draft and dev extras (gTTS brings requests)
 from site_plugins.podcast.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -104,7 +104,7 @@ def test_draft_without_its_extra_says_how_to_install_it(tmp_path):
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == ("podcast: podcast draft needs the 'draft' extra, which is not installed (missing: "
-                             "anthropic, pydantic, requests, trafilatura, lxml_html_clean); run scripts/draft, "
+                             "anthropic, pydantic, trafilatura, lxml_html_clean); run scripts/draft, "
                              "or pip install -e '.[draft]'\n")
 
 

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .clips import Clip, ClipStore
+from .clips import Clip, ClipStore, find_damage
 from .errors import Problem, Severity
 from .markup import plain_text
 from .model import Episode, Settings
@@ -148,8 +148,11 @@ class AudioBuilder:
         published = read_published(path) if path.exists() else None
         if published is None or published.signature != self._signature(episode, keys):
             return False
-        last = published.turns[-1]
-        if path.stat().st_size < published.audio_offset + last.offset + last.length:
+        damage = find_damage(published, self._pause)
+        if damage:
+            # Said, not warned: a warning fails the strict publishing build, which is what repairs it.
+            self.progress(f"{self.settings.audio_dir}/{path.name} is damaged ({damage}); it is made again from "
+                          "its intact turns, the turn cache and the speech engine")
             return False
         report.audio[episode.slug] = self._result(episode, path, published.turns, published=True)
         report.reused += 1

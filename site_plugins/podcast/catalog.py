@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -33,18 +35,42 @@ class Catalog:
 
 
 def find_episode_files(paths: list[Path]) -> list[Path]:
-    """Episode files under the given files and folders, in a stable order."""
+    """Episode files under the given files and folders, in a stable order.
+
+    Links are listed (to be refused by `read_episode_file`), never followed: os.walk does not enter
+    a linked folder, which is listed whatever its name.
+    """
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.suffix in EPISODE_SUFFIXES and p.is_file())
-        else:
+        if not path.is_dir() or path.is_symlink():
             found.append(path)
+            continue
+        for folder, folders, names in os.walk(path):
+            folders.sort()
+            links = [Path(folder, d) for d in folders if Path(folder, d).is_symlink()]
+            found.extend(sorted(links + [Path(folder, n) for n in names if Path(n).suffix in EPISODE_SUFFIXES]))
     return found
 
 
 def read_episode_file(path: Path, shown: str, settings: Settings) -> tuple[Episode | None, list[Problem]]:
-    """Read and validate one file; unreadable bytes become a located problem, never a traceback."""
+    """Read and validate one file; unreadable bytes become a located problem, never a traceback.
+
+    Only a regular file is read: a symbolic link could publish (or print into a public build log)
+    a file from outside the repository, and a pipe or device would block the build.
+    """
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        return None, [Problem(shown, 0, 0, f"cannot read the file: {exc.strerror}")]
+    if stat.S_ISLNK(mode):
+        return None, [Problem(shown, 0, 0, "is a symbolic link, which is never read (it could point outside the "
+                                           "repository); put the episode file itself here")]
+    if not stat.S_ISREG(mode):
+        return None, [Problem(shown, 0, 0, "is not a regular file; an episode is a .yaml text file")]
+    return _read_regular(path, shown, settings)
+
+
+def _read_regular(path: Path, shown: str, settings: Settings) -> tuple[Episode | None, list[Problem]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -92,7 +118,8 @@ def _file_order(problem: Problem) -> tuple[str, int, int]:
 def shown_path(path: Path, root: Path) -> str:
     """How a file is named in messages: relative to the project where possible."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        # The folder is resolved, not the name: a link is named as itself, never as what it points to.
+        return (path.absolute().parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 

@@ -19,6 +19,9 @@ FORMATS = ("text", "github")
 
 
 def main(argv: list[str] | None = None, *, now: datetime | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a file's odd characters never crash the report of them
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = argparse.ArgumentParser(prog="podcast", description="Check and build podcast episodes.")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate episode files; exit 1 if any has an error")

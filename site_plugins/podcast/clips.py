@@ -101,3 +101,23 @@ class ClipStore:
         if digest(data) != span.digest:
             return None
         return Clip(data, span.end - span.start, span.digest)
+
+
+def find_damage(published: PublishedAudio, pause: bytes) -> str:
+    """'' when the file is exactly its tag, then its turns (each matching its digest) joined by `pause`;
+    else what is wrong. A file's signature can be computed from the public episode file, so only the
+    digests tell a damaged or tampered file from the one a build wrote."""
+    try:
+        data = memoryview(published.path.read_bytes())[published.audio_offset:]
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror})"
+    at = 0
+    for number, span in enumerate(published.turns, start=1):
+        if number > 1 and data[at:span.offset] != pause:
+            return f"the pause before turn {number} is not the one the build writes"
+        if digest(data[span.offset:span.offset + span.length]) != span.digest:
+            return f"turn {number} does not match its digest"
+        at = span.offset + span.length
+    if len(data) != at:
+        return f"it has {len(data) - at:+d} bytes more than its turns"
+    return ""

@@ -15,7 +15,14 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 _UNWRITABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 """What a YAML escape can put in a string but no UTF-8 file can hold: lone surrogates and
 non-characters. (Control characters are dropped on output instead, so hostile text still builds.)"""
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+"""Invisible characters that quoted YAML escapes can make: they break a page's front matter or title,
+so they are removed, with a warning (tab and line feed stay)."""
+_COMMENT_AFTER = re.compile(r"[ \t]+#")
 _LANGUAGE = re.compile(LANGUAGE_PATTERN)
+MAX_URL = 2000
+EARLIEST_YEAR = 1900
+"""Before about 1900 time zones had odd local offsets (+08:05:43): no podcast is dated then."""
 _KINDS = {MappingNode: "a mapping (key: value lines)", SequenceNode: "a list", ScalarNode: "text"}
 
 
@@ -30,8 +37,10 @@ def is_null(node: Node | None) -> bool:
 class NodeReader:
     """Collects every problem of one file while its nodes are read."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, source: str = "") -> None:
         self.path = path
+        self.source = source
+        """The file's text, to tell what YAML left out of a value (a comment after it)."""
         self.problems: list[Problem] = []
 
     def error(self, node: Node, message: str) -> None:
@@ -57,6 +66,9 @@ class NodeReader:
             if not isinstance(key_node, ScalarNode) or not key.strip():
                 self.error(key_node, f"a key in {name} must be plain text")
                 continue
+            if _UNWRITABLE.search(key) or _CONTROL.search(key):
+                self.error(key_node, f"a key in {name} holds an invisible or unwritable character; retype the key")
+                continue
             if key in entries:
                 first_line = where(entries[key][0])[0]
                 self.error(key_node, f"key '{key}' appears twice in {name} (first on line {first_line}); keep one")
@@ -75,33 +87,61 @@ class NodeReader:
             if spec.required and key not in entries:
                 self.error(node, f"{name} has no '{key}'; it is required")
 
-    def text(self, node: Node, name: str, *, allow_empty: bool = False) -> str | None:
-        """A scalar's text exactly as written: `title: yes` stays 'yes', `2024` stays '2024'."""
-        if is_null(node):
+    def text(self, node: Node, name: str, *, allow_empty: bool = False, limit: int = 0,
+             prose: bool = False) -> str | None:
+        """A scalar's text exactly as written: `title: yes` stays 'yes', `2024` stays '2024'.
+
+        `limit`: most characters allowed (0: no limit). `prose`: words an editor wrote, where a
+        ` #` that YAML reads as the start of a comment silently cuts the text.
+        """
+        if is_null(node) or (isinstance(node, ScalarNode) and not node.value.strip()):
             if not allow_empty:
-                self.error(node, f"{name} is empty; write its text or remove the line")
+                self.error(node, f"{name} is empty; " + (self._comment_hint(node) or "write its text or remove the line"))
             return None
         if not isinstance(node, ScalarNode):
             self.error(node, f"{name} must be text, found {describe(node)}; put it in quotes if it is meant as text")
             return None
         value = node.value.strip()
-        if not value and not allow_empty:
-            self.error(node, f"{name} is empty; write its text or remove the line")
-            return None
         bad = _UNWRITABLE.search(value)
         if bad:
             self.error(node, f"{name} holds the character U+{ord(bad.group()):04X}, which pages and feeds cannot carry; "
                              "remove it (a \\u escape in quotes makes one)")
             return None
+        if limit and len(value) > limit:
+            self.error(node, f"{name} is {len(value)} characters long; at most {limit} are allowed")
+            return None
+        if prose and self._comment_hint(node):
+            self.warn(node, f"{name} is cut short: {self._comment_hint(node)}")
+        return self._without_controls(node, name, value)
+
+    def _without_controls(self, node: Node, name: str, value: str) -> str:
+        found = _CONTROL.search(value)
+        if found:
+            self.warn(node, f"{name} holds the invisible control character U+{ord(found.group()):04X}, which is "
+                            "removed; delete it from the file (a \\x or \\u escape in quotes makes one)")
+            value = _CONTROL.sub("", value).strip()
         return value
 
-    def text_list(self, node: Node, name: str) -> tuple[str, ...]:
+    def _comment_hint(self, node: Node) -> str:
+        """What to do when a plain value is followed on its line by ' #' (YAML's comment), else ''."""
+        if not isinstance(node, ScalarNode) or node.style or not self.source:  # plain: None, or "" from libyaml
+            return ""
+        rest = self.source[node.end_mark.index:].split("\n", 1)[0]
+        if not _COMMENT_AFTER.match(rest):
+            return ""
+        return ("YAML reads ' #' and what follows on the line as a comment and leaves it out; "
+                "put the whole text in quotes, or write it as a block with '|'")
+
+    def text_list(self, node: Node, name: str, *, limit: int = 0, most: int = 0) -> tuple[str, ...]:
         if not isinstance(node, SequenceNode):
             self.error(node, f"{name} must be a list, e.g. [a, b], found {describe(node)}")
             return ()
+        if most and len(node.value) > most:
+            self.error(node, f"{name} has {len(node.value)} items; at most {most} are allowed")
+            return ()
         values: list[str] = []
         for item in node.value:
-            value = self.text(item, f"an item of {name}")
+            value = self.text(item, f"an item of {name}", limit=limit)
             if value is None:
                 continue
             if value in values:
@@ -130,7 +170,7 @@ class NodeReader:
         return value
 
     def url(self, node: Node, name: str) -> str | None:
-        value = self.text(node, name)
+        value = self.text(node, name, limit=MAX_URL)
         if value is not None and not re.match(URL_PATTERN, value):
             self.error(node, f"{name} '{value}' is not a web address; write it in full, starting with https://")
             return None
@@ -143,16 +183,22 @@ class NodeReader:
             return None
         try:
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-                return datetime.combine(date.fromisoformat(raw), time(), zone), False
-            value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+                value = datetime.combine(date.fromisoformat(raw), time(), zone)
+            elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", raw):
+                value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            else:
+                raise ValueError(raw)
         except ValueError:
             self.error(node, f"{name} '{raw}' is not a date; write YYYY-MM-DD, e.g. 2025-12-08")
+            return None
+        if value.year < EARLIEST_YEAR:
+            self.error(node, f"{name} '{raw}' is before {EARLIEST_YEAR}; check the year")
             return None
         if value.tzinfo is None:
             self.error(node, f"{name} '{raw}' has a time but no UTC offset; add one, e.g. {raw}+08:00, "
                              "or give the date alone")
             return None
-        return value, True
+        return value, bool(re.search(r"[T ]", raw))
 
 
 def did_you_mean(word: str, choices) -> str:

@@ -18,6 +18,32 @@ LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 URL_PATTERN = r"^https?://[^\s/]+\.[^\s]*$"
 
+# Limits, set from what the format needs and what feeds, files and chapter tables can hold. Each is
+# reported as a located error: a file past one would otherwise crash, hang or blow up a build.
+MAX_SHORT = 300
+"""Characters of a title, category, tag, listener, speaker, publisher or aspect name."""
+MAX_SUMMARY = 4000
+"""Characters of a summary: Apple reads at most 4000 bytes of an episode's description."""
+MAX_TURN = 5000
+"""Characters of one turn's text or `say:` (the reference episode's longest turn has about 150)."""
+MAX_ANALYSIS = 10_000
+"""Characters of one analysis aspect."""
+MAX_ARTICLE = 200_000
+"""Characters of the source article's text."""
+MAX_SECTIONS = 100
+"""Sections (audio chapters) in a script; an ID3 chapter table holds at most 255."""
+MAX_TURNS = 2000
+"""Turns in a script."""
+MAX_SPOKEN = 100_000
+"""Characters spoken in one episode: about six hours of Mandarin or two of English, so the MP3
+stays well under GitHub's 100 MB per file and a typo cannot start hours of synthesis."""
+MAX_TAGS = 50
+MAX_SLUG = 80
+"""Characters of a slug: it names a folder and a file, and some systems cut paths at 255 bytes."""
+RESERVED_SLUGS = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
+                            *(f"lpt{n}" for n in range(10))})
+"""Names Windows refuses for a file or folder: a repository holding one cannot be checked out there."""
+
 EPISODE_FIELDS: dict[str, FieldSpec] = {
     "title": FieldSpec("text", "The episode's title.", required=True),
     "date": FieldSpec("date", "YYYY-MM-DD, or an ISO 8601 datetime with a UTC offset.", required=True),

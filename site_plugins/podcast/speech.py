@@ -17,6 +17,7 @@ from typing import Protocol
 
 from .errors import PodcastError
 from .mp3 import FrameFormat
+from .voices import google_domains
 
 FORMAT = FrameFormat(version="2", layer=3, sample_rate=24000, channels=1)
 """What every engine delivers, and what episodes are made of."""
@@ -154,6 +155,9 @@ class GttsEngine:
 
     def _request(self, piece: str, voice: Voice) -> bytes:
         from gtts import gTTS, gTTSError  # imported here: the offline engine must not need it
+
+        if voice.tld not in google_domains():  # checked on input too; the host must never come from a file
+            raise SpeechError(f"'{voice.tld}' is not one of Google's domains; no request was sent")
 
         tts = gTTS(piece, lang=voice.language, tld=voice.tld, lang_check=False, timeout=self.timeout,
                    tokenizer_func=lambda text: [text])

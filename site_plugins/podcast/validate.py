@@ -12,10 +12,13 @@ from slugify import slugify
 from .errors import Problem
 from .model import Episode, Host, Section, Settings, Source, Turn
 from .nodes import NodeReader, describe, did_you_mean, is_null
-from .schema import EPISODE_FIELDS, HOST_FIELDS, LONG_TURN_FIELDS, SECTION_FIELDS, SOURCE_FIELDS
-from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, compose_yaml, where
+from .schema import (EPISODE_FIELDS, HOST_FIELDS, LONG_TURN_FIELDS, MAX_ANALYSIS, MAX_ARTICLE, MAX_SECTIONS,
+                     MAX_SHORT, MAX_SLUG, MAX_SPOKEN, MAX_SUMMARY, MAX_TAGS, MAX_TURN, MAX_TURNS, RESERVED_SLUGS,
+                     SECTION_FIELDS, SLUG_PATTERN, SOURCE_FIELDS)
+from .voices import tld_problem
+from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, compose_yaml, node_properties, where
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SLUG = re.compile(SLUG_PATTERN)
 
 
 def slug_from_title(title: str) -> str:
@@ -40,17 +43,20 @@ def validate_episode(text: str, path: str, settings: Settings) -> tuple[Episode 
     root, syntax = compose_yaml(text, path)
     if syntax is not None:
         return None, [syntax]
+    properties = node_properties(text, path)
+    if any(p.is_error for p in properties):
+        return None, properties
     if root is None:
         return None, [Problem(path, 1, 1, "the file is empty; an episode needs at least title, date and script")]
-    reader = _EpisodeReader(path, settings)
+    reader = _EpisodeReader(path, settings, text)
     episode = reader.read(root)
-    problems = sorted(reader.problems, key=lambda p: (p.line, p.column))
+    problems = sorted(reader.problems + properties, key=lambda p: (p.line, p.column))
     return (None if reader.failed else episode), problems
 
 
 class _EpisodeReader(NodeReader):
-    def __init__(self, path: str, settings: Settings) -> None:
-        super().__init__(path)
+    def __init__(self, path: str, settings: Settings, source: str) -> None:
+        super().__init__(path, source)
         self.settings = settings
 
     def read(self, root: Node) -> Episode | None:
@@ -58,7 +64,7 @@ class _EpisodeReader(NodeReader):
         if not fields:
             return None
         value = {key: node for key, (_, node) in fields.items()}
-        title = self.text(value["title"], "title") if "title" in value else None
+        title = self.text(value["title"], "title", limit=MAX_SHORT, prose=True) if "title" in value else None
         moment = self.moment(value["date"], "date", ZoneInfo(self.settings.timezone)) if "date" in value else None
         hosts = self._hosts(value.get("hosts"))
         sections = self._script(value["script"], hosts) if "script" in value else ()
@@ -77,13 +83,13 @@ class _EpisodeReader(NodeReader):
     def _optional(self, value: dict[str, Node]) -> dict:
         out: dict = {"language": self.settings.language}
         readers = {
-            "category": lambda n: self.text(n, "category"),
+            "category": lambda n: self.text(n, "category", limit=MAX_SHORT),
             "language": lambda n: self.language(n, "language"),
-            "tags": lambda n: self.text_list(n, "tags"),
-            "listener": lambda n: self.text(n, "listener"),
+            "tags": lambda n: self.text_list(n, "tags", limit=MAX_SHORT, most=MAX_TAGS),
+            "listener": lambda n: self.text(n, "listener", limit=MAX_SHORT),
             "draft": lambda n: self.boolean(n, "draft"),
             "source": self._source,
-            "summary": lambda n: self.text(n, "summary"),
+            "summary": lambda n: self.text(n, "summary", limit=MAX_SUMMARY, prose=True),
             "analysis": self._analysis,
             "related": lambda n: self.text_list(n, "related"),
             "audio": lambda n: self.text(n, "audio"),
@@ -102,15 +108,21 @@ class _EpisodeReader(NodeReader):
 
     def _slug(self, node: Node | None, title: str | None, root: Node) -> str | None:
         if node is not None and not is_null(node):
-            slug = self.text(node, "slug")
+            slug = self.text(node, "slug", limit=MAX_SLUG)
             if slug is not None and not _SLUG.match(slug):
                 self.error(node, f"slug '{slug}' may hold only a-z, 0-9 and single '-' between words; "
                                  f"try '{slug_from_title(slug) or 'my-episode'}'")
+                return None
+            if slug in RESERVED_SLUGS:
+                self.error(node, f"slug '{slug}' is a name Windows refuses for a file; choose another, "
+                                 f"e.g. '{slug}-episode'")
                 return None
             return slug
         if title is None:
             return None
         slug = slug_from_title(title)
+        if slug in RESERVED_SLUGS:
+            slug += "-episode"
         if not slug:
             self.error(root, f"the title '{title}' gives no usable URL name; add a line like 'slug: my-episode'")
             return None
@@ -126,6 +138,8 @@ class _EpisodeReader(NodeReader):
                 continue
             options = self.mapping(value_node, f"host '{name}'", HOST_FIELDS)
             voice, tld = (self.text(options[k][1], k) if k in options else None for k in ("voice", "tld"))
+            if tld is not None and tld_problem(tld):
+                self.error(options["tld"][1], f"host '{name}': {tld_problem(tld)}")
             variant = hosts[name].variant if name in hosts else len(hosts)
             hosts[name] = Host(name, voice=voice, tld=tld, variant=variant)
         return hosts
@@ -143,14 +157,28 @@ class _EpisodeReader(NodeReader):
             self.error(node, "the script has no turns; add at least one under 'turns:'")
         if not node.value:
             self.error(node, "the script is empty; add at least one section with turns")
+        self._check_size(node, sections)
         return sections
+
+    def _check_size(self, node: SequenceNode, sections: tuple[Section, ...]) -> None:
+        if len(node.value) > MAX_SECTIONS:
+            self.error(node.value[MAX_SECTIONS], f"the script has {len(node.value)} sections; at most {MAX_SECTIONS} "
+                                                 "are allowed (each is an audio chapter)")
+        turns = [t for s in sections for t in s.turns]
+        if len(turns) > MAX_TURNS:
+            self.error(node, f"the script has {len(turns)} turns; at most {MAX_TURNS} are allowed: "
+                             "split it into several episodes")
+        spoken = sum(len(t.spoken) for t in turns)
+        if spoken > MAX_SPOKEN:
+            self.error(node, f"the script has {spoken} characters to speak; at most {MAX_SPOKEN} are allowed "
+                             "(about six hours of Mandarin or two of English): split it into several episodes")
 
     def _section(self, node: Node, hosts: dict[str, Host]) -> Section | None:
         fields = self.mapping(node, "a section", SECTION_FIELDS)
         if "turns" not in fields:
             return None
         # A section without its name still has its turns checked: every problem is reported at once.
-        name = self.text(fields["section"][1], "section") if "section" in fields else None
+        name = self.text(fields["section"][1], "section", limit=MAX_SHORT) if "section" in fields else None
         turns_node = fields["turns"][1]
         if is_null(turns_node):
             self.error(turns_node, f"section '{name}' has no turns; add some or remove the section")
@@ -180,7 +208,7 @@ class _EpisodeReader(NodeReader):
             return None
         key_node, value_node = node.value[0]
         speaker = self._speaker(key_node, hosts)
-        text = self.text(value_node, f"the turn of '{key_node.value}'")
+        text = self.text(value_node, f"the turn of '{key_node.value}'", limit=MAX_TURN, prose=True)
         if speaker is None or text is None:
             return None
         return self._speakable(Turn(speaker, text, line=where(node)[0]), value_node)
@@ -197,15 +225,15 @@ class _EpisodeReader(NodeReader):
         if "speaker" not in fields or "text" not in fields:
             return None
         speaker = self._speaker(fields["speaker"][1], hosts)
-        text = self.text(fields["text"][1], "text")
-        say = self.text(fields["say"][1], "say") if "say" in fields else None
+        text = self.text(fields["text"][1], "text", limit=MAX_TURN, prose=True)
+        say = self.text(fields["say"][1], "say", limit=MAX_TURN, prose=True) if "say" in fields else None
         if speaker is None or text is None:
             return None
         return self._speakable(Turn(speaker, text, say=say, line=where(node)[0]),
                                fields["say" if "say" in fields else "text"][1])
 
     def _speaker(self, node: Node, hosts: dict[str, Host]) -> str | None:
-        name = self.text(node, "speaker")
+        name = self.text(node, "speaker", limit=MAX_SHORT)
         if name is None:
             return None
         if name not in hosts:
@@ -220,7 +248,8 @@ class _EpisodeReader(NodeReader):
             return None
         value = {key: n for key, (_, n) in fields.items() if not is_null(n)}
         url = self.url(value["url"], "source url") if "url" in value else None
-        texts = {k: self.text(value[k], f"source {k}") for k in ("title", "publisher", "text") if k in value}
+        limits = {"title": MAX_SHORT, "publisher": MAX_SHORT, "text": MAX_ARTICLE}
+        texts = {k: self.text(value[k], f"source {k}", limit=n) for k, n in limits.items() if k in value}
         published = None
         if "published" in value:
             moment = self.moment(value["published"], "source published", ZoneInfo(self.settings.timezone))
@@ -231,8 +260,12 @@ class _EpisodeReader(NodeReader):
 
     def _analysis(self, node: Node) -> tuple[tuple[str, str], ...]:
         pairs = []
-        for aspect, (_, value_node) in self.mapping(node, "analysis", None).items():
-            text = self.text(value_node, f"analysis '{aspect}'")
+        for aspect, (key_node, value_node) in self.mapping(node, "analysis", None).items():
+            if len(aspect) > MAX_SHORT:
+                self.error(key_node, f"an analysis aspect's name is {len(aspect)} characters long; "
+                                     f"at most {MAX_SHORT} are allowed")
+                continue
+            text = self.text(value_node, f"analysis '{aspect}'", limit=MAX_ANALYSIS, prose=True)
             if text is not None:
                 pairs.append((aspect, text))
         return tuple(pairs)

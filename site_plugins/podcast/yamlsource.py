@@ -12,9 +12,9 @@ import re
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem
+from .errors import Problem, Severity
 
-__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose_yaml", "where"]
+__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose_yaml", "node_properties", "where"]
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 """libyaml composes the same nodes, with the same marks, several times faster."""
@@ -30,11 +30,16 @@ def compose_yaml(text: str, path: str) -> tuple[Node | None, Problem | None]:
     """Parse `text` into a node tree, or return the syntax problem with a hint."""
     if _FAST_LOADER is not None:
         try:
-            return yaml.compose(text, Loader=_FAST_LOADER), None
+            return _checked(yaml.compose(text, Loader=_FAST_LOADER), path)
+        except yaml.MarkedYAMLError as exc:
+            if "nesting depth" in str(exc.problem):  # the Python parser would recurse until it overflows
+                return None, _too_deep(path, exc.problem_mark.line + 1, exc.problem_mark.column + 1)
         except yaml.YAMLError:
             pass  # parsed again below: the Python parser's messages are the ones the hints know
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader), None
+        return _checked(yaml.compose(text, Loader=yaml.SafeLoader), path)
+    except RecursionError:
+        return None, _too_deep(path, 1, 1)
     except yaml.MarkedYAMLError as exc:
         return None, _syntax_problem(exc, text, path)
     except yaml.reader.ReaderError as exc:
@@ -45,6 +50,63 @@ def compose_yaml(text: str, path: str) -> tuple[Node | None, Problem | None]:
                              f"the invisible control character U+{_code(exc.character):04X} is not allowed; delete it")
     except yaml.YAMLError as exc:
         return None, Problem(path, 1, 1, f"not readable as YAML: {exc}")
+
+
+MAX_DEPTH = 12
+"""Levels of lists and mappings an episode file may nest; the format itself needs six."""
+
+
+def _too_deep(path: str, line: int, column: int) -> Problem:
+    return Problem(path, line, column, f"lists or mappings are nested more than {MAX_DEPTH} levels deep; "
+                                       "an episode needs at most six: check the brackets and indentation here")
+
+
+def _checked(root: Node | None, path: str) -> tuple[Node | None, Problem | None]:
+    """The tree, unless it nests too deeply (found without recursion: the tree may be very deep)."""
+    stack = [(root, 1)] if root is not None else []
+    seen: set[int] = set()  # an alias is the same node again: walking it twice could take forever
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (MappingNode, SequenceNode)) and id(node) not in seen:
+            seen.add(id(node))
+            if depth > MAX_DEPTH:
+                return None, _too_deep(path, *where(node))
+            children = (n for pair in node.value for n in pair) if isinstance(node, MappingNode) else node.value
+            stack.extend((child, depth + 1) for child in children)
+    return root, None
+
+
+_MAYBE_PROPERTY = re.compile(r"(?:^|[\s\[\]{},])[&*!]")
+"""Where a YAML anchor, alias or tag may start; most files have none, and need no second pass."""
+_STANDARD_TAG = "tag:yaml.org,2002:"
+
+
+def node_properties(text: str, path: str) -> list[Problem]:
+    """Anchors, aliases and tags, each of which silently changes an editor's words.
+
+    `- Ann: &wow that's great` reads as "that's great" (`&wow` is an anchor), `!word` is a tag, and
+    `*name` repeats another part of the file: aliases are refused (nothing in the format needs them,
+    and a few hundred bytes of them can multiply into hours of audio); anchors and tags are warnings.
+    Call it on text that `compose_yaml` accepted.
+    """
+    if not _MAYBE_PROPERTY.search(text):
+        return []
+    problems = []
+    for event in yaml.parse(text, Loader=_FAST_LOADER or yaml.SafeLoader):
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, yaml.AliasEvent):
+            problems.append(Problem(path, line, column, f"'*{event.anchor}' repeats another part of the file "
+                                    "(a YAML alias), which episode files do not use; write the text out in full, "
+                                    "or put it in quotes if it starts with '*'"))
+            continue
+        if getattr(event, "anchor", None):
+            problems.append(Problem(path, line, column, f"'&{event.anchor}' is read as a YAML anchor and left out "
+                                    "of the text; put the whole text in quotes", Severity.WARNING))
+        tag = getattr(event, "tag", None)
+        if tag and not tag.startswith(_STANDARD_TAG):
+            problems.append(Problem(path, line, column, f"'{tag}' is read as a YAML tag and left out of the "
+                                    "text; put the whole text in quotes", Severity.WARNING))
+    return problems
 
 
 def _code(character: int | str) -> int:
@@ -58,6 +120,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
     problem = (exc.problem or "").strip()
     source_line = lines[line] if line < len(lines) else ""
 
+    leading = _leading_character_hint(lines, exc)
+    if leading is not None:
+        return Problem(path, leading[0], leading[1], leading[2])
     dash_line = _find_dash_without_space(lines, exc)
     if dash_line is not None:
         col = len(lines[dash_line]) - len(lines[dash_line].lstrip()) + 1
@@ -95,6 +160,36 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
         return Problem(path, line + 1, column + 1,
                        f"{problem}; a value starting with '@', '`', '%' or '|' must be quoted")
     return Problem(path, line + 1, column + 1, f"YAML syntax error: {problem or exc}")
+
+
+_VALUE_START = re.compile(r"^(\s*(?:-\s+)?[^\s#'\"\[{][^:#]*:\s+)(\S)")
+_LEADING = {
+    "'": "a text that starts with a quote must end with it, or YAML reads the quote as the text's end",
+    '"': "a text that starts with a quote must end with it, or YAML reads the quote as the text's end",
+    "[": "a text that starts with '[' is read as a list",
+    "{": "a text that starts with '{' is read as a mapping",
+    ">": "a text that starts with '>' is read as the start of a folded block",
+    "|": "a text that starts with '|' is read as the start of a block",
+    "?": "a text that starts with '?' is read as a complex key",
+}
+
+
+def _leading_character_hint(lines: list[str], exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """(line, column, message) when the value on the failing line starts with a character that YAML
+    gives a meaning (a quote, a bracket, a block indicator) and more text follows it."""
+    marks = {m.line for m in (exc.context_mark, exc.problem_mark) if m is not None}
+    for number in sorted(marks):
+        match = _VALUE_START.match(lines[number]) if number < len(lines) else None
+        if not match or match.group(2) not in _LEADING:
+            continue
+        first = match.group(2)
+        if (first in "'\"" and "quoted scalar" in (exc.context or "")) or (first in "[{" and "flow" in (exc.context or "")):
+            return None  # an unclosed quote or bracket: its own message says what to do
+        fix = ("put the whole text in the other kind of quotes (\"'...' and more\")" if first in "'\"" else
+               "put the whole text in quotes")
+        return number + 1, len(match.group(1)) + 1, (f"{_LEADING[first]}; {fix}, or write it as a block "
+                                                     "with '|' on the line above")
+    return None
 
 
 def _find_dash_without_space(lines: list[str], exc: yaml.MarkedYAMLError) -> int | None:

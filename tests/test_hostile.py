@@ -1,0 +1,162 @@
+"""Hostile and careless input: nothing silent, nothing crashes, nothing escapes the repository."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+
+import pytest
+
+from site_plugins.podcast import load_catalog, validate_episode
+from site_plugins.podcast.audio import AudioBuilder
+from site_plugins.podcast.cli import main
+from site_plugins.podcast.speech import EspeakEngine
+
+from .conftest import TEST_SETTINGS, SiteProject, episode_yaml
+from .test_audio import SAY, catalog_of, decode, gtts_settings, script_episode
+
+
+def built_twice(tmp_path, damage):
+    """Build an episode, damage its published MP3, build again: (second report, progress lines)."""
+    settings = replace(gtts_settings(tmp_path), tts="espeak")
+    catalog = catalog_of(tmp_path, settings, {"a.yaml": script_episode("a", SAY)})
+    AudioBuilder(settings, project_dir=tmp_path, engine=EspeakEngine()).build(catalog.episodes)
+    path = tmp_path / "audio/a.mp3"
+    good = path.read_bytes()
+    path.write_bytes(damage(good))
+    said: list[str] = []
+    report = AudioBuilder(settings, project_dir=tmp_path, engine=EspeakEngine(), progress=said.append) \
+        .build(catalog.episodes)
+    return report, said, good, path
+
+
+@pytest.mark.parametrize("name, damage", [
+    ("flipped", lambda b: b[:len(b) // 2] + bytes(x ^ 0xFF for x in b[len(b) // 2:len(b) // 2 + 64])
+     + b[len(b) // 2 + 64:]),
+    ("truncated", lambda b: b[:-700]),
+    ("appended", lambda b: b + b"\0" * 10_000),
+])
+def test_a_damaged_published_mp3_is_repaired_not_published(tmp_path, name, damage):
+    report, said, good, path = built_twice(tmp_path, damage)
+    assert report.reused == 0
+    assert any("audio/a.mp3 is damaged" in line for line in said), said
+    repaired = path.read_bytes()
+    assert repaired != damage(good)
+    assert report.audio["a"].size == len(repaired)
+    decode(path, tmp_path)
+    # Intact turns are spliced back out of the damaged file or the cache: at most the hit ones are spoken.
+    assert report.synthesized <= 2
+
+
+def test_an_intact_mp3_is_reused_untouched(tmp_path):
+    report, said, good, path = built_twice(tmp_path, lambda b: b)
+    assert (report.reused, report.synthesized) == (1, 0)
+    assert path.read_bytes() == good and not any("damaged" in line for line in said)
+
+
+def test_a_symlinked_episode_is_refused_and_never_read(project: SiteProject, tmp_path, caplog, capsys):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(episode_yaml("秘密的节目") + "password: hunter2\n", encoding="utf-8")
+    project.add_episode("good.yaml", episode_yaml("正常的节目", extra="slug: good\n"))
+    os.symlink(secret, project.root / "episodes/linked.yaml")
+    os.symlink(tmp_path, project.root / "episodes/folder")
+    code = main(["check", "--config", str(project.root / "mkdocs.yml"), str(project.root / "episodes")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "episodes/linked.yaml: is a symbolic link, which is never read" in out
+    assert "episodes/folder: is a symbolic link" in out
+    assert "hunter2" not in out and "秘密" not in out
+    with caplog.at_level(logging.INFO):
+        site = project.build(strict=False)
+    assert (site / "episodes/good/index.html").exists()
+    assert "秘密的节目" not in "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    assert "hunter2" not in caplog.text
+
+
+@pytest.mark.parametrize("text, message", [
+    ("title: x\nscript: " + "[" * 1200 + "]" * 1200 + "\n",
+     "x.yaml:2:1008: lists or mappings are nested more than 12 levels deep"),
+    ("title: x\nscript: " + "[" * 40 + "]" * 40 + "\n", "x.yaml:2:20: lists or mappings are nested more than 12"),
+    ("title: x\nscript: " + "[" * 900 + "]" * 899 + " x: y:\n", "x.yaml:1:1: lists or mappings are nested"),
+])
+def test_deep_nesting_is_a_located_error_not_a_crash(text, message):
+    episode, problems = validate_episode(text, "x.yaml", TEST_SETTINGS)
+    assert episode is None
+    assert str(problems[0]).startswith(message), problems
+
+
+def test_aliases_are_refused_and_anchors_and_tags_are_warned():
+    text = episode_yaml(turns="      - 卿姐: &wow 太好了\n      - 晓旭: !shout 是的\n      - 卿姐: *wow\n")
+    episode, problems = validate_episode(text, "x.yaml", TEST_SETTINGS)
+    assert episode is None
+    assert [str(p) for p in problems] == [
+        "x.yaml:6:13: warning: '&wow' is read as a YAML anchor and left out of the text; put the whole text in "
+        "quotes",
+        "x.yaml:7:13: warning: '!shout' is read as a YAML tag and left out of the text; put the whole text in quotes",
+        "x.yaml:8:13: '*wow' repeats another part of the file (a YAML alias), which episode files do not use; "
+        "write the text out in full, or put it in quotes if it starts with '*'",
+    ]
+
+
+def test_an_alias_bomb_is_refused_quickly():
+    import time
+
+    rows = "\n".join(f"  - &s{n} [" + ", ".join([f"*s{n - 1}"] * 10) + "]" for n in range(1, 9))
+    text = "title: x\ndate: 2025-12-08\nbomb:\n  - &s0 [a]\n" + rows + "\nscript: []\n"
+    started = time.perf_counter()
+    episode, problems = validate_episode(text, "x.yaml", TEST_SETTINGS)
+    assert episode is None and time.perf_counter() - started < 5
+    assert any("a YAML alias" in str(p) for p in problems)
+
+
+@pytest.mark.parametrize("tld", ["com@127.0.0.1:18999/x?", "evil.example", "com/../x"])
+def test_no_request_leaves_for_a_host_not_on_googles_list(tld):
+    import responses
+
+    from site_plugins.podcast.speech import GttsEngine, SpeechError, Voice
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as answered:
+        with pytest.raises(SpeechError, match="not one of Google's domains"):
+            GttsEngine(sleep=lambda _: None).synthesize("Hello there.", Voice("en", tld=tld))
+        assert len(answered.calls) == 0
+
+
+def test_a_hostile_tld_in_the_site_settings_is_refused(tmp_path, capsys):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("plugins:\n  - podcast:\n      hosts:\n        Ann: {voice: en, tld: 'com@127.0.0.1:18999/x?'}\n",
+                      encoding="utf-8")
+    assert main(["check", "--config", str(config), str(tmp_path)]) == 2
+    assert "hosts: 'Ann': tld 'com@127.0.0.1:18999/x?' is not one of Google's domains" in capsys.readouterr().err
+
+
+def check_then_build(project: SiteProject, files: dict[str, str]) -> tuple[set[str], set[str]]:
+    """(slugs `podcast check` accepts, slugs a build publishes) for the same episode files."""
+    folder = project.root / "episodes"
+    for old in folder.rglob("*"):
+        if old.is_file():
+            old.unlink()
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8", errors="surrogatepass")
+    catalog = load_catalog([folder], TEST_SETTINGS, root=project.root, include_drafts=False, project_dir=project.root)
+    site = project.build(strict=False)
+    built = {p.parent.name for p in (site / "episodes").glob("*/index.html")} if (site / "episodes").is_dir() else set()
+    if not catalog.problems:
+        project.build(strict=True)  # raises if a strict build refuses what check passed
+    return {e.slug for e in catalog.episodes}, built
+
+
+def test_what_check_accepts_is_what_the_build_publishes_over_the_bad_corpus(project: SiteProject):
+    from .conftest import DATA
+
+    bad = DATA / "bad"
+    cases = [p for p in sorted(bad.iterdir()) if p.suffix == ".yaml" or (p.is_dir() and
+                                                                          not p.name.startswith("recording-"))]
+    assert len(cases) >= 60
+    for case in cases:
+        paths = sorted(case.rglob("*.yaml")) if case.is_dir() else [case]
+        files = {p.relative_to(case if case.is_dir() else bad).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+                 for p in paths}
+        accepted, built = check_then_build(project, files)
+        assert accepted == built, case.name
