@@ -269,7 +269,10 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
     def _audio(self, episodes, *, strict: bool) -> AudioReport:
         builder = AudioBuilder(self.settings, project_dir=self.project_dir, engine=self.engine,
                                fallback=EspeakEngine(), cover=self.cover, progress=log.info, warn=log.warning)
-        report = builder.build(episodes)
+        try:
+            report = builder.build(episodes)
+        except PodcastError as exc:  # a full disk, a folder that cannot be written: one line, no traceback
+            raise PluginError(str(exc)) from None
         self.last_report = report
         log.info("audio: %d turns synthesized, %d episodes unchanged", report.synthesized, report.reused)
         if strict and report.fallback:

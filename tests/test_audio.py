@@ -26,7 +26,7 @@ from site_plugins.podcast.speech import EspeakEngine, GttsEngine, RetryPolicy, V
 
 from .checkers import require
 from .conftest import REPO, TEST_SETTINGS, SiteProject, square_png
-from .test_speech import ENDPOINT, gtts_body, request_params
+from .test_speech import ENDPOINT, OFFLINE, gtts_body, request_params
 
 SAY = ["大家好，欢迎收听。", "今天我们谈谈能源。", "能源收入锐减。", "财政赤字飙升。", "黄金储备大量出售。",
        "这些都迫使莫斯科寻求和平。", "前路充满不确定性。", "我们下期再见。"]
@@ -234,7 +234,7 @@ def test_offline_fallback_previews_but_never_publishes(project: SiteProject, mon
     config = project.root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("tts: espeak", "tts: gtts"), encoding="utf-8")
     project.add_episode("a.yaml", script_episode("a", SAY[:4]))
-    responses.add(responses.POST, ENDPOINT, body=requests.ConnectionError("offline"))
+    responses.add(responses.POST, ENDPOINT, body=requests.ConnectionError(OFFLINE))
     site = project.build(strict=False)
     report = project.plugin.last_report
     assert report.fallback == 4 and not report.audio["a"].published

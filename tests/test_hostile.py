@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from dataclasses import replace
 
 import pytest
@@ -160,3 +161,138 @@ def test_what_check_accepts_is_what_the_build_publishes_over_the_bad_corpus(proj
                  for p in paths}
         accepted, built = check_then_build(project, files)
         assert accepted == built, case.name
+
+
+def gtts_project(project: SiteProject, monkeypatch) -> None:
+    monkeypatch.delenv("PODCAST_TTS")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("tts: espeak", "tts: gtts"), encoding="utf-8")
+
+
+def test_one_reset_connection_does_not_stop_a_strict_publish(project: SiteProject, monkeypatch):
+    import requests
+    import responses
+
+    from .test_speech import ENDPOINT, gtts_body, real_mp3
+
+    gtts_project(project, monkeypatch)
+    project.add_episode("a.yaml", script_episode("a", SAY[:4]))
+    with responses.RequestsMock() as answered:
+        answered.add(responses.POST, ENDPOINT, body=requests.ConnectionError(
+            "('Connection aborted.', ConnectionResetError(104, 'Connection reset by peer'))"))
+        answered.add(responses.POST, ENDPOINT, body=gtts_body(real_mp3()))
+        project.build(strict=True)
+        assert len(answered.calls) == 5  # 4 turns, one of them twice
+    report = project.plugin.last_report
+    assert report.audio["a"].published and report.fallback == 0 and report.synthesized == 4
+
+
+def test_every_request_refused_gives_one_summary_and_few_requests(tmp_path):
+    import random
+
+    import responses
+
+    from site_plugins.podcast.speech import GttsEngine, RetryPolicy
+
+    from .test_speech import ENDPOINT
+
+    settings = replace(gtts_settings(tmp_path), tts_concurrency=2)
+    catalog = catalog_of(tmp_path, settings, {f"{n}.yaml": script_episode(f"e{n}", [f"{n}{s}" for s in SAY])
+                                              for n in range(5)})
+    engine = GttsEngine(retry=RetryPolicy(attempts=3, base_delay=0.001), requests_per_second=0,
+                        rng=random.Random(1), give_up_after=3)
+    with responses.RequestsMock() as answered:
+        answered.add(responses.POST, ENDPOINT, status=429)
+        report = AudioBuilder(settings, project_dir=tmp_path, engine=engine).build(catalog.episodes)
+        sent = len(answered.calls)
+    assert report.audio == {}
+    assert sent <= (3 + 2) * 3, sent  # 40 turns, 5 episodes: stopped after a few turns
+    summary = [str(p) for p in report.problems if "turns in a row" in str(p)]
+    assert len(summary) == 1 and len(report.problems) <= 3 + 2 + 1, report.problems
+    assert "have no audio in this build, and the next build tries again" in summary[0]
+
+
+INTERRUPTED_RUN = """
+import sys, threading, time, responses, random
+from dataclasses import replace
+from pathlib import Path
+from site_plugins.podcast import load_catalog
+from site_plugins.podcast.audio import AudioBuilder
+from site_plugins.podcast.speech import GttsEngine
+from tests.conftest import TEST_SETTINGS
+from tests.test_speech import ENDPOINT, gtts_body, real_mp3
+root = Path(sys.argv[1])
+settings = replace(TEST_SETTINGS, tts="gtts", tts_concurrency=2, audio_dir=str(root / "audio"),
+                   cache_dir=str(root / "cache"))
+catalog = load_catalog([root / "episodes"], settings, root=root, include_drafts=False)
+body = gtts_body(real_mp3())
+calls = []
+def slow(request):
+    calls.append(time.monotonic())
+    if len(calls) == 3:
+        print("speaking", flush=True)
+    time.sleep(0.3)
+    return (200, {}, body)
+with responses.RequestsMock() as answered:
+    answered.add_callback(responses.POST, ENDPOINT, callback=slow)
+    try:
+        AudioBuilder(settings, project_dir=root, engine=GttsEngine(requests_per_second=0)).build(catalog.episodes)
+    except KeyboardInterrupt:
+        print("interrupted", len(calls), flush=True)
+        raise SystemExit(130)
+"""
+
+
+def test_ctrl_c_during_synthesis_stops_within_seconds(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import REPO
+
+    (tmp_path / "episodes").mkdir()
+    (tmp_path / "episodes/a.yaml").write_text(script_episode("a", [f"第{n}句话。" for n in range(60)]),
+                                              encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-c", INTERRUPTED_RUN, str(tmp_path)], cwd=REPO, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert process.stdout.readline().strip() == "speaking"
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    interrupted = time.monotonic()
+    out, err = process.communicate(timeout=30)
+    assert time.monotonic() - interrupted < 5, "Ctrl-C must stop synthesis within a few seconds"
+    assert process.returncode == 130, err[-2000:]
+    count = int(out.split()[-1])
+    assert count < 10, f"{count} requests: speech went on after Ctrl-C"
+    assert not list(tmp_path.rglob("*.part")), "nothing half-written is left"
+
+
+def test_a_full_disk_is_one_line_naming_the_file_and_leaves_nothing_partial(tmp_path):
+    import resource
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    for name in ("mkdocs.yml", "docs", "episodes"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+
+    def small_disk():  # files past 200 KB cannot be written, as on a full disk
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    result = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "-q", "-f",
+                             str(tmp_path / "mkdocs.yml")], preexec_fn=small_disk, capture_output=True, text=True,
+                            env={**os.environ, "PODCAST_TTS": "espeak", "NO_MKDOCS_2_WARNING": "1"}, timeout=300)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if "cannot write" in line]
+    assert len(errors) == 1, result.stderr[-2000:]
+    assert f"cannot write {tmp_path}/audio/" in errors[0] and "File too large" in errors[0]
+    assert "free some space and build again" in errors[0]
+    assert not list(tmp_path.rglob("*.part")), "nothing half-written is left"

@@ -29,6 +29,8 @@ from site_plugins.podcast.speech import (
 
 from .checkers import require
 
+OFFLINE = "Failed to resolve 'translate.google.com' ([Errno -3] Temporary failure in name resolution)"
+"""What requests says on a machine without network: the engine must give up at once."""
 ENDPOINT = re.compile(r"https://translate\.google\.[a-z.]+/_/TranslateWebserverUi/data/batchexecute")
 CHINESE_LONG = ("严峻的经济压力、西方制裁的持续消耗，以及国内民生困境，共同将俄罗斯推向谈判桌。"
                "能源收入锐减、财政赤字飙升、黄金储备大量出售，这些都迫使莫斯科寻求和平解决方案。") * 3
@@ -136,7 +138,7 @@ def test_an_answer_without_audio_is_retried_then_reported():
 
 @responses.activate
 def test_unreachable_fails_at_once_without_retries():
-    responses.add(responses.POST, ENDPOINT, body=requests.ConnectionError("no route"))
+    responses.add(responses.POST, ENDPOINT, body=requests.ConnectionError(OFFLINE))
     tts, waits = engine(retry=RetryPolicy(attempts=5))
     with pytest.raises(SpeechError) as raised:
         tts.synthesize("你好。", Voice("zh-CN"))
@@ -178,3 +180,61 @@ def test_offline_voices_differ_per_host():
     text = "大家好，欢迎收听。"
     first, second = (EspeakEngine().synthesize(text, Voice("zh-CN", variant=v)) for v in (0, 1))
     assert first != second
+
+
+def reset() -> requests.ConnectionError:
+    return requests.ConnectionError("('Connection aborted.', ConnectionResetError(104, 'Connection reset by peer'))")
+
+
+@responses.activate
+def test_a_reset_or_a_timeout_is_retried_like_a_429():
+    responses.add(responses.POST, ENDPOINT, body=reset())
+    responses.add(responses.POST, ENDPOINT, body=requests.exceptions.ReadTimeout("Read timed out. (read timeout=20)"))
+    responses.add(responses.POST, ENDPOINT, body=gtts_body(real_mp3()))
+    tts, waits = engine(retry=RetryPolicy(attempts=3))
+    assert tts.synthesize("测试", Voice("zh-CN")) == real_mp3()
+    assert len(responses.calls) == 3 and len(waits) == 2
+
+
+@responses.activate
+def test_a_run_of_failed_turns_stops_the_engine_for_the_build():
+    responses.add(responses.POST, ENDPOINT, status=429)
+    tts, waits = engine(retry=RetryPolicy(attempts=2), give_up_after=3)
+    for _ in range(3):
+        with pytest.raises(SpeechError, match="HTTP 429"):
+            tts.synthesize("测试", Voice("zh-CN"))
+    sent = len(responses.calls)
+    for _ in range(20):
+        with pytest.raises(SpeechError, match="gTTS failed 3 turns in a row") as raised:
+            tts.synthesize("测试", Voice("zh-CN"))
+        assert raised.value.stopped
+    assert sent == 6 and len(responses.calls) == sent, "no request after the engine stopped"
+
+
+@responses.activate
+def test_one_success_resets_the_count():
+    responses.add(responses.POST, ENDPOINT, status=500)
+    responses.add(responses.POST, ENDPOINT, status=500)
+    responses.add(responses.POST, ENDPOINT, body=gtts_body(real_mp3()))
+    responses.add(responses.POST, ENDPOINT, status=500)
+    responses.add(responses.POST, ENDPOINT, status=500)
+    responses.add(responses.POST, ENDPOINT, body=gtts_body(real_mp3()))
+    tts, _ = engine(retry=RetryPolicy(attempts=1), give_up_after=3)
+    outcomes = []
+    for _ in range(6):
+        try:
+            tts.synthesize("测试", Voice("zh-CN"))
+            outcomes.append("ok")
+        except SpeechError:
+            outcomes.append("failed")
+    assert outcomes == ["failed", "failed", "ok", "failed", "failed", "ok"]
+
+
+@responses.activate
+def test_cancel_stops_before_the_next_request():
+    responses.add(responses.POST, ENDPOINT, body=gtts_body(real_mp3()))
+    tts, _ = engine()
+    tts.cancel()
+    with pytest.raises(SpeechError, match="cancelled"):
+        tts.synthesize("测试", Voice("zh-CN"))
+    assert len(responses.calls) == 0

@@ -100,6 +100,7 @@ class AudioBuilder:
         self._cover = (cover.data, cover.mime) if cover else None
         self._todo = self._done = 0
         self._started = 0.0
+        self._stopped: list[tuple[Episode, int, str]] = []
 
     def build(self, episodes: Sequence[Episode]) -> AudioReport:
         report = AudioReport()
@@ -119,6 +120,8 @@ class AudioBuilder:
             clips = self._clips(episode, keys, report)
             if clips is not None:
                 report.audio[episode.slug] = self._assemble(episode, keys, clips)
+        if self._stopped:
+            report.problems.append(_stopped_problem(self._stopped))
         return report
 
     # --- keys and reuse ---------------------------------------------------------
@@ -172,19 +175,31 @@ class AudioBuilder:
         failed = False
         with ThreadPoolExecutor(max_workers=self.settings.tts_concurrency) as pool:
             futures = {pool.submit(self._speak, job): index for index, job in missing}
-            for future in as_completed(futures):
-                index = futures[future]
-                error = future.exception()
-                if error is not None:
-                    failed = True
-                    report.problems.append(_turn_problem(episode, index, error))
-                    continue
-                clip, spoke, fallback = future.result()
-                clips[index] = (clip, fallback)
-                report.synthesized += spoke
-                report.fallback += fallback
-                self._report_progress()
+            try:
+                for future in as_completed(futures):
+                    failed |= self._gather(future, futures[future], episode, clips, report)
+            except BaseException:  # Ctrl-C: no new request starts; turns already spoken stay in the cache
+                getattr(self.engine, "cancel", lambda: None)()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         return None if failed else [clips[i] for i in range(len(keys))]
+
+    def _gather(self, future, index: int, episode: Episode, clips: dict[int, tuple[Clip, bool]],
+                report: AudioReport) -> bool:
+        """Take one finished turn into `clips`; True when it failed."""
+        error = future.exception()
+        if error is None:
+            clip, spoke, fallback = future.result()
+            clips[index] = (clip, fallback)
+            report.synthesized += spoke
+            report.fallback += fallback
+            self._report_progress()
+            return False
+        if isinstance(error, SpeechError) and error.stopped:
+            self._stopped.append((episode, index, str(error)))  # summed up once, not one message per turn
+        else:
+            report.problems.append(_turn_problem(episode, index, error))
+        return True
 
     def _speak(self, job: _Job) -> tuple[Clip, bool, bool]:
         """One turn's clip: (clip, whether an engine spoke, whether it was the fallback)."""
@@ -282,3 +297,11 @@ def _turn_problem(episode: Episode, index: int, error: BaseException) -> Problem
     return Problem(episode.source_path, turn.line, 1,
                    f"speech for this turn failed: {error}; the episode has no audio in this build, "
                    "and the next build tries again", Severity.ERROR)
+
+
+def _stopped_problem(stopped: list[tuple[Episode, int, str]]) -> Problem:
+    episode, index, reason = stopped[0]
+    episodes = len({e.slug for e, _, _ in stopped})
+    return Problem(episode.source_path, episode.turns[index].line, 1,
+                   f"{reason}; {len(stopped)} turns of {episodes} episodes have no audio in this build, "
+                   "and the next build tries again")

@@ -43,10 +43,13 @@ class Voice:
 class SpeechError(PodcastError):
     """Synthesis failed; `retryable` says whether trying again may help."""
 
-    def __init__(self, message: str, *, retryable: bool = False, unreachable: bool = False) -> None:
+    def __init__(self, message: str, *, retryable: bool = False, unreachable: bool = False,
+                 stopped: bool = False) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.unreachable = unreachable
+        self.stopped = stopped
+        """The engine gave up on this build (failures in a row, or cancelled): no request was sent."""
 
 
 class SpeechEngine(Protocol):
@@ -128,23 +131,42 @@ class GttsEngine:
     name = "gtts"
 
     def __init__(self, *, retry: RetryPolicy = RetryPolicy(), requests_per_second: float = 2.0,
-                 timeout: float = 20.0, sleep: Callable[[float], None] = time.sleep,
-                 rng: random.Random | None = None) -> None:
+                 timeout: float = 20.0, sleep: Callable[[float], None] | None = None,
+                 rng: random.Random | None = None, give_up_after: int = 3) -> None:
         self.retry = retry
         self.timeout = timeout
-        self.sleep = sleep
+        self._cancelled = threading.Event()
+        self.sleep = sleep or self._cancelled.wait  # a wait that Ctrl-C (cancel) cuts short
         self.rng = rng or random.Random()
-        self.limiter = RateLimiter(requests_per_second, sleep=sleep)
+        self.limiter = RateLimiter(requests_per_second, sleep=self.sleep)
+        self.give_up_after = give_up_after
+        """Turns in a row that failed every retry before the engine stops trying in this build."""
+        self._failed_in_a_row = 0
+        self._last_error = ""
+
+    def cancel(self) -> None:
+        """Stop: no new request starts, waits end now (for Ctrl-C)."""
+        self._cancelled.set()
 
     def synthesize(self, text: str, voice: Voice) -> bytes:
         pieces = split_for_speech(text)
         if not pieces:
             raise SpeechError(f"nothing to say in {text[:30]!r}")
-        return b"".join(self._piece(piece, voice) for piece in pieces)
+        try:
+            audio = b"".join(self._piece(piece, voice) for piece in pieces)
+        except SpeechError as exc:
+            if not exc.stopped and not exc.unreachable:
+                self._failed_in_a_row += 1
+                self._last_error = str(exc)
+            raise
+        self._failed_in_a_row = 0
+        return audio
 
     def _piece(self, piece: str, voice: Voice) -> bytes:
         for attempt in range(1, self.retry.attempts + 1):
+            self._check_going()
             self.limiter.wait()
+            self._check_going()
             try:
                 return self._request(piece, voice)
             except SpeechError as exc:
@@ -152,6 +174,13 @@ class GttsEngine:
                     raise
                 self.sleep(self.retry.delay(attempt, self.rng))
         raise AssertionError("unreachable")
+
+    def _check_going(self) -> None:
+        if self._cancelled.is_set():
+            raise SpeechError("speech was cancelled", stopped=True)
+        if self._failed_in_a_row >= self.give_up_after:
+            raise SpeechError(f"gTTS failed {self._failed_in_a_row} turns in a row ({self._last_error}), so no "
+                              "more requests are sent in this build", stopped=True)
 
     def _request(self, piece: str, voice: Voice) -> bytes:
         from gtts import gTTS, gTTSError  # imported here: the offline engine must not need it
@@ -170,13 +199,31 @@ class GttsEngine:
         return audio
 
 
+_OFFLINE = re.compile(r"resolve|name or service|nodename|getaddrinfo|refused|no route|unreachable", re.I)
+"""What a failed connection says when no request can get through (no network, no DNS); anything else
+(a reset, a timeout, a dropped answer) is worth trying again."""
+
+
 def _classify(exc: Exception) -> SpeechError:
     response = getattr(exc, "rsp", None)
     if response is None:
-        return SpeechError(f"gTTS could not be reached ({exc})", unreachable=True)
+        cause = " ".join(str(e) for e in _chain(exc))
+        if _OFFLINE.search(cause):
+            return SpeechError(f"gTTS could not be reached ({exc})", unreachable=True)
+        return SpeechError(f"gTTS's connection failed ({cause[-200:]})", retryable=True)
     status = response.status_code
     retryable = status in (408, 429) or status >= 500 or status == 200
     return SpeechError(f"gTTS answered HTTP {status}", retryable=retryable)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and those it was raised from or while handling (gTTS hides requests' error there)."""
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in found and len(found) < 10:
+        found.append(current)
+        current = current.__cause__ or current.__context__
+    return found
 
 
 # --- offline: eSpeak NG + LAME, from pip packages --------------------------------

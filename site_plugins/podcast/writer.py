@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+from .errors import PodcastError
+
+_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+_DENIED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+class OutputError(PodcastError):
+    """A file could not be written; the message names it and what to do. Nothing partial is left."""
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write `data` to a temporary file beside `path`, flush it to disk, then rename it into place.
 
     `durable=False` skips waiting for the disk, for build output that the next build makes again.
+    A failure (a full disk, a folder that cannot be written) raises OutputError, with nothing left behind.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    temporary = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
@@ -22,9 +34,19 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
                 os.fsync(file.fileno())
         os.chmod(temporary, 0o644)  # mkstemp makes files private; these are published
         os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}{_advice(exc)}") from None
+    finally:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _advice(exc: OSError) -> str:
+    if exc.errno in _FULL:
+        return "; the disk (or the space allowed) is full: free some space and build again"
+    if exc.errno in _DENIED:
+        return "; the folder cannot be written: check its permissions, or build elsewhere"
+    return ""
 
 
 def remove_stale_parts(folder: Path) -> int:
