@@ -11,7 +11,7 @@ from .errors import SettingsError
 from .model import Host, Settings
 from .nodes import did_you_mean
 from .show import SHOW_TYPES, Show, parse_category
-from .voices import tld_problem
+from .voices import tld_problem, voice_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +117,9 @@ def _parse_hosts(raw: object, problems: list[str]) -> tuple[Host, ...]:
         options = options or {}
         if not isinstance(options, dict) or set(options) - {"voice", "tld"}:
             problems.append(f"hosts: '{name}' takes only 'voice' and 'tld', e.g. {{voice: zh-CN}}")
+            continue
+        if options.get("voice") is not None and voice_problem(options["voice"]):
+            problems.append(f"hosts: '{name}': voice {voice_problem(options['voice'])}")
             continue
         if options.get("tld") is not None and tld_problem(options["tld"]):
             problems.append(f"hosts: '{name}': {tld_problem(options['tld'])}")

@@ -15,7 +15,7 @@ from .nodes import NodeReader, describe, did_you_mean, is_null
 from .schema import (EPISODE_FIELDS, HOST_FIELDS, LONG_TURN_FIELDS, MAX_ANALYSIS, MAX_ARTICLE, MAX_SECTIONS,
                      MAX_SHORT, MAX_SLUG, MAX_SPOKEN, MAX_SUMMARY, MAX_TAGS, MAX_TURN, MAX_TURNS, RESERVED_SLUGS,
                      SECTION_FIELDS, SLUG_PATTERN, SOURCE_FIELDS)
-from .voices import tld_problem
+from .voices import tld_problem, voice_problem
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, compose_yaml, node_properties, where
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -73,12 +73,26 @@ class _EpisodeReader(NodeReader):
         if title is None or moment is None or slug is None or self.failed:
             return None
         spoken = dict.fromkeys(t.speaker for s in sections for t in s.turns)
+        self._check_unvoiced(value, optional, [hosts[name] for name in spoken])
+        if self.failed:
+            return None
         optional.setdefault("guid", default_guid(self.path, self.settings.episodes_dir))
         return Episode(
             source_path=self.path, slug=slug, title=title, published=moment[0], has_time=moment[1],
             sections=sections, hosts=tuple(hosts[name] for name in spoken), **optional,
             positions=tuple((key, *where(node)) for key, (_, node) in fields.items()),
         )
+
+    def _check_unvoiced(self, value: dict[str, Node], optional: dict, speakers: list[Host]) -> None:
+        """A host without `voice:` speaks the episode's language: the voices must know it (unless recorded)."""
+        language = optional["language"]
+        if "audio" in optional or not any(h.voice is None for h in speakers) or not voice_problem(language):
+            return
+        node = value.get("language")
+        if node is not None:
+            self.error(node, f"language {voice_problem(language)}; or give each host a 'voice:'")
+        else:
+            self.error(value["script"], f"the site's language {voice_problem(language)}; give each host a 'voice:'")
 
     def _optional(self, value: dict[str, Node]) -> dict:
         out: dict = {"language": self.settings.language}
@@ -140,6 +154,8 @@ class _EpisodeReader(NodeReader):
             voice, tld = (self.text(options[k][1], k) if k in options else None for k in ("voice", "tld"))
             if tld is not None and tld_problem(tld):
                 self.error(options["tld"][1], f"host '{name}': {tld_problem(tld)}")
+            if voice is not None and voice_problem(voice):
+                self.error(options["voice"][1], f"host '{name}': voice {voice_problem(voice)}")
             variant = hosts[name].variant if name in hosts else len(hosts)
             hosts[name] = Host(name, voice=voice, tld=tld, variant=variant)
         return hosts
