@@ -296,3 +296,15 @@ def test_a_full_disk_is_one_line_naming_the_file_and_leaves_nothing_partial(tmp_
     assert f"cannot write {tmp_path}/audio/" in errors[0] and "File too large" in errors[0]
     assert "free some space and build again" in errors[0]
     assert not list(tmp_path.rglob("*.part")), "nothing half-written is left"
+
+
+@pytest.mark.parametrize("content", [b"", b"ID3\x03\x00\x00\x00\x00\x00\x00", b"\xff\xfb" + b"\x00" * 50],
+                         ids=["empty", "id3-only", "no-frames"])
+def test_a_recording_without_audio_is_refused_not_published_with_length_zero(project: SiteProject, capsys, content):
+    (project.root / "recordings").mkdir()
+    (project.root / "recordings/ep.mp3").write_bytes(content)
+    project.add_episode("r.yaml", episode_yaml(extra="slug: r\naudio: recordings/ep.mp3\n"))
+    assert main(["check", "--config", str(project.root / "mkdocs.yml"), str(project.root / "episodes")]) == 1
+    assert "audio file 'recordings/ep.mp3' is not an MP3 file (no MPEG audio frames)" in capsys.readouterr().out
+    site = project.build(strict=False)
+    assert not (site / "episodes/r").exists() and 'length="0"' not in (site / "feed.xml").read_text(encoding="utf-8")
