@@ -56,16 +56,16 @@ def test_editing_three_turns_synthesizes_exactly_three(project: SiteProject):
     project.add_episode("a.yaml", script_episode("a", SAY))
     project.add_episode("b.yaml", script_episode("b", SAY[::-1]))
     project.build()
-    assert project.plugin.last_report.synthesized == len(set(SAY)) * 2  # two hosts' voices differ
+    assert project.plugin.output.audio.synthesized == len(set(SAY)) * 2  # two hosts' voices differ
     edited = list(SAY)
     for index in (1, 4, 6):
         edited[index] = edited[index].replace("。", "，真的。")
     project.add_episode("a.yaml", script_episode("a", edited))
     project.build()
-    report = project.plugin.last_report
+    report = project.plugin.output.audio
     assert (report.synthesized, report.reused) == (3, 1)
     project.build()
-    assert (project.plugin.last_report.synthesized, project.plugin.last_report.reused) == (0, 2)
+    assert (project.plugin.output.audio.synthesized, project.plugin.output.audio.reused) == (0, 2)
 
 
 def test_a_fresh_clone_with_published_audio_synthesizes_nothing(project: SiteProject, tmp_path):
@@ -77,19 +77,19 @@ def test_a_fresh_clone_with_published_audio_synthesizes_nothing(project: SitePro
     copy = SiteProject.__new__(SiteProject)
     copy.root = clone
     second = copy.build()
-    assert (copy.plugin.last_report.synthesized, copy.plugin.last_report.reused) == (0, 1)
+    assert (copy.plugin.output.audio.synthesized, copy.plugin.output.audio.reused) == (0, 1)
     assert (first / "audio/a.mp3").read_bytes() == (second / "audio/a.mp3").read_bytes()
     # An edited clone still splices every unchanged turn out of the published file.
     edited = SAY[:-1] + ["新的结尾。"]
     copy.add_episode("a.yaml", script_episode("a", edited))
     copy.build()
-    assert copy.plugin.last_report.synthesized == 1
+    assert copy.plugin.output.audio.synthesized == 1
 
 
 def test_the_mp3_decodes_and_its_times_and_chapters_are_exact(project: SiteProject, tmp_path):
     project.add_episode("a.yaml", script_episode("a", SAY))
     site = project.build()
-    audio = project.plugin.last_report.audio["a"]
+    audio = project.plugin.output.audio.audio["a"]
     mp3 = site / "audio/a.mp3"
     samples = decode(mp3, tmp_path)
     frames = read_frames(mp3.read_bytes())
@@ -112,7 +112,7 @@ def test_the_page_carries_times_and_files_beside_it(project: SiteProject):
     project.add_episode("a.yaml", script_episode("a", SAY))
     site = project.build()
     page = project.page("episodes/a")
-    audio = project.plugin.last_report.audio["a"]
+    audio = project.plugin.output.audio.audio["a"]
     starts = re.findall(r'class="gp-turn[^"]*" id="t\d+" data-start="([\d.]+)"', page)
     assert [float(s) for s in starts] == [t.start for t in audio.turns]
     assert '<audio class="gp-audio" controls preload="metadata" src="../../audio/a.mp3">' in page
@@ -128,9 +128,9 @@ def test_recorded_audio_is_used_as_it_is(project: SiteProject):
     (project.root / "rec.mp3").write_bytes(recording)
     project.add_episode("r.yaml", script_episode("r", SAY[:2]) + "audio: rec.mp3\n")
     site = project.build()
-    assert project.plugin.last_report.synthesized == 0
+    assert project.plugin.output.audio.synthesized == 0
     assert (site / "audio/r.mp3").read_bytes() == recording
-    assert project.plugin.last_report.audio["r"].duration > 1
+    assert project.plugin.output.audio.audio["r"].duration > 1
 
 
 def gtts_settings(tmp_path: Path):
@@ -236,7 +236,7 @@ def test_offline_fallback_previews_but_never_publishes(project: SiteProject, mon
     project.add_episode("a.yaml", script_episode("a", SAY[:4]))
     responses.add(responses.POST, ENDPOINT, body=requests.ConnectionError(OFFLINE))
     site = project.build(strict=False)
-    report = project.plugin.last_report
+    report = project.plugin.output.audio
     assert report.fallback == 4 and not report.audio["a"].published
     assert (site / "audio/a.mp3").exists() and not (project.root / "audio/a.mp3").exists()
     assert any("could not be reached" in r.getMessage() for r in caplog.records)
@@ -244,7 +244,7 @@ def test_offline_fallback_previews_but_never_publishes(project: SiteProject, mon
         project.build(strict=True)
     responses.replace(responses.POST, ENDPOINT, body=gtts_body(EspeakEngine().synthesize("测试。", Voice("zh-CN"))))
     project.build(strict=True)
-    assert project.plugin.last_report.audio["a"].published and (project.root / "audio/a.mp3").exists()
+    assert project.plugin.output.audio.audio["a"].published and (project.root / "audio/a.mp3").exists()
 
 
 def test_the_cover_goes_into_the_tags(project: SiteProject):
@@ -273,7 +273,7 @@ def test_recorded_audio_must_be_a_real_mp3_of_the_project(project: SiteProject, 
     (project.root.parent / "outside.mp3").write_bytes(recording)
     project.add_episode("r.yaml", script_episode("r", SAY[:2]) + f"audio: {audio}\n")
     project.build(strict=False)
-    assert "r" not in project.plugin.last_report.audio
+    assert "r" not in project.plugin.output.audio.audio
     assert any(message in r.getMessage() for r in caplog.records)
     assert (project.root / "audio/a.mp3").read_bytes() == recording, "a recording is never overwritten"
 
@@ -282,7 +282,7 @@ def test_a_drafts_audio_stays_out_of_the_committed_folder(project: SiteProject):
     project.add_episode("d.yaml", script_episode("d", SAY[:2]) + "draft: true\n")
     site = project.build(command="serve")
     assert (site / "audio/d.mp3").exists() and not (project.root / "audio/d.mp3").exists()
-    assert not project.plugin.last_report.audio["d"].published
+    assert not project.plugin.output.audio.audio["d"].published
 
 
 def test_turn_tables_read_fast_match_mutagen(tmp_path):

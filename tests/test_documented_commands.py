@@ -31,6 +31,10 @@ AS_WRITTEN = (
     ".venv/bin/pip install pre-commit",
     ".venv/bin/pre-commit install",
     ".venv/bin/pre-commit run --all-files",
+    ".venv/bin/podcast build",
+    ".venv/bin/mkdocs build -f build/podcast/mkdocs.yml",
+    ".venv/bin/pip install zensical",
+    ".venv/bin/zensical build -f build/podcast/mkdocs.yml",
 )
 """Commands that must exit 0 in the fresh copy after SETUP, run in this order (later ones need earlier ones)."""
 

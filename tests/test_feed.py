@@ -69,7 +69,7 @@ def partytime(path) -> dict:
 def test_podcast_index_parser_reads_every_episode(feed_site):
     project, site = feed_site
     feed = partytime(site / "feed.xml")
-    report = project.plugin.last_report
+    report = project.plugin.output.audio
     assert feed["title"] == "Test Pod" and feed["guid"] == str(
         uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "pod.example.org/feed.xml"))
     assert feed["itunesImage"] == "https://pod.example.org/cover.png"
@@ -116,7 +116,7 @@ def test_feedparser_reads_the_same(feed_site):
         enclosure = entry.enclosures[0]
         assert int(enclosure.length) == (site / f"audio/{slug}.mp3").stat().st_size
         assert entry.id == next(e.guid for e in project_episodes(project) if e.slug == slug)
-        assert entry.itunes_duration == str(round(project.plugin.last_report.audio[slug].duration))
+        assert entry.itunes_duration == str(round(project.plugin.output.audio.audio[slug].duration))
 
 
 def project_episodes(project):

@@ -183,7 +183,7 @@ def test_one_reset_connection_does_not_stop_a_strict_publish(project: SiteProjec
         answered.add(responses.POST, ENDPOINT, body=gtts_body(real_mp3()))
         project.build(strict=True)
         assert len(answered.calls) == 5  # 4 turns, one of them twice
-    report = project.plugin.last_report
+    report = project.plugin.output.audio
     assert report.audio["a"].published and report.fallback == 0 and report.synthesized == 4
 
 

@@ -46,7 +46,7 @@ def state(page) -> dict:
 
 def test_clicking_the_tenth_turn_seeks_there_and_highlights_it(player_site, page):
     project, base = player_site
-    start = project.plugin.last_report.audio["ep"].turns[9].start
+    start = project.plugin.output.audio.audio["ep"].turns[9].start
     page.goto(base + "episodes/ep/")
     ready(page)
     page.click("#t10 .gp-text")
@@ -59,7 +59,7 @@ def test_clicking_the_tenth_turn_seeks_there_and_highlights_it(player_site, page
 
 def test_a_time_link_starts_there(player_site, page):
     project, base = player_site
-    turns = project.plugin.last_report.audio["ep"].turns
+    turns = project.plugin.output.audio.audio["ep"].turns
     target = math.ceil(turns[5].start + 0.01)
     assert target < turns[6].start
     minutes, seconds = divmod(target, 60)
@@ -74,7 +74,7 @@ def test_a_time_link_starts_there(player_site, page):
 
 def test_chapters_speed_and_controls(player_site, page):
     project, base = player_site
-    audio = project.plugin.last_report.audio["ep"]
+    audio = project.plugin.output.audio.audio["ep"]
     page.goto(base + "episodes/ep/")
     ready(page)
     assert page.evaluate("document.querySelector('audio.gp-audio').controls") is False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,11 +35,19 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None) -> int:
     _config_argument(schema)
     schema.add_argument("--output", "-o", type=Path, default=None,
                         help="where to write it (default: episode.schema.json in the episodes folder; - for stdout)")
+    build = commands.add_parser("build", help="write the site's pages, audio, feed and search as a plain docs tree "
+                                              "that mkdocs or zensical builds without the podcast plugin")
+    _config_argument(build)
+    build.add_argument("--out", "-o", type=Path, default=Path("build/podcast"),
+                       help="the staging folder, replaced (default: build/podcast)")
+    build.add_argument("--strict", action="store_true", help="stop on any problem, as publishing does")
     add_draft_command(commands)
     args = parser.parse_args(argv)
     try:
         if args.command == "draft":
             return run_draft(args)
+        if args.command == "build":
+            return run_build(args.config, out=args.out, strict=args.strict, now=now or datetime.now(timezone.utc))
         if args.command == "schema":
             return run_schema(args.config, output=args.output)
         return run_check(args.paths, config_path=args.config, strict=args.strict, output_format=args.format,
@@ -110,6 +119,26 @@ def _data(text: str) -> str:
 
 def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def run_build(config_path: Path, *, out: Path, strict: bool, now: datetime) -> int:
+    """Stage the site for a builder without the podcast plugin; 1 when an episode was left out (0 otherwise)."""
+    import os
+
+    from .build import prepare
+    from .staging import stage_site
+
+    site = read_site_config(config_path)
+    say = partial(print, file=sys.stderr)
+    request = prepare(site.settings, site.project_dir, now=now, environ=os.environ, progress=say, warn=say)
+    output = stage_site(site, request, out)
+    problems = (*output.problems, *output.audio_problems)
+    for problem in problems:
+        print(problem)
+    failed = any(p.is_error for p in problems) or (strict and (problems or output.audio.fallback))
+    print(f"{len(output.episodes)} episodes, {len(output.pages)} pages staged in {out}; build the site with: "
+          f"mkdocs build -f {out / 'mkdocs.yml'}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def run_schema(config_path: Path, *, output: Path | None) -> int:

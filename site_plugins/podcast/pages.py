@@ -50,6 +50,10 @@ class GeneratedPage:
     """The page's own HTML, to put in place of BODY_PLACEHOLDER once the Markdown is rendered."""
     in_nav: bool = False
     """Whether navigation may list it (the episode pages stay out: a long nav is quadratic)."""
+    title: str = ""
+    """The page's title, as its front matter gives it ('' when the page's own heading names it)."""
+    searchable: bool = True
+    """Whether the site's search indexes it (listings and error pages only repeat what episode pages say)."""
 
     @property
     def document(self) -> str:
@@ -293,4 +297,6 @@ def page_document(uri: str, meta: dict, body: str, *, intro: str = "", in_nav: b
         lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     lines.append("---")
     compact = re.sub(r"\n\s*\n", "\n", body).strip()
-    return GeneratedPage(uri, "\n".join(lines) + "\n\n" + intro + BODY_PLACEHOLDER + "\n", compact, in_nav)
+    searchable = not (isinstance(meta.get("search"), dict) and meta["search"].get("exclude"))
+    return GeneratedPage(uri, "\n".join(lines) + "\n\n" + intro + BODY_PLACEHOLDER + "\n", compact, in_nav,
+                         title=str(meta.get("title", "")), searchable=searchable)

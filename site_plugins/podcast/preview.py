@@ -12,13 +12,17 @@ gets the full rebuild.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .build import BuildRequest, SiteOutput, rebuild_episodes
 from .catalog import EPISODE_SUFFIXES, read_episode_file, shown_path
 from .errors import Problem
 from .model import Episode, Settings
+from .urls import episode_page_uri
+from .writer import write_atomic
 
 PAGE_ONLY_FIELDS = ("sections", "hosts", "listener", "source", "analysis", "positions", "audio", "episode",
                     "season", "explicit", "ai_generated")
@@ -83,3 +87,46 @@ def page_only_edits(changed: Iterable[str], episodes: Iterable[Episode], setting
             return None
         edits.append(Edit(old, new, tuple(problems)))
     return edits or None
+
+
+class QuickPreview:
+    """A preview server's shortcut: page-only edits redo their episodes' pages and files, nothing else.
+
+    Made at the start of each full build: its snapshot is taken before anything is read, so a change
+    made during that build shows in the next one.
+    """
+
+    def __init__(self, watched: list[Path], project_dir: Path) -> None:
+        self.watched = watched
+        self.project_dir = project_dir
+        self.before = snapshot(watched)
+        self.pages: list[str] = []
+        """Source URIs of the pages the last quick preview redid."""
+
+    def run(self, output: SiteOutput, request: BuildRequest, redo: Callable[[SiteOutput, SiteOutput], None]
+            ) -> list[str]:
+        """The slugs previewed, after `redo(new, old)` put the new output in place; [] means: build it all."""
+        started = time.perf_counter()
+        now = snapshot(self.watched)
+        edits = page_only_edits(changed_files(self.before, now), output.episodes, request.settings,
+                                episodes_dir=self.project_dir / request.settings.episodes_dir, root=self.project_dir)
+        if edits is None:
+            return []
+        self.before = now
+        for problem in (p for edit in edits for p in edit.warnings):
+            request.warn(str(problem))
+        new = rebuild_episodes(output, [edit.new for edit in edits], request)
+        self.pages = [episode_page_uri(request.settings.episodes_uri, edit.new.slug) for edit in edits]
+        redo(new, output)
+        slugs = [edit.new.slug for edit in edits]
+        request.progress(f"previewed {', '.join(slugs)} in {time.perf_counter() - started:.2f} s (only "
+                         f"{'its page' if len(edits) == 1 else 'their pages'} changed: no full rebuild)")
+        return slugs
+
+
+def write_changed(previous: SiteOutput, output: SiteOutput, site_dir: Path) -> None:
+    """Write into a built site the files a quick preview made anew."""
+    for uri, content in output.files.items():
+        if previous.files.get(uri) is not content:
+            write_atomic(site_dir / uri, content.read_bytes() if isinstance(content, Path) else content,
+                         durable=False)

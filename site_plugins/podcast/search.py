@@ -31,6 +31,10 @@ from pathlib import Path
 from lxml import html as lxml_html
 from markupsafe import escape
 
+from .i18n import labels_for
+from .model import Settings
+from .urls import page_url as _page_url
+from .urls import relative_url
 from .writer import write_atomic
 
 INDEX_URI = "search-index/"
@@ -218,3 +222,11 @@ def add_search_box(html: str, *, form: str) -> str:
     header_end = html.find("</header>")
     nav_end = html.rfind("</nav>", 0, header_end) if header_end >= 0 else -1
     return html if nav_end < 0 else html[:nav_end] + form + html[nav_end:]
+
+
+def search_box(html: str, settings: Settings, *, page_url: str, directory_urls: bool) -> str:
+    """A page with the site's search box in its header, when the site has search."""
+    if not settings.search:
+        return html
+    action = relative_url(_page_url(SEARCH_PAGE_URI, directory_urls=directory_urls), page_url)
+    return add_search_box(html, form=search_form(action=action, label=labels_for(settings.language)["search"]))

@@ -1,0 +1,230 @@
+"""The site build, run by the core: load → audio → render → output, one recipe for every host.
+
+A host (the MkDocs plugin, the `podcast build` command) hands in a `BuildRequest` and maps the
+`SiteOutput` it gets back onto itself: pages to render, files to publish as they are, tags for each
+page's <head>. A quick preview (`rebuild_episodes`) runs the same recipe for a few episodes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from .audio import AudioBuilder, AudioReport, EpisodeAudio
+from .catalog import Catalog, load_catalog
+from .errorpages import find_broken_files, render_problem_pages
+from .errors import PodcastError, Problem
+from .feed import render_feed
+from .head import episode_head
+from .model import Episode, Settings
+from .pages import GeneratedPage, build_episode_page, build_pages
+from .show import Cover
+from .speech import SpeechEngine
+from .transcripts import transcript_files
+from .urls import episode_page_uri, page_url
+
+ASSETS = Path(__file__).parent / "assets"
+STYLESHEET_URI = "assets/podcast/podcast.css"
+PLAYER_SCRIPT_URI = "assets/podcast/player.js"
+SEARCH_SCRIPT_URI = "assets/podcast/search.js"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRequest:
+    """What a host knows that the core needs: settings, where the project is, the clock and the voices."""
+
+    settings: Settings
+    project_dir: Path
+    now: datetime
+    """The build's time: episodes dated later are scheduled (left out of a published build)."""
+    engine: SpeechEngine
+    fallback: SpeechEngine | None = None
+    """Speaks when `engine` cannot be reached; its audio is a preview, never published."""
+    cover: Cover | None = None
+    preview: bool = False
+    """A preview (mkdocs serve): drafts and scheduled episodes shown and marked, broken files shown."""
+    directory_urls: bool = True
+    home_intro: str | None = None
+    """The editor's Markdown for the top of the home page."""
+    progress: Callable[[str], None] = lambda _: None
+    warn: Callable[[str], None] = lambda _: None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOutput:
+    """Everything the site gets from the podcast core."""
+
+    pages: tuple[GeneratedPage, ...]
+    files: Mapping[str, bytes | Path]
+    """Site path -> its bytes, or a file to copy as it is (audio)."""
+    heads: Mapping[str, str]
+    """Page source URI -> HTML for its <head> (JSON-LD, Open Graph)."""
+    search_order: Mapping[str, float]
+    """Page source URI -> publication time, newest ranked first among equal search results."""
+    problems: tuple[Problem, ...]
+    """The episode files' problems (episodes with an error are left out)."""
+    audio: AudioReport
+    episodes: tuple[Episode, ...]
+    notice: str = ""
+    """A preview's list of broken episode files, for the top of the home page."""
+    known_slugs: Mapping[str, str] = field(default_factory=dict)
+    """Episode file -> the slug it last had: a broken file keeps showing at that address."""
+
+    @property
+    def audio_problems(self) -> tuple[Problem, ...]:
+        return tuple(self.audio.problems)
+
+    @property
+    def page_bodies(self) -> dict[str, str]:
+        return {page.src_uri: page.html for page in self.pages}
+
+
+def page_assets(settings: Settings) -> tuple[list[str], list[str]]:
+    """(stylesheets, scripts) every page of the site loads."""
+    return [STYLESHEET_URI], [PLAYER_SCRIPT_URI, SEARCH_SCRIPT_URI] if settings.search else [PLAYER_SCRIPT_URI]
+
+
+def clashing_plugins(settings: Settings, plugins: Sequence[str]) -> list[str]:
+    """Warnings about other plugins of the host that do the podcast's work a second time."""
+    if settings.search and any(name.split("/")[-1] == "search" for name in plugins):
+        return ["mkdocs.yml turns on mkdocs-material's search plugin as well as the podcast plugin's search: "
+                "remove '- search' from plugins (or set 'search: false' for the podcast plugin)"]
+    return []
+
+
+def asset_files() -> dict[str, Path]:
+    """The stylesheet and scripts that every page loads."""
+    return {uri: ASSETS / Path(uri).name for uri in (STYLESHEET_URI, PLAYER_SCRIPT_URI, SEARCH_SCRIPT_URI)}
+
+
+def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> SiteOutput:
+    """The whole podcast part of the site. `previous` (a preview's last build) remembers broken files' slugs."""
+    settings = request.settings
+    folder = request.project_dir / settings.episodes_dir
+    catalog = load_catalog([folder] if folder.is_dir() else [], settings, root=request.project_dir,
+                           include_drafts=request.preview, now=request.now)
+    report = _audio(request, catalog.episodes)
+    pages = build_pages(catalog.episodes, settings, directory_urls=request.directory_urls,
+                        home_intro=request.home_intro, audio=report.audio)
+    known = {**(previous.known_slugs if previous else {}),
+             **{e.source_path: e.slug for e in (*catalog.episodes, *catalog.scheduled)}}
+    notice = ""
+    if request.preview:
+        preview = _problem_pages(request, catalog, known)
+        pages, notice = [*pages, *preview.pages], preview.notice
+    return SiteOutput(
+        pages=tuple(pages), files=_files(request, catalog.episodes, report.audio),
+        heads=_heads(request, catalog.episodes, report.audio),
+        search_order={episode_page_uri(settings.episodes_uri, e.slug): e.published.timestamp()
+                      for e in catalog.episodes},
+        problems=catalog.problems, audio=report, episodes=catalog.episodes, notice=notice, known_slugs=known)
+
+
+def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: BuildRequest) -> SiteOutput:
+    """`previous` with the given episodes replaced by their edited versions: their pages, audio and files,
+    and the feed, made by the same recipe; every other page stays as it was."""
+    swap = {e.slug: e for e in edited}
+    episodes = tuple(swap.get(e.slug, e) for e in previous.episodes)
+    made = _audio(request, edited)
+    audio = {**previous.audio.audio, **made.audio}
+    pages = {p.src_uri: p for p in previous.pages}
+    for episode in edited:
+        page = build_episode_page(episode, episodes, request.settings, directory_urls=request.directory_urls,
+                                  audio=audio)
+        pages[page.src_uri] = page
+    files = {**previous.files, **_episode_files(request, edited, audio), **_site_files(request, episodes, audio)}
+    return replace(previous, pages=tuple(pages.values()), episodes=episodes, audio=replace(made, audio=audio),
+                   files=files, heads={**previous.heads, **_heads(request, edited, audio)})
+
+
+def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
+    builder = AudioBuilder(request.settings, project_dir=request.project_dir, engine=request.engine,
+                           fallback=request.fallback, cover=request.cover, progress=request.progress,
+                           warn=request.warn, clock=time.monotonic)
+    return builder.build(episodes)
+
+
+def _problem_pages(request: BuildRequest, catalog: Catalog, known: Mapping[str, str]):
+    broken = find_broken_files(catalog.problems, (*catalog.episodes, *catalog.scheduled), root=request.project_dir,
+                               known_slugs=known)
+    return render_problem_pages(broken, request.settings, directory_urls=request.directory_urls)
+
+
+def _files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
+           ) -> dict[str, bytes | Path]:
+    return {**_episode_files(request, episodes, audio), **_site_files(request, episodes, audio)}
+
+
+def _episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
+                   ) -> dict[str, bytes | Path]:
+    """Each episode's MP3 (unless served from elsewhere), transcripts and chapters, by site path."""
+    files: dict[str, bytes | Path] = {}
+    for episode in episodes:
+        clip = audio.get(episode.slug)
+        if clip is not None and not request.settings.show.media_base_url:
+            files[clip.uri] = clip.path
+        for uri, text in transcript_files(episode, clip, episodes_uri=request.settings.episodes_uri).items():
+            files[uri] = text.encode("utf-8")
+    return files
+
+
+def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
+                ) -> dict[str, bytes | Path]:
+    """The cover and the feed (which needs the site's address)."""
+    settings = request.settings
+    files: dict[str, bytes | Path] = {}
+    if request.cover is not None:
+        files[request.cover.uri] = request.cover.data
+    if settings.show.site_url:
+        files["feed.xml"] = render_feed([e for e in episodes if not e.draft], audio, settings, cover=request.cover,
+                                        page_uri=lambda e: _episode_url(request, e))
+    return files
+
+
+def _heads(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]) -> dict[str, str]:
+    return {episode_page_uri(request.settings.episodes_uri, e.slug):
+            episode_head(e, audio.get(e.slug), request.settings, cover=request.cover, page_uri=_episode_url(request, e))
+            for e in episodes}
+
+
+def _episode_url(request: BuildRequest, episode: Episode) -> str:
+    return page_url(episode_page_uri(request.settings.episodes_uri, episode.slug),
+                    directory_urls=request.directory_urls)
+
+
+def prepare(settings: Settings, project_dir: Path, *, now: datetime, preview: bool = False,
+            directory_urls: bool = True, environ: Mapping[str, str] | None = None,
+            progress: Callable[[str], None] = lambda _: None,
+            warn: Callable[[str], None] = lambda _: None) -> BuildRequest:
+    """A request for a site's build: its cover checked, its voices chosen (PODCAST_TTS in `environ` wins)."""
+    from .show import load_cover
+    from .speech import EspeakEngine, engine_name, make_engine
+
+    try:
+        cover = load_cover(project_dir, settings.cover)
+    except PodcastError as exc:
+        raise PodcastError(f"mkdocs.yml: podcast plugin settings: {exc}") from None
+    engine = make_engine(engine_name(settings.tts, environ or {}), requests_per_second=settings.tts_rate)
+    return BuildRequest(settings=settings, project_dir=project_dir, now=now, engine=engine, fallback=EspeakEngine(),
+                        cover=cover, preview=preview, directory_urls=directory_urls, progress=progress, warn=warn)
+
+
+def problem_lines(output: SiteOutput) -> list[str]:
+    """Each problem of a build as a log line that says what became of the episode."""
+    return [f"{p}{' (episode left out)' if p.is_error else ''}" for p in output.problems] + \
+        [f"{p}{' (the page is built without audio)' if p.is_error else ''}" for p in output.audio_problems]
+
+
+def strict_refusal(output: SiteOutput, engine: str) -> str:
+    """Why a strict (publishing) build must stop, or '' when it may publish."""
+    problems = (*output.problems, *output.audio_problems)
+    if any(p.is_error for p in problems):
+        return ("invalid episode files (fix them, or build without --strict to leave them out):\n"
+                + "\n".join(str(p) for p in problems))
+    if output.audio.fallback:
+        return (f"{engine} could not be reached: {output.audio.fallback} turns were spoken by the offline engine, "
+                "and a strict build never publishes that fallback")
+    return ""
