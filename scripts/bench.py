@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from site_plugins.podcast import Episode, Section, Turn, load_catalog  # noqa: E402
-from site_plugins.podcast.audio import AudioBuilder, EpisodeAudio  # noqa: E402
+from site_plugins.podcast.audio import AudioBuilder  # noqa: E402
+from site_plugins.podcast.model import EpisodeAudio  # noqa: E402
 from site_plugins.podcast.feed import render_feed  # noqa: E402
 from site_plugins.podcast.related import compute_related  # noqa: E402
 from site_plugins.podcast.speech import EspeakEngine  # noqa: E402

@@ -22,31 +22,15 @@ from pathlib import Path
 from .clips import Clip, ClipStore, find_damage
 from .errors import Problem, Severity
 from .markup import plain_text
-from .model import Episode, Settings
+from .model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
 from .mp3 import audio_bytes, duration_of, read_frames
 from .recordings import locate_recording, mp3_problem
-from .show import Cover
 from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
-from .tags import TagInfo, TurnSpan, read_published, tagged_mp3
+from .tags import TagInfo, read_published, tagged_mp3
 from .writer import remove_stale_parts, write_atomic
 
 AUDIO_FORMAT_VERSION = 1
 """Bump when the layout of episode MP3s changes: every episode is then assembled again."""
-
-
-@dataclass(frozen=True, slots=True)
-class EpisodeAudio:
-    path: Path
-    """The MP3 to publish (in audio_dir), preview (in the cache), or the recorded file."""
-    uri: str
-    """Site-relative URL path, e.g. audio/my-episode.mp3."""
-    size: int
-    duration: float
-    turns: tuple[TurnSpan, ...]
-    """One span per turn, in script order; empty for recorded audio."""
-    chapters: tuple[tuple[str, float, float], ...]
-    published: bool
-    """Made wholly by the publishing engine (or recorded): fit to publish."""
 
 
 @dataclass(slots=True)

@@ -13,15 +13,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from .audio import AudioBuilder, AudioReport, EpisodeAudio
+from .audio import AudioBuilder, AudioReport
 from .catalog import Catalog, load_catalog
 from .errorpages import find_broken_files, render_problem_pages
 from .errors import PodcastError, Problem
 from .feed import render_feed
 from .head import episode_head
-from .model import Episode, Settings
+from .model import Cover, Episode, EpisodeAudio, Settings
 from .pages import GeneratedPage, build_episode_page, build_pages
-from .show import Cover
 from .speech import SpeechEngine
 from .transcripts import transcript_files
 from .urls import episode_page_uri, page_url

@@ -10,7 +10,8 @@ from typing import ClassVar
 
 from .mp3 import audio_bytes, check_format, duration_of, read_frames
 from .speech import FORMAT
-from .tags import PublishedAudio, TurnSpan, read_published
+from .model import TurnSpan
+from .tags import PublishedAudio, read_published
 from .writer import write_atomic
 
 

@@ -8,11 +8,9 @@ from email.utils import format_datetime
 from lxml import etree
 from markupsafe import escape
 
-from .audio import EpisodeAudio
 from .i18n import labels_for
 from .markup import clean_text, plain_text, render_block
-from .model import Episode, Settings
-from .show import Cover
+from .model import Cover, Episode, EpisodeAudio, Settings
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"

@@ -6,10 +6,8 @@ import json
 
 from markupsafe import escape
 
-from .audio import EpisodeAudio
 from .markup import plain_text
-from .model import Episode, Settings
-from .show import Cover
+from .model import Cover, Episode, EpisodeAudio, Settings
 from .urls import relative_url
 
 

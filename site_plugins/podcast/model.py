@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
-from .show import Show
+
+
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+"""Podcasting 2.0's namespace for podcast:guid (UUIDv5 of the feed URL, scheme and trailing slash removed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +126,88 @@ class Episode:
     @property
     def date(self) -> date:
         return self.published.date()
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    title: str = ""
+    description: str = ""
+    author: str = ""
+    owner_name: str = ""
+    owner_email: str = ""
+    category: tuple[str, ...] = ()
+    """Apple category and, optionally, its subcategory."""
+    explicit: bool = False
+    show_type: str = "episodic"
+    links: tuple[tuple[str, str], ...] = ()
+    """(label, URL) of the show elsewhere: Apple Podcasts, Spotify, ..."""
+    site_url: str = ""
+    """The site's address, ending in '/'; feeds and metadata need absolute URLs."""
+    media_base_url: str = ""
+    """Where episode MP3s are served from when not from the site itself, ending in '/'."""
+    locked: bool = False
+    guid: str = ""
+    """podcast:guid; by default derived from the feed URL. Pin it before the site moves."""
+
+    @property
+    def feed_url(self) -> str:
+        return self.site_url + "feed.xml" if self.site_url else ""
+
+    @property
+    def podcast_guid(self) -> str:
+        if self.guid:
+            return self.guid
+        address = self.feed_url.split("://", 1)[-1].rstrip("/")
+        return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, address))
+
+    def absolute(self, uri: str) -> str:
+        """The absolute URL of a site-relative path ('' when the site has no site_url)."""
+        return self.site_url + uri if self.site_url else ""
+
+    def media_url(self, slug: str, audio_uri: str) -> str:
+        if self.media_base_url:
+            return f"{self.media_base_url}{slug}.mp3"
+        return self.absolute(audio_uri)
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    data: bytes
+    mime: str
+
+    @property
+    def uri(self) -> str:
+        """Where the site publishes it."""
+        return "cover.png" if self.mime == "image/png" else "cover.jpg"
+
+
+@dataclass(frozen=True, slots=True)
+class TurnSpan:
+    key: str
+    """The turn's content hash: engine, voice and spoken text."""
+    offset: int
+    """Byte offset of the turn's first frame, counted from the end of the tag."""
+    length: int
+    start: float
+    """Seconds from the start of the episode."""
+    end: float
+    digest: str = ""
+    """blake2b of the turn's bytes: a damaged file is noticed before its bytes are reused."""
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeAudio:
+    path: Path
+    """The MP3 to publish (in audio_dir), preview (in the cache), or the recorded file."""
+    uri: str
+    """Site-relative URL path, e.g. audio/my-episode.mp3."""
+    size: int
+    duration: float
+    turns: tuple[TurnSpan, ...]
+    """One span per turn, in script order; empty for recorded audio."""
+    chapters: tuple[tuple[str, float, float], ...]
+    published: bool
+    """Made wholly by the publishing engine (or recorded): fit to publish."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,13 +21,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from slugify import slugify
 
-from .audio import EpisodeAudio
 from .i18n import labels_for, month_label
 from .markup import plain_text, render_block, render_inline
-from .model import Episode, Settings
+from .model import Episode, EpisodeAudio, Settings, TurnSpan
 from .related import compute_related
 from .search import INDEX_URI, SEARCH_PAGE_URI
-from .tags import TurnSpan
 from .transcripts import clock
 from .urls import episode_page_uri, page_url, relative_url, term_slug
 

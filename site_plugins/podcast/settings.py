@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import SettingsError
-from .model import Host, Settings
+from .model import Host, Settings, Show
 from .nodes import did_you_mean
-from .show import SHOW_TYPES, Show, parse_category
+from .show import SHOW_TYPES, parse_category
 from .voices import tld_problem, voice_problem
 
 

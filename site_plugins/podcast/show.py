@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import struct
-import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SettingsError
+from .model import Cover
 
 APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
@@ -36,51 +35,7 @@ APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
 }
 SHOW_TYPES = ("episodic", "serial")
-PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-"""Podcasting 2.0's namespace for podcast:guid (UUIDv5 of the feed URL, scheme and trailing slash removed)."""
 COVER_MIN, COVER_MAX = 1400, 3000
-
-
-@dataclass(frozen=True, slots=True)
-class Show:
-    title: str = ""
-    description: str = ""
-    author: str = ""
-    owner_name: str = ""
-    owner_email: str = ""
-    category: tuple[str, ...] = ()
-    """Apple category and, optionally, its subcategory."""
-    explicit: bool = False
-    show_type: str = "episodic"
-    links: tuple[tuple[str, str], ...] = ()
-    """(label, URL) of the show elsewhere: Apple Podcasts, Spotify, ..."""
-    site_url: str = ""
-    """The site's address, ending in '/'; feeds and metadata need absolute URLs."""
-    media_base_url: str = ""
-    """Where episode MP3s are served from when not from the site itself, ending in '/'."""
-    locked: bool = False
-    guid: str = ""
-    """podcast:guid; by default derived from the feed URL. Pin it before the site moves."""
-
-    @property
-    def feed_url(self) -> str:
-        return self.site_url + "feed.xml" if self.site_url else ""
-
-    @property
-    def podcast_guid(self) -> str:
-        if self.guid:
-            return self.guid
-        address = self.feed_url.split("://", 1)[-1].rstrip("/")
-        return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, address))
-
-    def absolute(self, uri: str) -> str:
-        """The absolute URL of a site-relative path ('' when the site has no site_url)."""
-        return self.site_url + uri if self.site_url else ""
-
-    def media_url(self, slug: str, audio_uri: str) -> str:
-        if self.media_base_url:
-            return f"{self.media_base_url}{slug}.mp3"
-        return self.absolute(audio_uri)
 
 
 def parse_category(value: str) -> tuple[tuple[str, ...], str | None]:
@@ -126,17 +81,6 @@ def check_cover(data: bytes, name: str) -> str | None:
         return (f"cover '{name}' is {width}x{height} px; podcast apps want a square "
                 f"between {COVER_MIN}x{COVER_MIN} and {COVER_MAX}x{COVER_MAX} px")
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class Cover:
-    data: bytes
-    mime: str
-
-    @property
-    def uri(self) -> str:
-        """Where the site publishes it."""
-        return "cover.png" if self.mime == "image/png" else "cover.jpg"
 
 
 def load_cover(project_dir: Path, path: str) -> Cover | None:

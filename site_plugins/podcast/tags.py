@@ -10,24 +10,11 @@ from pathlib import Path
 from mutagen import MutagenError
 from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TXXX, CTOCFlags
 
+from .model import TurnSpan
 from .mp3 import id3v2_size
 
 TURNS_DESC = "podcast:turns"
 SIGNATURE_DESC = "podcast:signature"
-
-
-@dataclass(frozen=True, slots=True)
-class TurnSpan:
-    key: str
-    """The turn's content hash: engine, voice and spoken text."""
-    offset: int
-    """Byte offset of the turn's first frame, counted from the end of the tag."""
-    length: int
-    start: float
-    """Seconds from the start of the episode."""
-    end: float
-    digest: str = ""
-    """blake2b of the turn's bytes: a damaged file is noticed before its bytes are reused."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .markup import plain_text
-from .model import Episode
-from .speech import split_for_speech
-from .tags import TurnSpan
+from .markup import plain_text, split_for_speech
+from .model import Episode, TurnSpan
 from .urls import episode_page_uri
 
 CUE_CHARS = 64
