@@ -35,11 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from site_plugins.podcast import Episode, Section, Turn, load_catalog  # noqa: E402
-from site_plugins.podcast.audio import AudioBuilder  # noqa: E402
+from site_plugins.podcast.audio.builder import AudioBuilder  # noqa: E402
 from site_plugins.podcast.model import EpisodeAudio  # noqa: E402
-from site_plugins.podcast.feed import render_feed  # noqa: E402
-from site_plugins.podcast.related import compute_related  # noqa: E402
-from site_plugins.podcast.speech import EspeakEngine  # noqa: E402
+from site_plugins.podcast.render.feed import render_feed  # noqa: E402
+from site_plugins.podcast.render.related import compute_related  # noqa: E402
+from site_plugins.podcast.audio.speech import EspeakEngine  # noqa: E402
 
 SECTIONS = [("Intro", 3), ("Core Event", 12), ("Background", 13), ("Conflict", 10), ("Impact", 8),
             ("Future", 7), ("Conclusion", 2)]
@@ -133,7 +133,7 @@ def make_sites(root: Path, count: int) -> tuple[Path, Path]:
 
 def prepare_audio(podcast: Path) -> float:
     """Make every episode's MP3 beforehand, as a published site has them; returns seconds taken."""
-    from site_plugins.podcast.siteconfig import read_site_settings
+    from site_plugins.podcast.load.siteconfig import read_site_settings
 
     settings = read_site_settings(podcast / "mkdocs.yml")
     catalog = load_catalog([podcast / "episodes"], settings, root=podcast, include_drafts=False)
@@ -276,7 +276,7 @@ def related_seconds(count: int, runs: int = 3) -> list[float]:
 
 
 def feed_seconds(podcast: Path) -> float:
-    from site_plugins.podcast.siteconfig import read_site_settings
+    from site_plugins.podcast.load.siteconfig import read_site_settings
 
     settings = read_site_settings(podcast / "mkdocs.yml")
     episodes = load_catalog([podcast / "episodes"], settings, root=podcast, include_drafts=False).episodes

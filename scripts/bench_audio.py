@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from site_plugins.podcast import Host, Settings, load_catalog  # noqa: E402
-from site_plugins.podcast.audio import AudioBuilder  # noqa: E402
-from site_plugins.podcast.speech import EspeakEngine  # noqa: E402
+from site_plugins.podcast.audio.builder import AudioBuilder  # noqa: E402
+from site_plugins.podcast.audio.speech import EspeakEngine  # noqa: E402
 
 SECTIONS = [("Intro", 3), ("Core Event", 12), ("Background", 13), ("Conflict", 10), ("Impact", 8),
             ("Future", 7), ("Conclusion", 2)]

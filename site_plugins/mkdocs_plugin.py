@@ -21,11 +21,11 @@ from .podcast import OPTIONS, PodcastError, parse_settings
 from .podcast.build import (asset_files, build_site, clashing_plugins, page_assets, prepare, problem_lines,
                             strict_refusal)
 from .podcast.devserver import byte_ranges
-from .podcast.errorpages import add_notice
-from .podcast.head import feed_link, inject_head
-from .podcast.pages import BODY_PLACEHOLDER
+from .podcast.render.errorpages import add_notice
+from .podcast.render.head import feed_link, inject_head
+from .podcast.render.pages import BODY_PLACEHOLDER
 from .podcast.preview import QuickPreview, write_changed
-from .podcast.search import SearchIndex, search_box
+from .podcast.render.search import SearchIndex, search_box
 from .podcast.sitesize import size_report
 
 log = get_plugin_logger("podcast")

@@ -20,9 +20,9 @@ import responses
 from mutagen.id3 import ID3
 
 from site_plugins.podcast import load_catalog
-from site_plugins.podcast.audio import AudioBuilder
-from site_plugins.podcast.mp3 import duration_of, read_frames
-from site_plugins.podcast.speech import EspeakEngine, GttsEngine, RetryPolicy, Voice, silence_mp3
+from site_plugins.podcast.audio.builder import AudioBuilder
+from site_plugins.podcast.audio.mp3 import duration_of, read_frames
+from site_plugins.podcast.audio.speech import EspeakEngine, GttsEngine, RetryPolicy, Voice, silence_mp3
 
 from .checkers import require
 from .conftest import REPO, TEST_SETTINGS, SiteProject, square_png
@@ -192,8 +192,8 @@ KILLED_RUN = textwrap.dedent("""
     from dataclasses import replace
     from pathlib import Path
     from site_plugins.podcast import Host, Settings, load_catalog
-    from site_plugins.podcast.audio import AudioBuilder
-    from site_plugins.podcast.speech import EspeakEngine
+    from site_plugins.podcast.audio.builder import AudioBuilder
+    from site_plugins.podcast.audio.speech import EspeakEngine
     root = Path(sys.argv[1])
     settings = Settings(language="zh", hosts=(Host("卿姐", voice="zh-CN"), Host("晓旭", voice="zh-TW", variant=1)),
                         tts="espeak", tts_concurrency=1)
@@ -289,7 +289,7 @@ def test_turn_tables_read_fast_match_mutagen(tmp_path):
     """The quick reader of our own tags gives what mutagen gives; other tags go to mutagen."""
     from mutagen.id3 import ID3, TXXX
 
-    from site_plugins.podcast.tags import SIGNATURE_DESC, TURNS_DESC, _latin1_txxx, read_published
+    from site_plugins.podcast.audio.id3 import SIGNATURE_DESC, TURNS_DESC, _latin1_txxx, read_published
 
     path = tmp_path / "x.mp3"
     tags = ID3()

@@ -84,7 +84,7 @@ def test_two_builds_are_identical(sample_site, tmp_path):
 
 def lookup(site, term: str) -> list[str]:
     """The pages whose index entry holds `term`, as assets/search.js finds them."""
-    from site_plugins.podcast.search import fnv1a
+    from site_plugins.podcast.render.search import fnv1a
 
     root = site / "search-index"
     meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))

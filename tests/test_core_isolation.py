@@ -13,12 +13,12 @@ import importlib, pkgutil, sys
 from pathlib import Path
 sys.modules["mkdocs"] = None  # any `import mkdocs...` now raises ImportError
 import site_plugins.podcast as core
-for module in pkgutil.iter_modules(core.__path__):
-    importlib.import_module("site_plugins.podcast." + module.name)
+for module in pkgutil.walk_packages(core.__path__, "site_plugins.podcast."):
+    importlib.import_module(module.name)
 import os, shutil, tempfile
 from datetime import datetime, timezone
 from site_plugins.podcast.build import prepare
-from site_plugins.podcast.siteconfig import read_site_config
+from site_plugins.podcast.load.siteconfig import read_site_config
 from site_plugins.podcast.staging import stage_site
 project = Path(tempfile.mkdtemp()) / "pod"
 project.mkdir()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from site_plugins.podcast.schema import EPISODE_FIELDS
-from site_plugins.podcast.settings import OPTIONS
+from site_plugins.podcast.load.fields import EPISODE_FIELDS
+from site_plugins.podcast.load.settings import OPTIONS
 
 from .conftest import REPO
 

@@ -13,11 +13,11 @@ import pytest
 import responses
 
 from site_plugins.podcast import load_catalog
-from site_plugins.podcast.article import load_article
+from site_plugins.podcast.drafting.article import load_article
 from site_plugins.podcast.cli import main
-from site_plugins.podcast.siteconfig import read_site_settings
-from site_plugins.podcast.draftcli import run_draft
-from site_plugins.podcast.drafting import DraftError
+from site_plugins.podcast.load.siteconfig import read_site_settings
+from site_plugins.podcast.drafting.command import run_draft
+from site_plugins.podcast.drafting.claude import DraftError
 
 from .conftest import SiteProject
 

@@ -11,11 +11,12 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
-from site_plugins.podcast import Host, Settings, editorschema
+from site_plugins.podcast import Host, Settings
+from site_plugins.podcast.load import editorschema
 from site_plugins.podcast.cli import main
-from site_plugins.podcast.editorschema import MODELINE, SCHEMA_NAME, build_schema, render_schema
-from site_plugins.podcast.schema import EPISODE_FIELDS, FieldSpec
-from site_plugins.podcast.siteconfig import read_site_settings
+from site_plugins.podcast.load.editorschema import MODELINE, SCHEMA_NAME, build_schema, render_schema
+from site_plugins.podcast.load.fields import EPISODE_FIELDS, FieldSpec
+from site_plugins.podcast.load.siteconfig import read_site_settings
 
 from .conftest import DATA, REPO, episode_yaml
 

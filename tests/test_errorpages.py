@@ -10,7 +10,7 @@ import pytest
 from lxml import html as lxml_html
 
 from site_plugins.podcast import Settings, load_catalog
-from site_plugins.podcast.errorpages import BrokenEpisodes, add_notice, find_broken_files, render_problem_pages
+from site_plugins.podcast.render.errorpages import BrokenEpisodes, add_notice, find_broken_files, render_problem_pages
 
 from .conftest import TEST_SETTINGS, SiteProject, episode_yaml
 

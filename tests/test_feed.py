@@ -121,7 +121,7 @@ def test_feedparser_reads_the_same(feed_site):
 
 def project_episodes(project):
     from site_plugins.podcast import load_catalog
-    from site_plugins.podcast.siteconfig import read_site_settings
+    from site_plugins.podcast.load.siteconfig import read_site_settings
 
     settings = read_site_settings(project.root / "mkdocs.yml")
     return load_catalog([project.root / "episodes"], settings, root=project.root, include_drafts=True).episodes
@@ -194,7 +194,7 @@ def test_media_base_url_moves_the_audio_out_of_the_site(tmp_path):
 
 
 def test_a_long_summary_is_cut_to_apples_4000_bytes_after_escaping():
-    from site_plugins.podcast.feed import item_description
+    from site_plugins.podcast.render.feed import item_description
 
     from .conftest import TEST_SETTINGS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from site_plugins.podcast import Episode, Section, Turn
-from site_plugins.podcast.related import compute_related
+from site_plugins.podcast.render.related import compute_related
 
 
 def ep(slug, *, tags=(), category=None, title="t", summary=None, related=(), day=1) -> Episode:

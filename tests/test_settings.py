@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from site_plugins.podcast import SettingsError, parse_settings
-from site_plugins.podcast.show import load_cover
+from site_plugins.podcast.load.show import load_cover
 
 from .conftest import square_png
 
@@ -64,7 +64,7 @@ def test_cover_must_be_an_image(tmp_path):
 def test_jpeg_size_is_read_from_its_frame_header():
     import struct
 
-    from site_plugins.podcast.show import image_size
+    from site_plugins.podcast.load.show import image_size
 
     app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00" + b"\x01\x02\x00\x00\x01\x00\x01\x00\x00"
     sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, 1500, 1600, 1) + b"\x01\x11\x00"

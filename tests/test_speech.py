@@ -15,8 +15,8 @@ import pytest
 import requests
 import responses
 
-from site_plugins.podcast.mp3 import duration_of, read_frames
-from site_plugins.podcast.speech import (
+from site_plugins.podcast.audio.mp3 import duration_of, read_frames
+from site_plugins.podcast.audio.speech import (
     FORMAT,
     EspeakEngine,
     GttsEngine,

@@ -13,19 +13,19 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from .audio import AudioBuilder, AudioReport
-from .catalog import Catalog, load_catalog
-from .errorpages import find_broken_files, render_problem_pages
+from .audio.builder import AudioBuilder, AudioReport
+from .load.catalog import Catalog, load_catalog
+from .render.errorpages import find_broken_files, render_problem_pages
 from .errors import PodcastError, Problem
-from .feed import render_feed
-from .head import episode_head
+from .render.feed import render_feed
+from .render.head import episode_head
 from .model import Cover, Episode, EpisodeAudio, Settings
-from .pages import GeneratedPage, build_episode_page, build_pages
-from .speech import SpeechEngine
-from .transcripts import transcript_files
-from .urls import episode_page_uri, page_url
+from .render.pages import GeneratedPage, build_episode_page, build_pages
+from .audio.speech import SpeechEngine
+from .render.transcripts import transcript_files
+from .render.urls import episode_page_uri, page_url
 
-ASSETS = Path(__file__).parent / "assets"
+ASSETS = Path(__file__).parent / "render" / "assets"
 STYLESHEET_URI = "assets/podcast/podcast.css"
 PLAYER_SCRIPT_URI = "assets/podcast/player.js"
 SEARCH_SCRIPT_URI = "assets/podcast/search.js"
@@ -199,8 +199,8 @@ def prepare(settings: Settings, project_dir: Path, *, now: datetime, preview: bo
             progress: Callable[[str], None] = lambda _: None,
             warn: Callable[[str], None] = lambda _: None) -> BuildRequest:
     """A request for a site's build: its cover checked, its voices chosen (PODCAST_TTS in `environ` wins)."""
-    from .show import load_cover
-    from .speech import EspeakEngine, engine_name, make_engine
+    from .load.show import load_cover
+    from .audio.speech import EspeakEngine, engine_name, make_engine
 
     try:
         cover = load_cover(project_dir, settings.cover)

@@ -10,11 +10,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .catalog import Catalog, load_catalog
-from .draftcli import add_draft_command, run_draft
+from .load.catalog import Catalog, load_catalog
 from .errors import PodcastError, Problem, Severity
-from .show import load_cover
-from .siteconfig import read_site_config
+from .load.show import load_cover
+from .load.siteconfig import read_site_config
 
 FORMATS = ("text", "github")
 
@@ -41,6 +40,8 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None) -> int:
     build.add_argument("--out", "-o", type=Path, default=Path("build/podcast"),
                        help="the staging folder, replaced (default: build/podcast)")
     build.add_argument("--strict", action="store_true", help="stop on any problem, as publishing does")
+    from .drafting.command import add_draft_command, run_draft  # its packages are imported only by a draft
+
     add_draft_command(commands)
     args = parser.parse_args(argv)
     try:
@@ -142,7 +143,7 @@ def run_build(config_path: Path, *, out: Path, strict: bool, now: datetime) -> i
 
 
 def run_schema(config_path: Path, *, output: Path | None) -> int:
-    from .editorschema import SCHEMA_NAME, render_schema
+    from .load.editorschema import SCHEMA_NAME, render_schema
     from .writer import write_atomic
 
     site = read_site_config(config_path)

@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .build import BuildRequest, SiteOutput, rebuild_episodes
-from .catalog import EPISODE_SUFFIXES, read_episode_file, shown_path
+from .load.catalog import EPISODE_SUFFIXES, read_episode_file, shown_path
 from .errors import Problem
 from .model import Episode, Settings
-from .urls import episode_page_uri
+from .render.urls import episode_page_uri
 from .writer import write_atomic
 
 PAGE_ONLY_FIELDS = ("sections", "hosts", "listener", "source", "analysis", "positions", "audio", "episode",

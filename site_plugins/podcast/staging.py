@@ -19,11 +19,11 @@ import yaml
 from .build import BuildRequest, SiteOutput, asset_files, page_assets
 from .build import build_site as run_build
 from .errors import PodcastError
-from .pages import GeneratedPage
-from .search import SearchIndex, search_form
-from .i18n import labels_for
-from .siteconfig import PLUGIN_NAME, SiteConfig
-from .urls import page_url
+from .render.pages import GeneratedPage
+from .render.search import SearchIndex, search_form
+from .render.i18n import labels_for
+from .load.siteconfig import PLUGIN_NAME, SiteConfig
+from .render.urls import page_url
 from .writer import write_atomic
 
 OVERRIDE = """{% extends "base.html" %}

@@ -12,7 +12,7 @@ import re
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem, Severity
+from ..errors import Problem, Severity
 
 __all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose_yaml", "node_properties", "where"]
 
@@ -114,52 +114,47 @@ def _code(character: int | str) -> int:
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
     lines = text.splitlines()
-    line, column = mark.line, mark.column
-    problem = (exc.problem or "").strip()
-    source_line = lines[line] if line < len(lines) else ""
-
     leading = _leading_character_hint(lines, exc)
     if leading is not None:
-        return Problem(path, leading[0], leading[1], leading[2])
+        return Problem(path, *leading)
     dash_line = _find_dash_without_space(lines, exc)
     if dash_line is not None:
         col = len(lines[dash_line]) - len(lines[dash_line].lstrip()) + 1
         return Problem(path, dash_line + 1, col,
                        "a list item needs a space after '-': write '- ' before the item")
+    line, column, message = _known_mistake(exc, lines)
+    return Problem(path, line, column, message)
+
+
+def _known_mistake(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, int, str]:
+    """(line, column, message) for the parser's complaint, in words that say what to fix."""
+    mark = exc.problem_mark or exc.context_mark
+    line, column = mark.line + 1, mark.column + 1
+    problem = (exc.problem or "").strip()
+    context = exc.context or ""
+    at_context = (exc.context_mark.line + 1, exc.context_mark.column + 1) if exc.context_mark else (line, column)
     if "\t" in problem or "'\\t'" in problem:
-        return Problem(path, line + 1, column + 1,
-                       "a tab character: YAML indents with spaces only; replace the tab with spaces")
+        return line, column, "a tab character: YAML indents with spaces only; replace the tab with spaces"
     if problem == "mapping values are not allowed here":
-        before = source_line[:column]
+        before = (lines[mark.line] if mark.line < len(lines) else "")[:mark.column]
         if re.search(r":\s", before.lstrip("- ")):
-            return Problem(path, line + 1, column + 1,
-                           "the text contains ': ', which YAML reads as the start of a new key; "
-                           "put the whole text in quotes, or write it as a block with '|' on the line above")
-        return Problem(path, line + 1, column + 1,
-                       "this line is indented more than the line above it; align it with its siblings")
+            return line, column, ("the text contains ': ', which YAML reads as the start of a new key; "
+                                  "put the whole text in quotes, or write it as a block with '|' on the line above")
+        return line, column, "this line is indented more than the line above it; align it with its siblings"
     if problem.startswith("expected <block end>") or "did not find expected" in problem:
-        return Problem(path, line + 1, column + 1,
-                       "this line's indentation does not match the lines around it; "
-                       "items of one list, and keys of one mapping, must start in the same column")
-    if exc.context and "quoted scalar" in exc.context:
-        cm = exc.context_mark
-        return Problem(path, cm.line + 1, cm.column + 1,
-                       "a quoted text is not closed: add the closing quote, or remove the opening one")
-    if exc.context and "flow" in exc.context:
-        cm = exc.context_mark
-        return Problem(path, cm.line + 1, cm.column + 1,
-                       "a '[...]' or '{...}' is not closed, or contains ': '; close it, or quote the text")
-    if problem.startswith("found undefined") or any(w in (exc.context or "") for w in ("alias", "anchor", "tag")):
-        cm = exc.context_mark or mark
-        return Problem(path, cm.line + 1, cm.column + 1,
-                       "a text starting with '*', '&' or '!' means something else in YAML; "
-                       "put the whole text in quotes")
+        return line, column, ("this line's indentation does not match the lines around it; "
+                              "items of one list, and keys of one mapping, must start in the same column")
+    if "quoted scalar" in context:
+        return *at_context, "a quoted text is not closed: add the closing quote, or remove the opening one"
+    if "flow" in context:
+        return *at_context, "a '[...]' or '{...}' is not closed, or contains ': '; close it, or quote the text"
+    if problem.startswith("found undefined") or any(w in context for w in ("alias", "anchor", "tag")):
+        return *at_context, ("a text starting with '*', '&' or '!' means something else in YAML; "
+                             "put the whole text in quotes")
     if "cannot start any token" in problem:
-        return Problem(path, line + 1, column + 1,
-                       f"{problem}; a value starting with '@', '`', '%' or '|' must be quoted")
-    return Problem(path, line + 1, column + 1, f"YAML syntax error: {problem or exc}")
+        return line, column, f"{problem}; a value starting with '@', '`', '%' or '|' must be quoted"
+    return line, column, f"YAML syntax error: {problem or exc}"
 
 
 _VALUE_START = re.compile(r"^(\s*(?:-\s+)?[^\s#'\"\[{][^:#]*:\s+)(\S)")

@@ -22,8 +22,8 @@ from markupsafe import Markup
 from slugify import slugify
 
 from .i18n import labels_for, month_label
-from .markup import plain_text, render_block, render_inline
-from .model import Episode, EpisodeAudio, Settings, TurnSpan
+from ..markup import plain_text, render_block, render_inline
+from ..model import Episode, EpisodeAudio, Settings, TurnSpan
 from .related import compute_related
 from .search import INDEX_URI, SEARCH_PAGE_URI
 from .transcripts import clock

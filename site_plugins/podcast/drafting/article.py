@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .errors import PodcastError
+from ..errors import PodcastError
 
 USER_AGENT = "goose-podcast-site (drafts an episode from one article)"
 MAX_CHARS = 60_000

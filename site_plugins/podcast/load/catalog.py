@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from .errors import Problem, Severity
-from .model import Episode, Settings
+from ..errors import Problem, Severity
+from ..model import Episode, Settings
 from .recordings import recording_problem
 from .validate import validate_episode
 

@@ -20,14 +20,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .clips import Clip, ClipStore, find_damage
-from .errors import Problem, Severity
-from .markup import plain_text
-from .model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
+from ..errors import Problem, Severity
+from ..markup import plain_text
+from ..model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
 from .mp3 import audio_bytes, duration_of, read_frames
-from .recordings import locate_recording, mp3_problem
+from ..load.recordings import locate_recording, mp3_problem
 from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
-from .tags import TagInfo, read_published, tagged_mp3
-from .writer import remove_stale_parts, write_atomic
+from .id3 import TagInfo, read_published, tagged_mp3
+from ..writer import remove_stale_parts, write_atomic
 
 AUDIO_FORMAT_VERSION = 1
 """Bump when the layout of episode MP3s changes: every episode is then assembled again."""

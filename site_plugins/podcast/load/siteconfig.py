@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import PodcastError
-from .model import Settings
+from ..errors import PodcastError
+from ..model import Settings
 from .settings import parse_settings
 
 PLUGIN_NAME = "podcast"

@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from .errors import PodcastError
-from .markup import split_for_speech
+from ..errors import PodcastError
+from ..markup import split_for_speech
 from .mp3 import FrameFormat
-from .voices import google_domains
+from ..load.voices import google_domains
 
 FORMAT = FrameFormat(version="2", layer=3, sample_rate=24000, channels=1)
 """What every engine delivers, and what episodes are made of."""

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from operator import itemgetter
 
-from .model import Episode
+from ..model import Episode
 
 TAG_WEIGHT = 3.0
 CATEGORY_WEIGHT = 1.0
@@ -76,7 +76,24 @@ def _related(episodes: Sequence[Episode], count: int) -> dict[str, tuple[str, ..
     times = [when for when, _, _ in keyed]
     slug_list = [slug for _, slug, _ in keyed]
     slugs = {slug: i for i, slug in enumerate(slug_list)}
+    postings, labels = _postings(ordered)
+    weight, idf, names = _weights(postings, len(ordered))
+    words = _rarest_words(postings, weight, idf, names, len(ordered))
+    related = {}
+    for index, episode in enumerate(ordered):
+        picks = [slugs[s] for s in dict.fromkeys(episode.related) if s in slugs and s != episode.slug] \
+            if episode.related else []
+        wanted = count + len(picks)
+        scores = _scores(index, labels[index], words[index], weight, wanted)
+        chosen = _best(scores, wanted, times, index)
+        if picks:
+            chosen = picks + [other for other in chosen if other not in picks]
+        related[episode.slug] = tuple([slug_list[other] for other in chosen[:count]])
+    return related
 
+
+def _postings(ordered: list[Episode]) -> tuple[defaultdict[str | int, Posting], list[list[Label]]]:
+    """Term -> the episodes that have it, in time order; and each episode's tag and category lookups."""
     postings: defaultdict[str | int, Posting] = defaultdict(list)
     labels: list[list[Label]] = []
     for index, episode in enumerate(ordered):
@@ -89,8 +106,12 @@ def _related(episodes: Sequence[Episode], count: int) -> dict[str, tuple[str, ..
         labels.append(mine)
         for term in _text_terms(f"{episode.title}\n{episode.summary or ''}"):
             postings[term].append(index)
+    return postings, labels
 
-    total = len(ordered)
+
+def _weights(postings: dict[str | int, Posting], total: int
+             ) -> tuple[dict[str | int, float], dict[str | int, float], dict[str | int, str]]:
+    """(every term's weight, each word's rarity, each word as text)."""
     weight: dict[str | int, float] = {}
     idf: dict[str | int, float] = {}  # words only
     names: dict[str | int, str] = {}  # words, as text
@@ -104,10 +125,16 @@ def _related(episodes: Sequence[Episode], count: int) -> dict[str, tuple[str, ..
             names[term] = name
             idf[term] = rarity
         weight[term] = (TEXT_WEIGHT if kind is None else kind) ** 2 * rarity ** 2
+    return weight, idf, names
 
-    # Each episode looks up its TEXT_TERMS rarest words (ties by the word). Going through the words
-    # rarest first, each is taken by the episodes that have it and still want words; this usually
-    # ends long before the common words, which most episodes have.
+
+def _rarest_words(postings: dict[str | int, Posting], weight: dict[str | int, float], idf: dict[str | int, float],
+                  names: dict[str | int, str], total: int) -> list[list[Lookup]]:
+    """Each episode's TEXT_TERMS rarest words (ties by the word).
+
+    Going through the words rarest first, each is taken by the episodes that have it and still want
+    words; this usually ends long before the common words, which most episodes have.
+    """
     words: list[list[Lookup]] = [[] for _ in range(total)]
     wanting = total
     for term in sorted(names, key=lambda t: (-idf[t], names[t])):
@@ -121,18 +148,7 @@ def _related(episodes: Sequence[Episode], count: int) -> dict[str, tuple[str, ..
                     wanting -= 1
         if not wanting:
             break
-
-    related = {}
-    for index, episode in enumerate(ordered):
-        picks = [slugs[s] for s in dict.fromkeys(episode.related) if s in slugs and s != episode.slug] \
-            if episode.related else []
-        wanted = count + len(picks)
-        scores = _scores(index, labels[index], words[index], weight, wanted)
-        chosen = _best(scores, wanted, times, index)
-        if picks:
-            chosen = picks + [other for other in chosen if other not in picks]
-        related[episode.slug] = tuple([slug_list[other] for other in chosen[:count]])
-    return related
+    return words
 
 
 def _scores(index: int, labels: list[Label], words: list[Lookup], weight: dict[str | int, float],
@@ -165,9 +181,16 @@ def _scores(index: int, labels: list[Label], words: list[Lookup], weight: dict[s
     scores.pop(index, None)
     if not enough and 0 < wanted <= len(scores):
         enough = sorted(scores.values())[-wanted] > words_at_most
+    _add_words(scores, words, only_found=enough)
+    scores.pop(index, None)
+    return scores
+
+
+def _add_words(scores: dict[int, float], words: list[Lookup], *, only_found: bool) -> None:
+    """Add the words' weights to the partners near in time; `only_found`: to partners found already."""
     for posting, start, stop, term_weight in words:
         near = posting[start:stop]
-        if enough:  # only partners found already
+        if only_found:
             for other in near:
                 if other in scores:
                     scores[other] += term_weight
@@ -177,8 +200,6 @@ def _scores(index: int, labels: list[Label], words: list[Lookup], weight: dict[s
                     scores[other] += term_weight
                 else:
                     scores[other] = term_weight
-    scores.pop(index, None)
-    return scores
 
 
 def _best(scores: dict[int, float], wanted: int, times: list[float], index: int) -> list[int]:

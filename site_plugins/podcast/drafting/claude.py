@@ -11,8 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError, create_model
 
 from .article import Article
-from .editorschema import MODELINE
-from .errors import PodcastError
+from ..load.editorschema import MODELINE
+from ..errors import PodcastError
 
 SECTIONS = ("Intro", "Core Event", "Background", "Conflict", "Impact", "Future", "Conclusion")
 ASPECTS = ("Core Event", "Background", "Conflict", "Impact", "Future", "Related Info")

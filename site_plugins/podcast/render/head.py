@@ -6,8 +6,8 @@ import json
 
 from markupsafe import escape
 
-from .markup import plain_text
-from .model import Cover, Episode, EpisodeAudio, Settings
+from ..markup import plain_text
+from ..model import Cover, Episode, EpisodeAudio, Settings
 from .urls import relative_url
 
 

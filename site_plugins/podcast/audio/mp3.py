@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import PodcastError
+from ..errors import PodcastError
 
 # Bitrates (kbit/s) by version family and layer; index 0 is "free", 15 is invalid.
 _BITRATES = {

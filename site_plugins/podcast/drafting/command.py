@@ -14,12 +14,12 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from .catalog import load_catalog
-from .errors import PodcastError
-from .model import Settings
-from .siteconfig import read_site_settings
-from .validate import validate_episode
-from .writer import write_atomic
+from ..load.catalog import load_catalog
+from ..errors import PodcastError
+from ..model import Settings
+from ..load.siteconfig import read_site_settings
+from ..load.validate import validate_episode
+from ..writer import write_atomic
 
 DRAFT_PACKAGES = ("anthropic", "pydantic", "requests", "trafilatura", "lxml_html_clean")
 """What the `draft` extra installs (import names)."""
@@ -44,48 +44,64 @@ def add_draft_command(commands) -> None:
 def run_draft(args: argparse.Namespace, *, client=None, today: date | None = None) -> int:
     """Draft one episode; `client` is an anthropic.Anthropic (made from the environment when None)."""
     _require_draft_packages()
-    from .article import load_article
-    from .drafting import DraftError, DraftRequest, render_episode, request_draft
+    from .claude import request_draft
 
     settings = read_site_settings(args.config)
-    hosts = tuple(h.strip() for h in args.hosts.split(",") if h.strip()) if args.hosts else \
-        tuple(h.name for h in settings.hosts)
-    if len(hosts) < 2:
-        raise DraftError("a dialogue needs two hosts: define them under the podcast plugin's 'hosts' in "
-                         "mkdocs.yml, or pass --hosts 'A,B'")
+    request = _request(args, settings, client_ready=client is not None)
     if client is None:
         client = _client()
-    article = load_article(args.source)
-    if getattr(args, "url", None):
-        article = replace(article, url=args.url)
-    if not article.url:
-        print("warning: the article has no web address; the draft's source.url is a placeholder to replace "
-              "(or pass --url)", file=sys.stderr)
-    request = DraftRequest(article=article, hosts=hosts, language=args.language or settings.language,
-                           show=settings.show.title, listener=args.listener, minutes=args.minutes,
-                           model=args.model or settings.draft_model, max_tokens=args.max_tokens)
     print(f"asking {request.model} for a {request.minutes:g}-minute draft ...", file=sys.stderr)
     draft, usage = request_draft(client, request)
     root = args.config.resolve().parent if args.config.exists() else Path.cwd()
-    folder = root / settings.episodes_dir
-    day = today or date.today()
-    text = render_episode(draft, request, today=day)
-    path, slug = _free_place(folder, text, settings, root, replace=args.force)
-    if slug is not None:
-        text = render_episode(draft, request, today=day, slug=slug)
-    episode, problems = validate_episode(text, str(path), settings)
-    if episode is None:
-        raise DraftError("the draft does not pass the episode checks, so it was not written:\n"
-                         + "\n".join(str(p) for p in problems))
-    if path.exists() and not args.force:
-        raise DraftError(f"{path} exists; pass --force to replace it")
-    write_atomic(path, text.encode("utf-8"))
+    path = _write_draft(draft, request, settings, root, today=today or date.today(), force=args.force)
     shown = path.relative_to(root) if path.is_relative_to(root) else path
     print(f"wrote {shown} (draft: true)")
     print("next: check every fact against the source text in the file, preview with scripts/site serve, "
           "then set 'draft: false' and push")
     print(usage, file=sys.stderr)
     return 0
+
+
+def _request(args: argparse.Namespace, settings, *, client_ready: bool):
+    """What to ask Claude: the article (fetched or read), the hosts, the language and the length."""
+    from .article import load_article
+    from .claude import DraftError, DraftRequest
+
+    hosts = tuple(h.strip() for h in args.hosts.split(",") if h.strip()) if args.hosts else \
+        tuple(h.name for h in settings.hosts)
+    if len(hosts) < 2:
+        raise DraftError("a dialogue needs two hosts: define them under the podcast plugin's 'hosts' in "
+                         "mkdocs.yml, or pass --hosts 'A,B'")
+    if not client_ready:
+        _client()  # no key: say so before the article is fetched
+    article = load_article(args.source)
+    if getattr(args, "url", None):
+        article = replace(article, url=args.url)
+    if not article.url:
+        print("warning: the article has no web address; the draft's source.url is a placeholder to replace "
+              "(or pass --url)", file=sys.stderr)
+    return DraftRequest(article=article, hosts=hosts, language=args.language or settings.language,
+                        show=settings.show.title, listener=args.listener, minutes=args.minutes,
+                        model=args.model or settings.draft_model, max_tokens=args.max_tokens)
+
+
+def _write_draft(draft, request, settings, root: Path, *, today: date, force: bool) -> Path:
+    """The draft as a new episode file, checked before it is written; its path."""
+    from .claude import DraftError, render_episode
+
+    folder = root / settings.episodes_dir
+    text = render_episode(draft, request, today=today)
+    path, slug = _free_place(folder, text, settings, root, replace=force)
+    if slug is not None:
+        text = render_episode(draft, request, today=today, slug=slug)
+    episode, problems = validate_episode(text, str(path), settings)
+    if episode is None:
+        raise DraftError("the draft does not pass the episode checks, so it was not written:\n"
+                         + "\n".join(str(p) for p in problems))
+    if path.exists() and not force:
+        raise DraftError(f"{path} exists; pass --force to replace it")
+    write_atomic(path, text.encode("utf-8"))
+    return path
 
 
 def _require_draft_packages() -> None:
@@ -101,7 +117,7 @@ def _require_draft_packages() -> None:
 
 
 def _client():
-    from .drafting import DraftError
+    from .claude import DraftError
 
     if not os.environ.get("ANTHROPIC_API_KEY"):
         raise DraftError("ANTHROPIC_API_KEY is not set: create a key in the Anthropic Console, then "
@@ -116,7 +132,7 @@ def _free_place(folder: Path, text: str, settings, root: Path, *, replace: bool)
 
     With `replace`, the file of the draft's own name, even when it exists.
     """
-    from .drafting import DraftError
+    from .claude import DraftError
 
     episode, problems = validate_episode(text, "draft.yaml", settings)
     if episode is None:

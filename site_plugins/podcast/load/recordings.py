@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .mp3 import id3v2_size, read_frames
+from ..audio.mp3 import id3v2_size, read_frames
 
 SNIFF_BYTES = 256 * 1024
 """How much of a recording `check` reads: enough to pass a large ID3 tag (cover art) and find frames."""

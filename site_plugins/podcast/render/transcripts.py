@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .markup import plain_text, split_for_speech
-from .model import Episode, TurnSpan
+from ..markup import plain_text, split_for_speech
+from ..model import Episode, TurnSpan
 from .urls import episode_page_uri
 
 CUE_CHARS = 64

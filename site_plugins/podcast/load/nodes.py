@@ -7,8 +7,8 @@ import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from .errors import Problem, Severity
-from .schema import LANGUAGE_PATTERN, URL_PATTERN, FieldSpec
+from ..errors import Problem, Severity
+from .fields import LANGUAGE_PATTERN, URL_PATTERN, FieldSpec
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, where
 
 _NULL_TAG = "tag:yaml.org,2002:null"

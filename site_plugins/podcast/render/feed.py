@@ -9,8 +9,8 @@ from lxml import etree
 from markupsafe import escape
 
 from .i18n import labels_for
-from .markup import clean_text, plain_text, render_block
-from .model import Cover, Episode, EpisodeAudio, Settings
+from ..markup import clean_text, plain_text, render_block
+from ..model import Cover, Episode, EpisodeAudio, Settings
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"

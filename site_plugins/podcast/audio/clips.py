@@ -10,9 +10,9 @@ from typing import ClassVar
 
 from .mp3 import audio_bytes, check_format, duration_of, read_frames
 from .speech import FORMAT
-from .model import TurnSpan
-from .tags import PublishedAudio, read_published
-from .writer import write_atomic
+from ..model import TurnSpan
+from .id3 import PublishedAudio, read_published
+from ..writer import write_atomic
 
 
 def digest(data: bytes) -> str:

@@ -32,10 +32,10 @@ from lxml import html as lxml_html
 from markupsafe import escape
 
 from .i18n import labels_for
-from .model import Settings
+from ..model import Settings
 from .urls import page_url as _page_url
 from .urls import relative_url
-from .writer import write_atomic
+from ..writer import write_atomic
 
 INDEX_URI = "search-index/"
 SEARCH_PAGE_URI = "search/index.md"

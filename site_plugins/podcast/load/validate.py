@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from slugify import slugify
 
-from .errors import Problem
-from .model import Episode, Host, Section, Settings, Source, Turn
+from ..errors import Problem
+from ..model import Episode, Host, Section, Settings, Source, Turn
 from .nodes import NodeReader, describe, did_you_mean, is_null
-from .schema import (EPISODE_FIELDS, HOST_FIELDS, LONG_TURN_FIELDS, MAX_ANALYSIS, MAX_ARTICLE, MAX_SECTIONS,
+from .fields import (EPISODE_FIELDS, HOST_FIELDS, LONG_TURN_FIELDS, MAX_ANALYSIS, MAX_ARTICLE, MAX_SECTIONS,
                      MAX_SHORT, MAX_SLUG, MAX_SPOKEN, MAX_SUMMARY, MAX_TAGS, MAX_TURN, MAX_TURNS, RESERVED_SLUGS,
                      SECTION_FIELDS, SLUG_PATTERN, SOURCE_FIELDS)
 from .voices import tld_problem, voice_problem

@@ -17,13 +17,13 @@ from pathlib import Path, PurePosixPath
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .catalog import Catalog
-from .errors import Problem
+from ..load.catalog import Catalog
+from ..errors import Problem
 from .i18n import labels_for
-from .model import Episode, Settings
+from ..model import Episode, Settings
 from .pages import TEMPLATES, GeneratedPage, page_document
 from .urls import episode_page_uri, page_url, relative_url
-from .validate import slug_from_title
+from ..load.validate import slug_from_title
 
 HOME_URI = "index.md"
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 
-from .model import Settings
-from .schema import (EPISODE_FIELDS, HOST_FIELDS, LANGUAGE_PATTERN, LONG_TURN_FIELDS, SECTION_FIELDS, SLUG_PATTERN,
+from ..model import Settings
+from .fields import (EPISODE_FIELDS, HOST_FIELDS, LANGUAGE_PATTERN, LONG_TURN_FIELDS, SECTION_FIELDS, SLUG_PATTERN,
                      SOURCE_FIELDS, URL_PATTERN, FieldSpec)
 
 DRAFT = "http://json-schema.org/draft-07/schema#"

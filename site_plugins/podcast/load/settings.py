@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import SettingsError
-from .model import Host, Settings, Show
+from ..errors import SettingsError
+from ..model import Host, Settings, Show
 from .nodes import did_you_mean
 from .show import SHOW_TYPES, parse_category
 from .voices import tld_problem, voice_problem

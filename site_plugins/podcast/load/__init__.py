@@ -1,0 +1,1 @@
+"""Load: episode files and settings read, checked and turned into the model; every problem located."""

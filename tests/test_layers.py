@@ -1,0 +1,114 @@
+"""The core's layers point one way: load -> audio -> render -> build/output, and the adapter on top.
+
+Rules read from the code's own imports (with `ast`, function-level imports included):
+- render never imports audio: a page needs the audio's times, which are model types;
+- load and audio never import render, and nothing below `build` imports it or the hosts;
+- nothing in the core imports MkDocs or the MkDocs plugin;
+- cli imports the drafting code only inside a function (its packages are an extra).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+CORE = REPO / "site_plugins/podcast"
+HOSTS = {"build", "staging", "cli", "preview", "devserver"}
+"""Top-level modules that run or host the stages."""
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(source: str, module: str, *, is_package: bool = False) -> list[tuple[str, bool]]:
+    """(imported module, whether inside a function) for every import in `source`."""
+    package = module if is_package else module.rsplit(".", 1)[0]
+    found: list[tuple[str, bool]] = []
+
+    def visit(node: ast.AST, lazy: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = lazy or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if isinstance(child, ast.Import):
+                found.extend((alias.name, inner) for alias in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                base = package.split(".")[: len(package.split(".")) - (child.level - 1)] if child.level else []
+                name = ".".join([*base, child.module] if child.module else base)
+                found.append((name, inner))
+                found.extend((f"{name}.{alias.name}", inner) for alias in child.names)
+            visit(child, inner)
+
+    visit(ast.parse(source), False)
+    return found
+
+
+def stage(name: str) -> str:
+    """load, audio, render, drafting, a host module's name, or 'base' (model, errors, markup, writer)."""
+    parts = name.split(".")
+    if parts[:2] != ["site_plugins", "podcast"] or len(parts) < 3:
+        return "outside"
+    if parts[2] in ("load", "audio", "render", "drafting"):
+        return parts[2]
+    return parts[2] if parts[2] in HOSTS else "base"
+
+
+FORBIDDEN = {
+    "base": {"load", "audio", "render", "drafting", *HOSTS},
+    "load": {"render", "drafting", *HOSTS},
+    "audio": {"render", "drafting", *HOSTS},
+    "render": {"audio", "drafting", *HOSTS},
+    "drafting": {"render", "audio", *HOSTS - {"cli"}},
+}
+
+
+def violations(path: Path, source: str | None = None) -> list[str]:
+    module = module_name(path)
+    found = []
+    for target, lazy in imports_of(source if source is not None else path.read_text(encoding="utf-8"), module,
+                                   is_package=path.name == "__init__.py"):
+        if target.split(".")[0] == "mkdocs" or target.startswith("site_plugins.mkdocs_plugin"):
+            found.append(f"{module} imports {target}: the core never imports MkDocs or its plugin")
+        elif stage(target) in FORBIDDEN.get(stage(module), ()) and not module.endswith("__init__"):
+            found.append(f"{module} imports {target}")
+        elif stage(module) == "cli" and stage(target) == "drafting" and not lazy:
+            found.append(f"{module} imports {target} at start-up: drafting packages are an extra")
+    return found
+
+
+def test_the_layers_point_one_way():
+    files = sorted(CORE.rglob("*.py"))
+    assert len(files) > 30
+    assert [v for path in files for v in violations(path)] == []
+
+
+@pytest.mark.parametrize("where, source, expected", [
+    ("render/feed.py", "from ..audio.builder import AudioBuilder\n", "imports site_plugins.podcast.audio.builder"),
+    ("load/catalog.py", "from ..render import pages\n", "imports site_plugins.podcast.render"),
+    ("model.py", "import mkdocs.plugins\n", "never imports MkDocs"),
+    ("cli.py", "from .drafting.command import run_draft\n", "at start-up"),
+    ("audio/id3.py", "def f():\n    from ..build import build_site\n", "imports site_plugins.podcast.build"),
+])
+def test_the_rule_checker_finds_each_kind_of_violation(where, source, expected):
+    assert any(expected in v for v in violations(CORE / where, source)), violations(CORE / where, source)
+
+
+def test_a_lazy_import_in_cli_is_allowed():
+    assert violations(CORE / "cli.py", "def f():\n    from .drafting.command import run_draft\n") == []
+
+
+def test_no_module_over_400_lines_and_no_function_over_40():
+    long_modules, long_functions = [], []
+    for path in sorted(CORE.rglob("*.py")) + [REPO / "site_plugins/mkdocs_plugin.py"]:
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 400:
+            long_modules.append(path.name)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > 40:
+                long_functions.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name}")
+    assert (long_modules, long_functions) == ([], [])
+    assert (REPO / "site_plugins/mkdocs_plugin.py").read_text(encoding="utf-8").count("\n") <= 150
