@@ -288,12 +288,39 @@ def feed_seconds(podcast: Path) -> float:
     return time.perf_counter() - started
 
 
+def recorded_case(root: Path, count: int, minutes: float, repeat: int) -> None:
+    """Episodes with `audio:` recordings: the second build (durations kept) against the baseline's time."""
+    from site_plugins.podcast.audio.speech import silence_mp3
+
+    podcast, baseline = make_sites(root / "recorded", count)
+    recording = podcast / "recordings/master.mp3"
+    recording.parent.mkdir()
+    recording.write_bytes(silence_mp3(minutes * 60))
+    for number in range(1, count + 1):
+        os.link(recording, podcast / f"recordings/{number:05d}.mp3")
+        path = podcast / f"episodes/{number:05d}.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + f"audio: recordings/{number:05d}.mp3\n", encoding="utf-8")
+    first, _ = timed_build(podcast)
+    runs = {"ours": [], "base": []}
+    for _ in range(repeat):
+        runs["ours"].append(timed_build(podcast)[0])
+        runs["base"].append(timed_build(baseline)[0])
+    ours, base = statistics.median(runs["ours"]), statistics.median(runs["base"])
+    size = recording.stat().st_size * count / 1e9
+    print(f"recorded audio: {count} episodes with {minutes:g}-minute recordings ({size:.1f} GB of MP3)")
+    print(f"{'  first build (durations measured)':34}{first:>14.2f}")
+    print(f"{'  later build, wall seconds':34}{ours:>14.2f}{base:>12.2f}{ours / base:>8.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=100)
     parser.add_argument("--related", type=int, default=10_000, help="episodes for the related-podcasts timing")
     parser.add_argument("--repeat", type=int, default=3, help="builds of each site; medians are printed")
     parser.add_argument("--keep", type=Path, help="build here and keep the sites (default: a temporary folder)")
+    parser.add_argument("--recorded", type=int, default=0,
+                        help="also time a site of this many episodes with recorded audio (default: none)")
+    parser.add_argument("--minutes", type=float, default=20, help="length of each recording (default: 20)")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="podcast-bench-"))
     try:
@@ -329,6 +356,8 @@ def main() -> None:
         print(f"related podcasts for {args.related} episodes: {statistics.median(related):.3f} s "
               f"(median of {len(related)} runs; first {related[0]:.3f} s)")
         print(f"feed for {args.episodes} episodes: {feed_seconds(podcast):.3f} s")
+        if args.recorded:
+            recorded_case(root, args.recorded, args.minutes, args.repeat)
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

@@ -133,6 +133,29 @@ def test_recorded_audio_is_used_as_it_is(project: SiteProject):
     assert project.plugin.output.audio.audio["r"].duration > 1
 
 
+def test_an_unchanged_recording_is_not_read_again_and_a_changed_one_is(project: SiteProject, monkeypatch):
+    from site_plugins.podcast.audio import builder
+
+    short = EspeakEngine().synthesize("短。", Voice("zh-CN"))
+    longer = EspeakEngine().synthesize("这是一段更长的录音，说了好几句话。", Voice("zh-CN"))
+    (project.root / "rec.mp3").write_bytes(short)
+    project.add_episode("r.yaml", script_episode("r", SAY[:2]) + "audio: rec.mp3\n")
+    walked = []
+    real = builder.read_frames
+    sizes = {len(short), len(longer)}  # the builder also reads its own pause
+    monkeypatch.setattr(builder, "read_frames",
+                        lambda data, **kw: (len(data) in sizes and walked.append(len(data))) or real(data, **kw))
+    project.build()
+    first = project.plugin.output.audio.audio["r"].duration
+    project.build()
+    assert walked == [len(short)], "the second build reads the duration it kept"
+    assert project.plugin.output.audio.audio["r"].duration == first
+    (project.root / "rec.mp3").write_bytes(longer)
+    project.build()
+    assert walked == [len(short), len(longer)]
+    assert project.plugin.output.audio.audio["r"].duration > first
+
+
 def gtts_settings(tmp_path: Path):
     return replace(TEST_SETTINGS, tts="gtts", audio_dir=str(tmp_path / "audio"), cache_dir=str(tmp_path / "cache"),
                    tts_concurrency=1)

@@ -106,6 +106,7 @@ class AudioBuilder:
                 report.audio[episode.slug] = self._assemble(episode, keys, clips)
         if self._stopped:
             report.problems.append(_stopped_problem(self._stopped))
+        self.store.save()
         return report
 
     # --- keys and reuse ---------------------------------------------------------
@@ -243,25 +244,33 @@ class AudioBuilder:
 
     def _recorded(self, episode: Episode, report: AudioReport) -> None:
         line, column = episode.position("audio")
-        problem, path, frames = self._check_recording(str(episode.audio))
+        problem, path, duration = self._check_recording(str(episode.audio))
         if problem:
             report.problems.append(Problem(episode.source_path, line, column, problem))
             return
         report.audio[episode.slug] = EpisodeAudio(path=path, uri=f"audio/{episode.slug}.mp3",
-                                                  size=path.stat().st_size, duration=duration_of(frames),
+                                                  size=path.stat().st_size, duration=duration,
                                                   turns=(), chapters=(), published=True)
 
-    def _check_recording(self, name: str) -> tuple[str, Path, list]:
-        """(problem or '', path, frames) of a recorded episode's file."""
+    def _check_recording(self, name: str) -> tuple[str, Path, float]:
+        """(problem or '', path, seconds) of a recorded episode's file; an unchanged one is not read again."""
         path, problem = locate_recording(name, project_dir=self.project_dir, audio_dir=self.settings.audio_dir)
         if problem:
-            return problem, path, []
+            return problem, path, 0.0
         try:
+            stat = path.stat()
+            known = self.store.recording_duration(path, stat)
+            if known is not None:
+                return "", path, known
             data = path.read_bytes()
         except OSError as exc:
-            return f"audio file '{name}' cannot be read ({exc.strerror}); check its permissions", path, []
+            return f"audio file '{name}' cannot be read ({exc.strerror}); check its permissions", path, 0.0
         problem = mp3_problem(name, data, whole=True)
-        return problem, path, ([] if problem else read_frames(data, strict=False))
+        if problem:
+            return problem, path, 0.0
+        duration = duration_of(read_frames(data, strict=False))
+        self.store.remember_recording(path, stat, duration)
+        return "", path, duration
 
 
 def _chapters(episode: Episode, spans: Sequence[TurnSpan]) -> tuple[tuple[str, float, float], ...]:

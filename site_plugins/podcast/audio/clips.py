@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +63,37 @@ class ClipStore:
         self.cache_dir = cache_dir
         self.audio_dir = audio_dir
         self._published: dict[str, tuple[PublishedAudio, TurnSpan]] | None = None
+        self._recordings: dict[str, list] | None = None
+        self._recordings_changed = False
+
+    # --- recordings: their duration is read once, then kept by content signature ----------------
+    @property
+    def recordings_path(self) -> Path:
+        return self.cache_dir / "recordings.json"
+
+    def recording_duration(self, path: Path, stat: os.stat_result) -> float | None:
+        """A recording's duration as measured before, when its size and modification time are unchanged."""
+        if self._recordings is None:
+            try:
+                self._recordings = json.loads(self.recordings_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self._recordings = {}
+        known = self._recordings.get(str(path))
+        if isinstance(known, list) and known[:2] == [stat.st_size, stat.st_mtime_ns]:
+            return float(known[2])
+        return None
+
+    def remember_recording(self, path: Path, stat: os.stat_result, duration: float) -> None:
+        if self._recordings is None:
+            self._recordings = {}
+        self._recordings[str(path)] = [stat.st_size, stat.st_mtime_ns, duration]
+        self._recordings_changed = True
+
+    def save(self) -> None:
+        """Write what this build learned about recordings (the turn cache is written as it goes)."""
+        if self._recordings_changed and self._recordings is not None:
+            write_atomic(self.recordings_path, json.dumps(self._recordings, sort_keys=True).encode("utf-8"))
+            self._recordings_changed = False
 
     def cache_path(self, key: str) -> Path:
         return self.cache_dir / "turns" / key[:2] / f"{key}.mp3"
