@@ -27,6 +27,7 @@ from .podcast.render.pages import BODY_PLACEHOLDER
 from .podcast.preview import QuickPreview, write_changed
 from .podcast.render.search import SearchIndex, search_box
 from .podcast.sitesize import size_report
+from .podcast.writer import SiteWriter
 
 log = get_plugin_logger("podcast")
 
@@ -36,8 +37,7 @@ PodcastPluginConfig = type("PodcastPluginConfig", (Config,), {name: c.Optional(c
 class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
     def __init__(self) -> None:
         self.command = "build"
-        self.output = None  # the core's last SiteOutput: what tests and the quick preview read
-        self.index: SearchIndex | None = None
+        self.output, self.index = None, None  # the core's last SiteOutput (tests read it); the search index
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -90,7 +90,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
                                   "podcast plugin writes a generated file; rename or move it")
             files.append(file)
         self.bodies = self.output.page_bodies
-        self.index = SearchIndex(Path(config.site_dir)) if request.settings.search else None
+        self.index = SearchIndex(SiteWriter(Path(config.site_dir))) if request.settings.search else None
         log.info("%d episodes, %d generated pages", len(self.output.episodes), len(self.output.pages))
         return files
 

@@ -6,6 +6,7 @@ import json
 
 from collections import Counter
 
+from site_plugins.podcast.writer import SiteWriter
 from site_plugins.podcast.render.search import SearchIndex, count_terms, fnv1a, normalize, page_sections, terms_of
 
 
@@ -30,7 +31,7 @@ def test_sections_follow_headings_and_skip_excluded_elements():
 
 
 def test_written_index_finds_pages_newest_first(tmp_path):
-    index = SearchIndex(tmp_path)
+    index = SearchIndex(SiteWriter(tmp_path))
     index.add_page(url="old/", title="Old", html="<p>能源 energy energy</p>", order=1.0)
     index.add_page(url="new/", title="New", html="<p>能源</p>", order=2.0)
     index.add_page(url="about/", title="About", html="<p>nothing here</p>")

@@ -17,6 +17,7 @@ from .audio.builder import AudioBuilder, AudioReport
 from .load.catalog import Catalog, load_catalog
 from .render.errorpages import find_broken_files, render_problem_pages
 from .errors import PodcastError, Problem
+from .writer import OutputError
 from .render.feed import render_feed
 from .render.head import episode_head
 from .model import Cover, Episode, EpisodeAudio, Settings
@@ -114,8 +115,10 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
     if request.preview:
         preview = _problem_pages(request, catalog, known)
         pages, notice = [*pages, *preview.pages], preview.notice
+    files = _files(request, catalog.episodes, report.audio)
+    check_claims(pages, files, directory_urls=request.directory_urls)
     return SiteOutput(
-        pages=tuple(pages), files=_files(request, catalog.episodes, report.audio),
+        pages=tuple(pages), files=files,
         heads=_heads(request, catalog.episodes, report.audio),
         search_order={episode_page_uri(settings.episodes_uri, e.slug): e.published.timestamp()
                       for e in catalog.episodes},
@@ -227,3 +230,20 @@ def strict_refusal(output: SiteOutput, engine: str) -> str:
         return (f"{engine} could not be reached: {output.audio.fallback} turns were spoken by the offline engine, "
                 "and a strict build never publishes that fallback")
     return ""
+
+
+def check_claims(pages: Sequence[GeneratedPage], files: Mapping[str, object], *, directory_urls: bool) -> None:
+    """Two outputs may not claim one path of the site (a page silently replacing another, or a file)."""
+    owners: dict[str, str] = {}
+    outputs = [(_page_path(p.src_uri, directory_urls), f"the page {p.src_uri}") for p in pages]
+    outputs += [(uri, f"the file {uri}") for uri in [*files, *asset_files()]]
+    for path, owner in outputs:
+        first = owners.setdefault(path, owner)
+        if first != owner:
+            raise OutputError(f"{path} would be written by {first} and by {owner}; "
+                              "rename one of them (a slug, a tag, or episodes_uri)")
+
+
+def _page_path(src_uri: str, directory_urls: bool) -> str:
+    url = page_url(src_uri, directory_urls=directory_urls)
+    return url + "index.html" if url.endswith("/") or not url else url

@@ -24,7 +24,7 @@ from .render.search import SearchIndex, search_form
 from .render.i18n import labels_for
 from .load.siteconfig import PLUGIN_NAME, SiteConfig
 from .render.urls import page_url
-from .writer import write_atomic
+from .writer import SiteWriter, write_atomic
 
 OVERRIDE = """{% extends "base.html" %}
 {% block extrahead %}{{ super() }}{% if page and page.meta and page.meta.podcast_head %}{{ page.meta.podcast_head }}{% endif %}
@@ -43,14 +43,19 @@ def stage_site(site: SiteConfig, request: BuildRequest, out: Path) -> SiteOutput
         shutil.rmtree(out)
     intro = _copy_docs(site.project_dir / site.docs_dir, docs)
     output = run_build(_with_intro(request, intro))
+    writer = SiteWriter(docs)
+    for path in docs.rglob("*"):
+        if path.is_file():
+            writer.claim(path.relative_to(docs).as_posix(), f"{site.docs_dir}/")
     for page in output.pages:
-        _write(docs / page.src_uri, _document(page, output.heads.get(page.src_uri, "")).encode("utf-8"))
+        writer.write(page.src_uri, _document(page, output.heads.get(page.src_uri, "")).encode("utf-8"),
+                     owner="the podcast's pages")
     for uri, content in {**output.files, **asset_files()}.items():
-        _write(docs / uri, content.read_bytes() if isinstance(content, Path) else content)
+        writer.write(uri, content, owner="the podcast's files")
     if request.settings.search:
-        _index(output, docs, directory_urls=request.directory_urls)
-    _write(out / "overrides" / "main.html", OVERRIDE.encode("utf-8"))
-    _write(out / "mkdocs.yml", _staged_config(config, request).encode("utf-8"))
+        _index(output, writer, directory_urls=request.directory_urls)
+    write_atomic(out / "overrides" / "main.html", OVERRIDE.encode("utf-8"), durable=False)
+    write_atomic(out / "mkdocs.yml", _staged_config(config, request).encode("utf-8"), durable=False)
     return output
 
 
@@ -92,9 +97,9 @@ def _document(page: GeneratedPage, head: str) -> str:
     return document
 
 
-def _index(output: SiteOutput, docs: Path, *, directory_urls: bool) -> None:
+def _index(output: SiteOutput, writer: SiteWriter, *, directory_urls: bool) -> None:
     """The search index of the episode pages, from their HTML (no other builder runs our indexer)."""
-    index = SearchIndex(docs)
+    index = SearchIndex(writer)
     for page in (p for p in output.pages if p.searchable):
         index.add_page(url=page_url(page.src_uri, directory_urls=directory_urls), title=page.title,
                        html=f"<h1>{escape(page.title)}</h1>{page.html}", order=output.search_order.get(page.src_uri, 0.0))
@@ -118,7 +123,3 @@ def _staged_config(config: dict, request: BuildRequest) -> str:
         staged["extra"] = {**(staged.get("extra") or {}), "podcast_search_form": form}
     return "# Made by `podcast build`: the site without the podcast plugin. Do not edit; build it again.\n" + \
         yaml.safe_dump(staged, allow_unicode=True, sort_keys=False)
-
-
-def _write(path: Path, data: bytes) -> None:
-    write_atomic(path, data, durable=False)

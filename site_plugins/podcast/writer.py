@@ -49,6 +49,25 @@ def _advice(exc: OSError) -> str:
     return ""
 
 
+class SiteWriter:
+    """Writes a built site's files under one folder. Two outputs may not claim one path: the second
+    is an error naming both, instead of a file that silently replaces another."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.owners: dict[str, str] = {}
+
+    def claim(self, uri: str, owner: str) -> None:
+        first = self.owners.setdefault(uri, owner)
+        if first != owner:
+            raise OutputError(f"{uri} would be written by {first} and by {owner}; rename one of them")
+
+    def write(self, uri: str, data: bytes | Path, *, owner: str) -> None:
+        """`data`, or a copy of the file it names, at `uri` (site-relative)."""
+        self.claim(uri, owner)
+        write_atomic(self.root / uri, data.read_bytes() if isinstance(data, Path) else data, durable=False)
+
+
 def remove_stale_parts(folder: Path) -> int:
     """Delete temporary files left by a process that was killed mid-write; returns how many."""
     if not folder.is_dir():

@@ -35,7 +35,7 @@ from .i18n import labels_for
 from ..model import Settings
 from .urls import page_url as _page_url
 from .urls import relative_url
-from ..writer import write_atomic
+from ..writer import SiteWriter
 
 INDEX_URI = "search-index/"
 SEARCH_PAGE_URI = "search/index.md"
@@ -100,8 +100,8 @@ class SearchIndex:
     postings stay in memory, packed as ints (page number << 16 | count).
     """
 
-    def __init__(self, site_dir: Path) -> None:
-        self.root = site_dir / INDEX_URI
+    def __init__(self, writer: SiteWriter) -> None:
+        self.writer = writer
         self.pages: list[tuple[float, str, int]] = []
         """(order, url, length) of each page, in the order pages came."""
         self.postings: dict[str, array] = {}
@@ -123,8 +123,7 @@ class SearchIndex:
                 posting = postings[term] = array("Q")
             posting.append(number << 16 | min(count, 0xFFFF))
         self.pages.append((order, url, max(length, 1)))
-        write_atomic(self.root / f"p/{number}.json", _json({"url": url, "title": title, "sections": sections}),
-                     durable=False)
+        self._write(f"p/{number}.json", _json({"url": url, "title": title, "sections": sections}))
 
     def write(self) -> int:
         """Write the shards and meta.json; returns the number of files in the index."""
@@ -141,13 +140,16 @@ class SearchIndex:
         written = 0
         for number, terms in enumerate(by_shard):
             if terms:
-                write_atomic(self.root / f"t/{number}.json", _json(terms), durable=False)
+                self._write(f"t/{number}.json", _json(terms))
                 written += 1
         # Postings number pages by rank; `files` names each one's text file.
         meta = {"format": FORMAT, "shards": shards, "files": ranked,
                 "lengths": [self.pages[number][2] for number in ranked]}
-        write_atomic(self.root / "meta.json", _json(meta), durable=False)
+        self._write("meta.json", _json(meta))
         return written + len(ranked) + 1
+
+    def _write(self, name: str, data: bytes) -> None:
+        self.writer.write(INDEX_URI + name, data, owner="the search index")
 
 
 def _encode(posting: list[tuple[int, int]]) -> str:
