@@ -8,9 +8,24 @@ from site_plugins.podcast.load.settings import OPTIONS
 from .conftest import REPO
 
 
-def test_every_episode_field_is_in_the_authoring_guide():
+def field_rows() -> list[str]:
+    """The field table as the authoring guide must show it: made from the table validation reads."""
+    return [f"| `{key}` | {'yes' if spec.required else ''} | {spec.doc} |".replace("|  |", "| |")
+            for key, spec in EPISODE_FIELDS.items()]
+
+
+def test_the_authoring_guide_shows_the_field_table_row_by_row():
     guide = (REPO / "docs/guide/authoring.md").read_text(encoding="utf-8")
-    assert [f for f in EPISODE_FIELDS if f"| `{f}` |" not in guide] == []
+    shown = [line for line in guide.splitlines() if line.startswith("| `") and line.count("|") == 4]
+    expected = field_rows()
+    assert shown[:len(expected)] == expected, "paste into docs/guide/authoring.md:\n" + "\n".join(expected)
+
+
+def test_the_row_check_can_fail(monkeypatch):
+    from site_plugins.podcast.load import fields
+
+    monkeypatch.setitem(fields.EPISODE_FIELDS, "title", fields.FieldSpec("text", "Changed.", required=True))
+    assert field_rows()[0] == "| `title` | yes | Changed. |"
 
 
 def test_every_option_is_in_the_configuration_reference():

@@ -19,14 +19,15 @@ from pathlib import Path
 
 from .build import BuildRequest, SiteOutput, rebuild_episodes
 from .load.catalog import EPISODE_SUFFIXES, read_episode_file, shown_path
+from .load.fields import EPISODE_FIELDS
 from .errors import Problem
 from .model import Episode, Settings
 from .render.urls import episode_page_uri
 from .writer import write_atomic
 
-PAGE_ONLY_FIELDS = ("sections", "hosts", "listener", "source", "analysis", "positions", "audio", "episode",
-                    "season", "explicit", "ai_generated")
-"""Fields that appear on the episode's own page, in its audio and in the feed, and nowhere else."""
+PAGE_ONLY_FIELDS = ("positions", *(spec.attribute or key for key, spec in EPISODE_FIELDS.items() if spec.page_only))
+"""Episode attributes that appear on its own page, in its audio and in the feed, and nowhere else: the
+field table says which (and where each field was written, which only messages use)."""
 
 Snapshot = dict[str, tuple[int, int]]
 """File path -> (modification time in ns, size)."""

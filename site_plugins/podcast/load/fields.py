@@ -8,9 +8,20 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     kind: str
-    """What the value must be: text, date, bool, slug, script, ...; `editorschema.kind_schemas` has them all."""
+    """What the value must be: text, date, bool, slug, script, ...; `editorschema.kind_schemas` has them all,
+    and validation reads each kind with its own reader."""
     doc: str
+    """What the field is, as the authoring guide's table and the editors' schema say it."""
     required: bool = False
+    limit: int = 0
+    """Most characters a text value (or each item of a list) may have; 0: no limit of its own."""
+    prose: bool = False
+    """Words an editor writes, where YAML may silently cut the text (a ' #' read as a comment)."""
+    page_only: bool = False
+    """Shown only on the episode's own page, in its audio and in the feed: a quick preview may redo
+    just that page when only such fields change (listings, tags and related podcasts show the others)."""
+    attribute: str = ""
+    """The Episode attribute the field fills, when its name differs from the key."""
 
 
 # Shared by validation (Python `re`) and the editors' JSON Schema (ECMAScript): keep to syntax both read alike.
@@ -45,26 +56,39 @@ RESERVED_SLUGS = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in ran
 """Names Windows refuses for a file or folder: a repository holding one cannot be checked out there."""
 
 EPISODE_FIELDS: dict[str, FieldSpec] = {
-    "title": FieldSpec("text", "The episode's title.", required=True),
-    "date": FieldSpec("date", "YYYY-MM-DD, or an ISO 8601 datetime with a UTC offset.", required=True),
-    "category": FieldSpec("text", "One category, e.g. Business; gets its own page."),
-    "language": FieldSpec("language", "BCP 47 code (zh-CN, en); default: the site's language."),
-    "tags": FieldSpec("list of text", "Tags; each gets its own page."),
-    "slug": FieldSpec("slug", "The episode's URL name; default: the title, transliterated."),
-    "listener": FieldSpec("text", "Whom the episode is made for; shown in the header."),
-    "draft": FieldSpec("bool", "true: shown by `mkdocs serve`, never published."),
-    "hosts": FieldSpec("hosts", "name -> {voice, tld}; optional when the site defines the hosts."),
-    "source": FieldSpec("source", "The news article discussed: url (required), title, publisher, published, text."),
-    "summary": FieldSpec("text", "A few sentences; Markdown."),
-    "script": FieldSpec("script", "Sections in order, each with `section:` and `turns:`.", required=True),
-    "analysis": FieldSpec("analysis", "aspect -> Markdown text, shown in this order."),
-    "related": FieldSpec("list of text", "Slugs of episodes to show first under Related Podcasts."),
-    "audio": FieldSpec("text", "A recorded file to use instead of synthesis."),
-    "guid": FieldSpec("text", "The episode's permanent ID in feeds; default: made from the file name."),
-    "episode": FieldSpec("integer", "Episode number, for podcast apps."),
-    "season": FieldSpec("integer", "Season number, for podcast apps."),
-    "explicit": FieldSpec("bool", "true when this episode has explicit content (default: the show's setting)."),
-    "ai_generated": FieldSpec("bool", "true: the page and the feed say that AI wrote or voiced the episode."),
+    "title": FieldSpec("text", "The episode's title.", required=True, limit=MAX_SHORT, prose=True),
+    "date": FieldSpec("date", "`YYYY-MM-DD`, or an ISO 8601 date and time with its UTC offset "
+                              "(`2025-12-08T07:30:00+08:00`). A date alone means midnight in the site's `timezone`. "
+                              "A date in the future schedules the episode.", required=True, attribute="published"),
+    "script": FieldSpec("script", "The sections in order; each has `section:` (its name) and `turns:`. At least one "
+                                  "turn in all.", required=True, page_only=True, attribute="sections"),
+    "category": FieldSpec("text", "One category; it gets its own page.", limit=MAX_SHORT),
+    "language": FieldSpec("language", "A language code such as `zh-CN` or `en`. Default: the site's language."),
+    "tags": FieldSpec("list of text", "A list, `[a, b]`; each tag gets its own page.", limit=MAX_SHORT),
+    "slug": FieldSpec("slug", "The page's address, `a-z`, `0-9` and `-`. Default: the title, transliterated "
+                              "(Chinese becomes pinyin). Must be unique.", limit=MAX_SLUG),
+    "listener": FieldSpec("text", "Whom the episode is made for; shown under the title.", limit=MAX_SHORT,
+                          page_only=True),
+    "draft": FieldSpec("bool", "`true` or `false`. Drafts appear in the preview, never on the published site."),
+    "hosts": FieldSpec("hosts", "`name: {voice: ..., tld: ...}` for each host; needed only for hosts that "
+                                "`mkdocs.yml` does not define.", page_only=True),
+    "source": FieldSpec("source", "The article: `url` (required), `title`, `publisher`, `published`, `text` "
+                                  "(paragraphs separated by blank lines).", page_only=True),
+    "summary": FieldSpec("text", "A few sentences.", limit=MAX_SUMMARY, prose=True),
+    "analysis": FieldSpec("analysis", "`aspect: text` lines, shown in the order written.", limit=MAX_ANALYSIS,
+                          prose=True, page_only=True),
+    "related": FieldSpec("list of text", "Slugs of other episodes to show first under Related Podcasts."),
+    "audio": FieldSpec("text", "A recorded MP3 to use instead of generated speech, inside the repository but not "
+                               "in `audio/` (the build writes there), e.g. `recordings/ep1.mp3`.", page_only=True),
+    "guid": FieldSpec("text", "The episode's permanent ID in the feed. By default it is made from the file's name "
+                              "(and its folder inside `episodes/`), so changing the title or slug never makes podcast "
+                              "apps see a new episode; if you rename or move the file, copy the old ID (shown in "
+                              "`feed.xml`) here. Two episodes may not share one."),
+    "episode": FieldSpec("integer", "Episode number, shown by podcast apps.", page_only=True),
+    "season": FieldSpec("integer", "Season number.", page_only=True),
+    "explicit": FieldSpec("bool", "`true` or `false`; default: the show's setting.", page_only=True),
+    "ai_generated": FieldSpec("bool", "`true`: the page and the feed say that the episode was written and voiced "
+                                      "with AI. Drafts made by `podcast draft` carry it.", page_only=True),
 }
 
 SOURCE_FIELDS: dict[str, FieldSpec] = {

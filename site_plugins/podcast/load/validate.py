@@ -12,13 +12,15 @@ from slugify import slugify
 from ..errors import Problem
 from ..model import Episode, Host, Section, Settings, Source, Turn
 from .nodes import NodeReader, describe, did_you_mean, is_null
-from .fields import (EPISODE_FIELDS, HOST_FIELDS, LONG_TURN_FIELDS, MAX_ANALYSIS, MAX_ARTICLE, MAX_SECTIONS,
-                     MAX_SHORT, MAX_SLUG, MAX_SPOKEN, MAX_SUMMARY, MAX_TAGS, MAX_TURN, MAX_TURNS, RESERVED_SLUGS,
-                     SECTION_FIELDS, SLUG_PATTERN, SOURCE_FIELDS)
+from .fields import (EPISODE_FIELDS, HOST_FIELDS, LONG_TURN_FIELDS, MAX_ARTICLE, MAX_SECTIONS, MAX_SHORT,
+                     MAX_SLUG, MAX_SPOKEN, MAX_TAGS, MAX_TURN, MAX_TURNS, RESERVED_SLUGS, SECTION_FIELDS,
+                     SLUG_PATTERN, SOURCE_FIELDS, FieldSpec)
 from .voices import tld_problem, voice_problem
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, compose_yaml, node_properties, where
 
 _SLUG = re.compile(SLUG_PATTERN)
+_READ_FIRST = ("title", "date", "script", "slug", "hosts")
+"""Fields `read` takes itself: the others depend on them (speakers on hosts, the slug on the title)."""
 
 
 def slug_from_title(title: str) -> str:
@@ -95,29 +97,23 @@ class _EpisodeReader(NodeReader):
             self.error(value["script"], f"the site's language {voice_problem(language)}; give each host a 'voice:'")
 
     def _optional(self, value: dict[str, Node]) -> dict:
+        """Every field the table gives a generic kind, read by that kind's reader (the others are read above)."""
         out: dict = {"language": self.settings.language}
         readers = {
-            "category": lambda n: self.text(n, "category", limit=MAX_SHORT),
-            "language": lambda n: self.language(n, "language"),
-            "tags": lambda n: self.text_list(n, "tags", limit=MAX_SHORT, most=MAX_TAGS),
-            "listener": lambda n: self.text(n, "listener", limit=MAX_SHORT),
-            "draft": lambda n: self.boolean(n, "draft"),
-            "source": self._source,
-            "summary": lambda n: self.text(n, "summary", limit=MAX_SUMMARY, prose=True),
-            "analysis": self._analysis,
-            "related": lambda n: self.text_list(n, "related"),
-            "audio": lambda n: self.text(n, "audio"),
-            "guid": lambda n: self.text(n, "guid"),
-            "episode": lambda n: self.integer(n, "episode"),
-            "season": lambda n: self.integer(n, "season"),
-            "explicit": lambda n: self.boolean(n, "explicit"),
-            "ai_generated": lambda n: self.boolean(n, "ai_generated"),
+            "text": lambda n, key, spec: self.text(n, key, limit=spec.limit, prose=spec.prose),
+            "language": lambda n, key, spec: self.language(n, key),
+            "list of text": lambda n, key, spec: self.text_list(n, key, limit=spec.limit, most=MAX_TAGS),
+            "bool": lambda n, key, spec: self.boolean(n, key),
+            "integer": lambda n, key, spec: self.integer(n, key),
+            "source": lambda n, key, spec: self._source(n),
+            "analysis": lambda n, key, spec: self._analysis(n, spec),
         }
-        for key, read in readers.items():
-            if key in value and not is_null(value[key]):
-                result = read(value[key])
-                if result is not None:
-                    out[key] = result
+        for key, spec in EPISODE_FIELDS.items():
+            if key in _READ_FIRST or key not in value or is_null(value[key]):
+                continue
+            result = readers[spec.kind](value[key], key, spec)
+            if result is not None:
+                out[spec.attribute or key] = result
         return out
 
     def _slug(self, node: Node | None, title: str | None, root: Node) -> str | None:
@@ -274,14 +270,14 @@ class _EpisodeReader(NodeReader):
             return None
         return Source(url=url, published=published, **texts)
 
-    def _analysis(self, node: Node) -> tuple[tuple[str, str], ...]:
+    def _analysis(self, node: Node, spec: FieldSpec) -> tuple[tuple[str, str], ...]:
         pairs = []
         for aspect, (key_node, value_node) in self.mapping(node, "analysis", None).items():
             if len(aspect) > MAX_SHORT:
                 self.error(key_node, f"an analysis aspect's name is {len(aspect)} characters long; "
                                      f"at most {MAX_SHORT} are allowed")
                 continue
-            text = self.text(value_node, f"analysis '{aspect}'", limit=MAX_ANALYSIS, prose=True)
+            text = self.text(value_node, f"analysis '{aspect}'", limit=spec.limit, prose=spec.prose)
             if text is not None:
                 pairs.append((aspect, text))
         return tuple(pairs)

@@ -26,7 +26,6 @@ import unicodedata
 from array import array
 from collections import Counter
 from operator import add
-from pathlib import Path
 
 from lxml import html as lxml_html
 from markupsafe import escape
