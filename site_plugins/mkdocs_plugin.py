@@ -140,7 +140,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
     def on_post_page(self, output: str, *, page, config) -> str:
         head = self.output.heads.get(page.file.src_uri, "") + feed_link(self.request.settings, page_url=page.url)
         return search_box(inject_head(output, head), self.request.settings, page_url=page.url,
-                          directory_urls=config.use_directory_urls)
+                          layout=self.request.layout)
 
     def on_post_build(self, *, config) -> None:
         if self.index is not None:

@@ -209,18 +209,20 @@ def test_a_hand_written_file_at_a_generated_address_is_an_error(project: SitePro
 
 def test_two_outputs_claiming_one_path_are_an_error_naming_both():
     from site_plugins.podcast.build import check_claims
+    from site_plugins.podcast.layout import SiteLayout
     from site_plugins.podcast.render.pages import GeneratedPage
     from site_plugins.podcast.writer import OutputError, SiteWriter
 
     pages = [GeneratedPage("tag/x/index.md", ""), GeneratedPage("feed/index.md", "")]
-    check_claims(pages, {"feed.xml": b""}, directory_urls=True)
+    folders, files = SiteLayout(directory_urls=True), SiteLayout(directory_urls=False)
+    check_claims(pages, {"feed.xml": b""}, layout=folders)
     with pytest.raises(OutputError, match="tag/x/index.html would be written by the page tag/x/index.md and by "
                                           "the file tag/x/index.html"):
-        check_claims(pages, {"tag/x/index.html": b""}, directory_urls=True)
+        check_claims(pages, {"tag/x/index.html": b""}, layout=folders)
     with pytest.raises(OutputError, match="feed/index.html would be written by the page feed/index.md and by the "
                                           "page feed.md"):
-        check_claims([*pages, GeneratedPage("feed.md", "")], {}, directory_urls=True)
-    check_claims([*pages, GeneratedPage("feed.md", "")], {}, directory_urls=False)
+        check_claims([*pages, GeneratedPage("feed.md", "")], {}, layout=folders)
+    check_claims([*pages, GeneratedPage("feed.md", "")], {}, layout=files)
     writer = SiteWriter(Path("/nonexistent"))
     writer.claim("a.json", "the search index")
     writer.claim("a.json", "the search index")  # the same owner may write a file again

@@ -10,7 +10,8 @@ import pytest
 from lxml import html as lxml_html
 
 from site_plugins.podcast import Settings, load_catalog
-from site_plugins.podcast.render.errorpages import BrokenEpisodes, add_notice, find_broken_files, render_problem_pages
+from site_plugins.podcast.layout import SiteLayout
+from site_plugins.podcast.render.errorpages import add_notice, find_broken_files, render_problem_pages
 
 from .conftest import TEST_SETTINGS, SiteProject, episode_yaml
 
@@ -29,14 +30,17 @@ def write(folder: Path, name: str, text: str) -> None:
 def test_the_address_comes_from_the_last_good_build_then_the_file(tmp_path):
     folder = tmp_path / "episodes"
     write(folder, "a.yaml", episode_yaml("Good Morning", extra="slug: morning\n"))
-    broken = BrokenEpisodes()
-    assert broken.render(catalog_of(folder), TEST_SETTINGS, root=tmp_path).pages == ()
+    good = catalog_of(folder)
+    known = {e.source_path: e.slug for e in good.episodes}  # what a preview's last build remembers
+    assert find_broken_files(good.problems, good.episodes, root=tmp_path, known_slugs=known) == ()
     # Broken, and its slug line gone too: the last good build still knows its address.
     write(folder, "a.yaml", episode_yaml("Good Evening", turns=UNKNOWN_SPEAKER))
     write(folder, "b.yaml", episode_yaml("Ignored", extra="slug: from-slug-line\n", turns=UNKNOWN_SPEAKER))
     write(folder, "c.yaml", episode_yaml("Title Only Here", turns=UNKNOWN_SPEAKER))
     write(folder, "d e.yaml", "title: [unclosed\n")
-    pages = broken.render(catalog_of(folder), TEST_SETTINGS, root=tmp_path).pages
+    catalog = catalog_of(folder)
+    broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_slugs=known)
+    pages = render_problem_pages(broken, TEST_SETTINGS).pages
     assert [p.src_uri for p in pages] == ["episodes/morning/index.md", "episodes/from-slug-line/index.md",
                                           "episodes/title-only-here/index.md", "episodes/d-e/index.md"]
 
@@ -79,7 +83,7 @@ def test_the_page_speaks_the_sites_language(tmp_path, language, heading):
     catalog = catalog_of(folder)
     broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_slugs={})
     settings = Settings(language=language, hosts=TEST_SETTINGS.hosts)
-    preview = render_problem_pages(broken, settings, directory_urls=False)
+    preview = render_problem_pages(broken, settings, layout=SiteLayout(directory_urls=False))
     (page,), notice = preview.pages, preview.notice
     assert f"<h1>{heading}</h1>" in page.html
     assert 'href="episodes/x/index.html"' in notice

@@ -17,6 +17,7 @@ from .audio.builder import AudioBuilder, AudioReport
 from .load.catalog import Catalog, load_catalog
 from .render.errorpages import find_broken_files, render_problem_pages
 from .errors import PodcastError, Problem
+from .layout import SiteLayout
 from .writer import OutputError
 from .render.feed import render_feed
 from .render.head import episode_head
@@ -24,7 +25,6 @@ from .model import Cover, Episode, EpisodeAudio, Settings
 from .render.pages import GeneratedPage, build_episode_page, build_pages
 from .audio.speech import SpeechEngine
 from .render.transcripts import transcript_files
-from .render.urls import episode_page_uri, page_url
 
 ASSETS = Path(__file__).parent / "render" / "assets"
 STYLESHEET_URI = "assets/podcast/podcast.css"
@@ -51,6 +51,11 @@ class BuildRequest:
     """The editor's Markdown for the top of the home page."""
     progress: Callable[[str], None] = lambda _: None
     warn: Callable[[str], None] = lambda _: None
+
+    @property
+    def layout(self) -> SiteLayout:
+        """Where every page and file of this build goes."""
+        return SiteLayout(self.settings.episodes_uri, self.directory_urls)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +112,7 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
     catalog = load_catalog([folder] if folder.is_dir() else [], settings, root=request.project_dir,
                            include_drafts=request.preview, now=request.now)
     report = _audio(request, catalog.episodes)
-    pages = build_pages(catalog.episodes, settings, directory_urls=request.directory_urls,
+    pages = build_pages(catalog.episodes, settings, layout=request.layout,
                         home_intro=request.home_intro, audio=report.audio)
     known = {**(previous.known_slugs if previous else {}),
              **{e.source_path: e.slug for e in (*catalog.episodes, *catalog.scheduled)}}
@@ -116,11 +121,11 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
         preview = _problem_pages(request, catalog, known)
         pages, notice = [*pages, *preview.pages], preview.notice
     files = _files(request, catalog.episodes, report.audio)
-    check_claims(pages, files, directory_urls=request.directory_urls)
+    check_claims(pages, files, layout=request.layout)
     return SiteOutput(
         pages=tuple(pages), files=files,
         heads=_heads(request, catalog.episodes, report.audio),
-        search_order={episode_page_uri(settings.episodes_uri, e.slug): e.published.timestamp()
+        search_order={request.layout.episode_page(e.slug): e.published.timestamp()
                       for e in catalog.episodes},
         problems=catalog.problems, audio=report, episodes=catalog.episodes, notice=notice, known_slugs=known)
 
@@ -134,7 +139,7 @@ def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: B
     audio = {**previous.audio.audio, **made.audio}
     pages = {p.src_uri: p for p in previous.pages}
     for episode in edited:
-        page = build_episode_page(episode, episodes, request.settings, directory_urls=request.directory_urls,
+        page = build_episode_page(episode, episodes, request.settings, layout=request.layout,
                                   audio=audio)
         pages[page.src_uri] = page
     files = {**previous.files, **_episode_files(request, edited, audio), **_site_files(request, episodes, audio)}
@@ -145,14 +150,14 @@ def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: B
 def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
     builder = AudioBuilder(request.settings, project_dir=request.project_dir, engine=request.engine,
                            fallback=request.fallback, cover=request.cover, progress=request.progress,
-                           warn=request.warn, clock=time.monotonic)
+                           warn=request.warn, clock=time.monotonic, layout=request.layout)
     return builder.build(episodes)
 
 
 def _problem_pages(request: BuildRequest, catalog: Catalog, known: Mapping[str, str]):
     broken = find_broken_files(catalog.problems, (*catalog.episodes, *catalog.scheduled), root=request.project_dir,
                                known_slugs=known)
-    return render_problem_pages(broken, request.settings, directory_urls=request.directory_urls)
+    return render_problem_pages(broken, request.settings, layout=request.layout)
 
 
 def _files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
@@ -168,7 +173,7 @@ def _episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Ma
         clip = audio.get(episode.slug)
         if clip is not None and not request.settings.show.media_base_url:
             files[clip.uri] = clip.path
-        for uri, text in transcript_files(episode, clip, episodes_uri=request.settings.episodes_uri).items():
+        for uri, text in transcript_files(episode, clip, layout=request.layout).items():
             files[uri] = text.encode("utf-8")
     return files
 
@@ -181,20 +186,19 @@ def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mappi
     if request.cover is not None:
         files[request.cover.uri] = request.cover.data
     if settings.show.site_url:
-        files["feed.xml"] = render_feed([e for e in episodes if not e.draft], audio, settings, cover=request.cover,
+        files[SiteLayout.feed] = render_feed([e for e in episodes if not e.draft], audio, settings, cover=request.cover,
                                         page_uri=lambda e: _episode_url(request, e))
     return files
 
 
 def _heads(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]) -> dict[str, str]:
-    return {episode_page_uri(request.settings.episodes_uri, e.slug):
+    return {request.layout.episode_page(e.slug):
             episode_head(e, audio.get(e.slug), request.settings, cover=request.cover, page_uri=_episode_url(request, e))
             for e in episodes}
 
 
 def _episode_url(request: BuildRequest, episode: Episode) -> str:
-    return page_url(episode_page_uri(request.settings.episodes_uri, episode.slug),
-                    directory_urls=request.directory_urls)
+    return request.layout.url(request.layout.episode_page(episode.slug))
 
 
 def prepare(settings: Settings, project_dir: Path, *, now: datetime, preview: bool = False,
@@ -232,18 +236,13 @@ def strict_refusal(output: SiteOutput, engine: str) -> str:
     return ""
 
 
-def check_claims(pages: Sequence[GeneratedPage], files: Mapping[str, object], *, directory_urls: bool) -> None:
+def check_claims(pages: Sequence[GeneratedPage], files: Mapping[str, object], *, layout: SiteLayout) -> None:
     """Two outputs may not claim one path of the site (a page silently replacing another, or a file)."""
     owners: dict[str, str] = {}
-    outputs = [(_page_path(p.src_uri, directory_urls), f"the page {p.src_uri}") for p in pages]
+    outputs = [(layout.output_path(p.src_uri), f"the page {p.src_uri}") for p in pages]
     outputs += [(uri, f"the file {uri}") for uri in [*files, *asset_files()]]
     for path, owner in outputs:
         first = owners.setdefault(path, owner)
         if first != owner:
             raise OutputError(f"{path} would be written by {first} and by {owner}; "
                               "rename one of them (a slug, a tag, or episodes_uri)")
-
-
-def _page_path(src_uri: str, directory_urls: bool) -> str:
-    url = page_url(src_uri, directory_urls=directory_urls)
-    return url + "index.html" if url.endswith("/") or not url else url

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from .layout import SiteLayout
+
 
 
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -151,7 +153,7 @@ class Show:
 
     @property
     def feed_url(self) -> str:
-        return self.site_url + "feed.xml" if self.site_url else ""
+        return self.site_url + SiteLayout.feed if self.site_url else ""
 
     @property
     def podcast_guid(self) -> str:
@@ -178,7 +180,7 @@ class Cover:
     @property
     def uri(self) -> str:
         """Where the site publishes it."""
-        return "cover.png" if self.mime == "image/png" else "cover.jpg"
+        return SiteLayout.cover(self.mime)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,6 @@ from .load.catalog import EPISODE_SUFFIXES, read_episode_file, shown_path
 from .load.fields import EPISODE_FIELDS
 from .errors import Problem
 from .model import Episode, Settings
-from .render.urls import episode_page_uri
 from .writer import write_atomic
 
 PAGE_ONLY_FIELDS = ("positions", *(spec.attribute or key for key, spec in EPISODE_FIELDS.items() if spec.page_only))
@@ -117,7 +116,7 @@ class QuickPreview:
         for problem in (p for edit in edits for p in edit.warnings):
             request.warn(str(problem))
         new = rebuild_episodes(output, [edit.new for edit in edits], request)
-        self.pages = [episode_page_uri(request.settings.episodes_uri, edit.new.slug) for edit in edits]
+        self.pages = [request.layout.episode_page(edit.new.slug) for edit in edits]
         redo(new, output)
         slugs = [edit.new.slug for edit in edits]
         request.progress(f"previewed {', '.join(slugs)} in {time.perf_counter() - started:.2f} s (only "

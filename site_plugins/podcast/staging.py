@@ -19,11 +19,11 @@ import yaml
 from .build import BuildRequest, SiteOutput, asset_files, page_assets
 from .build import build_site as run_build
 from .errors import PodcastError
+from .layout import SiteLayout
 from .render.pages import GeneratedPage
 from .render.search import SearchIndex, search_form
 from .render.i18n import labels_for
 from .load.siteconfig import PLUGIN_NAME, SiteConfig
-from .render.urls import page_url
 from .writer import SiteWriter, write_atomic
 
 OVERRIDE = """{% extends "base.html" %}
@@ -53,7 +53,7 @@ def stage_site(site: SiteConfig, request: BuildRequest, out: Path) -> SiteOutput
     for uri, content in {**output.files, **asset_files()}.items():
         writer.write(uri, content, owner="the podcast's files")
     if request.settings.search:
-        _index(output, writer, directory_urls=request.directory_urls)
+        _index(output, writer, layout=request.layout)
     write_atomic(out / "overrides" / "main.html", OVERRIDE.encode("utf-8"), durable=False)
     write_atomic(out / "mkdocs.yml", _staged_config(config, request).encode("utf-8"), durable=False)
     return output
@@ -97,11 +97,11 @@ def _document(page: GeneratedPage, head: str) -> str:
     return document
 
 
-def _index(output: SiteOutput, writer: SiteWriter, *, directory_urls: bool) -> None:
+def _index(output: SiteOutput, writer: SiteWriter, *, layout: SiteLayout) -> None:
     """The search index of the episode pages, from their HTML (no other builder runs our indexer)."""
     index = SearchIndex(writer)
     for page in (p for p in output.pages if p.searchable):
-        index.add_page(url=page_url(page.src_uri, directory_urls=directory_urls), title=page.title,
+        index.add_page(url=layout.url(page.src_uri), title=page.title,
                        html=f"<h1>{escape(page.title)}</h1>{page.html}", order=output.search_order.get(page.src_uri, 0.0))
     index.write()
 

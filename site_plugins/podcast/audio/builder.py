@@ -22,6 +22,7 @@ from pathlib import Path
 from .clips import Clip, ClipStore, find_damage
 from ..errors import Problem, Severity
 from ..markup import plain_text
+from ..layout import SiteLayout
 from ..model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
 from .mp3 import audio_bytes, duration_of, read_frames
 from ..load.recordings import locate_recording, mp3_problem
@@ -67,8 +68,9 @@ class AudioBuilder:
     def __init__(self, settings: Settings, *, project_dir: Path, engine: SpeechEngine,
                  fallback: SpeechEngine | None = None, cover: Cover | None = None,
                  progress: Callable[[str], None] = lambda _: None, warn: Callable[[str], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, layout: SiteLayout | None = None) -> None:
         self.settings = settings
+        self.layout = layout or SiteLayout(settings.episodes_uri)
         self.project_dir = project_dir
         self.engine = engine
         self.fallback = fallback if fallback is not None and fallback.name != engine.name else None
@@ -239,7 +241,7 @@ class AudioBuilder:
 
     def _result(self, episode: Episode, path: Path, spans: tuple[TurnSpan, ...], *, published: bool) -> EpisodeAudio:
         duration = spans[-1].end if spans else 0.0
-        return EpisodeAudio(path=path, uri=f"audio/{episode.slug}.mp3", size=path.stat().st_size,
+        return EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug), size=path.stat().st_size,
                             duration=duration, turns=spans, chapters=_chapters(episode, spans), published=published)
 
     def _recorded(self, episode: Episode, report: AudioReport) -> None:
@@ -248,7 +250,7 @@ class AudioBuilder:
         if problem:
             report.problems.append(Problem(episode.source_path, line, column, problem))
             return
-        report.audio[episode.slug] = EpisodeAudio(path=path, uri=f"audio/{episode.slug}.mp3",
+        report.audio[episode.slug] = EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug),
                                                   size=path.stat().st_size, duration=duration,
                                                   turns=(), chapters=(), published=True)
 

@@ -11,21 +11,18 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path, PurePosixPath
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..load.catalog import Catalog
 from ..errors import Problem
-from .i18n import labels_for
+from ..layout import SiteLayout
 from ..model import Episode, Settings
+from .i18n import labels_for
 from .pages import TEMPLATES, GeneratedPage, page_document
-from .urls import episode_page_uri, page_url, relative_url
 from ..load.validate import slug_from_title
 
-HOME_URI = "index.md"
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 """Line breaks as PyYAML counts them, so a problem's line number finds its line."""
 _TOKEN = re.compile(r"[^:\n]{0,40}?\S(?=:(?:\s|$))|[^\s:,\[\]{}]+|.")
@@ -69,20 +66,6 @@ class PreviewProblems:
     """HTML for the top of the home page listing the broken files; empty when there are none."""
 
 
-class BrokenEpisodes:
-    """The preview's view of broken episode files; remembers each file's last good slug across rebuilds."""
-
-    def __init__(self) -> None:
-        self.slugs: dict[str, str] = {}
-
-    def render(self, catalog: Catalog, settings: Settings, *, root: Path,
-               directory_urls: bool = True) -> PreviewProblems:
-        self.slugs.update({e.source_path: e.slug for e in (*catalog.episodes, *catalog.scheduled)})
-        broken = find_broken_files(catalog.problems, (*catalog.episodes, *catalog.scheduled), root=root,
-                                   known_slugs=self.slugs)
-        return render_problem_pages(broken, settings, directory_urls=directory_urls)
-
-
 def find_broken_files(problems: Iterable[Problem], episodes: Sequence[Episode], *, root: Path,
                       known_slugs: Mapping[str, str]) -> tuple[BrokenFile, ...]:
     """Files with an error and no episode, each with the address it shows its problems at."""
@@ -106,22 +89,24 @@ def find_broken_files(problems: Iterable[Problem], episodes: Sequence[Episode], 
 
 
 def render_problem_pages(broken: Sequence[BrokenFile], settings: Settings, *,
-                         directory_urls: bool = True) -> PreviewProblems:
+                         layout: SiteLayout | None = None) -> PreviewProblems:
     """An error page per broken file, and the home page's notice that links to them."""
     t = labels_for(settings.language)
+    layout = layout or SiteLayout(settings.episodes_uri)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
                       undefined=StrictUndefined)
     pages = []
     for item in broken:
-        uri = episode_page_uri(settings.episodes_uri, item.slug)
+        uri = layout.episode_page(item.slug)
         title = t["broken_title"].format(file=PurePosixPath(item.path).name)
         body = env.get_template("problems.html").render(t=t, title=title, file=item)
         meta = {"title": title, "search": {"exclude": True}, "hide": ["toc"]}
         pages.append(page_document(uri, meta, body))
     notice = ""
     if broken:
-        here = page_url(HOME_URI, directory_urls=directory_urls)
-        link = partial(_link, here=here, directory_urls=directory_urls, episodes_uri=settings.episodes_uri)
+        def link(item: BrokenFile) -> str:
+            return layout.link(layout.episode_page(item.slug), from_page=layout.home)
+
         notice = env.get_template("broken-notice.html").render(t=t, broken=broken, link=link).strip()
     return PreviewProblems(tuple(pages), notice)
 
@@ -133,10 +118,6 @@ def add_notice(html: str, notice: str) -> str:
     end = html.find("</h1>")
     at = end + len("</h1>") if end != -1 else 0
     return html[:at] + notice + html[at:]
-
-
-def _link(item: BrokenFile, *, here: str, directory_urls: bool, episodes_uri: str) -> str:
-    return relative_url(page_url(episode_page_uri(episodes_uri, item.slug), directory_urls=directory_urls), here)
 
 
 def _read_text(path: Path) -> str:

@@ -6,9 +6,9 @@ import json
 
 from markupsafe import escape
 
+from ..layout import SiteLayout, relative_url
 from ..markup import plain_text
 from ..model import Cover, Episode, EpisodeAudio, Settings
-from .urls import relative_url
 
 
 def iso_duration(seconds: float) -> str:
@@ -25,7 +25,7 @@ def feed_link(settings: Settings, *, page_url: str) -> str:
     show = settings.show
     if not show.feed_url:
         return ""
-    href = relative_url("feed.xml", page_url)
+    href = relative_url(SiteLayout.feed, page_url)
     return f'<link rel="alternate" type="application/rss+xml" title="{escape(show.title)}" href="{escape(href)}">'
 
 

@@ -23,11 +23,10 @@ from slugify import slugify
 
 from .i18n import labels_for, month_label
 from ..markup import plain_text, render_block, render_inline
+from ..layout import SiteLayout, relative_url, term_slug
 from ..model import Episode, EpisodeAudio, Settings, TurnSpan
 from .related import compute_related
-from .search import INDEX_URI, SEARCH_PAGE_URI
 from .transcripts import clock
-from .urls import episode_page_uri, page_url, relative_url, term_slug
 
 TEMPLATES = Path(__file__).parent / "templates"
 VOICE_CLASSES = 4
@@ -59,29 +58,30 @@ class GeneratedPage:
         return self.markdown.replace(BODY_PLACEHOLDER, self.html, 1)
 
 
-def build_pages(episodes: Sequence[Episode], settings: Settings, *, directory_urls: bool = True,
+def build_pages(episodes: Sequence[Episode], settings: Settings, *, layout: SiteLayout | None = None,
                 home_intro: str | None = None, audio: Mapping[str, EpisodeAudio] | None = None,
                 ) -> list[GeneratedPage]:
     """Every generated page of the site, in a stable order."""
-    return _SiteRenderer(episodes, settings, directory_urls, home_intro, audio or {}).pages()
+    layout = layout or SiteLayout(settings.episodes_uri)
+    return _SiteRenderer(episodes, settings, layout, home_intro, audio or {}).pages()
 
 
 def build_episode_page(episode: Episode, episodes: Sequence[Episode], settings: Settings, *,
-                       directory_urls: bool = True, audio: Mapping[str, EpisodeAudio] | None = None,
+                       layout: SiteLayout | None = None, audio: Mapping[str, EpisodeAudio] | None = None,
                        ) -> GeneratedPage:
     """One episode's page, as `build_pages` makes it among `episodes` (for quick previews)."""
     related = compute_related(episodes, count=settings.related_count)
-    return _SiteRenderer(episodes, settings, directory_urls, None, audio or {})._episode_page(episode,
-                                                                                              related[episode.slug])
+    renderer = _SiteRenderer(episodes, settings, layout or SiteLayout(settings.episodes_uri), None, audio or {})
+    return renderer._episode_page(episode, related[episode.slug])
 
 
 class _SiteRenderer:
-    def __init__(self, episodes: Sequence[Episode], settings: Settings, directory_urls: bool,
+    def __init__(self, episodes: Sequence[Episode], settings: Settings, layout: SiteLayout,
                  home_intro: str | None, audio: Mapping[str, EpisodeAudio]) -> None:
         self.episodes = list(episodes)
         self.audio = audio
         self.settings = settings
-        self.directory_urls = directory_urls
+        self.layout = layout
         self.home_intro = home_intro
         self.t = labels_for(settings.language)
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
@@ -105,10 +105,10 @@ class _SiteRenderer:
 
     # URIs --------------------------------------------------------------
     def episode_uri(self, episode: Episode) -> str:
-        return episode_page_uri(self.settings.episodes_uri, episode.slug)
+        return self.layout.episode_page(episode.slug)
 
     def url(self, src_uri: str) -> str:
-        return page_url(src_uri, directory_urls=self.directory_urls)
+        return self.layout.url(src_uri)
 
     def _render(self, template: str, src_uri: str, **context) -> str:
         here = self.url(src_uri)
@@ -116,8 +116,8 @@ class _SiteRenderer:
         return self.env.get_template(template).render(
             t=self.t, link=link, clock=clock, show=self.settings.show,
             episode_url=lambda e: self.url(self.episode_uri(e)),
-            category_url=lambda name: self.url(f"category/{self.category_slugs[name.casefold()]}/index.md"),
-            tag_url=lambda name: self.url(f"tag/{self.tag_slugs[name.casefold()]}/index.md"),
+            category_url=lambda name: self.url(self.layout.term_page("category", self.category_slugs[name.casefold()])),
+            tag_url=lambda name: self.url(self.layout.term_page("tag", self.tag_slugs[name.casefold()])),
             **context)
 
     # Pages -------------------------------------------------------------
@@ -156,7 +156,7 @@ class _SiteRenderer:
     def _home_pages(self) -> list[GeneratedPage]:
         per_page = self.settings.per_page
         chunks = [self.episodes[i:i + per_page] for i in range(0, len(self.episodes), per_page)] or [[]]
-        uris = ["index.md"] + [f"page/{n}/index.md" for n in range(2, len(chunks) + 1)]
+        uris = [self.layout.home_page(n) for n in range(1, len(chunks) + 1)]
         pages = []
         for number, (uri, chunk) in enumerate(zip(uris, chunks), start=1):
             first_with_intro = number == 1 and self.home_intro is not None
@@ -181,13 +181,13 @@ class _SiteRenderer:
         pages = []
         terms = []
         for slug, (name, episodes) in sorted(groups.items(), key=lambda kv: kv[1][0].casefold()):
-            uri = f"{kind}/{slug}/index.md"
+            uri = self.layout.term_page(kind, slug)
             title = self.t[title_key].format(name=name)
             body = self._render("listing.html", uri, episodes=episodes, page=1, pages=1, title=title, subscribe=False,
                                 heading=None, card_heading="h2", newer_url=None, older_url=None)
             pages.append(page_document(uri, {"title": title, "search": {"exclude": True}}, body))
             terms.append((name, self.url(uri), len(episodes)))
-        index_uri = f"{kind}/index.md"
+        index_uri = self.layout.terms_page(kind)
         body = self._render("terms.html", index_uri, title=index_title, terms=terms)
         meta = {"title": index_title, "search": {"exclude": True}}
         return [page_document(index_uri, meta, body, in_nav=True), *pages]
@@ -198,17 +198,18 @@ class _SiteRenderer:
             months[(episode.date.year, episode.date.month)].append(episode)
         view = [(month_label(self.t, items[0].date), f"m{year}-{month:02d}", items)
                 for (year, month), items in sorted(months.items(), reverse=True)]
-        uri = "archive/index.md"
+        uri = self.layout.archive
         body = self._render("archive.html", uri, months=view)
         return page_document(uri, {"title": self.t["archive"], "search": {"exclude": True}}, body, in_nav=True)
 
     def _search_page(self) -> GeneratedPage:
         labels = {"search": self.t["search"], "results": self.t["search_results"], "more": self.t["search_more"],
                   "missing": self.t["search_missing"]}
-        body = self._render("search.html", SEARCH_PAGE_URI, index=relative_url(INDEX_URI, self.url(SEARCH_PAGE_URI)),
+        search = self.layout.search_page
+        body = self._render("search.html", search, index=self.layout.link(self.layout.search_index, from_page=search),
                             labels=json.dumps(labels, ensure_ascii=False))
         meta = {"title": self.t["search"], "search": {"exclude": True}, "hide": ["toc"]}
-        return page_document(SEARCH_PAGE_URI, meta, body)
+        return page_document(search, meta, body)
 
 
 def _link(here: str, target: str) -> str:

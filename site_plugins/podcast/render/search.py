@@ -30,14 +30,11 @@ from operator import add
 from lxml import html as lxml_html
 from markupsafe import escape
 
-from .i18n import labels_for
+from ..layout import SiteLayout, relative_url
 from ..model import Settings
-from .urls import page_url as _page_url
-from .urls import relative_url
 from ..writer import SiteWriter
+from .i18n import labels_for
 
-INDEX_URI = "search-index/"
-SEARCH_PAGE_URI = "search/index.md"
 """The generated page that shows results."""
 FORMAT = 1
 SHARD_BYTES = 12_000
@@ -148,7 +145,7 @@ class SearchIndex:
         return written + len(ranked) + 1
 
     def _write(self, name: str, data: bytes) -> None:
-        self.writer.write(INDEX_URI + name, data, owner="the search index")
+        self.writer.write(SiteLayout.search_index + name, data, owner="the search index")
 
 
 def _encode(posting: list[tuple[int, int]]) -> str:
@@ -225,9 +222,9 @@ def add_search_box(html: str, *, form: str) -> str:
     return html if nav_end < 0 else html[:nav_end] + form + html[nav_end:]
 
 
-def search_box(html: str, settings: Settings, *, page_url: str, directory_urls: bool) -> str:
+def search_box(html: str, settings: Settings, *, page_url: str, layout: SiteLayout) -> str:
     """A page with the site's search box in its header, when the site has search."""
     if not settings.search:
         return html
-    action = relative_url(_page_url(SEARCH_PAGE_URI, directory_urls=directory_urls), page_url)
+    action = relative_url(layout.url(layout.search_page), page_url)
     return add_search_box(html, form=search_form(action=action, label=labels_for(settings.language)["search"]))

@@ -6,7 +6,7 @@ import json
 
 from ..markup import plain_text, split_for_speech
 from ..model import Episode, TurnSpan
-from .urls import episode_page_uri
+from ..layout import SiteLayout
 
 CUE_CHARS = 64
 """Longest caption line: a turn is cut into cues of at most this many characters."""
@@ -61,11 +61,10 @@ def _json(value: dict) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def transcript_files(episode: Episode, audio, *, episodes_uri: str) -> dict[str, str]:
-    """Site URI -> text of the transcript and chapter files beside an episode's page."""
+def transcript_files(episode: Episode, audio, *, layout: SiteLayout) -> dict[str, str]:
+    """Site path -> text of the transcript and chapter files beside an episode's page."""
     if not audio or not audio.turns:
         return {}
-    folder = episode_page_uri(episodes_uri, episode.slug).rsplit("/", 1)[0]
-    return {f"{folder}/transcript.vtt": render_vtt(episode, audio.turns),
-            f"{folder}/transcript.json": render_json_transcript(episode, audio.turns),
-            f"{folder}/chapters.json": render_chapters(audio.chapters)}
+    return {layout.episode_file(episode.slug, "transcript.vtt"): render_vtt(episode, audio.turns),
+            layout.episode_file(episode.slug, "transcript.json"): render_json_transcript(episode, audio.turns),
+            layout.episode_file(episode.slug, "chapters.json"): render_chapters(audio.chapters)}
