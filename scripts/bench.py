@@ -281,7 +281,7 @@ def feed_seconds(podcast: Path) -> float:
     settings = read_site_settings(podcast / "mkdocs.yml")
     episodes = load_catalog([podcast / "episodes"], settings, root=podcast, include_drafts=False).episodes
     audio = {e.slug: EpisodeAudio(path=Path("x.mp3"), uri=f"audio/{e.slug}.mp3", size=1_000_000, duration=600.0,
-                                  turns=(), chapters=(), published=True) for e in episodes}
+                                  turns=(), chapters=(), publishable=True) for e in episodes}
     settings = replace(settings, show=replace(settings.show, title="Bench Pod"))
     started = time.perf_counter()
     render_feed(episodes, audio, settings, cover=None, page_uri=lambda e: f"episodes/{e.slug}/")

@@ -260,14 +260,14 @@ def test_offline_fallback_previews_but_never_publishes(project: SiteProject, mon
     responses.add(responses.POST, ENDPOINT, body=requests.ConnectionError(OFFLINE))
     site = project.build(strict=False)
     report = project.plugin.output.audio
-    assert report.fallback == 4 and not report.audio["a"].published
+    assert report.fallback == 4 and not report.audio["a"].publishable
     assert (site / "audio/a.mp3").exists() and not (project.root / "audio/a.mp3").exists()
     assert any("could not be reached" in r.getMessage() for r in caplog.records)
     with pytest.raises(Abort):
         project.build(strict=True)
     responses.replace(responses.POST, ENDPOINT, body=gtts_body(EspeakEngine().synthesize("测试。", Voice("zh-CN"))))
     project.build(strict=True)
-    assert project.plugin.output.audio.audio["a"].published and (project.root / "audio/a.mp3").exists()
+    assert project.plugin.output.audio.audio["a"].publishable and (project.root / "audio/a.mp3").exists()
 
 
 def test_the_cover_goes_into_the_tags(project: SiteProject):
@@ -305,14 +305,14 @@ def test_a_drafts_audio_stays_out_of_the_committed_folder(project: SiteProject):
     project.add_episode("d.yaml", script_episode("d", SAY[:2]) + "draft: true\n")
     site = project.build(command="serve")
     assert (site / "audio/d.mp3").exists() and not (project.root / "audio/d.mp3").exists()
-    assert not project.plugin.output.audio.audio["d"].published
+    assert not project.plugin.output.audio.audio["d"].publishable
 
 
 def test_turn_tables_read_fast_match_mutagen(tmp_path):
     """The quick reader of our own tags gives what mutagen gives; other tags go to mutagen."""
     from mutagen.id3 import ID3, TXXX
 
-    from site_plugins.podcast.audio.id3 import SIGNATURE_DESC, TURNS_DESC, _latin1_txxx, read_published
+    from site_plugins.podcast.audio.id3 import SIGNATURE_DESC, TURNS_DESC, _latin1_txxx, read_finished
 
     path = tmp_path / "x.mp3"
     tags = ID3()
@@ -321,8 +321,8 @@ def test_turn_tables_read_fast_match_mutagen(tmp_path):
     tags.save(path, v2_version=3)
     data = path.read_bytes()
     assert _latin1_txxx(data[:10], data[10:]) == {TURNS_DESC: '[["k",0,10,0.0,1.5,"d"]]', SIGNATURE_DESC: "sig"}
-    assert read_published(path).signature == "sig" and read_published(path).turns[0].end == 1.5
+    assert read_finished(path).signature == "sig" and read_finished(path).turns[0].end == 1.5
     tags.save(path, v2_version=4)  # ID3v2.4: read by mutagen
     data = path.read_bytes()
     assert _latin1_txxx(data[:10], data[10:]) is None
-    assert read_published(path).signature == "sig"
+    assert read_finished(path).signature == "sig"

@@ -184,7 +184,7 @@ def test_one_reset_connection_does_not_stop_a_strict_publish(project: SiteProjec
         project.build(strict=True)
         assert len(answered.calls) == 5  # 4 turns, one of them twice
     report = project.plugin.output.audio
-    assert report.audio["a"].published and report.fallback == 0 and report.synthesized == 4
+    assert report.audio["a"].publishable and report.fallback == 0 and report.synthesized == 4
 
 
 def test_every_request_refused_gives_one_summary_and_few_requests(tmp_path):

@@ -208,7 +208,7 @@ class EpisodeAudio:
     turns: tuple[TurnSpan, ...]
     """One span per turn, in script order; empty for recorded audio."""
     chapters: tuple[tuple[str, float, float], ...]
-    published: bool
+    publishable: bool
     """Made wholly by the publishing engine (or recorded): fit to publish."""
 
 

@@ -27,7 +27,7 @@ from ..model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
 from .mp3 import audio_bytes, duration_of, read_frames
 from ..load.recordings import locate_recording, mp3_problem
 from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
-from .id3 import TagInfo, read_published, tagged_mp3
+from .id3 import TagInfo, read_finished, tagged_mp3
 from ..writer import remove_stale_parts, write_atomic
 
 AUDIO_FORMAT_VERSION = 1
@@ -129,22 +129,22 @@ class AudioBuilder:
                     hashlib.sha256(info.cover[0]).hexdigest() if info.cover else None]
         return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
 
-    def published_path(self, episode: Episode) -> Path:
+    def finished_path(self, episode: Episode) -> Path:
         return self.audio_dir / f"{episode.slug}.mp3"
 
     def _reuse(self, episode: Episode, keys: list[str], report: AudioReport) -> bool:
         """Keep a finished MP3 untouched when it was made from exactly this script and these tags."""
-        path = self.published_path(episode)
-        published = read_published(path) if path.exists() else None
-        if published is None or published.signature != self._signature(episode, keys):
+        path = self.finished_path(episode)
+        finished = read_finished(path) if path.exists() else None
+        if finished is None or finished.signature != self._signature(episode, keys):
             return False
-        damage = find_damage(published, self._pause)
+        damage = find_damage(finished, self._pause)
         if damage:
             # Said, not warned: a warning fails the strict publishing build, which is what repairs it.
             self.progress(f"{self.settings.audio_dir}/{path.name} is damaged ({damage}); it is made again from "
                           "its intact turns, the turn cache and the speech engine")
             return False
-        report.audio[episode.slug] = self._result(episode, path, published.turns, published=True)
+        report.audio[episode.slug] = self._result(episode, path, finished.turns, publishable=True)
         report.reused += 1
         return True
 
@@ -232,17 +232,17 @@ class AudioBuilder:
             offset += len(clip.data)
             clock += clip.seconds
         # Drafts and offline fallback audio stay in the cache: audio/ holds only what may be published.
-        published = not episode.draft and not any(fallback for _, fallback in clips)
+        publishable = not episode.draft and not any(fallback for _, fallback in clips)
         info = replace(self._tag_info(episode), chapters=_chapters(episode, spans))
         content = tagged_mp3(b"".join(parts), info, tuple(spans), self._signature(episode, keys))
-        path = self.published_path(episode) if published else self.cache_dir / "preview" / f"{episode.slug}.mp3"
+        path = self.finished_path(episode) if publishable else self.cache_dir / "preview" / f"{episode.slug}.mp3"
         write_atomic(path, content)
-        return self._result(episode, path, tuple(spans), published=published)
+        return self._result(episode, path, tuple(spans), publishable=publishable)
 
-    def _result(self, episode: Episode, path: Path, spans: tuple[TurnSpan, ...], *, published: bool) -> EpisodeAudio:
+    def _result(self, episode: Episode, path: Path, spans: tuple[TurnSpan, ...], *, publishable: bool) -> EpisodeAudio:
         duration = spans[-1].end if spans else 0.0
         return EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug), size=path.stat().st_size,
-                            duration=duration, turns=spans, chapters=_chapters(episode, spans), published=published)
+                            duration=duration, turns=spans, chapters=_chapters(episode, spans), publishable=publishable)
 
     def _recorded(self, episode: Episode, report: AudioReport) -> None:
         line, column = episode.position("audio")
@@ -252,7 +252,7 @@ class AudioBuilder:
             return
         report.audio[episode.slug] = EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug),
                                                   size=path.stat().st_size, duration=duration,
-                                                  turns=(), chapters=(), published=True)
+                                                  turns=(), chapters=(), publishable=True)
 
     def _check_recording(self, name: str) -> tuple[str, Path, float]:
         """(problem or '', path, seconds) of a recorded episode's file; an unchanged one is not read again."""

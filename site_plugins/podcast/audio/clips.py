@@ -13,7 +13,7 @@ from typing import ClassVar
 from .mp3 import audio_bytes, check_format, duration_of, read_frames
 from .speech import FORMAT
 from ..model import TurnSpan
-from .id3 import PublishedAudio, read_published
+from .id3 import FinishedMp3, read_finished
 from ..writer import write_atomic
 
 
@@ -62,7 +62,7 @@ class ClipStore:
     def __init__(self, cache_dir: Path, audio_dir: Path) -> None:
         self.cache_dir = cache_dir
         self.audio_dir = audio_dir
-        self._published: dict[str, tuple[PublishedAudio, TurnSpan]] | None = None
+        self._finished: dict[str, tuple[FinishedMp3, TurnSpan]] | None = None
         self._recordings: dict[str, list] | None = None
         self._recordings_changed = False
 
@@ -100,7 +100,7 @@ class ClipStore:
 
     def has(self, key: str) -> bool:
         """A cheap look, for planning; `get` still checks the bytes."""
-        return self.cache_path(key).exists() or key in self._published_index()
+        return self.cache_path(key).exists() or key in self._finished_index()
 
     def get(self, key: str) -> Clip | None:
         return self.cached(key) or self._spliced(key)
@@ -117,36 +117,36 @@ class ClipStore:
     def put(self, key: str, clip: Clip) -> None:
         write_atomic(self.cache_path(key), clip.pack())
 
-    def _published_index(self) -> dict[str, tuple[PublishedAudio, TurnSpan]]:
-        if self._published is None:
-            self._published = {}
+    def _finished_index(self) -> dict[str, tuple[FinishedMp3, TurnSpan]]:
+        if self._finished is None:
+            self._finished = {}
             for path in sorted(self.audio_dir.glob("*.mp3")) if self.audio_dir.is_dir() else []:
-                published = read_published(path)
-                for span in published.turns if published else ():
-                    self._published.setdefault(span.key, (published, span))
-        return self._published
+                finished = read_finished(path)
+                for span in finished.turns if finished else ():
+                    self._finished.setdefault(span.key, (finished, span))
+        return self._finished
 
     def _spliced(self, key: str) -> Clip | None:
-        found = self._published_index().get(key)
+        found = self._finished_index().get(key)
         if found is None:
             return None
-        published, span = found
-        data = published.turn_bytes(span)
+        finished, span = found
+        data = finished.turn_bytes(span)
         if digest(data) != span.digest:
             return None
         return Clip(data, span.end - span.start, span.digest)
 
 
-def find_damage(published: PublishedAudio, pause: bytes) -> str:
+def find_damage(finished: FinishedMp3, pause: bytes) -> str:
     """'' when the file is exactly its tag, then its turns (each matching its digest) joined by `pause`;
     else what is wrong. A file's signature can be computed from the public episode file, so only the
     digests tell a damaged or tampered file from the one a build wrote."""
     try:
-        data = memoryview(published.path.read_bytes())[published.audio_offset:]
+        data = memoryview(finished.path.read_bytes())[finished.audio_offset:]
     except OSError as exc:
         return f"it cannot be read ({exc.strerror})"
     at = 0
-    for number, span in enumerate(published.turns, start=1):
+    for number, span in enumerate(finished.turns, start=1):
         if number > 1 and data[at:span.offset] != pause:
             return f"the pause before turn {number} is not the one the build writes"
         if digest(data[span.offset:span.offset + span.length]) != span.digest:

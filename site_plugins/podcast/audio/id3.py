@@ -60,7 +60,7 @@ def tagged_mp3(audio: bytes, info: TagInfo, turns: tuple[TurnSpan, ...], signatu
 
 
 @dataclass(frozen=True, slots=True)
-class PublishedAudio:
+class FinishedMp3:
     """What an episode MP3 written by an earlier build says about itself."""
 
     path: Path
@@ -74,7 +74,7 @@ class PublishedAudio:
             return file.read(span.length)
 
 
-def read_published(path: Path) -> PublishedAudio | None:
+def read_finished(path: Path) -> FinishedMp3 | None:
     """The turn table of an MP3 this project wrote; None for any other file, or a damaged one."""
     try:
         with path.open("rb") as file:
@@ -89,7 +89,7 @@ def read_published(path: Path) -> PublishedAudio | None:
         turns = tuple(TurnSpan(str(k), int(o), int(n), float(s), float(e), str(d)) for k, o, n, s, e, d in table)
     except (OSError, MutagenError, IndexError, KeyError, ValueError, TypeError):
         return None
-    return PublishedAudio(path, size, signature, turns)
+    return FinishedMp3(path, size, signature, turns)
 
 
 def _latin1_txxx(head: bytes, body: bytes) -> dict[str, str] | None:

@@ -67,7 +67,7 @@ def render_feed(episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], 
         _add(channel, _tag(PODCAST, "person"), host.name, role="host")
     for episode in episodes:
         sound = audio.get(episode.slug)
-        if sound is not None and sound.published and not episode.draft:  # never the offline fallback
+        if sound is not None and sound.publishable and not episode.draft:  # never the offline fallback
             _item(channel, episode, sound, settings, page_uri(episode))
     return etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
