@@ -69,3 +69,21 @@ def test_jpeg_size_is_read_from_its_frame_header():
     app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00" + b"\x01\x02\x00\x00\x01\x00\x01\x00\x00"
     sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, 1500, 1600, 1) + b"\x01\x11\x00"
     assert image_size(b"\xff\xd8" + app0 + sof + b"\xff\xd9") == ("image/jpeg", 1600, 1500)
+
+
+def test_the_voice_lists_are_gtts_own_read_without_importing_its_http_stack():
+    import subprocess
+    import sys
+
+    from gtts.accents import accents
+    from gtts.lang import tts_langs
+
+    from site_plugins.podcast.load.voices import _speakable, google_domains
+
+    assert google_domains() == frozenset(accents)
+    assert _speakable() == frozenset(code.lower() for code in tts_langs())
+    code = ("import sys; from site_plugins.podcast.load.voices import voice_problem, tld_problem; "
+            "assert not voice_problem('zh-CN') and not tld_problem('co.uk'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('gtts', 'requests', 'urllib3')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -86,11 +86,12 @@ def _is_info_frame(data: bytes | memoryview, frame: Frame) -> bool:
     return b"Xing" in head or b"Info" in head or b"VBRI" in head
 
 
-def read_frames(data: bytes | memoryview, *, strict: bool = True) -> list[Frame]:
+def read_frames(data: bytes | memoryview, *, strict: bool = True, limit: int = 0) -> list[Frame]:
     """The audio frames of an MP3, skipping ID3v2/ID3v1 tags and Xing/Info frames.
 
     With `strict`, any byte that is not part of a frame or a tag is an error (a damaged
-    file); otherwise scanning resynchronises on the next frame header.
+    file); otherwise scanning resynchronises on the next frame header. `limit`: stop after
+    that many frames (0: read them all).
     """
     offset = id3v2_size(data)
     end = len(data)
@@ -106,6 +107,8 @@ def read_frames(data: bytes | memoryview, *, strict: bool = True) -> list[Frame]
             continue
         if not (not frames and _is_info_frame(data, frame)):
             frames.append(frame)
+            if len(frames) == limit:
+                break
         offset += frame.length
     return frames
 

@@ -12,6 +12,8 @@ from ..audio.mp3 import id3v2_size, read_frames
 
 SNIFF_BYTES = 256 * 1024
 """How much of a recording `check` reads: enough to pass a large ID3 tag (cover art) and find frames."""
+SNIFF_FRAMES = 16
+"""Frames in a row that make a file an MP3 for `check`; the build reads the whole file once."""
 
 
 def locate_recording(name: str, *, project_dir: Path, audio_dir: str) -> tuple[Path, str]:
@@ -46,9 +48,9 @@ def mp3_problem(name: str, data: bytes, *, whole: bool) -> str:
     start = id3v2_size(data)
     if not whole and start >= len(data):
         return ""  # a tag longer than the part read: the build reads the whole file
-    chunk = data[start:]
-    frames = read_frames(chunk, strict=False)
-    slack = 0 if whole else 4096  # the read may cut the last frame
-    if not frames or sum(f.length for f in frames) < 0.9 * len(chunk) - slack:
+    chunk = memoryview(data)[start:]
+    frames = read_frames(chunk, strict=False, limit=0 if whole else SNIFF_FRAMES)
+    covered = len(chunk) if whole or len(frames) < SNIFF_FRAMES else frames[-1].offset + frames[-1].length
+    if not frames or sum(f.length for f in frames) < 0.9 * covered - (0 if whole else 4096):
         return f"audio file '{name}' is not an MP3 file (no MPEG audio frames); export the recording as MP3"
     return ""

@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 from functools import cache
+from types import ModuleType
 
 
 @cache
 def google_domains() -> frozenset[str]:
     """The domain endings gTTS knows Google Translate by: com, co.uk, com.au, ..."""
-    from gtts.accents import accents
-
-    return frozenset(accents)
+    return frozenset(_gtts_data("accents").accents)
 
 
 def tld_problem(tld: object) -> str:
@@ -24,9 +24,21 @@ def tld_problem(tld: object) -> str:
 
 @cache
 def _speakable() -> frozenset[str]:
-    from gtts.lang import tts_langs
+    # gTTS's languages and the variants its `tts_langs()` adds (a test keeps the two lists equal).
+    return frozenset(code.lower() for code in (*_gtts_data("langs")._main_langs(), *_GTTS_EXTRA_LANGS))
 
-    return frozenset(code.lower() for code in tts_langs())
+
+_GTTS_EXTRA_LANGS = ("zh-TW", "zh")
+
+
+def _gtts_data(name: str) -> ModuleType:
+    """One of gTTS's data modules (its lists of domains and languages), read without importing gTTS itself:
+    that would import its HTTP stack (8 MB) into every check and build that never speaks online."""
+    folder = importlib.util.find_spec("gtts").submodule_search_locations[0]
+    spec = importlib.util.spec_from_file_location(f"_podcast_gtts_{name}", f"{folder}/{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def voice_problem(code: object) -> str:
