@@ -35,11 +35,10 @@ PodcastPluginConfig = type("PodcastPluginConfig", (Config,), {name: c.Optional(c
 
 
 class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
-    def __init__(self) -> None:
-        self.command = "build"
-        self.output, self.index = None, None  # the core's last SiteOutput (tests read it); the search index
+    command = "build"
+    output = index = None  # the core's last SiteOutput (tests read it); the search index of a build
 
-    def on_startup(self, *, command: str, dirty: bool) -> None:
+    def on_startup(self, *, command: str, dirty: bool) -> None:  # before on_config: serve or build
         self.command = command
 
     def on_config(self, config):
@@ -89,9 +88,10 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
                 raise PluginError(f"docs/{taken[file.dest_uri]} would be published at {file.dest_uri}, where the "
                                   "podcast plugin writes a generated file; rename or move it")
             files.append(file)
-        self.bodies = self.output.page_bodies
-        self.index = SearchIndex(SiteWriter(Path(config.site_dir))) if request.settings.search else None
         log.info("%d episodes, %d generated pages", len(self.output.episodes), len(self.output.pages))
+        self.bodies, self.output = self.output.page_bodies, (self.output if self.request.preview  # a build keeps
+                                                             else replace(self.output, pages=()))  # no HTML twice
+        self.index = SearchIndex(SiteWriter(Path(config.site_dir))) if request.settings.search else None
         return files
 
     def on_nav(self, nav, *, config, files):
