@@ -284,7 +284,7 @@ def feed_seconds(podcast: Path) -> float:
                                   turns=(), chapters=(), publishable=True) for e in episodes}
     settings = replace(settings, show=replace(settings.show, title="Bench Pod"))
     started = time.perf_counter()
-    render_feed(episodes, audio, settings, cover=None, page_uri=lambda e: f"episodes/{e.slug}/")
+    render_feed(episodes, audio, settings, cover=None, page_url=lambda e: f"episodes/{e.slug}/")
     return time.perf_counter() - started
 
 

@@ -187,13 +187,13 @@ def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mappi
         files[request.cover.uri] = request.cover.data
     if settings.show.site_url:
         files[SiteLayout.feed] = render_feed([e for e in episodes if not e.draft], audio, settings, cover=request.cover,
-                                        page_uri=lambda e: _episode_url(request, e))
+                                        page_url=lambda e: _episode_url(request, e))
     return files
 
 
 def _heads(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]) -> dict[str, str]:
     return {request.layout.episode_page(e.slug):
-            episode_head(e, audio.get(e.slug), request.settings, cover=request.cover, page_uri=_episode_url(request, e))
+            episode_head(e, audio.get(e.slug), request.settings, cover=request.cover, page_url=_episode_url(request, e))
             for e in episodes}
 
 

@@ -28,7 +28,7 @@ from .mp3 import audio_bytes, duration_of, read_frames
 from ..load.recordings import locate_recording, mp3_problem
 from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
 from .id3 import TagInfo, read_finished, tagged_mp3
-from ..writer import remove_stale_parts, write_atomic
+from ..writer import remove_stale_parts
 
 AUDIO_FORMAT_VERSION = 1
 """Bump when the layout of episode MP3s changes: every episode is then assembled again."""
@@ -236,7 +236,7 @@ class AudioBuilder:
         info = replace(self._tag_info(episode), chapters=_chapters(episode, spans))
         content = tagged_mp3(b"".join(parts), info, tuple(spans), self._signature(episode, keys))
         path = self.finished_path(episode) if publishable else self.cache_dir / "preview" / f"{episode.slug}.mp3"
-        write_atomic(path, content)
+        self.store.write_episode(path, content)
         return self._result(episode, path, tuple(spans), publishable=publishable)
 
     def _result(self, episode: Episode, path: Path, spans: tuple[TurnSpan, ...], *, publishable: bool) -> EpisodeAudio:

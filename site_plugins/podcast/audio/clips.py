@@ -114,6 +114,10 @@ class ClipStore:
             path.unlink(missing_ok=True)  # damaged: it will be made again
         return clip
 
+    def write_episode(self, path: Path, content: bytes) -> None:
+        """A finished episode MP3 (in the audio folder, or the preview cache): the store writes all audio."""
+        write_atomic(path, content)
+
     def put(self, key: str, clip: Clip) -> None:
         write_atomic(self.cache_path(key), clip.pack())
 

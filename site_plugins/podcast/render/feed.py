@@ -40,8 +40,8 @@ def _html(parent: etree._Element, tag: str, html: str) -> None:
 
 
 def render_feed(episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], settings: Settings, *,
-                cover: Cover | None, page_uri) -> bytes:
-    """The feed of every published episode that has audio; `page_uri(episode)` gives its page's path."""
+                cover: Cover | None, page_url) -> bytes:
+    """The feed of every published episode that has audio; `page_url(episode)` gives its page's URL."""
     show = settings.show
     rss = etree.Element("rss", nsmap=NSMAP, version="2.0")
     channel = _add(rss, "channel")
@@ -68,7 +68,7 @@ def render_feed(episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], 
     for episode in episodes:
         sound = audio.get(episode.slug)
         if sound is not None and sound.publishable and not episode.draft:  # never the offline fallback
-            _item(channel, episode, sound, settings, page_uri(episode))
+            _item(channel, episode, sound, settings, page_url(episode))
     return etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

@@ -29,13 +29,13 @@ def feed_link(settings: Settings, *, page_url: str) -> str:
     return f'<link rel="alternate" type="application/rss+xml" title="{escape(show.title)}" href="{escape(href)}">'
 
 
-def episode_head(episode: Episode, audio: EpisodeAudio | None, settings: Settings, *, page_uri: str,
+def episode_head(episode: Episode, audio: EpisodeAudio | None, settings: Settings, *, page_url: str,
                  cover: Cover | None) -> str:
     """JSON-LD PodcastEpisode within its PodcastSeries, and Open Graph tags with the audio."""
     show = settings.show
     if not show.site_url:
         return ""
-    url = show.absolute(page_uri)
+    url = show.absolute(page_url)
     description = plain_text(episode.summary or episode.title, limit=300)
     data: dict = {
         "@context": "https://schema.org", "@type": "PodcastEpisode", "name": episode.title, "url": url,
