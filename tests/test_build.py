@@ -228,3 +228,14 @@ def test_two_outputs_claiming_one_path_are_an_error_naming_both():
     writer.claim("a.json", "the search index")  # the same owner may write a file again
     with pytest.raises(OutputError, match="a.json would be written by the search index and by docs/"):
         writer.claim("a.json", "docs/")
+
+
+def test_every_episode_page_of_the_sample_site_shows_related_podcasts(sample_site):
+    site = sample_site.root / "site"
+    pages = sorted((site / "episodes").glob("*/index.html"))
+    assert len(pages) >= 2
+    for path in pages:
+        tree = lxml_html.fromstring(path.read_text(encoding="utf-8"))
+        cards = tree.xpath("//section[@class='gp-related']//*[@class='gp-card-title']/a/@href")
+        assert cards, f"{path.parent.name} has no related podcasts"
+        assert f"../{path.parent.name}/" not in cards, "an episode is never related to itself"

@@ -24,13 +24,21 @@ def test_shared_tags_beat_shared_category_and_picks_come_first():
         ep("z", tags=["cooking"], day=5),
     ]
     related = compute_related(episodes, count=5)
-    assert related["a"] == ("z", "b", "c")
-    assert "d" not in related["a"]
+    assert related["a"] == ("z", "b", "c", "d"), "d shares nothing: it comes last, as the nearest left in time"
+    assert compute_related(episodes, count=3)["a"] == ("z", "b", "c")
 
 
 def test_chinese_words_without_spaces_relate():
     episodes = [ep("a", title="俄罗斯能源收入锐减"), ep("b", title="能源收入的新变化"), ep("c", title="城市图书馆")]
-    assert compute_related(episodes, count=3)["a"] == ("b",)
+    assert compute_related(episodes, count=3)["a"] == ("b", "c")
+    assert compute_related(episodes, count=1)["a"] == ("b",)
+
+
+def test_a_catalog_that_shares_nothing_still_has_related_podcasts_nearest_in_time():
+    episodes = [ep("a", title="Tides", day=1), ep("b", title="Libraries", day=5), ep("c", title="Chess", day=9)]
+    related = compute_related(episodes, count=5)
+    assert related == {"a": ("b", "c"), "b": ("a", "c"), "c": ("b", "a")}
+    assert compute_related([ep("only")], count=5) == {"only": ()}
 
 
 def test_deterministic_and_bounded():
@@ -58,6 +66,6 @@ def test_the_garbage_collector_is_left_as_it_was():
 def test_words_fold_case_and_chinese_pairs_stop_at_punctuation():
     episodes = [ep("a", title="能源，收入"), ep("b", title="源收"), ep("c", title="收入"),
                 ep("d", title="ﬁsh"), ep("e", title="FISH")]
-    related = compute_related(episodes, count=3)
+    related = compute_related(episodes, count=1)  # the one best: what the words found, not the time fallback
     assert related["a"] == ("c",), "能源，收入 has no pair 源收"
     assert related["d"] == ("e",), "ﬁ (one letter) folds to fi"

@@ -1,4 +1,5 @@
-"""Related podcasts: the editor's picks first, then episodes that share tags, category and words.
+"""Related podcasts: the editor's picks first, then episodes that share tags, category and words, then
+the episodes published nearest in time, so that every episode page has some.
 
 Each shared term counts by how rare it is (inverse document frequency). To stay fast on large
 catalogs, an episode looks for partners of each of its terms only among the WINDOW episodes
@@ -88,8 +89,23 @@ def _related(episodes: Sequence[Episode], count: int) -> dict[str, tuple[str, ..
         chosen = _best(scores, wanted, times, index)
         if picks:
             chosen = picks + [other for other in chosen if other not in picks]
+        if len(chosen) < count:
+            chosen += _nearest(index, len(ordered), count - len(chosen), set(chosen))
         related[episode.slug] = tuple([slug_list[other] for other in chosen[:count]])
     return related
+
+
+def _nearest(index: int, total: int, wanted: int, taken: set[int]) -> list[int]:
+    """The episodes published nearest in time to `index` (earlier first on a tie), none of `taken`:
+    every episode page has related podcasts when the catalog has another episode."""
+    found: list[int] = []
+    for step in range(1, total):
+        for other in (index - step, index + step):
+            if 0 <= other < total and other not in taken and len(found) < wanted:
+                found.append(other)
+        if len(found) == wanted:
+            break
+    return found
 
 
 def _postings(ordered: list[Episode]) -> tuple[defaultdict[str | int, Posting], list[list[Label]]]:
