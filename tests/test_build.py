@@ -239,3 +239,15 @@ def test_every_episode_page_of_the_sample_site_shows_related_podcasts(sample_sit
         cards = tree.xpath("//section[@class='gp-related']//*[@class='gp-card-title']/a/@href")
         assert cards, f"{path.parent.name} has no related podcasts"
         assert f"../{path.parent.name}/" not in cards, "an episode is never related to itself"
+
+
+def test_the_listeners_site_has_no_editors_guides_and_its_search_finds_episodes_only(sample_site):
+    site = sample_site.root / "site"
+    assert not (site / "guide").exists() and not (site / "benchmarks").exists()
+    assert "guide/" not in " ".join(nav_links(sample_site.page("")))
+    meta = json.loads((site / "search-index/meta.json").read_text(encoding="utf-8"))
+    urls = [json.loads((site / f"search-index/p/{n}.json").read_text(encoding="utf-8"))["url"] for n in meta["files"]]
+    assert [u for u in urls if not u.startswith(("episodes/", "about/"))] == []
+    with_host = [u for u in urls if "卿姐" in (site / f"search-index/p/{meta['files'][urls.index(u)]}.json")
+                 .read_text(encoding="utf-8")]
+    assert with_host and all(u.startswith("episodes/") for u in with_host), with_host
