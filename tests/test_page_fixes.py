@@ -40,3 +40,12 @@ def test_more_results_shows_only_when_there_are_more(site, browser, width):
     page.wait_for_function("document.querySelector('.gp-search__status').textContent !== ''")
     assert not page.is_visible(".gp-search__more"), "no results, no more results"
     page.close()
+
+
+@pytest.mark.parametrize("scheme, expected", [("dark", "slate"), ("light", "default")])
+def test_the_colour_scheme_follows_the_system_setting(site, browser, scheme, expected):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(site)
+    assert page.get_attribute("body", "data-md-color-scheme") == expected
+    context.close()
