@@ -25,7 +25,7 @@ from ..markup import plain_text
 from ..layout import SiteLayout
 from ..model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
 from .mp3 import audio_bytes, duration_of, read_frames
-from ..load.recordings import locate_recording, mp3_problem
+from ..load.recordings import locate_recording, mp3_frames
 from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
 from .id3 import TagInfo, read_finished, tagged_mp3
 from ..writer import remove_stale_parts
@@ -267,10 +267,10 @@ class AudioBuilder:
             data = path.read_bytes()
         except OSError as exc:
             return f"audio file '{name}' cannot be read ({exc.strerror}); check its permissions", path, 0.0
-        problem = mp3_problem(name, data, whole=True)
+        problem, frames = mp3_frames(name, data, whole=True)
         if problem:
             return problem, path, 0.0
-        duration = duration_of(read_frames(data, strict=False))
+        duration = duration_of(frames)
         self.store.remember_recording(path, stat, duration)
         return "", path, duration
 

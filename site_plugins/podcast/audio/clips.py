@@ -73,21 +73,23 @@ class ClipStore:
 
     def recording_duration(self, path: Path, stat: os.stat_result) -> float | None:
         """A recording's duration as measured before, when its size and modification time are unchanged."""
-        if self._recordings is None:
-            try:
-                self._recordings = json.loads(self.recordings_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                self._recordings = {}
-        known = self._recordings.get(str(path))
+        known = self._known_recordings().get(str(path))
         if isinstance(known, list) and known[:2] == [stat.st_size, stat.st_mtime_ns]:
             return float(known[2])
         return None
 
     def remember_recording(self, path: Path, stat: os.stat_result, duration: float) -> None:
-        if self._recordings is None:
-            self._recordings = {}
-        self._recordings[str(path)] = [stat.st_size, stat.st_mtime_ns, duration]
+        self._known_recordings()[str(path)] = [stat.st_size, stat.st_mtime_ns, duration]
         self._recordings_changed = True
+
+    def _known_recordings(self) -> dict[str, list]:
+        if self._recordings is None:
+            try:
+                loaded = json.loads(self.recordings_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                loaded = {}
+            self._recordings = loaded if isinstance(loaded, dict) else {}
+        return self._recordings
 
     def save(self) -> None:
         """Write what this build learned about recordings (the turn cache is written as it goes)."""

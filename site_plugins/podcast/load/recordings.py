@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..audio.mp3 import id3v2_size, read_frames
+from ..audio.mp3 import Frame, id3v2_size, read_frames
 
 SNIFF_BYTES = 256 * 1024
 """How much of a recording `check` reads: enough to pass a large ID3 tag (cover art) and find frames."""
@@ -45,12 +45,17 @@ def recording_problem(name: str, *, project_dir: Path, audio_dir: str) -> str:
 
 def mp3_problem(name: str, data: bytes, *, whole: bool) -> str:
     """'' when `data` (the file, or its first part when not `whole`) holds MPEG audio frames."""
+    return mp3_frames(name, data, whole=whole)[0]
+
+
+def mp3_frames(name: str, data: bytes, *, whole: bool) -> tuple[str, list[Frame]]:
+    """(problem or '', the frames read): the frames of the whole file, or of its first part."""
     start = id3v2_size(data)
     if not whole and start >= len(data):
-        return ""  # a tag longer than the part read: the build reads the whole file
+        return "", []  # a tag longer than the part read: the build reads the whole file
     chunk = memoryview(data)[start:]
     frames = read_frames(chunk, strict=False, limit=0 if whole else SNIFF_FRAMES)
     covered = len(chunk) if whole or len(frames) < SNIFF_FRAMES else frames[-1].offset + frames[-1].length
     if not frames or sum(f.length for f in frames) < 0.9 * covered - (0 if whole else 4096):
-        return f"audio file '{name}' is not an MP3 file (no MPEG audio frames); export the recording as MP3"
-    return ""
+        return f"audio file '{name}' is not an MP3 file (no MPEG audio frames); export the recording as MP3", []
+    return "", frames
