@@ -114,12 +114,12 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         server.builder = build
         return server
 
-    def _redo_pages(self, output, previous) -> None:
+    def _redo_pages(self, output, previous, pages: list[str]) -> None:
         """Write what a quick preview changed, and redo its pages through MkDocs' own page steps."""
         config, files, nav = self._site
         write_changed(previous, output, Path(config.site_dir))
         self.output, self.bodies = output, output.page_bodies
-        for uri in self.quick.pages:
+        for uri in pages:
             file = files.get_file_from_path(uri)
             file.content_string = next(p.markdown for p in output.pages if p.src_uri == uri)
             _populate_page(file.page, config, files)

@@ -14,17 +14,18 @@ from datetime import datetime
 from pathlib import Path
 
 from .audio.builder import AudioBuilder, AudioReport
-from .load.catalog import Catalog, load_catalog
-from .render.errorpages import find_broken_files, render_problem_pages
-from .errors import PodcastError, Problem
+from .audio.speech import EspeakEngine, SpeechEngine, engine_name, make_engine
+from .errors import Problem
 from .layout import SiteLayout
-from .writer import OutputError
+from .load.catalog import Catalog, load_catalog
+from .load.show import site_cover
+from .model import Cover, Episode, EpisodeAudio, Settings
+from .render.errorpages import find_broken_files, render_problem_pages
 from .render.feed import render_feed
 from .render.head import episode_head
-from .model import Cover, Episode, EpisodeAudio, Settings
 from .render.pages import GeneratedPage, build_episode_page, build_pages
-from .audio.speech import SpeechEngine
 from .render.transcripts import transcript_files
+from .writer import Claims
 
 ASSETS = Path(__file__).parent / "render" / "assets"
 STYLESHEET_URI = "assets/podcast/podcast.css"
@@ -206,13 +207,7 @@ def prepare(settings: Settings, project_dir: Path, *, now: datetime, preview: bo
             progress: Callable[[str], None] = lambda _: None,
             warn: Callable[[str], None] = lambda _: None) -> BuildRequest:
     """A request for a site's build: its cover checked, its voices chosen (PODCAST_TTS in `environ` wins)."""
-    from .load.show import load_cover
-    from .audio.speech import EspeakEngine, engine_name, make_engine
-
-    try:
-        cover = load_cover(project_dir, settings.cover)
-    except PodcastError as exc:
-        raise PodcastError(f"mkdocs.yml: podcast plugin settings: {exc}") from None
+    cover = site_cover(project_dir, settings.cover)
     engine = make_engine(engine_name(settings.tts, environ or {}), requests_per_second=settings.tts_rate)
     return BuildRequest(settings=settings, project_dir=project_dir, now=now, engine=engine, fallback=EspeakEngine(),
                         cover=cover, preview=preview, directory_urls=directory_urls, progress=progress, warn=warn)
@@ -238,11 +233,8 @@ def strict_refusal(output: SiteOutput, engine: str) -> str:
 
 def check_claims(pages: Sequence[GeneratedPage], files: Mapping[str, object], *, layout: SiteLayout) -> None:
     """Two outputs may not claim one path of the site (a page silently replacing another, or a file)."""
-    owners: dict[str, str] = {}
-    outputs = [(layout.output_path(p.src_uri), f"the page {p.src_uri}") for p in pages]
-    outputs += [(uri, f"the file {uri}") for uri in [*files, *asset_files()]]
-    for path, owner in outputs:
-        first = owners.setdefault(path, owner)
-        if first != owner:
-            raise OutputError(f"{path} would be written by {first} and by {owner}; "
-                              "rename one of them (a slug, a tag, or episodes_uri)")
+    claims = Claims(fix="rename one of them (a slug, a tag, or episodes_uri)")
+    for page in pages:
+        claims.claim(layout.output_path(page.src_uri), f"the page {page.src_uri}")
+    for uri in [*files, *asset_files()]:
+        claims.claim(uri, f"the file {uri}")

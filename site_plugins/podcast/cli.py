@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from .load.catalog import Catalog, load_catalog
 from .errors import PodcastError, Problem, Severity
-from .load.show import load_cover
+from .load.show import site_cover
 from .load.siteconfig import read_site_config
 
 FORMATS = ("text", "github")
@@ -68,10 +68,7 @@ def run_check(paths: list[Path], *, config_path: Path, strict: bool = False, out
     """Everything a strict build would refuse, reported at once; 0 when clean, 1 on errors (or warnings)."""
     site = read_site_config(config_path)
     settings = site.settings
-    try:
-        load_cover(site.project_dir, settings.cover)
-    except PodcastError as exc:
-        raise PodcastError(f"{config_path}: podcast plugin settings: {exc}") from exc
+    site_cover(site.project_dir, settings.cover, origin=str(config_path))
     catalog = load_catalog(paths or [site.project_dir / settings.episodes_dir], settings, root=Path.cwd(),
                            include_drafts=True, now=now, project_dir=site.project_dir)
     show = _github_line if output_format == "github" else str

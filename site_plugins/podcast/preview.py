@@ -22,7 +22,7 @@ from .load.catalog import EPISODE_SUFFIXES, read_episode_file, shown_path
 from .load.fields import EPISODE_FIELDS
 from .errors import Problem
 from .model import Episode, Settings
-from .writer import write_atomic
+from .writer import SiteWriter
 
 PAGE_ONLY_FIELDS = ("positions", *(spec.attribute or key for key, spec in EPISODE_FIELDS.items() if spec.page_only))
 """Episode attributes that appear on its own page, in its audio and in the feed, and nowhere else: the
@@ -100,12 +100,11 @@ class QuickPreview:
         self.watched = watched
         self.project_dir = project_dir
         self.before = snapshot(watched)
-        self.pages: list[str] = []
-        """Source URIs of the pages the last quick preview redid."""
 
-    def run(self, output: SiteOutput, request: BuildRequest, redo: Callable[[SiteOutput, SiteOutput], None]
-            ) -> list[str]:
-        """The slugs previewed, after `redo(new, old)` put the new output in place; [] means: build it all."""
+    def run(self, output: SiteOutput, request: BuildRequest,
+            redo: Callable[[SiteOutput, SiteOutput, list[str]], None]) -> list[str]:
+        """The slugs previewed, after `redo(new, old, pages)` put the new output and its redone pages (source
+        URIs) in place; [] means: build it all."""
         started = time.perf_counter()
         now = snapshot(self.watched)
         edits = page_only_edits(changed_files(self.before, now), output.episodes, request.settings,
@@ -116,8 +115,7 @@ class QuickPreview:
         for problem in (p for edit in edits for p in edit.warnings):
             request.warn(str(problem))
         new = rebuild_episodes(output, [edit.new for edit in edits], request)
-        self.pages = [request.layout.episode_page(edit.new.slug) for edit in edits]
-        redo(new, output)
+        redo(new, output, [request.layout.episode_page(edit.new.slug) for edit in edits])
         slugs = [edit.new.slug for edit in edits]
         request.progress(f"previewed {', '.join(slugs)} in {time.perf_counter() - started:.2f} s (only "
                          f"{'its page' if len(edits) == 1 else 'their pages'} changed: no full rebuild)")
@@ -126,7 +124,7 @@ class QuickPreview:
 
 def write_changed(previous: SiteOutput, output: SiteOutput, site_dir: Path) -> None:
     """Write into a built site the files a quick preview made anew."""
+    writer = SiteWriter(site_dir)
     for uri, content in output.files.items():
         if previous.files.get(uri) is not content:
-            write_atomic(site_dir / uri, content.read_bytes() if isinstance(content, Path) else content,
-                         durable=False)
+            writer.write(uri, content, owner="the podcast's files")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def stage_site(site: SiteConfig, request: BuildRequest, out: Path) -> SiteOutput
     if out.exists():
         shutil.rmtree(out)
     intro = _copy_docs(site.project_dir / site.docs_dir, docs)
-    output = run_build(_with_intro(request, intro))
+    output = run_build(replace(request, home_intro=intro))
     writer = SiteWriter(docs)
     for path in docs.rglob("*"):
         if path.is_file():
@@ -57,12 +58,6 @@ def stage_site(site: SiteConfig, request: BuildRequest, out: Path) -> SiteOutput
     write_atomic(out / "overrides" / "main.html", OVERRIDE.encode("utf-8"), durable=False)
     write_atomic(out / "mkdocs.yml", _staged_config(config, request).encode("utf-8"), durable=False)
     return output
-
-
-def _with_intro(request: BuildRequest, intro: str | None) -> BuildRequest:
-    from dataclasses import replace
-
-    return replace(request, home_intro=intro)
 
 
 def _site_yaml(path: Path) -> dict:

@@ -49,18 +49,26 @@ def _advice(exc: OSError) -> str:
     return ""
 
 
-class SiteWriter:
-    """Writes a built site's files under one folder. Two outputs may not claim one path: the second
-    is an error naming both, instead of a file that silently replaces another."""
+class Claims:
+    """Who writes each path of a site. Two outputs may not claim one path: the second is an error naming
+    both, instead of a file that silently replaces another. The same owner may claim a path again."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, *, fix: str = "rename one of them") -> None:
         self.owners: dict[str, str] = {}
+        self.fix = fix
 
     def claim(self, uri: str, owner: str) -> None:
         first = self.owners.setdefault(uri, owner)
         if first != owner:
-            raise OutputError(f"{uri} would be written by {first} and by {owner}; rename one of them")
+            raise OutputError(f"{uri} would be written by {first} and by {owner}; {self.fix}")
+
+
+class SiteWriter(Claims):
+    """Writes a built site's files under one folder, each claimed first (see Claims)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
 
     def write(self, uri: str, data: bytes | Path, *, owner: str) -> None:
         """`data`, or a copy of the file it names, at `uri` (site-relative)."""

@@ -110,8 +110,9 @@ class NodeReader:
         if limit and len(value) > limit:
             self.error(node, f"{name} is {len(value)} characters long; at most {limit} are allowed")
             return None
-        if prose and self._comment_hint(node):
-            self.warn(node, f"{name} is cut short: {self._comment_hint(node)}")
+        hint = self._comment_hint(node) if prose else ""
+        if hint:
+            self.warn(node, f"{name} is cut short: {hint}")
         return self._without_controls(node, name, value)
 
     def _without_controls(self, node: Node, name: str, value: str) -> str:

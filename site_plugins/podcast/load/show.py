@@ -83,6 +83,14 @@ def check_cover(data: bytes, name: str) -> str | None:
     return None
 
 
+def site_cover(project_dir: Path, path: str, *, origin: str = "mkdocs.yml") -> Cover | None:
+    """`load_cover`, its problem worded as one of the site's settings (what check and the build report)."""
+    try:
+        return load_cover(project_dir, path)
+    except SettingsError as exc:
+        raise SettingsError(f"{origin}: podcast plugin settings: {exc}") from None
+
+
 def load_cover(project_dir: Path, path: str) -> Cover | None:
     """The show's cover, checked against podcast apps' rules; SettingsError names what is wrong."""
     if not path:

@@ -186,11 +186,7 @@ def _scores(index: int, labels: list[Label], words: list[Lookup], weight: dict[s
         if not scores:
             scores = dict.fromkeys(near, term_weight)  # the first: all new, so in C
         else:
-            for other in near:
-                if other in scores:
-                    scores[other] += term_weight
-                else:
-                    scores[other] = term_weight
+            _add(scores, near, term_weight)
         if term_weight < least:
             least = term_weight
         enough = enough or (least > words_at_most and len(scores) > wanted)  # `scores` holds itself
@@ -211,11 +207,16 @@ def _add_words(scores: dict[int, float], words: list[Lookup], *, only_found: boo
                 if other in scores:
                     scores[other] += term_weight
         else:
-            for other in near:
-                if other in scores:
-                    scores[other] += term_weight
-                else:
-                    scores[other] = term_weight
+            _add(scores, near, term_weight)
+
+
+def _add(scores: dict[int, float], near: Posting, term_weight: float) -> None:
+    """Add `term_weight` to each partner in `near`, a new partner starting from it."""
+    for other in near:
+        if other in scores:
+            scores[other] += term_weight
+        else:
+            scores[other] = term_weight
 
 
 def _best(scores: dict[int, float], wanted: int, times: list[float], index: int) -> list[int]:
