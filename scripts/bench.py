@@ -262,10 +262,16 @@ def edit_to_preview(site: Path, *, timeout: float = 900.0) -> float:
 def related_seconds(count: int, runs: int = 3) -> list[float]:
     """Seconds of each of `runs` calls on the same episodes (the first also grows the process's memory)."""
     rng = random.Random(7)
+
+    def script() -> tuple[Section, ...]:  # reference size: 55 turns of 110 characters
+        return tuple(Section(name, tuple(Turn("卿姐", sentence(rng, 110)) for _ in range(turns)))
+                     for name, turns in SECTIONS)
+
     episodes = [Episode(source_path=f"{n}.yaml", slug=f"e{n}", title=sentence(rng, 16), summary=sentence(rng, 120),
                         published=datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(hours=n), has_time=True,
-                        sections=(Section("Intro", (Turn("卿姐", "x"),)),), hosts=(), language="zh",
-                        category=rng.choice(CATEGORIES), tags=tuple(rng.sample(WORDS, 3)))
+                        sections=script(), hosts=(), language="zh", category=rng.choice(CATEGORIES),
+                        tags=tuple(rng.sample(WORDS, 3)),
+                        analysis=tuple((aspect, sentence(rng, 160)) for aspect in ASPECTS))
                 for n in range(count)]
     seconds = []
     for _ in range(runs):
@@ -273,6 +279,12 @@ def related_seconds(count: int, runs: int = 3) -> list[float]:
         compute_related(episodes, count=5)
         seconds.append(time.perf_counter() - started)
     return seconds
+
+
+def print_related(count: int) -> None:
+    related = related_seconds(count)
+    print(f"related podcasts for {count} episodes (reference-size text): {statistics.median(related):.3f} s "
+          f"(median of {len(related)} runs; first {related[0]:.3f} s)")
 
 
 def feed_seconds(podcast: Path) -> float:
@@ -316,12 +328,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=100)
     parser.add_argument("--related", type=int, default=10_000, help="episodes for the related-podcasts timing")
+    parser.add_argument("--related-only", action="store_true", help="time only the related podcasts, then stop")
     parser.add_argument("--repeat", type=int, default=3, help="builds of each site; medians are printed")
     parser.add_argument("--keep", type=Path, help="build here and keep the sites (default: a temporary folder)")
     parser.add_argument("--recorded", type=int, default=0,
                         help="also time a site of this many episodes with recorded audio (default: none)")
     parser.add_argument("--minutes", type=float, default=20, help="length of each recording (default: 20)")
     args = parser.parse_args()
+    if args.related_only:
+        print_related(args.related)
+        return
     root = args.keep or Path(tempfile.mkdtemp(prefix="podcast-bench-"))
     try:
         podcast, baseline = make_sites(root, args.episodes)
@@ -352,9 +368,7 @@ def main() -> None:
         if downloads is None:
             print("  (no chromium: not measured)")
         print(f"edit one turn -> page served by mkdocs serve: {edit_to_preview(podcast):.2f} s")
-        related = related_seconds(args.related)
-        print(f"related podcasts for {args.related} episodes: {statistics.median(related):.3f} s "
-              f"(median of {len(related)} runs; first {related[0]:.3f} s)")
+        print_related(args.related)
         print(f"feed for {args.episodes} episodes: {feed_seconds(podcast):.3f} s")
         if args.recorded:
             recorded_case(root, args.recorded, args.minutes, args.repeat)

@@ -19,10 +19,16 @@ def test_site_benchmark_runs():
     out = run("scripts/bench.py", "--episodes", "3", "--related", "50", "--repeat", "1", "--recorded", "2",
               "--minutes", "0.5")
     for label in ("full build, wall seconds", "full build, peak memory (MB)", "search, bytes fetched for one query",
-                  "edit one turn -> page served by mkdocs serve:", "related podcasts for 50 episodes:",
+                  "edit one turn -> page served by mkdocs serve:", "related podcasts for 50 episodes",
                   "feed for 3 episodes:", "recorded audio: 2 episodes with 0.5-minute recordings",
                   "later build, wall seconds"):
         assert label in out, out
+
+
+def test_related_only_benchmark_times_related_podcasts_alone():
+    out = run("scripts/bench.py", "--related-only", "--related", "40")
+    assert out.startswith("related podcasts for 40 episodes (reference-size text):"), out
+    assert "full build" not in out
 
 
 def test_audio_benchmark_counts_speech_calls():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from site_plugins.podcast import Episode, Section, Turn
@@ -69,3 +70,58 @@ def test_words_fold_case_and_chinese_pairs_stop_at_punctuation():
     related = compute_related(episodes, count=1)  # the one best: what the words found, not the time fallback
     assert related["a"] == ("c",), "能源，收入 has no pair 源收"
     assert related["d"] == ("e",), "ﬁ (one letter) folds to fi"
+
+
+def test_shared_rare_words_anywhere_in_the_text_rank_first():
+    """Words of the analysis and the transcript count, and an episode's own words (which no other episode has)
+    do not crowd out the one it shares."""
+    own = "zebra yak walrus vole urchin tapir stoat raccoon quail panda ocelot newt marmot lemur"
+    a = replace(ep("a", title="Monday", summary=own, day=1),
+                analysis=(("Core Event", "The tidal lagoon turbines in Swansea."),))
+    b = replace(ep("b", title="Thursday", day=9),
+                sections=(Section("Intro", (Turn("x", "We visit the Swansea lagoon and its turbines."),)),))
+    unrelated = [ep(name, title=f"Episode {name}", summary="Chess openings and library hours.", day=day)
+                 for name, day in (("c", 2), ("d", 3), ("e", 4))]
+    related = compute_related([a, b, *unrelated], count=4)
+    assert related["a"][0] == "b", related
+    assert related["b"][0] == "a", related
+
+
+def test_chinese_words_of_the_transcript_relate():
+    talk = (Section("Intro", (Turn("卿姐", "今天我们聊潮汐发电站和海上风电。"),)),)
+    episodes = [replace(ep("a", title="周一", day=1), sections=talk),
+                ep("b", title="周二", summary="图书馆开到午夜。", day=2),
+                replace(ep("c", title="周三", day=3),
+                        sections=(Section("Intro", (Turn("晓旭", "潮汐发电站终于并网了。"),)),))]
+    assert compute_related(episodes, count=1)["a"] == ("c",), "b is nearer in time, c shares 潮汐发电站"
+
+
+def related_titles(page_html: str) -> list[str]:
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fragment_fromstring(page_html, create_parent="main")
+    return [" ".join(h.text_content().split()) for h in tree.xpath("//section[@class='gp-related']//h3")]
+
+
+def test_every_episode_page_of_the_sample_site_shows_related_podcasts(sample_site):
+    site = sample_site.root / "site"
+    pages = sorted(site.glob("episodes/*/index.html"))
+    assert len(pages) == len(list((sample_site.root / "episodes").glob("*.yaml")))
+    for page in pages:
+        titles = related_titles(page.read_text(encoding="utf-8"))
+        assert titles, f"{page.parent.name} shows no related podcasts"
+
+
+def test_three_episodes_sharing_no_tag_still_show_related_podcasts():
+    from site_plugins.podcast import build_pages
+
+    from .conftest import TEST_SETTINGS
+
+    from site_plugins.podcast import Host
+
+    episodes = [replace(e, hosts=(Host("a"),)) for e in (
+        ep("a", title="Tides", tags=["sea"], day=1), ep("b", title="Libraries", tags=["books"], day=5),
+        ep("c", title="Chess", day=9))]
+    pages = {p.src_uri: p for p in build_pages(episodes, TEST_SETTINGS)}
+    shown = {slug: related_titles(pages[f"episodes/{slug}/index.md"].html) for slug in "abc"}
+    assert shown == {"a": ["Libraries", "Chess"], "b": ["Tides", "Chess"], "c": ["Libraries", "Tides"]}

@@ -1,10 +1,15 @@
 """Related podcasts: the editor's picks first, then episodes that share tags, category and words, then
 the episodes published nearest in time, so that every episode page has some.
 
-Each shared term counts by how rare it is (inverse document frequency). To stay fast on large
-catalogs, an episode looks for partners of each of its terms only among the WINDOW episodes
-published nearest to it that have the term: ties go to the nearest in time anyway, and a rare term's
-whole list fits in the window. 10 000 episodes take well under a second (scripts/bench.py).
+Words come from the whole episode: title, summary, analysis and transcript (Chinese, which has no
+spaces, as pairs of neighbouring characters). Each shared term counts by how rare it is in the catalog
+(inverse document frequency); an episode looks up its TEXT_TERMS rarest words that another episode
+also has, as a word of its own only matches nothing. To stay fast on large catalogs, an episode
+looks for partners of each of its terms only among the WINDOW episodes published nearest to it that
+have the term: ties go to the nearest in time anyway, and a rare term's whole list fits in the window.
+A long transcript is sampled (PROFILE_CHARS): reading every character of 10 000 full-size episodes
+would take seconds, and a transcript repeats the words its episode is about. 10 000 episodes take
+under a second (scripts/bench.py --related-only).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import chain, islice
 from operator import itemgetter
 
 from ..model import Episode
@@ -23,8 +29,10 @@ from ..model import Episode
 TAG_WEIGHT = 3.0
 CATEGORY_WEIGHT = 1.0
 TEXT_WEIGHT = 1.0
-TEXT_TERMS = 6
-"""Only an episode's most distinctive words are looked up; its tags and category always are."""
+TEXT_TERMS = 8
+"""Only an episode's most distinctive shared words are looked up; its tags and category always are."""
+PROFILE_CHARS = 120
+"""Characters read from each of an episode's summary, analysis and transcript (its title always whole)."""
 WINDOW = 10
 """Episodes on each side, in publication order, searched per term."""
 
@@ -120,7 +128,7 @@ def _postings(ordered: list[Episode]) -> tuple[defaultdict[str | int, Posting], 
             mine.append((posting, at - WINDOW if at > WINDOW else 0, at + WINDOW + 1, term))
             posting.append(index)
         labels.append(mine)
-        for term in _text_terms(f"{episode.title}\n{episode.summary or ''}"):
+        for term in _text_terms(profile_text(episode)):
             postings[term].append(index)
     return postings, labels
 
@@ -135,9 +143,9 @@ def _weights(postings: dict[str | int, Posting], total: int
         rarity = math.log(1 + total / len(posting))
         kind = _KIND_WEIGHT.get(term[:2]) if isinstance(term, str) else None
         if kind is None:  # a word
+            if len(posting) < 2:
+                continue  # no other episode has it: it cannot relate this one to any
             name = term if isinstance(term, str) else _han_pair(term)
-            if not name:
-                continue  # a pair of characters that are not both Chinese
             names[term] = name
             idf[term] = rarity
         weight[term] = (TEXT_WEIGHT if kind is None else kind) ** 2 * rarity ** 2
@@ -230,6 +238,17 @@ def _best(scores: dict[int, float], wanted: int, times: list[float], index: int)
     else:
         ranked = sorted([(-score, abs(times[other] - when), other) for other, score in scores.items()])
     return [other for _, _, other in ranked[:wanted]]
+
+
+def profile_text(episode: Episode) -> str:
+    """What an episode's words are read from: its title, and up to PROFILE_CHARS of its summary, of its
+    analysis and of its transcript, the transcript's taken from turns spread over the whole script."""
+    analysis = " ".join(text for _, text in episode.analysis)[:PROFILE_CHARS]
+    count = sum(len(section.turns) for section in episode.sections)
+    step = max(1, count * 60 // PROFILE_CHARS)  # turns run to about 60 characters or more
+    turns = islice(chain.from_iterable(section.turns for section in episode.sections), 0, None, step)
+    transcript = "\n".join(turn.text for turn in turns)[:PROFILE_CHARS]
+    return "\n".join((episode.title, (episode.summary or "")[:PROFILE_CHARS], analysis, transcript))
 
 
 def _labels(episode: Episode) -> dict[str, None]:
