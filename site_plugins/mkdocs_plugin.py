@@ -15,6 +15,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
 from .podcast import OPTIONS, PodcastError, parse_settings
@@ -56,9 +57,8 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             config.watch.append(str(project_dir / settings.episodes_dir))
             self.quick = QuickPreview([Path(config.docs_dir), Path(config.config_file_path or "mkdocs.yml"),
                                        *(Path(w) for w in config.watch)], project_dir)
-        css, scripts = page_assets(settings)
-        config.extra_css.extend(css)
-        config.extra_javascript.extend(scripts)
+        config.extra_css.extend(page_assets(settings)[0])
+        config.extra_javascript.extend(page_assets(settings)[1])
         for message in clashing_plugins(settings, list(config.plugins)):
             log.warning("%s", message)
         return config
@@ -102,8 +102,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         self._env = env  # the same
         return env
 
-    def on_serve(self, server, *, config, builder):
-        """Page-only edits of episodes are previewed without the full rebuild (see podcast.preview)."""
+    def on_serve(self, server, *, config, builder):  # page-only edits are previewed without a full rebuild
         full_build = server.builder
         server.set_app(byte_ranges(server.get_app()))  # browsers seek audio with Range requests
 
@@ -114,8 +113,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         server.builder = build
         return server
 
-    def _redo_pages(self, output, previous, pages: list[str]) -> None:
-        """Write what a quick preview changed, and redo its pages through MkDocs' own page steps."""
+    def _redo_pages(self, output, previous, pages: list[str]) -> None:  # through MkDocs' own page steps
         config, files, nav = self._site
         write_changed(previous, output, Path(config.site_dir))
         self.output, self.bodies = output, output.page_bodies
@@ -126,9 +124,11 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             _build_page(file.page, config, files.documentation_pages(inclusion=InclusionLevel.is_in_serve),
                         nav, self._env, excluded=file.inclusion.is_excluded())
 
-    def on_page_content(self, html: str, *, page, config, files) -> str:
-        """A generated page's HTML goes in after Markdown: Python-Markdown need not parse it (most of the time)."""
-        html = html.replace(BODY_PLACEHOLDER, self.bodies.pop(page.file.src_uri, ""), 1)
+    def on_page_content(self, html: str, *, page, config, files) -> str:  # generated HTML goes in after Markdown
+        generated = self.bodies.pop(page.file.src_uri, None)
+        if generated is not None:  # its HTML, and its parts in the theme's table of contents
+            html = html.replace(BODY_PLACEHOLDER, generated.html, 1)
+            page.toc = get_toc(generated.toc_tokens()) if generated.toc else page.toc
         if page.file.src_uri == "index.md":
             html = add_notice(html, self.output.notice)  # the preview's list of broken episode files
         excluded = isinstance(page.meta.get("search"), dict) and page.meta["search"].get("exclude")

@@ -84,8 +84,9 @@ class SiteOutput:
         return tuple(self.audio.problems)
 
     @property
-    def page_bodies(self) -> dict[str, str]:
-        return {page.src_uri: page.html for page in self.pages}
+    def page_bodies(self) -> dict[str, GeneratedPage]:
+        """Page source URI -> the page, whose HTML and table of contents a host adds once Markdown is rendered."""
+        return {page.src_uri: page for page in self.pages}
 
 
 def page_assets(settings: Settings) -> tuple[list[str], list[str]]:

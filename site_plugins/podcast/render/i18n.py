@@ -7,6 +7,7 @@ from datetime import date
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "transcript": "Transcript",
+        "contents": "Contents",
         "summary": "Summary",
         "original": "Original article",
         "read_original": "Read original",
@@ -59,6 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "zh": {
         "transcript": "文字稿",
+        "contents": "目录",
         "summary": "摘要",
         "original": "原文",
         "read_original": "阅读原文",
@@ -108,6 +110,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "zh-Hant": {
         "transcript": "文字稿",
+        "contents": "目錄",
         "summary": "摘要",
         "original": "原文",
         "read_original": "閱讀原文",

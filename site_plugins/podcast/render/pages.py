@@ -51,6 +51,20 @@ class GeneratedPage:
     """The page's title, as its front matter gives it ('' when the page's own heading names it)."""
     searchable: bool = True
     """Whether the site's search indexes it (listings and error pages only repeat what episode pages say)."""
+    toc: tuple[tuple[int, str, str], ...] = ()
+    """(level, id, title) of the headings of `html` a table of contents lists, in page order."""
+
+    def toc_tokens(self) -> list[dict]:
+        """`toc` nested as Python-Markdown's toc extension gives it (what MkDocs' `get_toc` reads); titles as HTML."""
+        root: dict = {"level": 0, "children": []}
+        stack = [root]
+        for level, anchor, title in self.toc:
+            while stack[-1]["level"] >= level:
+                stack.pop()
+            token = {"level": level, "id": anchor, "name": html.escape(title, quote=False), "children": []}
+            stack[-1]["children"].append(token)
+            stack.append(token)
+        return root["children"]
 
     @property
     def document(self) -> str:
@@ -129,16 +143,17 @@ class _SiteRenderer:
         if audio is not None:
             audio_src = self.settings.show.media_url(episode.slug, audio.uri) if self.settings.show.media_base_url \
                 else relative_url(audio.uri, self.url(uri))
+        sections = _sections_view(episode, audio)
+        toc = _episode_toc(episode, sections, self.t, bool(related))
         body = self._render(
-            "episode.html", uri, episode=episode, sections=_sections_view(episode, audio), audio=audio,
+            "episode.html", uri, episode=episode, sections=sections, audio=audio, toc=toc,
             audio_src=audio_src,
             chapters=chapters, voices=_voice_classes(episode),
             related=[self._related_card(self.by_slug[s], uri) for s in related],
             player_labels=json.dumps({k: self.t[k] for k in ("play", "pause", "speed", "seek", "download")},
                                      ensure_ascii=False))
-        meta = {"title": episode.title, "description": plain_text(episode.summary or "", limit=300),
-                "hide": ["toc"]}
-        return page_document(uri, meta, body)
+        meta = {"title": episode.title, "description": plain_text(episode.summary or "", limit=300)}
+        return page_document(uri, meta, body, toc=toc)
 
     def _related_card(self, other: Episode, src_uri: str) -> Markup:
         """An episode's card in a related list, made once for all pages one folder deep in the same place.
@@ -270,6 +285,17 @@ class _SectionView:
     turns: tuple[_TurnView, ...]
 
 
+def _episode_toc(episode: Episode, sections: list[_SectionView], t: Mapping[str, str], related: bool
+                 ) -> tuple[tuple[int, str, str], ...]:
+    """The episode page's parts, as the theme's table of contents lists them (ids as episode.html sets them)."""
+    toc = [(1, "episode", episode.title), (2, "transcript", t["transcript"])]
+    toc += [(3, section.id, section.name) for section in sections]
+    toc += [(2, anchor, t[key]) for anchor, key, present in (
+        ("summary", "summary", episode.summary), ("original", "original", episode.source),
+        ("analysis", "analysis", episode.analysis), ("related", "related", related)) if present]
+    return tuple(toc)
+
+
 def _sections_view(episode: Episode, audio: EpisodeAudio | None) -> list[_SectionView]:
     spans = audio.turns if audio else ()
     views, number, used = [], 0, set()
@@ -287,7 +313,8 @@ def _sections_view(episode: Episode, audio: EpisodeAudio | None) -> list[_Sectio
     return views
 
 
-def page_document(uri: str, meta: dict, body: str, *, intro: str = "", in_nav: bool = False) -> GeneratedPage:
+def page_document(uri: str, meta: dict, body: str, *, intro: str = "", in_nav: bool = False,
+                  toc: tuple[tuple[int, str, str], ...] = ()) -> GeneratedPage:
     """Front matter (values HTML-escaped: themes print them raw) and the HTML body, blank lines removed."""
     lines = ["---"]
     for key, value in meta.items():
@@ -298,4 +325,4 @@ def page_document(uri: str, meta: dict, body: str, *, intro: str = "", in_nav: b
     compact = re.sub(r"\n\s*\n", "\n", body).strip()
     searchable = not (isinstance(meta.get("search"), dict) and meta["search"].get("exclude"))
     return GeneratedPage(uri, "\n".join(lines) + "\n\n" + intro + BODY_PLACEHOLDER + "\n", compact, in_nav,
-                         title=str(meta.get("title", "")), searchable=searchable)
+                         title=str(meta.get("title", "")), searchable=searchable, toc=toc)
