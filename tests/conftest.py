@@ -80,6 +80,7 @@ class SiteProject:
     def copy_samples(self) -> None:
         for path in (REPO / "episodes").glob("*.yaml"):
             shutil.copy(path, self.root / "episodes" / path.name)
+        shutil.copytree(REPO / "episodes/images", self.root / "episodes/images")  # what `image:` names
 
     def build(self, site_dir: Path | None = None, *, strict: bool = True, command: str = "build") -> Path:
         from mkdocs.commands.build import build

@@ -31,6 +31,7 @@ ASSETS = Path(__file__).parent / "render" / "assets"
 STYLESHEET_URI = "assets/podcast/podcast.css"
 PLAYER_SCRIPT_URI = "assets/podcast/player.js"
 SEARCH_SCRIPT_URI = "assets/podcast/search.js"
+SUBSCRIBE_SCRIPT_URI = "assets/podcast/subscribe.js"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,11 @@ class BuildRequest:
     def layout(self) -> SiteLayout:
         """Where every page and file of this build goes."""
         return SiteLayout(self.settings.episodes_uri, self.directory_urls)
+
+    @property
+    def cover_uri(self) -> str:
+        """Where the show's cover is published ('' without one)."""
+        return self.cover.uri if self.cover is not None else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +97,8 @@ class SiteOutput:
 
 def page_assets(settings: Settings) -> tuple[list[str], list[str]]:
     """(stylesheets, scripts) every page of the site loads."""
-    return [STYLESHEET_URI], [PLAYER_SCRIPT_URI, SEARCH_SCRIPT_URI] if settings.search else [PLAYER_SCRIPT_URI]
+    scripts = [PLAYER_SCRIPT_URI, SUBSCRIBE_SCRIPT_URI]
+    return [STYLESHEET_URI], scripts + [SEARCH_SCRIPT_URI] if settings.search else scripts
 
 
 def clashing_plugins(settings: Settings, plugins: Sequence[str]) -> list[str]:
@@ -104,7 +111,8 @@ def clashing_plugins(settings: Settings, plugins: Sequence[str]) -> list[str]:
 
 def asset_files() -> dict[str, Path]:
     """The stylesheet and scripts that every page loads."""
-    return {uri: ASSETS / Path(uri).name for uri in (STYLESHEET_URI, PLAYER_SCRIPT_URI, SEARCH_SCRIPT_URI)}
+    return {uri: ASSETS / Path(uri).name
+            for uri in (STYLESHEET_URI, PLAYER_SCRIPT_URI, SEARCH_SCRIPT_URI, SUBSCRIBE_SCRIPT_URI)}
 
 
 def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> SiteOutput:
@@ -115,7 +123,7 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
                            include_drafts=request.preview, now=request.now)
     report = _audio(request, catalog.episodes)
     pages = build_pages(catalog.episodes, settings, layout=request.layout,
-                        home_intro=request.home_intro, audio=report.audio)
+                        home_intro=request.home_intro, audio=report.audio, cover_uri=request.cover_uri)
     known = {**(previous.known_slugs if previous else {}),
              **{e.source_path: e.slug for e in (*catalog.episodes, *catalog.scheduled)}}
     notice = ""
@@ -142,7 +150,7 @@ def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: B
     pages = {p.src_uri: p for p in previous.pages}
     for episode in edited:
         page = build_episode_page(episode, episodes, request.settings, layout=request.layout,
-                                  audio=audio)
+                                  audio=audio, cover_uri=request.cover_uri)
         pages[page.src_uri] = page
     files = {**previous.files, **_episode_files(request, edited, audio), **_site_files(request, episodes, audio)}
     return replace(previous, pages=tuple(pages.values()), episodes=episodes, audio=replace(made, audio=audio),
@@ -175,6 +183,8 @@ def _episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Ma
         clip = audio.get(episode.slug)
         if clip is not None and not request.settings.show.media_base_url:
             files[clip.uri] = clip.path
+        if episode.image:
+            files[request.layout.episode_image(episode.slug, episode.image)] = request.project_dir / episode.image
         for uri, text in transcript_files(episode, clip, layout=request.layout).items():
             files[uri] = text.encode("utf-8")
     return files

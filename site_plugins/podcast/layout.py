@@ -8,6 +8,7 @@ file's ('audio/x.mp3'). `url` gives the address a page is published at ('episode
 from __future__ import annotations
 
 import posixpath
+from pathlib import PurePosixPath
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -35,6 +36,11 @@ class SiteLayout:
     def episode_file(self, slug: str, name: str) -> str:
         """A file beside an episode's page: transcript.vtt, transcript.json, chapters.json."""
         return f"{self.episodes_uri}/{slug}/{name}"
+
+    def episode_image(self, slug: str, source: str) -> str:
+        """An episode's own cover art beside its page, named by the file it comes from: cover.jpg, cover.png."""
+        suffix = PurePosixPath(source).suffix.lower()
+        return self.episode_file(slug, "cover.png" if suffix == ".png" else "cover.jpg")
 
     def episode_audio(self, slug: str) -> str:
         return f"{self.audio_folder}{slug}.mp3"

@@ -104,6 +104,8 @@ class Episode:
     """Slugs the editor picked."""
     audio: str | None = None
     """A recorded file to use instead of synthesis, relative to the project."""
+    image: str | None = None
+    """The episode's own cover art (JPEG or PNG), relative to the project; None: the show's cover."""
     guid: str = ""
     """Permanent ID in feeds; survives changes of title, slug and file name once written."""
     episode: int | None = None

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import Problem, Severity
 from ..model import Episode, Settings
 from .recordings import recording_problem
+from .show import episode_image_problem
 from .validate import validate_episode
 
 EPISODE_SUFFIXES = (".yaml", ".yml")
@@ -100,6 +101,7 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
             episodes.append(episode)
     episodes = _drop_clashes(_drop_clashes(episodes, problems, "slug"), problems, "guid")
     episodes = _drop_bad_recordings(episodes, problems, settings, project_dir or root)
+    episodes = _drop_bad_images(episodes, problems, project_dir or root)
     _check_related(episodes, problems)
     due = [e for e in episodes if now is None or e.published <= now]
     later = sorted((e for e in episodes if now is not None and e.published > now),
@@ -152,6 +154,17 @@ def _check_related(episodes: list[Episode], problems: list[Problem]) -> None:
                     episode.source_path, line, column,
                     f"related episode '{slug}' does not exist; use the slug of a published episode",
                     Severity.WARNING))
+
+
+def _drop_bad_images(episodes: list[Episode], problems: list[Problem], project_dir: Path) -> list[Episode]:
+    kept = []
+    for episode in episodes:
+        problem = episode_image_problem(episode.image, project_dir=project_dir) if episode.image else ""
+        if problem:
+            problems.append(Problem(episode.source_path, *episode.position("image"), problem))
+        else:
+            kept.append(episode)
+    return kept
 
 
 def _drop_bad_recordings(episodes: list[Episode], problems: list[Problem], settings: Settings,

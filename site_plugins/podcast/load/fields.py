@@ -80,6 +80,9 @@ EPISODE_FIELDS: dict[str, FieldSpec] = {
     "related": FieldSpec("list of text", "Slugs of other episodes to show first under Related Podcasts."),
     "audio": FieldSpec("text", "A recorded MP3 to use instead of generated speech, inside the repository but not "
                                "in `audio/` (the build writes there), e.g. `recordings/ep1.mp3`.", page_only=True),
+    "image": FieldSpec("text", "The episode's own cover art, shown on its page, its cards and in link previews "
+                               "instead of the show's `cover`: a square JPEG or PNG of 1400 to 3000 px inside the "
+                               "repository, e.g. `images/ep1.jpg` (relative to `mkdocs.yml`, like `audio:`)."),
     "guid": FieldSpec("text", "The episode's permanent ID in the feed. By default it is made from the file's name "
                               "(and its folder inside `episodes/`), so changing the title or slug never makes podcast "
                               "apps see a new episode; if you rename or move the file, copy the old ID (shown in "

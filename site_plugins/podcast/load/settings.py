@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import SettingsError
 from ..model import Host, Settings, Show
 from .nodes import did_you_mean
-from .show import SHOW_TYPES, parse_category
+from .show import DIRECTORIES, SHOW_TYPES, parse_category
 from .voices import tld_problem, voice_problem
 
 
@@ -45,7 +45,8 @@ OPTIONS: dict[str, OptionSpec] = {
     "category": OptionSpec(str, "Apple category, optionally with a subcategory: 'News > Politics'."),
     "explicit": OptionSpec(bool, "Whether the show has explicit content (default: false)."),
     "show_type": OptionSpec(str, "episodic (newest first) or serial (in order) (default: episodic)."),
-    "links": OptionSpec(dict, "Where else to subscribe: label -> URL (Apple Podcasts, Spotify, ...)."),
+    "links": OptionSpec(dict, "Where else to subscribe: apple_podcasts, spotify, pocket_casts, overcast, antennapod "
+                              "(or any other label) -> the show's page there."),
     "media_base_url": OptionSpec(str, "Serve episode MP3s from this address instead of the site (see publishing)."),
     "locked": OptionSpec(bool, "podcast:locked: forbid other platforms to import the feed (default: false)."),
     "draft_model": OptionSpec(str, "The Claude model `podcast draft` uses (default: claude-sonnet-5-5)."),
@@ -94,8 +95,7 @@ def _parse_show(values: dict[str, object], problems: list[str], base: Show) -> S
         fields["category"] = category
         if problem:
             problems.append(problem)
-    links = values.pop("links", {})
-    fields["links"] = tuple((str(label), str(url)) for label, url in dict(links).items())
+    fields["links"] = _directory_links(dict(values.pop("links", {})))
     for label, url in fields["links"]:  # type: ignore[misc]
         if not re.match(r"^https?://", url):
             problems.append(f"links: '{label}' must be a full address starting with https://, found '{url}'")
@@ -109,6 +109,19 @@ def _parse_show(values: dict[str, object], problems: list[str], base: Show) -> S
         if not re.match(r"^https?://", str(fields["media_base_url"])):
             problems.append("media_base_url must be a full address starting with https://")
     return replace(base, **{k: v for k, v in fields.items() if v != "" or k in ("title", "description")})
+
+
+def _directory_links(links: dict) -> tuple[tuple[str, str], ...]:
+    """(label, URL) pairs: the podcast directories by their own names and in a fixed order, then any others."""
+    known, others = {}, []
+    for label, url in links.items():
+        name = DIRECTORIES.get(re.sub(r"[\s_-]", "", str(label)).casefold())
+        if name:
+            known[name] = str(url)
+        else:
+            others.append((str(label), str(url)))
+    ordered = [(name, known[name]) for name in DIRECTORIES.values() if name in known]
+    return tuple(ordered + others)
 
 
 def _parse_hosts(raw: object, problems: list[str]) -> tuple[Host, ...]:

@@ -35,6 +35,9 @@ APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
 }
 SHOW_TYPES = ("episodic", "serial")
+DIRECTORIES = {"applepodcasts": "Apple Podcasts", "spotify": "Spotify", "pocketcasts": "Pocket Casts",
+               "overcast": "Overcast", "antennapod": "AntennaPod"}
+"""The podcast apps whose pages the `links` option names by key (apple_podcasts, ...), in the order shown."""
 COVER_MIN, COVER_MAX = 1400, 3000
 
 
@@ -81,6 +84,27 @@ def check_cover(data: bytes, name: str) -> str | None:
         return (f"cover '{name}' is {width}x{height} px; podcast apps want a square "
                 f"between {COVER_MIN}x{COVER_MIN} and {COVER_MAX}x{COVER_MAX} px")
     return None
+
+
+def episode_image_problem(name: str, *, project_dir: Path) -> str:
+    """What is wrong with an episode's `image:` ('' when nothing is): a file in the project, checked like the cover."""
+    root = project_dir.resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root):
+        return f"image file '{name}' is outside the project; keep images in the repository"
+    if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
+        return f"image file '{name}' must be a JPEG or PNG named .jpg, .jpeg or .png"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"image file '{name}' cannot be read ({exc.strerror}); check the path (it is relative to mkdocs.yml)"
+    problem = check_cover(data, name)
+    if problem:
+        return problem.replace("cover '", "image file '", 1)
+    mime = (image_size(data) or ("",))[0]
+    if (mime == "image/png") != (path.suffix.lower() == ".png"):
+        return f"image file '{name}' holds a {'PNG' if mime == 'image/png' else 'JPEG'}; rename it to match"
+    return ""
 
 
 def site_cover(project_dir: Path, path: str, *, origin: str = "mkdocs.yml") -> Cover | None:

@@ -74,25 +74,27 @@ class GeneratedPage:
 
 def build_pages(episodes: Sequence[Episode], settings: Settings, *, layout: SiteLayout | None = None,
                 home_intro: str | None = None, audio: Mapping[str, EpisodeAudio] | None = None,
-                ) -> list[GeneratedPage]:
-    """Every generated page of the site, in a stable order."""
+                cover_uri: str = "") -> list[GeneratedPage]:
+    """Every generated page of the site, in a stable order. `cover_uri`: where the show's cover is published."""
     layout = layout or SiteLayout(settings.episodes_uri)
-    return _SiteRenderer(episodes, settings, layout, home_intro, audio or {}).pages()
+    return _SiteRenderer(episodes, settings, layout, home_intro, audio or {}, cover_uri).pages()
 
 
 def build_episode_page(episode: Episode, episodes: Sequence[Episode], settings: Settings, *,
                        layout: SiteLayout | None = None, audio: Mapping[str, EpisodeAudio] | None = None,
-                       ) -> GeneratedPage:
+                       cover_uri: str = "") -> GeneratedPage:
     """One episode's page, as `build_pages` makes it among `episodes` (for quick previews)."""
     related = compute_related(episodes, count=settings.related_count)
-    renderer = _SiteRenderer(episodes, settings, layout or SiteLayout(settings.episodes_uri), None, audio or {})
+    renderer = _SiteRenderer(episodes, settings, layout or SiteLayout(settings.episodes_uri), None, audio or {},
+                             cover_uri)
     return renderer._episode_page(episode, related[episode.slug])
 
 
 class _SiteRenderer:
     def __init__(self, episodes: Sequence[Episode], settings: Settings, layout: SiteLayout,
-                 home_intro: str | None, audio: Mapping[str, EpisodeAudio]) -> None:
+                 home_intro: str | None, audio: Mapping[str, EpisodeAudio], cover_uri: str) -> None:
         self.episodes = list(episodes)
+        self.cover_uri = cover_uri
         self.audio = audio
         self.settings = settings
         self.layout = layout
@@ -100,7 +102,8 @@ class _SiteRenderer:
         self.t = labels_for(settings.language)
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=False)
-        self.env.filters.update(block=render_block, plain=lambda text, n: plain_text(text, limit=n))
+        self.env.filters.update(block=render_block, plain=lambda text, n: plain_text(text, limit=n),
+                                json=lambda value: json.dumps(value, ensure_ascii=False))
         self.by_slug = {e.slug: e for e in self.episodes}
         self.categories, self.category_slugs = _group(self.episodes, lambda e: [e.category] if e.category else [])
         self.tags, self.tag_slugs = _group(self.episodes, lambda e: list(e.tags))
@@ -124,33 +127,51 @@ class _SiteRenderer:
     def url(self, src_uri: str) -> str:
         return self.layout.url(src_uri)
 
+    def image_uri(self, episode: Episode) -> str:
+        """The episode's own cover art, else the show's ('' when there is neither)."""
+        return self.layout.episode_image(episode.slug, episode.image) if episode.image else self.cover_uri
+
+    def audio_url(self, episode: Episode, here: str) -> str:
+        """The episode's MP3 as the page at `here` links it ('' when it has none)."""
+        audio = self.audio.get(episode.slug)
+        if audio is None:
+            return ""
+        return self.settings.show.media_url(episode.slug, audio.uri) if self.settings.show.media_base_url \
+            else relative_url(audio.uri, here)
+
+    def play_data(self, episode: Episode, here: str) -> dict[str, str]:
+        """What a card's play control hands the player: the MP3, the episode, its cover art and the show."""
+        image = self.image_uri(episode)
+        return {"src": self.audio_url(episode, here), "title": episode.title,
+                "url": relative_url(self.url(self.episode_uri(episode)), here),
+                "image": relative_url(image, here) if image else "", "show": self.settings.show.title}
+
     def _render(self, template: str, src_uri: str, **context) -> str:
         here = self.url(src_uri)
         link = partial(_link, here)
-        return self.env.get_template(template).render(
-            t=self.t, link=link, clock=clock, show=self.settings.show,
+        values = dict(
+            t=self.t, labels=labels_for, link=link, clock=clock, show=self.settings.show,
+            audio_of=self.audio.get, play_data=lambda e: self.play_data(e, here),
+            image_url=lambda e: link(self.image_uri(e)) if self.image_uri(e) else "",
+            cover_url=link(self.cover_uri) if self.cover_uri else "", feed_url=self.settings.show.feed_url,
             episode_url=lambda e: self.url(self.episode_uri(e)),
             category_url=lambda name: self.url(self.layout.term_page("category", self.category_slugs[name.casefold()])),
-            tag_url=lambda name: self.url(self.layout.term_page("tag", self.tag_slugs[name.casefold()])),
-            **context)
+            tag_url=lambda name: self.url(self.layout.term_page("tag", self.tag_slugs[name.casefold()])))
+        return self.env.get_template(template).render({**values, **context})
 
     # Pages -------------------------------------------------------------
     def _episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
         uri = self.episode_uri(episode)
         audio = self.audio.get(episode.slug)
         chapters = [_ChapterView(name, start) for name, start, _ in audio.chapters] if audio else []
-        audio_src = ""
-        if audio is not None:
-            audio_src = self.settings.show.media_url(episode.slug, audio.uri) if self.settings.show.media_base_url \
-                else relative_url(audio.uri, self.url(uri))
         sections = _sections_view(episode, audio)
-        toc = _episode_toc(episode, sections, self.t, bool(related))
+        t = labels_for(episode.language)
+        toc = _episode_toc(episode, sections, t, bool(related))
         body = self._render(
-            "episode.html", uri, episode=episode, sections=sections, audio=audio, toc=toc,
-            audio_src=audio_src,
-            chapters=chapters, voices=_voice_classes(episode),
+            "episode.html", uri, episode=episode, sections=sections, audio=audio, toc=toc, t=t,
+            audio_src=self.audio_url(episode, self.url(uri)), chapters=chapters, voices=_voice_classes(episode),
             related=[self._related_card(self.by_slug[s], uri) for s in related],
-            player_labels=json.dumps({k: self.t[k] for k in ("play", "pause", "speed", "seek", "download")},
+            player_labels=json.dumps({k: t[k] for k in ("play", "pause", "speed", "seek", "download")},
                                      ensure_ascii=False))
         meta = {"title": episode.title, "description": plain_text(episode.summary or "", limit=300)}
         return page_document(uri, meta, body, toc=toc)
