@@ -1,5 +1,4 @@
-"""The MkDocs plugin: routes MkDocs events to the podcast core (`podcast.build`), and nothing more.
-Options are described and checked in the core (`OPTIONS`, `parse_settings`): MkDocs knows their names."""
+"""The MkDocs plugin: routes MkDocs events to the podcast core (`podcast.build`), which checks the options too."""
 
 from __future__ import annotations
 
@@ -19,14 +18,13 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
 from .podcast import OPTIONS, PodcastError, parse_settings
-from .podcast.build import (asset_files, build_site, clashing_plugins, page_assets, prepare, problem_lines,
-                            strict_refusal)
+from .podcast.build import (asset_files, build_site, clashing_plugins, finish_not_found, finish_page, page_assets,
+                            prepare, problem_lines, strict_refusal)
 from .podcast.devserver import byte_ranges
 from .podcast.render.errorpages import add_notice
-from .podcast.render.head import feed_link, inject_head
 from .podcast.render.pages import BODY_PLACEHOLDER
 from .podcast.preview import QuickPreview, write_changed
-from .podcast.render.search import SearchIndex, search_box
+from .podcast.render.search import SearchIndex
 from .podcast.sitesize import size_report
 from .podcast.writer import SiteWriter
 
@@ -138,9 +136,10 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         return html
 
     def on_post_page(self, output: str, *, page, config) -> str:
-        head = self.output.heads.get(page.file.src_uri, "") + feed_link(self.request.settings, page_url=page.url)
-        return search_box(inject_head(output, head), self.request.settings, page_url=page.url,
-                          layout=self.request.layout)
+        return finish_page(output, self.output, self.request, src_uri=page.file.src_uri, page_url=page.url)
+
+    def on_post_template(self, output: str, *, template_name: str, config) -> str:  # the theme's 404 page
+        return finish_not_found(output, self.output, self.request) if template_name == "404.html" else output
 
     def on_post_build(self, *, config) -> None:
         if self.index is not None:

@@ -22,8 +22,10 @@ from .load.show import site_cover
 from .model import Cover, Episode, EpisodeAudio, Settings
 from .render.errorpages import find_broken_files, render_problem_pages
 from .render.feed import render_feed
-from .render.head import episode_head
+from .render.head import episode_head, feed_link, inject_head
+from .render.notfound import render_not_found
 from .render.pages import GeneratedPage, build_episode_page, build_pages
+from .render.search import search_box
 from .render.transcripts import transcript_files
 from .writer import Claims
 
@@ -222,6 +224,17 @@ def prepare(settings: Settings, project_dir: Path, *, now: datetime, preview: bo
     engine = make_engine(engine_name(settings.tts, environ or {}), requests_per_second=settings.tts_rate)
     return BuildRequest(settings=settings, project_dir=project_dir, now=now, engine=engine, fallback=EspeakEngine(),
                         cover=cover, preview=preview, directory_urls=directory_urls, progress=progress, warn=warn)
+
+
+def finish_page(html: str, output: SiteOutput, request: BuildRequest, *, src_uri: str, page_url: str) -> str:
+    """A page the host rendered, with the podcast's <head> tags and the site's search box in its header."""
+    head = output.heads.get(src_uri, "") + feed_link(request.settings, page_url=page_url)
+    return search_box(inject_head(html, head), request.settings, page_url=page_url, layout=request.layout)
+
+
+def finish_not_found(html: str, output: SiteOutput, request: BuildRequest) -> str:
+    """The theme's 404 page in the site's language, with a search box and the latest episodes."""
+    return render_not_found(html, output.episodes, request.settings, layout=request.layout)
 
 
 def problem_lines(output: SiteOutput) -> list[str]:

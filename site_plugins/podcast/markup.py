@@ -44,8 +44,27 @@ def plain_text(text: str, *, limit: int | None = None) -> str:
                        for token in tokens for child in (token.children or []))
     words = re.sub(r"\s+", " ", text).strip()
     if limit is not None and len(words) > limit:
-        words = words[: limit - 1].rstrip() + "…"
+        words = cut_text(words, limit)
     return words
+
+
+_SENTENCE_END = re.compile(r"[。！？!?][”’\"')）」]*|\.[”’\"')]*(?=\s)")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def cut_text(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters: after its last whole sentence when that keeps half of it or more,
+    else between two words (never inside an English word; Chinese may break between any two characters),
+    with an ellipsis."""
+    head = text[: limit - 1]
+    ends = [m.end() for m in _SENTENCE_END.finditer(head)]
+    if ends and ends[-1] >= limit // 2:
+        return head[: ends[-1]]
+    inside_word = head[-1:].isalnum() and text[limit - 1: limit].isalnum() and not _CJK_CHAR.match(head[-1])
+    space = head.rfind(" ")
+    if inside_word and space >= limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,;:，、；：") + "…"
 
 
 _BREAKS = re.compile(r"(?<=[。！？!?；;…])|(?<=[.](?=\s))|(?<=[，,、：:])|(?<=\s)")

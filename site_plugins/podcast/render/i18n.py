@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 LABELS: dict[str, dict[str, str]] = {
@@ -46,6 +47,8 @@ LABELS: dict[str, dict[str, str]] = {
         "copy_address": "Copy",
         "copied": "Copied",
         "other_apps_help": "In any other podcast app, choose “Add by URL” (or “Add RSS feed”) and paste this address.",
+        "not_found": "Page not found",
+        "not_found_text": "There is no page at this address. Search the episodes, or listen to one of the latest:",
         "subscribe": "Subscribe",
         "search": "Search",
         "search_needs_js": "Search runs in the browser: turn on JavaScript to use it.",
@@ -105,6 +108,8 @@ LABELS: dict[str, dict[str, str]] = {
         "copy_address": "复制",
         "copied": "已复制",
         "other_apps_help": "在其他播客应用中选择“通过网址添加”（或“添加 RSS 订阅”），粘贴这个地址即可。",
+        "not_found": "找不到这个页面",
+        "not_found_text": "这个地址没有页面。可以搜索节目，或收听最新的几期：",
         "subscribe": "订阅",
         "search": "搜索",
         "search_needs_js": "搜索在浏览器中运行：请启用 JavaScript。",
@@ -161,6 +166,8 @@ LABELS: dict[str, dict[str, str]] = {
         "copy_address": "複製",
         "copied": "已複製",
         "other_apps_help": "在其他播客應用程式中選擇「透過網址新增」（或「新增 RSS 訂閱」），貼上這個地址即可。",
+        "not_found": "找不到這個頁面",
+        "not_found_text": "這個地址沒有頁面。可以搜尋節目，或收聽最新的幾期：",
         "subscribe": "訂閱",
         "search": "搜尋",
         "search_needs_js": "搜尋在瀏覽器中執行：請啟用 JavaScript。",
@@ -189,6 +196,19 @@ def labels_for(language: str) -> dict[str, str]:
     if code.startswith(_TRADITIONAL):
         return LABELS["zh-Hant"]
     return LABELS.get(code.split("-")[0], LABELS["en"])
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def text_language(text: str, page_language: str) -> str:
+    """The language of a part of a page when its script shows it is not the page's ('' otherwise): English
+    words on a Chinese page ('en'), Chinese on a page in another language ('zh'). Screen readers switch voice."""
+    han, latin = len(_HAN.findall(text)), len(_LATIN.findall(text))
+    if page_language.lower().startswith(("zh", "ja", "ko")):
+        return "en" if latin > 4 * han else ""
+    return "zh" if han * 2 > latin else ""
 
 
 def month_label(labels: dict[str, str], day: date) -> str:

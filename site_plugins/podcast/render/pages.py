@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from slugify import slugify
 
-from .i18n import labels_for, month_label
+from .i18n import labels_for, month_label, text_language
 from ..markup import plain_text, render_block, render_inline
 from ..layout import SiteLayout, relative_url, term_slug
 from ..model import Episode, EpisodeAudio, Settings, TurnSpan
@@ -103,7 +103,7 @@ class _SiteRenderer:
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=False)
         self.env.filters.update(block=render_block, plain=lambda text, n: plain_text(text, limit=n),
-                                json=lambda value: json.dumps(value, ensure_ascii=False))
+                                json=lambda value: json.dumps(value, ensure_ascii=False), lang=_lang_attribute)
         self.by_slug = {e.slug: e for e in self.episodes}
         self.categories, self.category_slugs = _group(self.episodes, lambda e: [e.category] if e.category else [])
         self.tags, self.tag_slugs = _group(self.episodes, lambda e: list(e.tags))
@@ -246,6 +246,12 @@ class _SiteRenderer:
                             labels=json.dumps(labels, ensure_ascii=False))
         meta = {"title": self.t["search"], "search": {"exclude": True}, "hide": ["toc"]}
         return page_document(search, meta, body)
+
+
+def _lang_attribute(text: str, page_language: str) -> Markup:
+    """` lang="en"` for a part in another language than its page (see text_language); nothing otherwise."""
+    code = text_language(text, page_language)
+    return Markup(f' lang="{code}"') if code else Markup("")
 
 
 def _link(here: str, target: str) -> str:
