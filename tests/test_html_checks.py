@@ -68,17 +68,23 @@ def axe_violations(page) -> set[tuple[str, str]]:
     return {(rule, target) for rule, target in found}
 
 
-def test_axe_finds_nothing_of_ours(sample_site, browser):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_of_ours(sample_site, browser, tmp_path, scheme):
+    """Every page kind in both colour schemes; the 404 page as a host serves it, under the site's own path."""
     require(AXE_JS)
     by_page = {}
-    with serve(sample_site.root / "site") as base:
-        page = browser.new_page()
-        for uri in PAGES:
+    (tmp_path / "goose-pod").symlink_to(sample_site.root / "site")  # the 404 page's links are absolute paths
+    with serve(tmp_path) as root:
+        base = root + "goose-pod/"
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        for uri in (*PAGES, "404.html"):
             page.goto(base + uri)
+            assert page.get_attribute("body", "data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
             if "?q=" in uri:  # the search page, with its results drawn
                 page.wait_for_selector(".gp-search__title", timeout=30_000)
             by_page[uri] = axe_violations(page)
-        page.close()
+        context.close()
     ours = {uri: sorted(v - THEME_AXE_VIOLATIONS) for uri, v in by_page.items() if v - THEME_AXE_VIOLATIONS}
     assert ours == {}
     seen_on_plain = set().union(*(by_page[uri] for uri in PLAIN_PAGES))

@@ -57,3 +57,87 @@ def test_the_contents_are_one_tap_away_on_a_phone(site, open_page):
     page.wait_for_function("location.hash === '#analysis'")
     top = page.evaluate("document.getElementById('analysis').getBoundingClientRect().top")
     assert 0 <= top < 200, top
+
+
+WIDTHS = (390, 1280)
+CONTRAST = """(selector) => {
+    const parse = c => (c.match(/[\\d.]+/g) || []).map(Number);
+    const over = (top, below) => { const a = top[3] ?? 1; return [0, 1, 2].map(i => top[i] * a + below[i] * (1 - a)); };
+    const lum = rgb => { const l = rgb.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]; };
+    return [...document.querySelectorAll(selector)].map(el => {
+        const layers = [];
+        for (let e = el; e; e = e.parentElement) layers.push(parse(getComputedStyle(e).backgroundColor));
+        let bg = parse(getComputedStyle(document.body).backgroundColor).slice(0, 3);
+        if (bg.length < 3 || getComputedStyle(document.body).backgroundColor === 'rgba(0, 0, 0, 0)') bg = [255, 255, 255];
+        for (const layer of layers.reverse()) if (layer.length) bg = over(layer, bg);
+        const fg = over(parse(getComputedStyle(el).color), bg);
+        const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+        return [el.className || el.tagName, (a + 0.05) / (b + 0.05)];
+    });
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_speaker_names_time_links_and_text_on_the_tints_keep_4_5_to_1(site, open_page, scheme):
+    page = open_page(site + TIDES, width=1280, scheme=scheme)
+    found = page.evaluate(CONTRAST, ".gp-turn .gp-speaker, .gp-turn .gp-time, .gp-turn .gp-text, .gp-meta, "
+                                    ".gp-time-label, .gp-duration, .gp-feed-help")
+    assert len(found) > 20
+    low = sorted({(name, round(ratio, 2)) for name, ratio in found if ratio < 4.5})
+    assert low == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_chapter_and_time_links_are_touch_targets_of_24_px(site, open_page, width):
+    page = open_page(site + TIDES, width=width)
+    sizes = page.eval_on_selector_all(".gp-chapters a, .gp-turn .gp-time", """els => els.map(e => {
+        const r = e.getBoundingClientRect(); return [e.textContent, r.width, r.height]; })""")
+    assert len(sizes) > 10
+    assert [(text, w, h) for text, w, h in sizes if w < 24 or h < 24] == []
+
+
+def test_on_a_phone_the_header_keeps_the_sites_name_and_search_is_one_tap_away(site, open_page):
+    page = open_page(site + LIBRARIES, width=390)
+    title = page.eval_on_selector(".md-header__topic .md-ellipsis", "e => [e.textContent.trim(), e.scrollWidth, "
+                                                                     "e.clientWidth]")
+    assert title[0] == "Goose Pod" and title[1] <= title[2], f"the name is cut: {title}"
+    assert not page.is_visible("header .gp-search-form__input")
+    page.click("header .gp-search-form__icon")
+    page.wait_for_url("**/search/")
+    assert page.is_visible("#gp-search input")
+    desktop = open_page(site + LIBRARIES, width=1280)
+    assert desktop.is_visible("header .gp-search-form__input")
+    assert not desktop.is_visible("header .gp-search-form__icon")
+
+
+@pytest.mark.parametrize("uri", ["", LIBRARIES, "archive/", "about/"])
+def test_the_first_tab_reaches_a_skip_link_that_goes_to_the_content(site, open_page, uri):
+    page = open_page(site + uri, width=1280)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.classList.contains('md-skip'), "
+                            "document.activeElement.textContent.trim()]")
+    assert focused == [True, "跳到正文"]
+    assert page.is_visible(".md-skip")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash !== ''")
+    target = page.evaluate("document.getElementById(decodeURIComponent(location.hash.slice(1)))"
+                           ".getBoundingClientRect().top")
+    assert 0 <= target < 250, target
+
+
+def test_every_control_shows_focus(site, open_page):
+    page = open_page(site + LIBRARIES, width=1280)
+    page.click(".gp-toc > summary", force=True) if page.is_visible(".gp-toc > summary") else None
+    unmarked = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        # The theme's scheme switch focuses a hidden radio button and marks its label instead.
+        marked = page.evaluate("""() => { const f = document.activeElement;
+            const e = f.matches('.md-option') ? f.nextElementSibling : f, s = getComputedStyle(e);
+            const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1;
+            return [e.tagName + '.' + e.className, ring || s.boxShadow !== 'none'
+                    || s.textDecorationLine.includes('underline') && e.closest('.gp') !== null]; }""")
+        if not marked[1]:
+            unmarked.append(marked[0])
+    assert unmarked == []

@@ -22,7 +22,8 @@ from .load.show import site_cover
 from .model import Cover, Episode, EpisodeAudio, Settings
 from .render.errorpages import find_broken_files, render_problem_pages
 from .render.feed import render_feed
-from .render.head import episode_head, feed_link, inject_head
+from .render.head import episode_head, feed_link, inject_head, relabel_skip_link
+from .render.i18n import labels_for
 from .render.notfound import render_not_found
 from .render.pages import GeneratedPage, build_episode_page, build_pages
 from .render.search import search_box
@@ -229,7 +230,8 @@ def prepare(settings: Settings, project_dir: Path, *, now: datetime, preview: bo
 def finish_page(html: str, output: SiteOutput, request: BuildRequest, *, src_uri: str, page_url: str) -> str:
     """A page the host rendered, with the podcast's <head> tags and the site's search box in its header."""
     head = output.heads.get(src_uri, "") + feed_link(request.settings, page_url=page_url)
-    return search_box(inject_head(html, head), request.settings, page_url=page_url, layout=request.layout)
+    html = relabel_skip_link(inject_head(html, head), labels_for(request.settings.language)["skip"])
+    return search_box(html, request.settings, page_url=page_url, layout=request.layout)
 
 
 def finish_not_found(html: str, output: SiteOutput, request: BuildRequest) -> str:

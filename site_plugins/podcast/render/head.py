@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from markupsafe import escape
 
@@ -63,6 +64,14 @@ def episode_head(episode: Episode, audio: EpisodeAudio | None, settings: Setting
     script = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
     tags = "".join(f'<meta property="{name}" content="{escape(value)}">' for name, value in meta)
     return f'<script type="application/ld+json">{script}</script>{tags}'
+
+
+_SKIP_LINK = re.compile(r'(<a href="[^"]*" class="md-skip">)[^<]*(</a>)')
+
+
+def relabel_skip_link(html: str, label: str) -> str:
+    """The theme's skip link says where it goes ('Skip to content'; its Chinese says only 'skip to')."""
+    return _SKIP_LINK.sub(lambda m: m[1] + str(escape(label)) + m[2], html, count=1)
 
 
 def inject_head(html: str, extra: str) -> str:

@@ -33,7 +33,7 @@ def render_not_found(theme_html: str, episodes: Sequence[Episode], settings: Set
         for e in latest)
     search = base + layout.url(layout.search_page)
     body = (f'<div class="gp gp-not-found"><h1>{escape(t["not_found"])}</h1><p>{escape(t["not_found_text"])}</p>'
-            + (f'<form class="gp-not-found__search" role="search" action="{escape(search)}" method="get">'
+            + (f'<form class="gp-not-found__search" action="{escape(search)}" method="get">'
                f'<label for="gp-not-found-q">{escape(t["search"])}</label>'
                f'<input id="gp-not-found-q" class="gp-search__input" type="search" name="q" required>'
                f'<button class="md-button md-button--primary" type="submit">{escape(t["search"])}</button></form>'

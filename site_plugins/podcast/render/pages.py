@@ -350,6 +350,8 @@ def page_document(uri: str, meta: dict, body: str, *, intro: str = "", in_nav: b
         lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     lines.append("---")
     compact = re.sub(r"\n\s*\n", "\n", body).strip()
+    if not toc and '<h1 id="top">' in compact:  # the theme's skip link goes to a page's first contents entry
+        toc = ((1, "top", str(meta.get("title", ""))),)
     searchable = not (isinstance(meta.get("search"), dict) and meta["search"].get("exclude"))
     return GeneratedPage(uri, "\n".join(lines) + "\n\n" + intro + BODY_PLACEHOLDER + "\n", compact, in_nav,
                          title=str(meta.get("title", "")), searchable=searchable, toc=toc)

@@ -208,11 +208,19 @@ def page_sections(html: str, title: str) -> list[tuple[str, str, str]]:
     return out
 
 
+_MAGNIFIER = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 3A6.5 6.5 '
+              '0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 '
+              '6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>')
+
+
 def search_form(*, action: str, label: str) -> str:
-    """A search box that opens the search page with ?q=: plain HTML, so it works before scripts load."""
+    """A search box that opens the search page with ?q=: plain HTML, so it works before scripts load. On a
+    phone only its icon shows (a link to the search page), so the header keeps room for the site's name."""
     return (f'<form class="gp-search-form" role="search" action="{escape(action)}" method="get">'
             f'<input class="gp-search-form__input" type="search" name="q" placeholder="{escape(label)}" '
-            f'aria-label="{escape(label)}" autocomplete="off" required></form>')
+            f'aria-label="{escape(label)}" autocomplete="off" required>'
+            f'<a class="gp-search-form__icon md-header__button md-icon" href="{escape(action)}" '
+            f'aria-label="{escape(label)}">{_MAGNIFIER}</a></form>')
 
 
 def add_search_box(html: str, *, form: str) -> str:
