@@ -174,8 +174,8 @@ def test_episode_pages_carry_json_ld_open_graph_and_the_feed(feed_site):
         assert page_tree.xpath("//link[@rel='alternate'][@type='application/rss+xml']/@href") == [href]
         assert (site / page / href).resolve() == (site / "feed.xml").resolve()
     assert tree.xpath("string(//p[@class='gp-ai-note'])") == "本期节目由 AI 撰写并配音。"
-    subscribe = tree.xpath("//p[@class='gp-subscribe']/a/text()")
-    assert subscribe == ["RSS", "Apple Podcasts", "Spotify"]
+    subscribe = tree.xpath("//section[@class='gp-subscribe']//a[contains(@class, 'gp-sub-link')]/text()")
+    assert subscribe == ["Apple Podcasts", "Spotify", "RSS"]
     assert tree.xpath("string(//a[@class='gp-read-original']/@href)") == "https://news.example.com/a?x=1&y=2"
 
 

@@ -22,7 +22,7 @@ from .load.show import site_cover
 from .model import Cover, Episode, EpisodeAudio, Settings
 from .render.errorpages import find_broken_files, render_problem_pages
 from .render.feed import render_feed
-from .render.head import episode_head, feed_link, inject_head, relabel_skip_link
+from .render.head import episode_head, feed_link, inject_head, relabel_skip_link, share_tags, show_head
 from .render.i18n import labels_for
 from .render.notfound import render_not_found
 from .render.pages import GeneratedPage, build_episode_page, build_pages
@@ -207,9 +207,14 @@ def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mappi
 
 
 def _heads(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]) -> dict[str, str]:
-    return {request.layout.episode_page(e.slug):
-            episode_head(e, audio.get(e.slug), request.settings, cover=request.cover, page_url=_episode_url(request, e))
-            for e in episodes}
+    """<head> tags of the home page and the episode pages (every other page gets `share_tags` alone)."""
+    layout = request.layout
+    heads = {layout.home: show_head(request.settings, cover=request.cover)}
+    for e in episodes:
+        image = layout.episode_image(e.slug, e.image) if e.image else request.cover_uri
+        heads[layout.episode_page(e.slug)] = episode_head(e, audio.get(e.slug), request.settings, image_uri=image,
+                                                          page_url=_episode_url(request, e))
+    return heads
 
 
 def _episode_url(request: BuildRequest, episode: Episode) -> str:
@@ -229,7 +234,10 @@ def prepare(settings: Settings, project_dir: Path, *, now: datetime, preview: bo
 
 def finish_page(html: str, output: SiteOutput, request: BuildRequest, *, src_uri: str, page_url: str) -> str:
     """A page the host rendered, with the podcast's <head> tags and the site's search box in its header."""
-    head = output.heads.get(src_uri, "") + feed_link(request.settings, page_url=page_url)
+    settings = request.settings
+    head = output.heads.get(src_uri) or share_tags(settings, language=settings.language, image_uri=request.cover_uri,
+                                                   image_alt=settings.show.title)
+    head += feed_link(request.settings, page_url=page_url)
     html = relabel_skip_link(inject_head(html, head), labels_for(request.settings.language)["skip"])
     return search_box(html, request.settings, page_url=page_url, layout=request.layout)
 

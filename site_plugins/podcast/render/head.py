@@ -30,12 +30,53 @@ def feed_link(settings: Settings, *, page_url: str) -> str:
     return f'<link rel="alternate" type="application/rss+xml" title="{escape(show.title)}" href="{escape(href)}">'
 
 
-def episode_head(episode: Episode, audio: EpisodeAudio | None, settings: Settings, *, page_url: str,
-                 cover: Cover | None) -> str:
-    """JSON-LD PodcastEpisode within its PodcastSeries, and Open Graph tags with the audio."""
+def og_locale(language: str) -> str:
+    """Open Graph's language_TERRITORY for a BCP 47 code: zh-CN -> zh_CN, zh-Hant -> zh_TW, en -> en_US."""
+    code = language.replace("_", "-").split("-")
+    if code[0].lower() == "zh":
+        return "zh_TW" if len(code) > 1 and code[1].lower() in ("tw", "hk", "mo", "hant") else "zh_CN"
+    if len(code) == 1:
+        return {"en": "en_US"}.get(code[0].lower(), code[0].lower())
+    return f"{code[0].lower()}_{code[1].upper()}"
+
+
+def share_tags(settings: Settings, *, language: str, image_uri: str, image_alt: str) -> str:
+    """What every page tells link previews: the site, its language, a picture and what the picture shows."""
+    meta = [("og:site_name", settings.show.title), ("og:locale", og_locale(language))]
+    if image_uri and settings.show.site_url:
+        meta += [("og:image", settings.show.absolute(image_uri)), ("og:image:alt", image_alt)]
+    card = '<meta name="twitter:card" content="summary">'
+    return card + "".join(f'<meta property="{name}" content="{escape(value)}">' for name, value in meta)
+
+
+def show_head(settings: Settings, *, cover: Cover | None) -> str:
+    """The home page: JSON-LD PodcastSeries with its feed, and Open Graph tags for the show."""
     show = settings.show
     if not show.site_url:
-        return ""
+        return share_tags(settings, language=settings.language, image_uri="", image_alt="")
+    data: dict = {"@context": "https://schema.org", "@type": "PodcastSeries", "name": show.title,
+                  "url": show.site_url, "description": show.description, "inLanguage": settings.language,
+                  "webFeed": show.feed_url, **({"author": {"@type": "Person", "name": show.author}}
+                                               if show.author else {})}
+    if cover is not None:
+        data["image"] = show.absolute(cover.uri)
+    meta = [("og:type", "website"), ("og:title", show.title), ("og:description", show.description),
+            ("og:url", show.site_url)]
+    script = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    tags = "".join(f'<meta property="{name}" content="{escape(value)}">' for name, value in meta)
+    return (f'<script type="application/ld+json">{script}</script>{tags}'
+            + share_tags(settings, language=settings.language, image_uri=cover.uri if cover else "",
+                         image_alt=show.title))
+
+
+def episode_head(episode: Episode, audio: EpisodeAudio | None, settings: Settings, *, page_url: str,
+                 image_uri: str) -> str:
+    """JSON-LD PodcastEpisode within its PodcastSeries, and Open Graph tags with the audio and cover art."""
+    show = settings.show
+    share = share_tags(settings, language=episode.language, image_uri=image_uri,
+                       image_alt=episode.title if episode.image else show.title)
+    if not show.site_url:
+        return share
     url = show.absolute(page_url)
     description = plain_text(episode.summary or episode.title, limit=300)
     data: dict = {
@@ -52,9 +93,8 @@ def episode_head(episode: Episode, audio: EpisodeAudio | None, settings: Setting
         data["associatedMedia"] = {"@type": "AudioObject", "contentUrl": media, "encodingFormat": "audio/mpeg",
                                    "duration": iso_duration(audio.duration), "contentSize": str(audio.size)}
         meta += [("og:audio", media), ("og:audio:type", "audio/mpeg")]
-    if cover is not None:
-        data["image"] = show.absolute(cover.uri)
-        meta.append(("og:image", show.absolute(cover.uri)))
+    if image_uri:
+        data["image"] = show.absolute(image_uri)
     if episode.source is not None:
         data["citation"] = {"@type": "NewsArticle", "url": episode.source.url,
                             **({"headline": episode.source.title} if episode.source.title else {}),
@@ -63,7 +103,7 @@ def episode_head(episode: Episode, audio: EpisodeAudio | None, settings: Setting
     # "<" escaped so that no text can close the script element.
     script = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
     tags = "".join(f'<meta property="{name}" content="{escape(value)}">' for name, value in meta)
-    return f'<script type="application/ld+json">{script}</script>{tags}'
+    return f'<script type="application/ld+json">{script}</script>{tags}{share}'
 
 
 _SKIP_LINK = re.compile(r'(<a href="[^"]*" class="md-skip">)[^<]*(</a>)')
