@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .checkers import serve
@@ -141,3 +143,16 @@ def test_every_control_shows_focus(site, open_page):
         if not marked[1]:
             unmarked.append(marked[0])
     assert unmarked == []
+
+
+def test_searching_a_hosts_name_finds_episodes_only(site, sample_site, open_page):
+    page = open_page(site + "search/?q=" + "卿姐", width=1280)
+    page.wait_for_selector(".gp-search__title", timeout=30_000)
+    hrefs = page.eval_on_selector_all(".gp-search__title", "els => els.map(e => e.href)")
+    episodes = [site + p.parent.relative_to(sample_site.root / "site").as_posix() + "/"
+                for p in (sample_site.root / "site/episodes").glob("*/index.html")]
+    assert hrefs and [h for h in hrefs if h not in episodes] == [], "episodes only: no guide, listing or about page"
+    indexed = [json.loads(p.read_text(encoding="utf-8"))["url"]
+               for p in (sample_site.root / "site/search-index/p").glob("*.json")]
+    assert sorted(indexed) == sorted(["about/", *(e.removeprefix(site) for e in episodes)]), \
+        "the index holds the episodes and the hand-written about page, nothing else"
