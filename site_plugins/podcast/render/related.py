@@ -31,7 +31,7 @@ CATEGORY_WEIGHT = 1.0
 TEXT_WEIGHT = 1.0
 TEXT_TERMS = 8
 """Only an episode's most distinctive shared words are looked up; its tags and category always are."""
-PROFILE_CHARS = 120
+PROFILE_CHARS = 100
 """Characters read from each of an episode's summary, analysis and transcript (its title always whole)."""
 WINDOW = 10
 """Episodes on each side, in publication order, searched per term."""
