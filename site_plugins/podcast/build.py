@@ -22,7 +22,8 @@ from .load.show import site_cover
 from .model import Cover, Episode, EpisodeAudio, Settings
 from .render.errorpages import find_broken_files, render_problem_pages
 from .render.feed import render_feed
-from .render.head import episode_head, feed_link, inject_head, relabel_skip_link, share_tags, show_head
+from .render.head import (drop_missing_toc_toggle, episode_head, feed_link, inject_head, relabel_skip_link, share_tags,
+                          show_head)
 from .render.i18n import labels_for
 from .render.notfound import render_not_found
 from .render.pages import GeneratedPage, build_episode_page, build_pages
@@ -238,7 +239,7 @@ def finish_page(html: str, output: SiteOutput, request: BuildRequest, *, src_uri
     head = output.heads.get(src_uri) or share_tags(settings, language=settings.language, image_uri=request.cover_uri,
                                                    image_alt=settings.show.title)
     head += feed_link(request.settings, page_url=page_url)
-    html = relabel_skip_link(inject_head(html, head), labels_for(request.settings.language)["skip"])
+    html = drop_missing_toc_toggle(relabel_skip_link(inject_head(html, head), labels_for(settings.language)["skip"]))
     return search_box(html, request.settings, page_url=page_url, layout=request.layout)
 
 

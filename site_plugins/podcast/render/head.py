@@ -114,6 +114,14 @@ def relabel_skip_link(html: str, label: str) -> str:
     return _SKIP_LINK.sub(lambda m: m[1] + str(escape(label)) + m[2], html, count=1)
 
 
+def drop_missing_toc_toggle(html: str) -> str:
+    """The theme's contents title is a <label for="__toc">, whose checkbox the theme writes beside the page's nav
+    entry. A page outside the nav (an episode) has none: its title stays, naming no control that is not there."""
+    if 'id="__toc"' in html:
+        return html
+    return html.replace('<label class="md-nav__title" for="__toc">', '<label class="md-nav__title">', 1)
+
+
 def inject_head(html: str, extra: str) -> str:
     """`extra` just before </head>; the page unchanged when there is nothing to add."""
     if not extra:
