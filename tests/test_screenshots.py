@@ -33,6 +33,9 @@ def test_screenshot(site, browser, name, width, scheme):
     if name == "search":
         page.wait_for_selector(".gp-search__title", timeout=30_000)
     page.evaluate("document.fonts.ready")
+    # The theme fades its tabs in: a capture mid-fade shows them half drawn.
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+    page.wait_for_timeout(200)
     height = min(page.evaluate("document.documentElement.scrollHeight"), MOST_HEIGHT)
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}-{width}-{scheme}.png"
