@@ -144,7 +144,8 @@ class AudioBuilder:
             self.progress(f"{self.settings.audio_dir}/{path.name} is damaged ({damage}); it is made again from "
                           "its intact turns, the turn cache and the speech engine")
             return False
-        report.audio[episode.slug] = self._result(episode, path, finished.turns, publishable=True)
+        report.audio[episode.slug] = self._result(episode, path, finished.turns, publishable=True,
+                                                  version=finished.signature)
         report.reused += 1
         return True
 
@@ -234,45 +235,49 @@ class AudioBuilder:
         # Drafts and offline fallback audio stay in the cache: audio/ holds only what may be published.
         publishable = not episode.draft and not any(fallback for _, fallback in clips)
         info = replace(self._tag_info(episode), chapters=_chapters(episode, spans))
-        content = tagged_mp3(b"".join(parts), info, tuple(spans), self._signature(episode, keys))
+        signature = self._signature(episode, keys)
+        content = tagged_mp3(b"".join(parts), info, tuple(spans), signature)
         path = self.finished_path(episode) if publishable else self.cache_dir / "preview" / f"{episode.slug}.mp3"
         self.store.write_episode(path, content)
-        return self._result(episode, path, tuple(spans), publishable=publishable)
+        return self._result(episode, path, tuple(spans), publishable=publishable, version=signature)
 
-    def _result(self, episode: Episode, path: Path, spans: tuple[TurnSpan, ...], *, publishable: bool) -> EpisodeAudio:
+    def _result(self, episode: Episode, path: Path, spans: tuple[TurnSpan, ...], *, publishable: bool,
+                version: str) -> EpisodeAudio:
         duration = spans[-1].end if spans else 0.0
-        return EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug), size=path.stat().st_size,
-                            duration=duration, turns=spans, chapters=_chapters(episode, spans), publishable=publishable)
+        return EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug, version),
+                            size=path.stat().st_size, duration=duration, turns=spans,
+                            chapters=_chapters(episode, spans), publishable=publishable)
 
     def _recorded(self, episode: Episode, report: AudioReport) -> None:
         line, column = episode.position("audio")
-        problem, path, duration = self._check_recording(str(episode.audio))
+        problem, path, duration, version = self._check_recording(str(episode.audio))
         if problem:
             report.problems.append(Problem(episode.source_path, line, column, problem))
             return
-        report.audio[episode.slug] = EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug),
+        report.audio[episode.slug] = EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug, version),
                                                   size=path.stat().st_size, duration=duration,
                                                   turns=(), chapters=(), publishable=True)
 
-    def _check_recording(self, name: str) -> tuple[str, Path, float]:
-        """(problem or '', path, seconds) of a recorded episode's file; an unchanged one is not read again."""
+    def _check_recording(self, name: str) -> tuple[str, Path, float, str]:
+        """(problem or '', path, seconds, content digest) of a recorded episode's file; an unchanged one is
+        not read again."""
         path, problem = locate_recording(name, project_dir=self.project_dir, audio_dir=self.settings.audio_dir)
         if problem:
-            return problem, path, 0.0
+            return problem, path, 0.0, ""
         try:
             stat = path.stat()
             known = self.store.recording_duration(path, stat)
             if known is not None:
-                return "", path, known
+                return "", path, *known
             data = path.read_bytes()
         except OSError as exc:
-            return f"audio file '{name}' cannot be read ({exc.strerror}); check its permissions", path, 0.0
+            return f"audio file '{name}' cannot be read ({exc.strerror}); check its permissions", path, 0.0, ""
         problem, frames = mp3_frames(name, data, whole=True)
         if problem:
-            return problem, path, 0.0
-        duration = duration_of(frames)
-        self.store.remember_recording(path, stat, duration)
-        return "", path, duration
+            return problem, path, 0.0, ""
+        duration, version = duration_of(frames), hashlib.sha256(data).hexdigest()
+        self.store.remember_recording(path, stat, duration, version)
+        return "", path, duration, version
 
 
 def _chapters(episode: Episode, spans: Sequence[TurnSpan]) -> tuple[tuple[str, float, float], ...]:

@@ -98,7 +98,7 @@ def _item(channel: etree._Element, episode: Episode, audio: EpisodeAudio, settin
     _add(item, "guid", episode.guid, isPermaLink="false")
     _add(item, "pubDate", format_datetime(episode.published))
     _html(item, "description", item_description(episode, settings))
-    _add(item, "enclosure", url=show.media_url(episode.slug, audio.uri), length=str(audio.size), type="audio/mpeg")
+    _add(item, "enclosure", url=show.media_url(audio.uri), length=str(audio.size), type="audio/mpeg")
     _add(item, _tag(ITUNES, "duration"), str(round(audio.duration)))
     _add(item, _tag(ITUNES, "episodeType"), "full")
     if episode.episode:
