@@ -43,6 +43,8 @@ class AudioReport:
     """Episodes whose finished MP3 was still right, untouched."""
     fallback: int = 0
     """Turns the offline engine spoke because the publishing engine could not be reached."""
+    missing: int = 0
+    """Turns of episodes left without audio that no cache holds: what the next build must still speak."""
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -68,7 +70,8 @@ class AudioBuilder:
     def __init__(self, settings: Settings, *, project_dir: Path, engine: SpeechEngine,
                  fallback: SpeechEngine | None = None, cover: Cover | None = None,
                  progress: Callable[[str], None] = lambda _: None, warn: Callable[[str], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic, layout: SiteLayout | None = None) -> None:
+                 clock: Callable[[], float] = time.monotonic, layout: SiteLayout | None = None,
+                 speak_until: float | None = None) -> None:
         self.settings = settings
         self.layout = layout or SiteLayout(settings.episodes_uri)
         self.project_dir = project_dir
@@ -87,6 +90,9 @@ class AudioBuilder:
         self._todo = self._done = 0
         self._started = 0.0
         self._stopped: list[tuple[Episode, int, str]] = []
+        self._speak_until = speak_until
+        """Wall-clock time (time.time()) after which no turn is sent to the engine: a publishing run's
+        budget, so that it ends in time to store what it made."""
 
     def build(self, episodes: Sequence[Episode]) -> AudioReport:
         report = AudioReport()
@@ -106,6 +112,8 @@ class AudioBuilder:
             clips = self._clips(episode, keys, report)
             if clips is not None:
                 report.audio[episode.slug] = self._assemble(episode, keys, clips)
+        report.missing = len({k for e, keys in pending if e.slug not in report.audio for k in keys
+                              if not self.store.has(k)})
         if self._stopped:
             report.problems.append(_stopped_problem(self._stopped))
         self.store.save()
@@ -191,6 +199,8 @@ class AudioBuilder:
 
     def _speak(self, job: _Job) -> tuple[Clip, bool, bool]:
         """One turn's clip: (clip, whether an engine spoke, whether it was the fallback)."""
+        if self._speak_until is not None and time.time() > self._speak_until:
+            raise SpeechError("this run's time for speech is used up", stopped=True)
         if not self._use_fallback:
             try:
                 clip = Clip.from_speech(self.engine.synthesize(job.text, job.voice))
