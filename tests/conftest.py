@@ -49,8 +49,8 @@ def episode_yaml(title: str = "测试节目", *, date: str = "2025-12-08", extra
             f"script:\n  - section: Intro\n    turns:\n{turns}")
 
 
-def square_png(size: int, *, height: int | None = None) -> bytes:
-    """A real PNG of `size` x `height` black pixels."""
+def square_png(size: int, *, height: int | None = None, alpha: bool = False) -> bytes:
+    """A real PNG of `size` x `height` black pixels (RGB, or RGBA with `alpha`)."""
     import struct
     import zlib
 
@@ -58,8 +58,8 @@ def square_png(size: int, *, height: int | None = None) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     height = height or size
-    rows = (b"\x00" + b"\x00\x00\x00" * size) * height
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, height, 8, 2, 0, 0, 0))
+    rows = (b"\x00" + b"\x00\x00\x00\xff"[:4 if alpha else 3] * size) * height
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, height, 8, 6 if alpha else 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
 
 

@@ -154,3 +154,23 @@ def test_a_deleted_episode_leaves_the_branch_and_a_renamed_one_keeps_its_guid(re
     check = subprocess.run([sys.executable, "-m", "site_plugins.podcast.cli", "check", "--strict"], cwd=repo.editor,
                            capture_output=True, text=True)
     assert check.returncode == 0 and re.search(note.format(""), check.stdout), check.stdout + check.stderr
+
+
+def test_fifty_edits_keep_about_one_copy_of_the_audio_in_the_repository(repo, proxy):
+    lines = [f"第{n}句：港口小镇靠潮汐发电，电价、就业和渔业都在变化，我们一点一点说清楚。" for n in range(1, 9)]
+    repo.push("A longer episode", {"episodes/one.yaml": episode("one", lines)})
+    for edit in range(1, 51):
+        changed = [f"第{edit}次修改的开场白，今天还是聊潮汐发电。"] + lines[1:]
+        repo.push(f"Edit {edit}", {"episodes/one.yaml": episode("one", changed)})
+        run = repo.publish()
+        assert run.status == 0, run.output
+    assert proxy.requests == 8 + 4 + 49, "the first publish spoke both episodes, each later one its changed turn"
+    # GitHub packs pushed objects and drops unreachable ones in its own maintenance; gc does the same here.
+    git(repo.remote, "gc", "--quiet", "--prune=now")
+    stats = dict(line.split(": ") for line in git(repo.remote, "count-objects", "-v").stdout.splitlines())
+    packed = int(stats["size-pack"]) * 1024 + int(stats["size"]) * 1024
+    audio = sum(int(line.split()[3]) for line in git(repo.remote, "ls-tree", "-l", "podcast-audio").stdout
+                .splitlines() if line.endswith(".mp3"))
+    print(f"after 50 published edits: repository {packed / 1024:.0f} KiB packed, current audio "
+          f"{audio / 1024:.0f} KiB ({packed / audio:.2f}x)")
+    assert packed <= 1.5 * audio

@@ -111,6 +111,8 @@ class Episode:
     explicit: bool | None = None
     """None: the show's setting applies."""
     ai_generated: bool = False
+    episode_type: str = "full"
+    """itunes:episodeType: full, trailer or bonus."""
     scheduled: bool = False
     """Dated after this build's time: only a preview shows it, marked as scheduled."""
     positions: tuple[tuple[str, int, int], ...] = ()
@@ -148,6 +150,9 @@ class Show:
     media_base_url: str = ""
     """Where episode MP3s are served from when not from the site itself, ending in '/'."""
     locked: bool = False
+    copyright: str = ""
+    new_feed_url: str = ""
+    """Where the show's feed has moved (itunes:new-feed-url), when it has."""
     guid: str = ""
     """podcast:guid; by default derived from the feed URL. Pin it before the site moves."""
 
