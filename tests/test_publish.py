@@ -174,3 +174,18 @@ def test_fifty_edits_keep_about_one_copy_of_the_audio_in_the_repository(repo, pr
     print(f"after 50 published edits: repository {packed / 1024:.0f} KiB packed, current audio "
           f"{audio / 1024:.0f} KiB ({packed / audio:.2f}x)")
     assert packed <= 1.5 * audio
+
+
+def test_with_media_base_url_the_mp3s_to_upload_wait_under_their_site_names(repo, proxy):
+    config = (repo.editor / "mkdocs.yml").read_text(encoding="utf-8")
+    repo.push("Serve audio from elsewhere", {"mkdocs.yml": config.replace(
+        "tts: gtts", "tts: gtts\n      media_base_url: https://media.example.org/pod/")})
+    run = repo.publish()
+    assert run.status == 0, run.output
+    media = run.clone / "build/publish/media"
+    enclosures = {e.enclosures[0].href.rsplit("/", 1)[-1]: e.enclosures[0] for e in feed_items(run).values()}
+    assert sorted(p.name for p in media.iterdir()) == sorted(enclosures)
+    for name, enclosure in enclosures.items():
+        assert enclosure.href == f"https://media.example.org/pod/{name}"
+        assert (media / name).stat().st_size == int(enclosure.length)
+    assert set(repo.audio_branch()) == {"one.mp3", "two.mp3", "published.json"}, "folders are not stored"

@@ -30,6 +30,10 @@ class Manifest:
         """The audio folder's MP3s of this build's episodes (published or draft: both keep their turns)."""
         return [e["file_name"] for e in self.episodes if e["file_name"]]
 
+    def media(self) -> dict[str, str]:
+        """Site file name ('x-3f2a9c01d4.mp3') -> the file it is made from, relative to the project."""
+        return {e["uri"].rsplit("/", 1)[-1]: e["path"] for e in self.episodes if e["uri"] and e["path"]}
+
     def published(self) -> list[Published]:
         return [Published(guid=e["guid"], file=e["file"], slug=e["slug"], title=e["title"], date=e["date"],
                           given=e["given"], audio=e["uri"]) for e in self.episodes if e["uri"] and not e["draft"]]
@@ -54,9 +58,17 @@ def write_manifest(project_dir: Path, settings: Settings, episodes: Sequence[Epi
         rows.append({"slug": episode.slug, "file": episode.source_path, "guid": episode.guid,
                      "given": any(name == "guid" for name, _, _ in episode.positions), "title": episode.title,
                      "date": episode.date.isoformat(), "draft": episode.draft,
-                     "uri": sound.uri if ok else "", "file_name": sound.path.name if in_folder else ""})
+                     "uri": sound.uri if ok else "", "file_name": sound.path.name if in_folder else "",
+                     "path": _relative(sound.path, project_dir) if ok else ""})
     body = {"format": 1, "missing_turns": missing, "episodes": rows}
     write_atomic(manifest_path(project_dir, settings), json.dumps(body, ensure_ascii=False, indent=1).encode())
+
+
+def _relative(path: Path, project_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(project_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def read_manifest(project_dir: Path, settings: Settings) -> Manifest | None:

@@ -23,11 +23,13 @@ from pathlib import Path
 from .load.siteconfig import read_site_config
 from .manifest import SPEAK_UNTIL, Manifest, manifest_path, read_manifest
 from .store.__main__ import BASE_NAME
-from .store.branch import BRANCH, extract, fetch
+from .store.branch import BRANCH, StoreError, extract, fetch
 from .store.record import RECORD_NAME, read_record, record_bytes, with_published
 from .writer import write_atomic
 
 DEFAULT_OUT = Path("build/publish")
+MEDIA = "media"
+"""With `media_base_url`: the folder of the MP3s under their site names, to upload to that address."""
 
 
 def run_publish_build(config_path: Path, *, out: Path = DEFAULT_OUT, remote: str = "origin", branch: str = BRANCH,
@@ -36,11 +38,7 @@ def run_publish_build(config_path: Path, *, out: Path = DEFAULT_OUT, remote: str
     site = read_site_config(config_path)
     project, settings = site.project_dir, site.settings
     audio_dir = project / settings.audio_dir
-    base = fetch(project, remote, branch)
-    if base is None:
-        say(f"{remote} has no branch '{branch}' yet: this is the first publish, every turn is spoken")
-    else:
-        say(f"published audio {base[:7]} from '{branch}': {extract(project, base, audio_dir)} files brought in")
+    base = _bring_published_audio(project, audio_dir, remote, branch, say)
     manifest_path(project, settings).unlink(missing_ok=True)  # never mistake an older build's for this one's
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if minutes is not None:
@@ -53,24 +51,46 @@ def run_publish_build(config_path: Path, *, out: Path = DEFAULT_OUT, remote: str
         shutil.rmtree(out, ignore_errors=True)
         return status or 1
     _prepare_store(out, audio_dir, manifest, base, publish=status == 0)
+    if settings.show.media_base_url:
+        _link_all(project, manifest.media(), out / MEDIA)
     _report(manifest, status, say)
     return status
+
+
+def _bring_published_audio(project: Path, audio_dir: Path, remote: str, branch: str, say) -> str | None:
+    """The audio branch's commit, its files written into the audio folder; None when there is none."""
+    try:
+        base = fetch(project, remote, branch)
+    except StoreError as exc:  # a clone of one's own, say: it builds as publishing would, and stores nothing
+        say(f"{exc}: building without the published audio")
+        return None
+    if base is None:
+        say(f"{remote} has no branch '{branch}' yet: this is the first publish, every turn is spoken")
+    else:
+        say(f"published audio {base[:7]} from '{branch}': {extract(project, base, audio_dir)} files brought in")
+    return base
 
 
 def _prepare_store(out: Path, audio_dir: Path, manifest: Manifest, base: str | None, *, publish: bool) -> None:
     """The audio branch's next content, in `out`: hard links (or copies) of the MP3s, and the record."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    for name in manifest.stored_files():
-        try:
-            os.link(audio_dir / name, out / name)
-        except OSError:
-            shutil.copy2(audio_dir / name, out / name)
+    _link_all(audio_dir, {name: name for name in manifest.stored_files()}, out)
     record = read_record(audio_dir / RECORD_NAME)
     if publish:
         record = with_published(record, manifest.published())
     write_atomic(out / RECORD_NAME, record_bytes(record))
     write_atomic(out / BASE_NAME, (base or "").encode("ascii"))
+
+
+def _link_all(source: Path, names: dict[str, str], folder: Path) -> None:
+    """`folder/name` for each (name, path under `source`): hard links where possible, else copies."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, path in names.items():
+        try:
+            os.link(source / path, folder / name)
+        except OSError:
+            shutil.copy2(source / path, folder / name)
 
 
 def _report(manifest: Manifest, status: int, say) -> None:

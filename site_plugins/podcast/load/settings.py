@@ -31,7 +31,8 @@ OPTIONS: dict[str, OptionSpec] = {
     "episodes_uri": OptionSpec(str, "Site folder of the episode pages (default: episodes)."),
     "tts": OptionSpec(str, "Speech engine for publishing: gtts or espeak (default: gtts); "
                            "the environment variable PODCAST_TTS overrides it."),
-    "audio_dir": OptionSpec(str, "Folder of finished episode MP3s, to commit (default: audio)."),
+    "audio_dir": OptionSpec(str, "Folder of finished episode MP3s, kept on the podcast-audio branch "
+                                    "(default: audio)."),
     "cache_dir": OptionSpec(str, "Folder of the per-turn speech cache, never committed (default: .cache/podcast)."),
     "pause": OptionSpec(float, "Seconds of silence between turns (default: 0.4)."),
     "tts_concurrency": OptionSpec(int, "Turns synthesized at once (default: 4)."),

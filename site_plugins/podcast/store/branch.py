@@ -39,6 +39,8 @@ def tracking_ref(remote: str, branch: str) -> str:
 
 def fetch(repo: Path, remote: str = "origin", branch: str = BRANCH) -> str | None:
     """The audio branch's commit on `remote` (fetched), or None when the remote has no such branch yet."""
+    if git(repo, "remote", "get-url", remote, check=False).returncode:
+        raise StoreError(f"this clone has no remote '{remote}', where the published audio is kept")
     done = git(repo, "fetch", "--quiet", "--no-tags", "--depth=1", remote,
                f"+refs/heads/{branch}:{tracking_ref(remote, branch)}", check=False)
     if done.returncode:
