@@ -72,6 +72,7 @@ def test_two_close_pushes_that_edit_one_episode_are_both_published(repo, proxy):
 
 def test_two_runs_that_store_at_once_keep_both(repo, proxy):
     repo.publish()
+    repo.push("An edit", {"episodes/one.yaml": episode("one", ONE[:3] + ["第一期改过的结尾。"])})
     first = repo.build(repo.checkout())
     repo.push("A third episode", {"episodes/three.yaml": episode("three", ["第三期只有一句。"])})
     second = repo.build(repo.checkout())
@@ -189,3 +190,12 @@ def test_with_media_base_url_the_mp3s_to_upload_wait_under_their_site_names(repo
         assert enclosure.href == f"https://media.example.org/pod/{name}"
         assert (media / name).stat().st_size == int(enclosure.length)
     assert set(repo.audio_branch()) == {"one.mp3", "two.mp3", "published.json"}, "folders are not stored"
+
+
+def test_a_run_with_nothing_new_stores_nothing(repo, proxy):
+    assert repo.publish().status == 0
+    before = git(repo.remote, "rev-parse", "podcast-audio").stdout
+    again = repo.build(repo.checkout())  # the hourly run, with no push since
+    stored = repo.store(again)
+    assert again.status == 0 and stored.returncode == 0 and "nothing to store" in stored.stdout
+    assert git(repo.remote, "rev-parse", "podcast-audio").stdout == before and proxy.requests == 8

@@ -23,7 +23,7 @@ from pathlib import Path
 from .load.siteconfig import read_site_config
 from .manifest import SPEAK_UNTIL, Manifest, manifest_path, read_manifest
 from .store.__main__ import BASE_NAME
-from .store.branch import BRANCH, StoreError, extract, fetch
+from .store.branch import BRANCH, StoreError, extract, fetch, tree_of
 from .store.record import RECORD_NAME, read_record, record_bytes, with_published
 from .writer import write_atomic
 
@@ -50,7 +50,9 @@ def run_publish_build(config_path: Path, *, out: Path = DEFAULT_OUT, remote: str
         say("the build stopped before its audio step: nothing new to store")
         shutil.rmtree(out, ignore_errors=True)
         return status or 1
-    _prepare_store(out, audio_dir, manifest, base, publish=status == 0)
+    # The store step pushes only when the branch would change, and only if nobody stored since `base`.
+    _prepare_store(out, audio_dir, manifest, f"{base} {tree_of(project, base)}" if base else "",
+                   publish=status == 0)
     if settings.show.media_base_url:
         _link_all(project, manifest.media(), out / MEDIA)
     _report(manifest, status, say)
@@ -71,7 +73,7 @@ def _bring_published_audio(project: Path, audio_dir: Path, remote: str, branch: 
     return base
 
 
-def _prepare_store(out: Path, audio_dir: Path, manifest: Manifest, base: str | None, *, publish: bool) -> None:
+def _prepare_store(out: Path, audio_dir: Path, manifest: Manifest, base: str, *, publish: bool) -> None:
     """The audio branch's next content, in `out`: hard links (or copies) of the MP3s, and the record."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -80,7 +82,7 @@ def _prepare_store(out: Path, audio_dir: Path, manifest: Manifest, base: str | N
     if publish:
         record = with_published(record, manifest.published())
     write_atomic(out / RECORD_NAME, record_bytes(record))
-    write_atomic(out / BASE_NAME, (base or "").encode("ascii"))
+    write_atomic(out / BASE_NAME, base.encode("ascii"))
 
 
 def _link_all(source: Path, names: dict[str, str], folder: Path) -> None:

@@ -1,6 +1,7 @@
 """`python -m site_plugins.podcast.store`: the publishing steps that need no installed package.
 
-  store FOLDER   replace the audio branch with FOLDER's files (FOLDER/.base: the commit fetched before)
+  store FOLDER   replace the audio branch with FOLDER's files (FOLDER/.base: the commit fetched before,
+                 and its tree)
   fetch [DIR]    fetch the audio branch and write its files into DIR (default: audio)
 """
 
@@ -52,10 +53,12 @@ def _store(args: argparse.Namespace) -> int:
     if not (folder / BASE_NAME).is_file():
         print(f"{folder} holds nothing to store (the build stopped before its audio step)")
         return 0
-    base = (folder / BASE_NAME).read_text(encoding="ascii").strip() or None
+    base, _, base_tree = (folder / BASE_NAME).read_text(encoding="ascii").strip().partition(" ")
     files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
-    commit = store(args.repo, folder, base=base, remote=args.remote, branch=args.branch,
-                   message=f"Published audio: {len(files) - 1} episodes")
+    commit = store(args.repo, folder, base=base or None, remote=args.remote, branch=args.branch,
+                   message=f"Published audio: {len(files) - 1} episodes", base_tree=base_tree)
+    if commit == base:
+        return 0
     print(f"stored {len(files)} files as {commit[:7]} on '{args.branch}' (its history replaced)")
     return 0
 

@@ -112,7 +112,7 @@ def commit_folder(repo: Path, folder: Path, *, extra: Mapping[str, str] | None =
 
 
 def store(repo: Path, folder: Path, *, base: str | None, remote: str = "origin", branch: str = BRANCH,
-          message: str = "Published audio", attempts: int = 3, say=print) -> str:
+          message: str = "Published audio", attempts: int = 3, say=print, base_tree: str = "") -> str:
     """Replace the audio branch with one commit of `folder`, unless it moved since `base` was fetched.
 
     When another publish stored meanwhile, its record and its MP3s of episodes this one does not have
@@ -120,6 +120,9 @@ def store(repo: Path, folder: Path, *, base: str | None, remote: str = "origin",
     extra: dict[str, str] = {}
     for attempt in range(1, attempts + 1):
         commit = commit_folder(repo, folder, extra=extra, message=message)
+        if base and base_tree and tree_of(repo, commit) == base_tree:
+            say(f"the audio branch '{branch}' already holds exactly this: nothing to store")
+            return base
         lease = f"--force-with-lease=refs/heads/{branch}:{base or ''}"
         done = git(repo, "push", "--quiet", lease, remote, f"{commit}:refs/heads/{branch}", check=False)
         if done.returncode == 0:
@@ -131,6 +134,10 @@ def store(repo: Path, folder: Path, *, base: str | None, remote: str = "origin",
             raise StoreError(f"git push to {remote} failed: {done.stderr.decode(errors='replace').strip()}")
         extra = _their_files(repo, base, folder)
     raise StoreError(f"the audio branch '{branch}' kept changing during {attempts} attempts; run the publish again")
+
+
+def tree_of(repo: Path, commit: str) -> str:
+    return git(repo, "rev-parse", f"{commit}^{{tree}}").stdout.decode().strip()
 
 
 def _their_files(repo: Path, commit: str, folder: Path) -> dict[str, str]:
