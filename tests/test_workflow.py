@@ -192,3 +192,12 @@ def test_the_store_step_replayed_against_a_bare_remote(publish, tmp_path: Path):
     listing = subprocess.run(["git", "-C", str(remote), "ls-tree", "--name-only", "podcast-audio"],
                              capture_output=True, text=True, check=True).stdout.split()
     assert listing == ["a.mp3", "published.json"]
+
+
+def test_the_publish_script_hands_each_step_to_its_command():
+    usage = subprocess.run([str(REPO / "scripts/publish")], capture_output=True, text=True)
+    assert usage.returncode == 2 and "usage: scripts/publish build" in usage.stderr
+    build = subprocess.run([str(REPO / "scripts/publish"), "build", "--help"], capture_output=True, text=True)
+    assert build.returncode == 0 and "--minutes" in build.stdout, build.stderr
+    store = subprocess.run([str(REPO / "scripts/publish"), "store", "--help"], capture_output=True, text=True)
+    assert store.returncode == 0 and "usage: python -m site_plugins.podcast.store store" in store.stdout
