@@ -199,3 +199,12 @@ def test_a_run_with_nothing_new_stores_nothing(repo, proxy):
     stored = repo.store(again)
     assert again.status == 0 and stored.returncode == 0 and "nothing to store" in stored.stdout
     assert git(repo.remote, "rev-parse", "podcast-audio").stdout == before and proxy.requests == 8
+
+
+def test_audio_still_committed_to_main_is_pointed_out(repo, proxy):
+    (repo.editor / "audio").mkdir()
+    (repo.editor / "audio/old.mp3").write_bytes(b"an MP3 committed by an older version")
+    git(repo.editor, "add", "--force", "audio/old.mp3")
+    repo.push("Old audio", {})
+    run = repo.publish()
+    assert run.status == 0 and "'git rm -r --cached audio'" in run.output, run.output

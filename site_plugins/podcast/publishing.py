@@ -23,7 +23,7 @@ from pathlib import Path
 from .load.siteconfig import read_site_config
 from .manifest import SPEAK_UNTIL, Manifest, manifest_path, read_manifest
 from .store.__main__ import BASE_NAME
-from .store.branch import BRANCH, StoreError, extract, fetch, tree_of
+from .store.branch import BRANCH, StoreError, extract, fetch, git, tree_of
 from .store.record import RECORD_NAME, read_record, record_bytes, with_published
 from .writer import write_atomic
 
@@ -39,6 +39,9 @@ def run_publish_build(config_path: Path, *, out: Path = DEFAULT_OUT, remote: str
     project, settings = site.project_dir, site.settings
     audio_dir = project / settings.audio_dir
     base = _bring_published_audio(project, audio_dir, remote, branch, say)
+    if git(project, "ls-files", "--", settings.audio_dir, check=False).stdout.strip():
+        say(f"note: {settings.audio_dir}/ is still committed to this branch, from before its audio moved to "
+            f"'{branch}'; 'git rm -r --cached {settings.audio_dir}' and a commit stop it growing the repository")
     manifest_path(project, settings).unlink(missing_ok=True)  # never mistake an older build's for this one's
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if minutes is not None:
