@@ -136,7 +136,7 @@ class _SiteRenderer:
         audio = self.audio.get(episode.slug)
         if audio is None:
             return ""
-        return self.settings.show.media_url(episode.slug, audio.uri) if self.settings.show.media_base_url \
+        return self.settings.show.media_url(audio.uri) if self.settings.show.media_base_url \
             else relative_url(audio.uri, here)
 
     def play_data(self, episode: Episode, here: str) -> dict[str, str]:
