@@ -24,12 +24,16 @@ from .render.errorpages import find_broken_files, render_problem_pages
 from .render.feed import render_feed
 from .render.head import episode_head
 from .render.pages import GeneratedPage, build_episode_page, build_pages
+from .render.playersite import render_player_site
 from .render.transcripts import transcript_files
 from .writer import Claims
 
 ASSETS = Path(__file__).parent / "render" / "assets"
 STYLESHEET_URI = "assets/podcast/podcast.css"
 PLAYER_SCRIPT_URI = "assets/podcast/player.js"
+BAR_SCRIPT_URI = "assets/podcast/player-bar.js"
+PLAYER_SITE_URI = "assets/podcast/player-site.js"
+"""Made by each build (the bar's labels, the show's title and cover); the other assets are copied as they are."""
 SEARCH_SCRIPT_URI = "assets/podcast/search.js"
 
 
@@ -89,8 +93,9 @@ class SiteOutput:
 
 
 def page_assets(settings: Settings) -> tuple[list[str], list[str]]:
-    """(stylesheets, scripts) every page of the site loads."""
-    return [STYLESHEET_URI], [PLAYER_SCRIPT_URI, SEARCH_SCRIPT_URI] if settings.search else [PLAYER_SCRIPT_URI]
+    """(stylesheets, scripts) every page of the site loads, the scripts in the order they run."""
+    player = [PLAYER_SITE_URI, BAR_SCRIPT_URI, PLAYER_SCRIPT_URI]
+    return [STYLESHEET_URI], [*player, SEARCH_SCRIPT_URI] if settings.search else player
 
 
 def clashing_plugins(settings: Settings, plugins: Sequence[str]) -> list[str]:
@@ -103,7 +108,8 @@ def clashing_plugins(settings: Settings, plugins: Sequence[str]) -> list[str]:
 
 def asset_files() -> dict[str, Path]:
     """The stylesheet and scripts that every page loads."""
-    return {uri: ASSETS / Path(uri).name for uri in (STYLESHEET_URI, PLAYER_SCRIPT_URI, SEARCH_SCRIPT_URI)}
+    return {uri: ASSETS / Path(uri).name
+            for uri in (STYLESHEET_URI, BAR_SCRIPT_URI, PLAYER_SCRIPT_URI, SEARCH_SCRIPT_URI)}
 
 
 def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> SiteOutput:
@@ -181,9 +187,10 @@ def _episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Ma
 
 def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
                 ) -> dict[str, bytes | Path]:
-    """The cover and the feed (which needs the site's address)."""
+    """The cover, the player bar's data and the feed (which needs the site's address)."""
     settings = request.settings
-    files: dict[str, bytes | Path] = {}
+    files: dict[str, bytes | Path] = {
+        PLAYER_SITE_URI: render_player_site(settings, request.cover, script_uri=PLAYER_SITE_URI).encode("utf-8")}
     if request.cover is not None:
         files[request.cover.uri] = request.cover.data
     if settings.show.site_url:
