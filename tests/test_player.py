@@ -27,6 +27,7 @@ def player_site(tmp_path_factory):
     project.add_episode("a.yaml", script_episode("ep", LINES))
     project.add_episode("b.yaml", script_episode("other", LINES[:6]))
     (project.root / "docs" / "cards.md").write_text(CARDS_PAGE, encoding="utf-8")
+    (project.root / "docs" / "index.md").write_text("# Test Pod\n\nWelcome. [Cards](cards.md)\n", encoding="utf-8")
     site = project.root / "site"
     site.mkdir()
     with serve(site) as base:
