@@ -111,6 +111,7 @@ def test_audio_keeps_playing_through_instant_navigation(player_site, page, width
     assert_advancing(page)
     assert page.is_visible(".gp-bar")
     assert page.text_content(".gp-bar__title") == "ep"
+    assert page.get_attribute(".gp-bar__play", "aria-label") == "暂停", "the site's labels, from player-site.js"
     assert page.evaluate("navigator.mediaSession.metadata.title") == "ep"
     page.click(".gp-bar__play")
     page.wait_for_function(f"{AUDIO}.paused")

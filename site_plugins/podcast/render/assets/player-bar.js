@@ -20,6 +20,7 @@
   var SKIP_BACK = 15, SKIP_AHEAD = 30;
   var KEEP_AFTER = 5;          /* seconds: a position nearer the start or the end is not worth keeping */
   var SAVE_EVERY = 5;          /* seconds of listening between two saved positions */
+  var OFFER_UNTIL = 15;        /* seconds: playing from the start past this replaces the kept position */
   var POSITION_KEY = "podcast-position:", SPEED_KEY = "podcast-speed";
   var site = window.podcastSite || {};
   var labels = site.labels || {};
@@ -235,6 +236,7 @@
     var audio = this.audio;
     if (!this.episode || !this.started || !audio) return;
     var at = audio.currentTime;
+    if (!isNaN(this.resumeAt) && at < OFFER_UNTIL) return;  /* the kept position is still on offer */
     if (!now && Math.abs(at - this.savedAt) < SAVE_EVERY) return;
     savePosition(this.episode.src, at, this.duration());
     this.savedAt = at;
@@ -292,9 +294,12 @@
     if (!bar) return;
     var here = this.onItsPage();
     var shown = this.active() && !this.dismissed && !(here && this.pageInView);
-    bar.root.hidden = !shown;
-    document.body.classList.toggle("gp-bar-shown", shown);
-    if (shown) document.body.style.setProperty("--gp-bar-height", bar.root.offsetHeight + "px");
+    if (bar.root.hidden === shown) {
+      bar.root.hidden = !shown;
+      document.body.classList.toggle("gp-bar-shown", shown);
+      /* Room below the page's end, so that the bar never covers its last lines. */
+      if (shown) document.body.style.setProperty("--gp-bar-height", bar.root.offsetHeight + "px");
+    }
     bar.turn.hidden = !(here && this.page.wantsReturn());
     bar.resume.hidden = isNaN(this.resumeAt);
     if (!bar.resume.hidden) bar.resume.textContent = format(labels.resume || "Resume at {time}", { time: clock(this.resumeAt) });
