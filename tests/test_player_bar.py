@@ -56,9 +56,14 @@ def clear_view(page, selector: str) -> bool:
 
 
 def scroll_to_bottom(page, width: int) -> None:
+    """As a listener does, with the wheel; again if the page grew (room for the bar appearing)."""
     page.mouse.move(width / 2, 400)
-    page.mouse.wheel(0, 100_000)
-    page.wait_for_function("scrollY + innerHeight >= document.documentElement.scrollHeight - 2")
+    for _ in range(10):
+        page.mouse.wheel(0, 100_000)
+        page.wait_for_timeout(300)
+        if page.evaluate("scrollY + innerHeight >= document.documentElement.scrollHeight - 2"):
+            return
+    raise AssertionError("the page never scrolled to its bottom")
 
 
 def test_at_the_bottom_play_and_the_current_turn_are_one_click_away(player_site, page, width):

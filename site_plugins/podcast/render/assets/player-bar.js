@@ -440,6 +440,9 @@
       note.appendChild(field);
       field.focus();
       field.select();
+      field.addEventListener("blur", function () {
+        note.timer = setTimeout(function () { note.textContent = ""; }, 1500);
+      });
     };
     if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
       navigator.clipboard.writeText(link).then(done, byHand);

@@ -48,6 +48,7 @@
     });
     var title = root.getAttribute("data-title") || (document.querySelector("h1") || {}).textContent || "";
     return util.episodeFrom({ src: audio.src, title: title, url: window.location.href.split("#")[0],
+                              /* The site's cover and show unless the page names its own. */
                               image: root.getAttribute("data-image"), show: root.getAttribute("data-show"),
                               duration: root.getAttribute("data-duration"), chapters: chapters });
   }
@@ -254,7 +255,9 @@
     if (player && !isNaN(seconds)) player.startAt(seconds);
   }
 
-  function scrolledByHand() {
+  /* Dragging a slider or pressing the players' buttons is not scrolling. */
+  function scrolledByHand(event) {
+    if (event.target instanceof Element && event.target.closest(".gp-bar, .gp-controls")) return;
     if (player) player.stopFollowing();
   }
 
@@ -264,7 +267,7 @@
   window.addEventListener("scroll", function () { if (player) player.onScroll(); }, { passive: true });
   document.addEventListener("keydown", function (event) {
     if (SCROLL_KEYS.test(event.key) && !(event.target instanceof Element && event.target.closest("input, textarea, select"))) {
-      scrolledByHand();
+      scrolledByHand(event);
     }
   });
   if (window.document$ && typeof window.document$.subscribe === "function") {
