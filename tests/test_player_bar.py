@@ -75,6 +75,7 @@ def test_at_the_bottom_play_and_the_current_turn_are_one_click_away(player_site,
     box = page.locator(".gp-bar__play").bounding_box()
     assert page.is_visible(".gp-bar__play") and box["y"] >= 0 and box["y"] + box["height"] <= 800
     assert box["width"] >= 44 and box["height"] >= 44
+    assert page.text_content(".gp-bar__section") == "Core Event", "the section being spoken"
     current = page.get_attribute(".gp-turn.gp-playing", "id")
     assert not clear_view(page, f"#{current}"), "scrolled away from the playing turn"
     page.click(".gp-bar__turn")
@@ -211,6 +212,7 @@ def test_a_cards_play_button_plays_without_leaving_the_page(player_site, page, w
     assert_advancing(page)
     assert page.text_content(".gp-bar__title") == "other"
     assert page.evaluate("navigator.mediaSession.metadata.title") == "other"
+    page.wait_for_function("document.querySelector('.gp-bar__section').textContent === 'Intro'")  # chapters.json
     page.click(".gp-card-play")  # the same card again: pause
     page.wait_for_function(f"{AUDIO}.paused")
     assert page.evaluate("location.pathname").endswith("/cards/")
