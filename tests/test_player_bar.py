@@ -25,8 +25,15 @@ def width(request) -> int:
 
 def open_episode(page, base: str, width: int, slug: str = "ep") -> None:
     page.set_viewport_size({"width": width, "height": 800})
-    page.goto(base + f"episodes/{slug}/")
+    goto(page, base + f"episodes/{slug}/")
     ready(page)
+
+
+def goto(page, url: str) -> None:
+    """Open a page and let mkdocs-material read its sitemap: a link followed before that loads a new page."""
+    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
+        page.goto(url)
+    page.wait_for_timeout(200)
 
 
 def play_turn(page, number: int) -> None:
@@ -200,7 +207,7 @@ def test_selecting_text_in_a_turn_neither_plays_nor_seeks(player_site, page, wid
 def test_a_cards_play_button_plays_without_leaving_the_page(player_site, page, width):
     _, base = player_site
     page.set_viewport_size({"width": width, "height": 800})
-    page.goto(base)
+    goto(page, base)
     page.evaluate("window.notReloaded = true")
     page.evaluate("document.querySelector(\"a[href$='cards/']\").click()")  # instant navigation to it
     page.wait_for_selector(".gp-card-play")
@@ -220,7 +227,7 @@ def test_a_cards_play_button_plays_without_leaving_the_page(player_site, page, w
 
 def test_an_episode_page_leaves_another_playing_episode_alone(player_site, page):
     _, base = player_site
-    page.goto(base + "cards/")
+    goto(page, base + "cards/")
     page.click(".gp-card-play")
     page.wait_for_function(f"!{AUDIO}.paused")
     page.evaluate("document.querySelector('.md-header__button.md-logo').click()")  # home, instantly

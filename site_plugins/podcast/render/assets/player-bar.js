@@ -175,6 +175,7 @@
   /* Put an episode in the player. `options.at`: start there; `options.play`: start playing. */
   Dock.prototype.load = function (episode, options) {
     options = options || {};
+    var at = typeof options.at === "number" && !isNaN(options.at) ? options.at : NaN;
     this.takeAudio(null);
     if (!this.isCurrent(episode.src)) {
       this.keepPosition(true);
@@ -183,12 +184,12 @@
       this.savedAt = -1;
       if (this.audio.src !== episode.src) this.audio.src = episode.src;
       this.audio.playbackRate = this.audio.defaultPlaybackRate;
-      this.resumeAt = isNaN(options.at) || options.at === undefined ? savedPosition(episode.src) : NaN;
+      this.resumeAt = isNaN(at) ? savedPosition(episode.src) : NaN;  /* offered only when no place was asked */
       if (!episode.chapters) this.fetchChapters(episode);
       this.showEpisode();
       describeForSystem(episode);
     }
-    if (typeof options.at === "number" && !isNaN(options.at)) this.seek(options.at, false);
+    if (!isNaN(at)) this.seek(at, false);
     if (options.play) this.play();
     this.update();
   };
