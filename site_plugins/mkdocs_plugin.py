@@ -75,8 +75,8 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             raise PluginError(str(exc)) from None
         if config.strict and (refusal := strict_refusal(self.output, request.engine.name)):
             raise PluginError(refusal)
-        for line in problem_lines(self.output):
-            log.warning("%s", line)
+        for warn, line in problem_lines(self.output):
+            (log.warning if warn else log.info)("%s", line)
         taken = {f.dest_uri: f.src_uri for f in files}
         generated = [File.generated(config, p.src_uri, content=p.markdown, inclusion=InclusionLevel.UNDEFINED
                                     if p.in_nav else InclusionLevel.NOT_IN_NAV) for p in self.output.pages]

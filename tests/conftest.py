@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import os
 import shutil
 import textwrap
@@ -47,8 +49,8 @@ def episode_yaml(title: str = "测试节目", *, date: str = "2025-12-08", extra
             f"script:\n  - section: Intro\n    turns:\n{turns}")
 
 
-def square_png(size: int, *, height: int | None = None) -> bytes:
-    """A real PNG of `size` x `height` black pixels."""
+def square_png(size: int, *, height: int | None = None, alpha: bool = False) -> bytes:
+    """A real PNG of `size` x `height` black pixels (RGB, or RGBA with `alpha`)."""
     import struct
     import zlib
 
@@ -56,9 +58,16 @@ def square_png(size: int, *, height: int | None = None) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     height = height or size
-    rows = (b"\x00" + b"\x00\x00\x00" * size) * height
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, height, 8, 2, 0, 0, 0))
+    rows = (b"\x00" + b"\x00\x00\x00\xff"[:4 if alpha else 3] * size) * height
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, height, 8, 6 if alpha else 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+
+
+def site_mp3(site: Path, slug: str) -> Path:
+    """The one MP3 of an episode in a built site: its name carries the content's version."""
+    found = sorted((site / "audio").glob(f"{slug}-*.mp3"))
+    assert len(found) == 1 and re.fullmatch(rf"{re.escape(slug)}-[0-9a-f]{{10}}\.mp3", found[0].name), found
+    return found[0]
 
 
 class SiteProject:

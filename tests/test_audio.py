@@ -25,7 +25,7 @@ from site_plugins.podcast.audio.mp3 import duration_of, read_frames
 from site_plugins.podcast.audio.speech import EspeakEngine, GttsEngine, RetryPolicy, Voice, silence_mp3
 
 from .checkers import require
-from .conftest import REPO, TEST_SETTINGS, SiteProject, square_png
+from .conftest import REPO, TEST_SETTINGS, SiteProject, site_mp3, square_png
 from .test_speech import ENDPOINT, OFFLINE, gtts_body, request_params
 
 SAY = ["大家好，欢迎收听。", "今天我们谈谈能源。", "能源收入锐减。", "财政赤字飙升。", "黄金储备大量出售。",
@@ -78,7 +78,8 @@ def test_a_fresh_clone_with_published_audio_synthesizes_nothing(project: SitePro
     copy.root = clone
     second = copy.build()
     assert (copy.plugin.output.audio.synthesized, copy.plugin.output.audio.reused) == (0, 1)
-    assert (first / "audio/a.mp3").read_bytes() == (second / "audio/a.mp3").read_bytes()
+    assert site_mp3(first, "a").read_bytes() == site_mp3(second, "a").read_bytes()
+    assert site_mp3(first, "a").name == site_mp3(second, "a").name, "the same content, the same address"
     # An edited clone still splices every unchanged turn out of the published file.
     edited = SAY[:-1] + ["新的结尾。"]
     copy.add_episode("a.yaml", script_episode("a", edited))
@@ -90,7 +91,7 @@ def test_the_mp3_decodes_and_its_times_and_chapters_are_exact(project: SiteProje
     project.add_episode("a.yaml", script_episode("a", SAY))
     site = project.build()
     audio = project.plugin.output.audio.audio["a"]
-    mp3 = site / "audio/a.mp3"
+    mp3 = site_mp3(site, "a")
     samples = decode(mp3, tmp_path)
     frames = read_frames(mp3.read_bytes())
     assert samples == len(frames) * 576
@@ -115,7 +116,7 @@ def test_the_page_carries_times_and_files_beside_it(project: SiteProject):
     audio = project.plugin.output.audio.audio["a"]
     starts = re.findall(r'class="gp-turn[^"]*" id="t\d+" data-start="([\d.]+)"', page)
     assert [float(s) for s in starts] == [t.start for t in audio.turns]
-    assert '<audio class="gp-audio" controls preload="metadata" src="../../audio/a.mp3">' in page
+    assert f'<audio class="gp-audio" controls preload="metadata" src="../../audio/{site_mp3(site, "a").name}">' in page
     vtt = (site / "episodes/a/transcript.vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT\n") and vtt.count("<v 卿姐>") == 4 and vtt.count("<v 晓旭>") == 4
     assert all(len(line) <= 64 + len("<v 卿姐>") for line in vtt.splitlines())
@@ -129,7 +130,7 @@ def test_recorded_audio_is_used_as_it_is(project: SiteProject):
     project.add_episode("r.yaml", script_episode("r", SAY[:2]) + "audio: rec.mp3\n")
     site = project.build()
     assert project.plugin.output.audio.synthesized == 0
-    assert (site / "audio/r.mp3").read_bytes() == recording
+    assert site_mp3(site, "r").read_bytes() == recording
     assert project.plugin.output.audio.audio["r"].duration > 1
 
 
@@ -260,7 +261,7 @@ def test_offline_fallback_previews_but_never_publishes(project: SiteProject, mon
     site = project.build(strict=False)
     report = project.plugin.output.audio
     assert report.fallback == 4 and not report.audio["a"].publishable
-    assert (site / "audio/a.mp3").exists() and not (project.root / "audio/a.mp3").exists()
+    assert site_mp3(site, "a").exists() and not (project.root / "audio/a.mp3").exists()
     assert any("could not be reached" in r.getMessage() for r in caplog.records)
     with pytest.raises(Abort):
         project.build(strict=True)
@@ -277,7 +278,7 @@ def test_the_cover_goes_into_the_tags(project: SiteProject):
                       encoding="utf-8")
     project.add_episode("a.yaml", script_episode("a", SAY[:2]))
     site = project.build()
-    picture = ID3(site / "audio/a.mp3").getall("APIC")[0]
+    picture = ID3(site_mp3(site, "a")).getall("APIC")[0]
     assert (picture.mime, picture.data, picture.type) == ("image/png", png, 3)
     assert (site / "cover.png").read_bytes() == png
 
@@ -303,7 +304,7 @@ def test_recorded_audio_must_be_a_real_mp3_of_the_project(project: SiteProject, 
 def test_a_drafts_audio_stays_out_of_the_committed_folder(project: SiteProject):
     project.add_episode("d.yaml", script_episode("d", SAY[:2]) + "draft: true\n")
     site = project.build(command="serve")
-    assert (site / "audio/d.mp3").exists() and not (project.root / "audio/d.mp3").exists()
+    assert site_mp3(site, "d").exists() and not (project.root / "audio/d.mp3").exists()
     assert not project.plugin.output.audio.audio["d"].publishable
 
 

@@ -84,8 +84,8 @@ def matches(workflow: dict, log: str) -> list[tuple[str, int, int, str, str]]:
 
 def test_runs_on_pull_requests_and_by_hand_with_read_only_access(workflow):
     assert set(workflow[True]) == {"pull_request", "workflow_dispatch"}  # YAML 1.1 reads the key `on` as true
-    assert workflow["permissions"] == {"contents": "read"}
-    assert all("permissions" not in job for job in workflow["jobs"].values())
+    assert workflow["permissions"] == {}
+    assert [job["permissions"] for job in workflow["jobs"].values()] == [{"contents": "read"}]
     assert all(job["timeout-minutes"] <= 30 for job in workflow["jobs"].values())
     assert "github.event.pull_request.number" in workflow["concurrency"]["group"]
     assert workflow["concurrency"]["cancel-in-progress"] is True

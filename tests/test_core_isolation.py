@@ -30,7 +30,7 @@ output = stage_site(site, request, project / "staged")
 assert output.episodes and not output.problems and not output.audio_problems, output.problems
 docs = project / "staged/docs"
 for slug in (e.slug for e in output.episodes):
-    for name in (f"audio/{slug}.mp3", f"episodes/{slug}/transcript.vtt", f"episodes/{slug}/chapters.json"):
+    for name in (*[p.relative_to(docs).as_posix() for p in docs.glob(f"audio/{slug}-*.mp3")], f"episodes/{slug}/transcript.vtt", f"episodes/{slug}/chapters.json"):
         assert (docs / name).stat().st_size > 0, name
 assert b"<enclosure" in (docs / "feed.xml").read_bytes() and (docs / "search-index/meta.json").is_file()
 print(len(output.episodes), len(output.pages), sorted(m for m in sys.modules if m.startswith("mkdocs")))

@@ -35,6 +35,7 @@ AS_WRITTEN = (
     ".venv/bin/mkdocs build -f build/podcast/mkdocs.yml",
     ".venv/bin/pip install zensical",
     ".venv/bin/zensical build -f build/podcast/mkdocs.yml",
+    "scripts/publish fetch --local",
 )
 """Commands that must exit 0 in the fresh copy after SETUP, run in this order (later ones need earlier ones)."""
 
@@ -57,7 +58,6 @@ ELSEWHERE = {
     "git push -u origin main": "pushes to the reader's GitHub repository",
     'gh release create audio --title "Episode audio" --notes "The podcast\'s MP3 files."': "GitHub's CLI, "
     "against the reader's repository",
-    "gh release upload audio audio/*.mp3 --clobber": "GitHub's CLI, against the reader's repository",
     ".venv/bin/python scripts/bench_audio.py": "tests/test_bench.py runs this script at a small size",
     ".venv/bin/python scripts/bench.py --episodes 100 --repeat 3": "tests/test_bench.py runs it at a small size",
     ".venv/bin/python scripts/bench.py --episodes 1000 --repeat 1": "tests/test_bench.py runs it at a small size",

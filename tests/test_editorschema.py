@@ -181,7 +181,8 @@ MAYA_AND_THEO = Settings(hosts=(Host("Maya", voice="en"), Host("Theo", voice="en
 def speakers_offered(schema) -> list[list[str]]:
     """Every `enum` in the schema: the speakers that editors complete and accept."""
     if isinstance(schema, dict):
-        return ([schema["enum"]] if "enum" in schema else []) + \
+        speakers = "enum" in schema and schema["enum"] != ["full", "trailer", "bonus"]  # not itunes:episodeType
+        return ([schema["enum"]] if speakers else []) + \
             [found for value in schema.values() for found in speakers_offered(value)]
     if isinstance(schema, list):
         return [found for value in schema for found in speakers_offered(value)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import uuid
 from dataclasses import replace
@@ -14,7 +15,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .checkers import NODE_MODULES, require
-from .conftest import REPO, SiteProject, square_png
+from .conftest import REPO, SiteProject, site_mp3, square_png
 from .test_audio import SAY, script_episode
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0"}
@@ -83,8 +84,9 @@ def test_podcast_index_parser_reads_every_episode(feed_site):
     assert sorted(items) == ["hostile", "one", "two"], "drafts never appear"
     for slug, item in items.items():
         audio = report.audio[slug]
-        assert item["enclosure"] == {"url": f"https://pod.example.org/audio/{slug}.mp3",
-                                     "length": (site / f"audio/{slug}.mp3").stat().st_size, "type": "audio/mpeg"}
+        mp3 = site_mp3(site, slug)
+        assert item["enclosure"] == {"url": f"https://pod.example.org/audio/{mp3.name}",
+                                     "length": mp3.stat().st_size, "type": "audio/mpeg"}
         assert item["duration"] == round(audio.duration)
         assert [t["type"] for t in item["podcastTranscripts"]] == ["text/vtt", "application/json"]
         assert item["podcastTranscripts"][0]["rel"] == "captions"
@@ -114,7 +116,7 @@ def test_feedparser_reads_the_same(feed_site):
     assert summary.xpath("string(p[1])") == HOSTILE_CLEAN, "the summary's text, markup shown as text"
     for slug, entry in entries.items():
         enclosure = entry.enclosures[0]
-        assert int(enclosure.length) == (site / f"audio/{slug}.mp3").stat().st_size
+        assert int(enclosure.length) == site_mp3(site, slug).stat().st_size
         assert entry.id == next(e.guid for e in project_episodes(project) if e.slug == slug)
         assert entry.itunes_duration == str(round(project.plugin.output.audio.audio[slug].duration))
 
@@ -164,11 +166,12 @@ def test_episode_pages_carry_json_ld_open_graph_and_the_feed(feed_site):
     tree = lxml_html.fromstring((site / "episodes/two/index.html").read_text(encoding="utf-8"))
     data = json.loads(tree.xpath("string(//script[@type='application/ld+json'])"))
     assert data["@type"] == "PodcastEpisode" and data["name"] == "two"
-    assert data["associatedMedia"]["contentUrl"] == "https://pod.example.org/audio/two.mp3"
+    mp3 = "https://pod.example.org/audio/" + site_mp3(site, "two").name
+    assert data["associatedMedia"]["contentUrl"] == mp3
     assert data["partOfSeries"] == {"@type": "PodcastSeries", "name": "Test Pod", "url": "https://pod.example.org/",
                                     "webFeed": "https://pod.example.org/feed.xml"}
     og = {m.get("property"): m.get("content") for m in tree.xpath("//meta[starts-with(@property, 'og:')]")}
-    assert og["og:audio"] == "https://pod.example.org/audio/two.mp3" and og["og:audio:type"] == "audio/mpeg"
+    assert og["og:audio"] == mp3 and og["og:audio:type"] == "audio/mpeg"
     for page, href in (("", "feed.xml"), ("episodes/one/", "../../feed.xml"), ("archive/", "../feed.xml")):
         page_tree = lxml_html.fromstring((site / page / "index.html").read_text(encoding="utf-8"))
         assert page_tree.xpath("//link[@rel='alternate'][@type='application/rss+xml']/@href") == [href]
@@ -188,9 +191,11 @@ def test_media_base_url_moves_the_audio_out_of_the_site(tmp_path):
     site = project.build()
     assert not (site / "audio").exists() and (project.root / "audio/a.mp3").exists()
     item = feedparser.parse((site / "feed.xml").read_bytes()).entries[0]
-    assert item.enclosures[0].href == "https://media.example.org/pod/a.mp3"
+    name = project.plugin.output.audio.audio["a"].uri.removeprefix("audio/")
+    assert re.fullmatch(r"a-[0-9a-f]{10}\.mp3", name)
+    assert item.enclosures[0].href == f"https://media.example.org/pod/{name}"
     assert int(item.enclosures[0].length) == (project.root / "audio/a.mp3").stat().st_size
-    assert 'src="https://media.example.org/pod/a.mp3"' in project.page("episodes/a")
+    assert f'src="https://media.example.org/pod/{name}"' in project.page("episodes/a")
 
 
 def test_a_long_summary_is_cut_to_apples_4000_bytes_after_escaping():

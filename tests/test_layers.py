@@ -17,7 +17,7 @@ import pytest
 from .conftest import REPO
 
 CORE = REPO / "site_plugins/podcast"
-HOSTS = {"build", "staging", "cli", "preview", "devserver"}
+HOSTS = {"build", "staging", "cli", "preview", "devserver", "publishing"}
 """Top-level modules that run or host the stages."""
 
 

@@ -87,10 +87,13 @@ def test_an_edited_turn_is_previewed_without_a_full_rebuild(served):
     # The page went through the theme and the plugin's last step, like a full build's.
     page = server.get("episodes/tidal-power-pilot/")
     assert 'class="md-header' in page and 'application/ld+json' in page
-    # The edited turn is spoken again, and the feed announces the new file's size.
-    after = server.get_bytes(mp3_uri)
+    # The edited turn is spoken again into a file with a new address, which the feed announces.
+    new_uri = re.search(r'<audio class="gp-audio"[^>]* src="../../([^"]+)"', page)[1]
+    assert new_uri != mp3_uri, "an edited episode's MP3 gets a new address"
+    after = server.get_bytes(new_uri)
     assert after[:3] == b"ID3" and after != before, server.output()
-    assert f'length="{len(after)}"' in server.get("feed.xml")
+    feed = server.get("feed.xml")
+    assert f'{new_uri}" length="{len(after)}"' in feed and mp3_uri not in feed
 
 
 def test_an_edited_title_rebuilds_every_page_that_lists_it(served):

@@ -3,6 +3,8 @@ deploys Pages (the pull-request check has tests/test_check_workflow.py)."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -76,35 +78,126 @@ def test_actionlint_reports_a_broken_workflow(tmp_path: Path):
     assert "broken.yml:10:" in output and "missing" in output
 
 
-def test_publish_runs_on_main_and_by_hand_but_not_for_its_own_audio_commit(publish):
+def zizmor(path: Path) -> subprocess.CompletedProcess[str]:
+    """zizmor's pedantic audit, offline (the audits that ask GitHub's API about actions are left out)."""
+    command = Path(sys.executable).parent / "zizmor"
+    if not command.is_file():
+        pytest.fail("zizmor is not installed: install the project's dev extra (pip install -e '.[dev]')")
+    return subprocess.run([str(command), "--pedantic", "--offline", "--format", "plain", "--no-progress", str(path)],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+
+
+def test_zizmor_finds_nothing_in_the_workflows_and_dependabot():
+    result = zizmor(REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+
+
+def test_zizmor_reports_a_careless_workflow(tmp_path: Path):
+    """The audit above can fail: an unpinned action with credentials kept and every permission is found."""
+    careless = tmp_path / ".github" / "workflows" / "careless.yml"
+    careless.parent.mkdir(parents=True)
+    careless.write_text(textwrap.dedent("""\
+        name: Careless
+        on: push
+        permissions: write-all
+        jobs:
+          build:
+            name: Build
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v7
+        """), encoding="utf-8")
+    output = (lambda r: r.stdout + r.stderr)(zizmor(tmp_path))
+    assert "unpinned-uses" in output and "artipacked" in output and "excessive-permissions" in output
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version_beside_it():
+    for path in workflow_files():
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if "uses:" in line]
+        assert lines, path
+        for line in lines:
+            assert re.fullmatch(r"(- )?uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*", line), (path.name, line)
+
+
+def test_publish_runs_on_main_by_hand_and_hourly_one_run_at_a_time(publish):
     triggers = publish[True]  # YAML 1.1 reads the key `on` as true
-    assert triggers["push"]["branches"] == ["main"]
-    assert "audio/**" in triggers["push"]["paths-ignore"]
-    assert "workflow_dispatch" in triggers
-    assert publish["concurrency"]["cancel-in-progress"] is False
+    assert triggers["push"] == {"branches": ["main"]}, "main holds no audio: every push is worth a run"
+    assert "workflow_dispatch" in triggers and triggers["schedule"] == [{"cron": "7 * * * *"}]
+    assert publish["concurrency"] == {"group": "publish", "cancel-in-progress": False}
 
 
-def test_publish_builds_strictly(publish):
-    assert any("mkdocs build --strict" in step.get("run", "") for step in steps(publish))
+def test_publish_gives_each_job_only_what_it_needs(publish):
+    jobs = publish["jobs"]
+    assert publish["permissions"] == {}
+    assert {name: job["permissions"] for name, job in jobs.items()} == {
+        "build": {"contents": "read"}, "store": {"contents": "write"},
+        "deploy": {"pages": "write", "id-token": "write"}}
+    assert all(0 < job["timeout-minutes"] <= 120 for job in jobs.values())
+    assert jobs["build"]["if"] == "github.ref_name == github.event.repository.default_branch"
+    for step in steps(publish):
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False
+    store_steps = [s.get("run", "") + s.get("uses", "") for s in jobs["store"]["steps"]]
+    assert not [s for s in store_steps if "pip" in s or "setup-python" in s], "the job that writes installs nothing"
 
 
-def test_publish_commits_and_pushes_audio(publish):
-    commit = next(step["run"] for step in steps(publish) if "git commit" in step.get("run", ""))
-    assert "git add -A -- audio" in commit
-    assert "[skip ci]" in commit
-    assert "git pull --rebase" in commit and "git push" in commit
+def test_publish_steps_are_the_projects_script(publish):
     build = publish["jobs"]["build"]
-    assert build["permissions"]["contents"] == "write"
-    names = [step.get("name") or step.get("uses") for step in build["steps"]]
-    assert names.index("Build") < names.index("Commit new audio")
+    assert build["steps"][0]["with"]["ref"] == "${{ github.event.repository.default_branch }}", "the tip, not the sha"
+    runs = [s["run"] for s in steps(publish) if "run" in s]
+    assert "scripts/publish build --minutes 90" in runs
+    assert any(run.rstrip().endswith("scripts/publish store build/publish") for run in runs)
+    assert not [run for run in runs if "git push" in run or "git commit" in run or "mkdocs" in run]
 
 
-def test_publish_deploys_the_site_to_pages(publish):
-    uses = {step["uses"].split("@")[0]: step for step in steps(publish) if "uses" in step}
-    assert uses["actions/upload-pages-artifact"]["with"]["path"] == "site"
-    assert "actions/configure-pages" in uses
-    deploy = publish["jobs"]["deploy"]
-    assert deploy["needs"] == "build"
-    assert deploy["environment"]["name"] == "github-pages"
-    assert [step["uses"].split("@")[0] for step in deploy["steps"]] == ["actions/deploy-pages"]
-    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+def test_publish_keeps_progress_when_the_build_fails(publish):
+    jobs = publish["jobs"]
+    named = {s.get("name", s.get("uses", "").split("@")[0]): s for s in jobs["build"]["steps"]}
+    assert named["Save the turn cache"]["if"] == "always()"
+    assert named["Hand the audio to the store job"]["if"].startswith("always()")
+    assert "if" not in named["actions/upload-pages-artifact"], "only a successful build is deployed"
+    assert jobs["store"]["if"] == "always() && needs.build.outputs.store == 'true'"
+    assert jobs["deploy"]["needs"] == ["build", "store"] and "if" not in jobs["deploy"]
+    assert [s["uses"].split("@")[0] for s in jobs["deploy"]["steps"]] == ["actions/deploy-pages"]
+    assert jobs["deploy"]["environment"]["name"] == "github-pages"
+
+
+def test_the_store_step_replayed_against_a_bare_remote(publish, tmp_path: Path):
+    """The store job's script, run by bash as the runner runs it, in a clone of the project whose origin is
+    a local bare repository: it replaces the audio branch with the handed-over folder."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "scripts", project / "scripts")
+    shutil.copytree(REPO / "site_plugins", project / "site_plugins",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    remote = tmp_path / "origin.git"
+    env = {**os.environ, "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org",
+           "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org"}
+    for command in (["git", "init", "-q", "--bare", str(remote)], ["git", "init", "-q", str(project)],
+                    ["git", "-C", str(project), "add", "-A"], ["git", "-C", str(project), "commit", "-qm", "x"],
+                    ["git", "-C", str(project), "remote", "add", "origin", str(remote)]):
+        subprocess.run(command, check=True, env=env, capture_output=True)
+    handed = project / "build/publish"
+    handed.mkdir(parents=True)
+    (handed / ".base").write_text("", encoding="ascii")
+    (handed / "a.mp3").write_bytes(b"ID3 not really audio")
+    (handed / "published.json").write_text('{"format": 1, "episodes": {}}\n', encoding="utf-8")
+    [step] = [s for s in publish["jobs"]["store"]["steps"] if "run" in s]
+    script = tmp_path / "step.sh"
+    script.write_text(step["run"], encoding="utf-8")
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=project,
+                          env={**env, "TOKEN": "not-a-real-token"}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "::add-mask::" in done.stdout and "not-a-real-token" not in done.stdout
+    listing = subprocess.run(["git", "-C", str(remote), "ls-tree", "--name-only", "podcast-audio"],
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert listing == ["a.mp3", "published.json"]
+
+
+def test_the_publish_script_hands_each_step_to_its_command():
+    usage = subprocess.run([str(REPO / "scripts/publish")], capture_output=True, text=True)
+    assert usage.returncode == 2 and "usage: scripts/publish build" in usage.stderr
+    build = subprocess.run([str(REPO / "scripts/publish"), "build", "--help"], capture_output=True, text=True)
+    assert build.returncode == 0 and "--minutes" in build.stdout, build.stderr
+    store = subprocess.run([str(REPO / "scripts/publish"), "store", "--help"], capture_output=True, text=True)
+    assert store.returncode == 0 and "usage: python -m site_plugins.podcast.store store" in store.stdout

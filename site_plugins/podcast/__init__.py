@@ -2,21 +2,35 @@
 
 Stages, each in its folder: `load` (episode files and settings into the model), `audio` (speech and
 MP3s), `render` (pages, feed, transcripts, search as text); `build` runs them in that order and
-`writer` is where files are written. Nothing here imports MkDocs: the MkDocs plugin
-(`site_plugins.mkdocs_plugin`) and the `podcast` command are two thin ways in.
+`writer` is where files are written. `store` keeps published audio on a git branch, with the standard
+library alone. Nothing here imports MkDocs: the MkDocs plugin (`site_plugins.mkdocs_plugin`) and the
+`podcast` command are two thin ways in.
+
+The names below are imported when first used, so that `python -m site_plugins.podcast.store` runs
+with no package installed (the publishing job that holds write access installs nothing).
 """
 
-from .build import BuildRequest, SiteOutput, build_site, prepare, rebuild_episodes
-from .errors import PodcastError, Problem, SettingsError, Severity, ValidationError
-from .load.catalog import Catalog, find_episode_files, load_catalog
-from .load.settings import OPTIONS, parse_settings
-from .load.validate import slug_from_title, validate_episode
-from .model import Episode, Host, Section, Settings, Source, Turn
-from .render.pages import GeneratedPage, build_pages
+from __future__ import annotations
 
-__all__ = [
-    "OPTIONS", "BuildRequest", "Catalog", "Episode", "GeneratedPage", "Host", "PodcastError", "Problem", "Section",
-    "Settings", "SettingsError", "Severity", "SiteOutput", "Source", "Turn", "ValidationError", "build_pages",
-    "build_site", "find_episode_files", "load_catalog", "parse_settings", "prepare", "rebuild_episodes",
-    "slug_from_title", "validate_episode",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "BuildRequest": "build", "SiteOutput": "build", "build_site": "build", "prepare": "build",
+    "rebuild_episodes": "build",
+    "PodcastError": "errors", "Problem": "errors", "SettingsError": "errors", "Severity": "errors",
+    "ValidationError": "errors",
+    "Catalog": "load.catalog", "find_episode_files": "load.catalog", "load_catalog": "load.catalog",
+    "OPTIONS": "load.settings", "parse_settings": "load.settings",
+    "slug_from_title": "load.validate", "validate_episode": "load.validate",
+    "Episode": "model", "Host": "model", "Section": "model", "Settings": "model", "Source": "model",
+    "Turn": "model",
+    "GeneratedPage": "render.pages", "build_pages": "render.pages",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)

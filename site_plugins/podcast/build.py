@@ -15,10 +15,11 @@ from pathlib import Path
 
 from .audio.builder import AudioBuilder, AudioReport
 from .audio.speech import EspeakEngine, SpeechEngine, engine_name, make_engine
-from .errors import Problem
+from .errors import Problem, Severity
 from .layout import SiteLayout
 from .load.catalog import Catalog, load_catalog
 from .load.show import site_cover
+from .manifest import SPEAK_UNTIL, write_manifest
 from .model import Cover, Episode, EpisodeAudio, Settings
 from .render.errorpages import find_broken_files, render_problem_pages
 from .render.feed import render_feed
@@ -56,6 +57,8 @@ class BuildRequest:
     """The editor's Markdown for the top of the home page."""
     progress: Callable[[str], None] = lambda _: None
     warn: Callable[[str], None] = lambda _: None
+    speak_until: float | None = None
+    """No turn is sent to the engine after this time (time.time()): a publishing run's budget."""
 
     @property
     def layout(self) -> SiteLayout:
@@ -129,6 +132,8 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
         pages, notice = [*pages, *preview.pages], preview.notice
     files = _files(request, catalog.episodes, report.audio)
     check_claims(pages, files, layout=request.layout)
+    if not request.preview:
+        write_manifest(request.project_dir, settings, catalog.episodes, report.audio, missing=report.missing)
     return SiteOutput(
         pages=tuple(pages), files=files,
         heads=_heads(request, catalog.episodes, report.audio),
@@ -157,7 +162,8 @@ def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: B
 def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
     builder = AudioBuilder(request.settings, project_dir=request.project_dir, engine=request.engine,
                            fallback=request.fallback, cover=request.cover, progress=request.progress,
-                           warn=request.warn, clock=time.monotonic, layout=request.layout)
+                           warn=request.warn, clock=time.monotonic, layout=request.layout,
+                           speak_until=request.speak_until)
     return builder.build(episodes)
 
 
@@ -215,15 +221,20 @@ def prepare(settings: Settings, project_dir: Path, *, now: datetime, preview: bo
             warn: Callable[[str], None] = lambda _: None) -> BuildRequest:
     """A request for a site's build: its cover checked, its voices chosen (PODCAST_TTS in `environ` wins)."""
     cover = site_cover(project_dir, settings.cover)
-    engine = make_engine(engine_name(settings.tts, environ or {}), requests_per_second=settings.tts_rate)
+    environ = environ or {}
+    engine = make_engine(engine_name(settings.tts, environ), requests_per_second=settings.tts_rate)
+    until = environ.get(SPEAK_UNTIL, "").strip()
     return BuildRequest(settings=settings, project_dir=project_dir, now=now, engine=engine, fallback=EspeakEngine(),
-                        cover=cover, preview=preview, directory_urls=directory_urls, progress=progress, warn=warn)
+                        cover=cover, preview=preview, directory_urls=directory_urls, progress=progress, warn=warn,
+                        speak_until=float(until) if until.replace(".", "", 1).isdigit() else None)
 
 
-def problem_lines(output: SiteOutput) -> list[str]:
-    """Each problem of a build as a log line that says what became of the episode."""
-    return [f"{p}{' (episode left out)' if p.is_error else ''}" for p in output.problems] + \
-        [f"{p}{' (the page is built without audio)' if p.is_error else ''}" for p in output.audio_problems]
+def problem_lines(output: SiteOutput) -> list[tuple[bool, str]]:
+    """Each problem of a build as (whether to warn, a log line that says what became of the episode);
+    a note is said, not warned, so it never stops a strict build."""
+    return [(p.severity is not Severity.NOTE, f"{p}{' (episode left out)' if p.is_error else ''}")
+            for p in output.problems] + \
+        [(True, f"{p}{' (the page is built without audio)' if p.is_error else ''}") for p in output.audio_problems]
 
 
 def strict_refusal(output: SiteOutput, engine: str) -> str:

@@ -14,6 +14,7 @@ from .load.catalog import Catalog, load_catalog
 from .errors import PodcastError, Problem, Severity
 from .load.show import site_cover
 from .load.siteconfig import read_site_config
+from .publishing import add_publish_command, run_publish_build
 
 FORMATS = ("text", "github")
 
@@ -22,6 +23,26 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a file's odd characters never crash the report of them
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "draft":
+            from .drafting.command import run_draft
+
+            return run_draft(args)
+        if args.command == "build":
+            return run_build(args.config, out=args.out, strict=args.strict, now=now or datetime.now(timezone.utc))
+        if args.command == "publish":
+            return run_publish_build(args.config, out=args.out, remote=args.remote, minutes=args.minutes)
+        if args.command == "schema":
+            return run_schema(args.config, output=args.output)
+        return run_check(args.paths, config_path=args.config, strict=args.strict, output_format=args.format,
+                         now=now or datetime.now(timezone.utc))
+    except PodcastError as exc:
+        print(f"podcast: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="podcast", description="Check and build podcast episodes.")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate episode files; exit 1 if any has an error")
@@ -40,22 +61,11 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None) -> int:
     build.add_argument("--out", "-o", type=Path, default=Path("build/podcast"),
                        help="the staging folder, replaced (default: build/podcast)")
     build.add_argument("--strict", action="store_true", help="stop on any problem, as publishing does")
-    from .drafting.command import add_draft_command, run_draft  # its packages are imported only by a draft
+    add_publish_command(commands, _config_argument)
+    from .drafting.command import add_draft_command  # its packages are imported only by a draft
 
     add_draft_command(commands)
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "draft":
-            return run_draft(args)
-        if args.command == "build":
-            return run_build(args.config, out=args.out, strict=args.strict, now=now or datetime.now(timezone.utc))
-        if args.command == "schema":
-            return run_schema(args.config, output=args.output)
-        return run_check(args.paths, config_path=args.config, strict=args.strict, output_format=args.format,
-                         now=now or datetime.now(timezone.utc))
-    except PodcastError as exc:
-        print(f"podcast: {exc}", file=sys.stderr)
-        return 2
+    return parser
 
 
 def _config_argument(parser: argparse.ArgumentParser) -> None:
@@ -130,8 +140,8 @@ def run_build(config_path: Path, *, out: Path, strict: bool, now: datetime) -> i
     say = partial(print, file=sys.stderr)
     request = prepare(site.settings, site.project_dir, now=now, environ=os.environ, progress=say, warn=say)
     output = stage_site(site, request, out)
-    problems = (*output.problems, *output.audio_problems)
-    for problem in problems:
+    problems = tuple(p for p in (*output.problems, *output.audio_problems) if p.severity is not Severity.NOTE)
+    for problem in (*output.problems, *output.audio_problems):
         print(problem)
     failed = any(p.is_error for p in problems) or (strict and (problems or output.audio.fallback))
     print(f"{len(output.episodes)} episodes, {len(output.pages)} pages staged in {out}; build the site with: "

@@ -14,6 +14,10 @@ from typing import ClassVar
 from slugify import slugify
 
 
+VERSION_LENGTH = 10
+"""Hex digits of the content digest in an episode MP3's name."""
+
+
 @dataclass(frozen=True, slots=True)
 class SiteLayout:
     episodes_uri: str = "episodes"
@@ -36,8 +40,9 @@ class SiteLayout:
         """A file beside an episode's page: transcript.vtt, transcript.json, chapters.json."""
         return f"{self.episodes_uri}/{slug}/{name}"
 
-    def episode_audio(self, slug: str) -> str:
-        return f"{self.audio_folder}{slug}.mp3"
+    def episode_audio(self, slug: str, version: str) -> str:
+        """An episode's MP3, named by its content: an edited episode gets a new address."""
+        return f"{self.audio_folder}{slug}-{version[:VERSION_LENGTH]}.mp3"
 
     def home_page(self, number: int) -> str:
         """The home page's `number`th page of episodes (1: the home page itself)."""

@@ -111,6 +111,8 @@ class Episode:
     explicit: bool | None = None
     """None: the show's setting applies."""
     ai_generated: bool = False
+    episode_type: str = "full"
+    """itunes:episodeType: full, trailer or bonus."""
     scheduled: bool = False
     """Dated after this build's time: only a preview shows it, marked as scheduled."""
     positions: tuple[tuple[str, int, int], ...] = ()
@@ -148,6 +150,9 @@ class Show:
     media_base_url: str = ""
     """Where episode MP3s are served from when not from the site itself, ending in '/'."""
     locked: bool = False
+    copyright: str = ""
+    new_feed_url: str = ""
+    """Where the show's feed has moved (itunes:new-feed-url), when it has."""
     guid: str = ""
     """podcast:guid; by default derived from the feed URL. Pin it before the site moves."""
 
@@ -166,9 +171,9 @@ class Show:
         """The absolute URL of a site-relative path ('' when the site has no site_url)."""
         return self.site_url + uri if self.site_url else ""
 
-    def media_url(self, slug: str, audio_uri: str) -> str:
+    def media_url(self, audio_uri: str) -> str:
         if self.media_base_url:
-            return f"{self.media_base_url}{slug}.mp3"
+            return self.media_base_url + audio_uri.rsplit("/", 1)[-1]
         return self.absolute(audio_uri)
 
 
@@ -202,7 +207,8 @@ class EpisodeAudio:
     path: Path
     """The MP3 to publish (in audio_dir), preview (in the cache), or the recorded file."""
     uri: str
-    """Site-relative URL path, e.g. audio/my-episode.mp3."""
+    """Site-relative URL path with the content's version, e.g. audio/my-episode-3f2a9c01d4.mp3: an edit
+    gives the episode a new address, so apps and caches never keep serving the old audio."""
     size: int
     duration: float
     turns: tuple[TurnSpan, ...]

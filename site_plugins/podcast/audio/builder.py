@@ -43,6 +43,8 @@ class AudioReport:
     """Episodes whose finished MP3 was still right, untouched."""
     fallback: int = 0
     """Turns the offline engine spoke because the publishing engine could not be reached."""
+    missing: int = 0
+    """Turns of episodes left without audio that no cache holds: what the next build must still speak."""
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -68,7 +70,8 @@ class AudioBuilder:
     def __init__(self, settings: Settings, *, project_dir: Path, engine: SpeechEngine,
                  fallback: SpeechEngine | None = None, cover: Cover | None = None,
                  progress: Callable[[str], None] = lambda _: None, warn: Callable[[str], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic, layout: SiteLayout | None = None) -> None:
+                 clock: Callable[[], float] = time.monotonic, layout: SiteLayout | None = None,
+                 speak_until: float | None = None) -> None:
         self.settings = settings
         self.layout = layout or SiteLayout(settings.episodes_uri)
         self.project_dir = project_dir
@@ -87,6 +90,9 @@ class AudioBuilder:
         self._todo = self._done = 0
         self._started = 0.0
         self._stopped: list[tuple[Episode, int, str]] = []
+        self._speak_until = speak_until
+        """Wall-clock time (time.time()) after which no turn is sent to the engine: a publishing run's
+        budget, so that it ends in time to store what it made."""
 
     def build(self, episodes: Sequence[Episode]) -> AudioReport:
         report = AudioReport()
@@ -106,6 +112,8 @@ class AudioBuilder:
             clips = self._clips(episode, keys, report)
             if clips is not None:
                 report.audio[episode.slug] = self._assemble(episode, keys, clips)
+        report.missing = len({k for e, keys in pending if e.slug not in report.audio for k in keys
+                              if not self.store.has(k)})
         if self._stopped:
             report.problems.append(_stopped_problem(self._stopped))
         self.store.save()
@@ -144,7 +152,8 @@ class AudioBuilder:
             self.progress(f"{self.settings.audio_dir}/{path.name} is damaged ({damage}); it is made again from "
                           "its intact turns, the turn cache and the speech engine")
             return False
-        report.audio[episode.slug] = self._result(episode, path, finished.turns, publishable=True)
+        report.audio[episode.slug] = self._result(episode, path, finished.turns, publishable=True,
+                                                  version=finished.signature)
         report.reused += 1
         return True
 
@@ -190,6 +199,8 @@ class AudioBuilder:
 
     def _speak(self, job: _Job) -> tuple[Clip, bool, bool]:
         """One turn's clip: (clip, whether an engine spoke, whether it was the fallback)."""
+        if self._speak_until is not None and time.time() > self._speak_until:
+            raise SpeechError("this run's time for speech is used up", stopped=True)
         if not self._use_fallback:
             try:
                 clip = Clip.from_speech(self.engine.synthesize(job.text, job.voice))
@@ -234,45 +245,49 @@ class AudioBuilder:
         # Drafts and offline fallback audio stay in the cache: audio/ holds only what may be published.
         publishable = not episode.draft and not any(fallback for _, fallback in clips)
         info = replace(self._tag_info(episode), chapters=_chapters(episode, spans))
-        content = tagged_mp3(b"".join(parts), info, tuple(spans), self._signature(episode, keys))
+        signature = self._signature(episode, keys)
+        content = tagged_mp3(b"".join(parts), info, tuple(spans), signature)
         path = self.finished_path(episode) if publishable else self.cache_dir / "preview" / f"{episode.slug}.mp3"
         self.store.write_episode(path, content)
-        return self._result(episode, path, tuple(spans), publishable=publishable)
+        return self._result(episode, path, tuple(spans), publishable=publishable, version=signature)
 
-    def _result(self, episode: Episode, path: Path, spans: tuple[TurnSpan, ...], *, publishable: bool) -> EpisodeAudio:
+    def _result(self, episode: Episode, path: Path, spans: tuple[TurnSpan, ...], *, publishable: bool,
+                version: str) -> EpisodeAudio:
         duration = spans[-1].end if spans else 0.0
-        return EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug), size=path.stat().st_size,
-                            duration=duration, turns=spans, chapters=_chapters(episode, spans), publishable=publishable)
+        return EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug, version),
+                            size=path.stat().st_size, duration=duration, turns=spans,
+                            chapters=_chapters(episode, spans), publishable=publishable)
 
     def _recorded(self, episode: Episode, report: AudioReport) -> None:
         line, column = episode.position("audio")
-        problem, path, duration = self._check_recording(str(episode.audio))
+        problem, path, duration, version = self._check_recording(str(episode.audio))
         if problem:
             report.problems.append(Problem(episode.source_path, line, column, problem))
             return
-        report.audio[episode.slug] = EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug),
+        report.audio[episode.slug] = EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug, version),
                                                   size=path.stat().st_size, duration=duration,
                                                   turns=(), chapters=(), publishable=True)
 
-    def _check_recording(self, name: str) -> tuple[str, Path, float]:
-        """(problem or '', path, seconds) of a recorded episode's file; an unchanged one is not read again."""
+    def _check_recording(self, name: str) -> tuple[str, Path, float, str]:
+        """(problem or '', path, seconds, content digest) of a recorded episode's file; an unchanged one is
+        not read again."""
         path, problem = locate_recording(name, project_dir=self.project_dir, audio_dir=self.settings.audio_dir)
         if problem:
-            return problem, path, 0.0
+            return problem, path, 0.0, ""
         try:
             stat = path.stat()
             known = self.store.recording_duration(path, stat)
             if known is not None:
-                return "", path, known
+                return "", path, *known
             data = path.read_bytes()
         except OSError as exc:
-            return f"audio file '{name}' cannot be read ({exc.strerror}); check its permissions", path, 0.0
+            return f"audio file '{name}' cannot be read ({exc.strerror}); check its permissions", path, 0.0, ""
         problem, frames = mp3_frames(name, data, whole=True)
         if problem:
-            return problem, path, 0.0
-        duration = duration_of(frames)
-        self.store.remember_recording(path, stat, duration)
-        return "", path, duration
+            return problem, path, 0.0, ""
+        duration, version = duration_of(frames), hashlib.sha256(data).hexdigest()
+        self.store.remember_recording(path, stat, duration, version)
+        return "", path, duration, version
 
 
 def _chapters(episode: Episode, spans: Sequence[TurnSpan]) -> tuple[tuple[str, float, float], ...]:

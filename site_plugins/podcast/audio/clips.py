@@ -71,15 +71,16 @@ class ClipStore:
     def recordings_path(self) -> Path:
         return self.cache_dir / "recordings.json"
 
-    def recording_duration(self, path: Path, stat: os.stat_result) -> float | None:
-        """A recording's duration as measured before, when its size and modification time are unchanged."""
+    def recording_duration(self, path: Path, stat: os.stat_result) -> tuple[float, str] | None:
+        """A recording's (duration, content digest) as measured before, when its size and modification
+        time are unchanged."""
         known = self._known_recordings().get(str(path))
-        if isinstance(known, list) and known[:2] == [stat.st_size, stat.st_mtime_ns]:
-            return float(known[2])
+        if isinstance(known, list) and len(known) == 4 and known[:2] == [stat.st_size, stat.st_mtime_ns]:
+            return float(known[2]), str(known[3])
         return None
 
-    def remember_recording(self, path: Path, stat: os.stat_result, duration: float) -> None:
-        self._known_recordings()[str(path)] = [stat.st_size, stat.st_mtime_ns, duration]
+    def remember_recording(self, path: Path, stat: os.stat_result, duration: float, version: str) -> None:
+        self._known_recordings()[str(path)] = [stat.st_size, stat.st_mtime_ns, duration, version]
         self._recordings_changed = True
 
     def _known_recordings(self) -> dict[str, list]:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from ..errors import Problem, Severity
 from ..model import Episode, Settings
+from .published import keep_published_guids, record_path
 from .recordings import recording_problem
+from ..store.record import read_record
 from .validate import validate_episode
 
 EPISODE_SUFFIXES = (".yaml", ".yml")
@@ -98,8 +100,10 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
         problems.extend(found)
         if episode is not None:
             episodes.append(episode)
+    base = project_dir or root
+    episodes = keep_published_guids(episodes, problems, read_record(record_path(base, settings.audio_dir)))
     episodes = _drop_clashes(_drop_clashes(episodes, problems, "slug"), problems, "guid")
-    episodes = _drop_bad_recordings(episodes, problems, settings, project_dir or root)
+    episodes = _drop_bad_recordings(episodes, problems, settings, base)
     _check_related(episodes, problems)
     due = [e for e in episodes if now is None or e.published <= now]
     later = sorted((e for e in episodes if now is not None and e.published > now),

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 
 from ..model import Settings
-from .fields import (EPISODE_FIELDS, HOST_FIELDS, LANGUAGE_PATTERN, LONG_TURN_FIELDS, SECTION_FIELDS, SLUG_PATTERN,
-                     SOURCE_FIELDS, URL_PATTERN, FieldSpec)
+from .fields import (EPISODE_FIELDS, EPISODE_TYPES, HOST_FIELDS, LANGUAGE_PATTERN, LONG_TURN_FIELDS, SECTION_FIELDS,
+                     SLUG_PATTERN, SOURCE_FIELDS, URL_PATTERN, FieldSpec)
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_NAME = "episode.schema.json"
@@ -43,6 +43,7 @@ def kind_schemas(speakers: list[str]) -> dict[str, dict]:
         # YAML 1.2 reads `True` as a boolean too; validation refuses it, and `podcast check` says so.
         "bool": {"type": "boolean"},
         "integer": {"type": "integer", "minimum": 1, "maximum": 999999},
+        "episode type": {"type": "string", "enum": list(EPISODE_TYPES)},
         # An item listed twice is a warning, which a strict build refuses.
         "list of text": {"type": "array", "items": TEXT, "uniqueItems": True},
         "analysis": {"type": "object", "propertyNames": NAME, "additionalProperties": TEXT},

@@ -51,6 +51,8 @@ stays well under GitHub's 100 MB per file and a typo cannot start hours of synth
 MAX_TAGS = 50
 MAX_SLUG = 80
 """Characters of a slug: it names a folder and a file, and some systems cut paths at 255 bytes."""
+EPISODE_TYPES = ("full", "trailer", "bonus")
+"""itunes:episodeType's values."""
 RESERVED_SLUGS = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
                             *(f"lpt{n}" for n in range(10))})
 """Names Windows refuses for a file or folder: a repository holding one cannot be checked out there."""
@@ -82,13 +84,18 @@ EPISODE_FIELDS: dict[str, FieldSpec] = {
                                "in `audio/` (the build writes there), e.g. `recordings/ep1.mp3`.", page_only=True),
     "guid": FieldSpec("text", "The episode's permanent ID in the feed. By default it is made from the file's name "
                               "(and its folder inside `episodes/`), so changing the title or slug never makes podcast "
-                              "apps see a new episode; if you rename or move the file, copy the old ID (shown in "
-                              "`feed.xml`) here. Two episodes may not share one."),
+                              "apps see a new episode. If you rename or move a published file, publishing keeps the "
+                              "ID it was published with, and `podcast check` prints the `guid:` line to add here to "
+                              "keep it for good. Two episodes may not share one."),
     "episode": FieldSpec("integer", "Episode number, shown by podcast apps.", page_only=True),
     "season": FieldSpec("integer", "Season number.", page_only=True),
     "explicit": FieldSpec("bool", "`true` or `false`; default: the show's setting.", page_only=True),
     "ai_generated": FieldSpec("bool", "`true`: the page and the feed say that the episode was written and voiced "
-                                      "with AI. Drafts made by `podcast draft` carry it.", page_only=True),
+                                      "with AI. Drafts made by `podcast draft` carry it. Without it, an episode "
+                                      "spoken by the speech engine still says that its voices are synthetic.",
+                              page_only=True),
+    "episode_type": FieldSpec("episode type", "`full` (the default), `trailer` or `bonus`, as podcast apps label "
+                                              "the episode.", page_only=True),
 }
 
 SOURCE_FIELDS: dict[str, FieldSpec] = {

@@ -115,6 +115,13 @@ class NodeReader:
             self.warn(node, f"{name} is cut short: {hint}")
         return self._without_controls(node, name, value)
 
+    def choice(self, node: Node, name: str, choices: tuple[str, ...]) -> str | None:
+        value = self.text(node, name)
+        if value is not None and value not in choices:
+            self.error(node, f"{name} '{value}' is not one of: {', '.join(choices)}{did_you_mean(value, choices)}")
+            return None
+        return value
+
     def _without_controls(self, node: Node, name: str, value: str) -> str:
         found = _CONTROL.search(value)
         if found:

@@ -31,7 +31,8 @@ OPTIONS: dict[str, OptionSpec] = {
     "episodes_uri": OptionSpec(str, "Site folder of the episode pages (default: episodes)."),
     "tts": OptionSpec(str, "Speech engine for publishing: gtts or espeak (default: gtts); "
                            "the environment variable PODCAST_TTS overrides it."),
-    "audio_dir": OptionSpec(str, "Folder of finished episode MP3s, to commit (default: audio)."),
+    "audio_dir": OptionSpec(str, "Folder of finished episode MP3s, kept on the podcast-audio branch "
+                                    "(default: audio)."),
     "cache_dir": OptionSpec(str, "Folder of the per-turn speech cache, never committed (default: .cache/podcast)."),
     "pause": OptionSpec(float, "Seconds of silence between turns (default: 0.4)."),
     "tts_concurrency": OptionSpec(int, "Turns synthesized at once (default: 4)."),
@@ -52,9 +53,11 @@ OPTIONS: dict[str, OptionSpec] = {
     "search": OptionSpec(bool, "Site search: a search box, a search page and an index in small files "
                                "(default: true); remove mkdocs-material's `search` plugin when it is on."),
     "guid": OptionSpec(str, "podcast:guid; default: derived from the feed URL. Pin it before the site moves."),
+    "copyright": OptionSpec(str, "The feed's copyright notice, e.g. '© 2026 Goose Pod'."),
+    "new_feed_url": OptionSpec(str, "When the show moves: the new feed's address, for apps to follow."),
 }
 SHOW_OPTIONS = ("title", "description", "author", "owner_name", "owner_email", "explicit", "show_type",
-                "media_base_url", "locked", "guid")
+                "media_base_url", "locked", "guid", "copyright", "new_feed_url")
 ENGINES = ("gtts", "espeak")
 
 
@@ -104,6 +107,8 @@ def _parse_show(values: dict[str, object], problems: list[str], base: Show) -> S
     email = str(fields.get("owner_email", ""))
     if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
         problems.append(f"owner_email '{email}' is not an e-mail address")
+    if fields.get("new_feed_url") and not re.match(r"^https?://", str(fields["new_feed_url"])):
+        problems.append("new_feed_url must be a full address starting with https://")
     if "media_base_url" in fields:
         fields["media_base_url"] = _folder_url(str(fields["media_base_url"]))
         if not re.match(r"^https?://", str(fields["media_base_url"])):

@@ -71,8 +71,24 @@ def image_size(data: bytes) -> tuple[str, int, int] | None:
     return None
 
 
+def colour_mode(data: bytes) -> str:
+    """'RGB', or what else a PNG or JPEG holds: 'RGBA', 'grey', 'grey with alpha', 'CMYK', 'transparent'."""
+    if data.startswith(b"\x89PNG"):
+        kind = data[25] if len(data) > 25 else 2
+        if kind == 3 and b"tRNS" in data[:data.find(b"IDAT")]:
+            return "transparent"
+        return {0: "grey", 4: "grey with alpha", 6: "RGBA"}.get(kind, "RGB")
+    offset = 2
+    while offset + 10 < len(data) and data[offset] == 0xFF:
+        marker, length = data[offset + 1], struct.unpack(">H", data[offset + 2:offset + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            return {1: "grey", 4: "CMYK"}.get(data[offset + 9], "RGB")
+        offset += 2 + length
+    return "RGB"
+
+
 def check_cover(data: bytes, name: str) -> str | None:
-    """A message when the cover breaks Apple's rules: square, 1400-3000 px, JPEG or PNG."""
+    """A message when the cover breaks Apple's rules: square, 1400-3000 px, an RGB JPEG or PNG without alpha."""
     size = image_size(data)
     if size is None:
         return f"cover '{name}' is neither a JPEG nor a PNG image"
@@ -80,6 +96,10 @@ def check_cover(data: bytes, name: str) -> str | None:
     if width != height or not COVER_MIN <= width <= COVER_MAX:
         return (f"cover '{name}' is {width}x{height} px; podcast apps want a square "
                 f"between {COVER_MIN}x{COVER_MIN} and {COVER_MAX}x{COVER_MAX} px")
+    mode = colour_mode(data)
+    if mode != "RGB":
+        return (f"cover '{name}' is {mode}; Apple Podcasts wants RGB colour without transparency: export it "
+                "as a JPEG, or as a PNG without an alpha channel")
     return None
 
 
@@ -88,7 +108,22 @@ def site_cover(project_dir: Path, path: str, *, origin: str = "mkdocs.yml") -> C
     try:
         return load_cover(project_dir, path)
     except SettingsError as exc:
-        raise SettingsError(f"{origin}: podcast plugin settings: {exc}") from None
+        config = Path(origin) if Path(origin).exists() else project_dir / origin
+        raise SettingsError(f"{_located(config, origin)}: podcast plugin settings: {exc}") from None
+
+
+def _located(config: Path, origin: str) -> str:
+    """'mkdocs.yml:14:14', the place of the `cover:` value, when the file says it on a line of its own."""
+    try:
+        lines = config.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return origin
+    for number, line in enumerate(lines, start=1):
+        key = line.lstrip()
+        if key.startswith("cover:"):
+            value = key[len("cover:"):]
+            return f"{origin}:{number}:{len(line) - len(key) + len('cover:') + len(value) - len(value.lstrip()) + 1}"
+    return origin
 
 
 def load_cover(project_dir: Path, path: str) -> Cover | None:

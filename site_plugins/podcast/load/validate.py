@@ -12,7 +12,7 @@ from slugify import slugify
 from ..errors import Problem
 from ..model import Episode, Host, Section, Settings, Source, Turn
 from .nodes import NodeReader, describe, did_you_mean, is_null
-from .fields import (EPISODE_FIELDS, HOST_FIELDS, LONG_TURN_FIELDS, MAX_ARTICLE, MAX_SECTIONS, MAX_SHORT,
+from .fields import (EPISODE_FIELDS, EPISODE_TYPES, HOST_FIELDS, LONG_TURN_FIELDS, MAX_ARTICLE, MAX_SECTIONS, MAX_SHORT,
                      MAX_SLUG, MAX_SPOKEN, MAX_TAGS, MAX_TURN, MAX_TURNS, RESERVED_SLUGS, SECTION_FIELDS,
                      SLUG_PATTERN, SOURCE_FIELDS, FieldSpec)
 from .voices import tld_problem, voice_problem
@@ -105,6 +105,7 @@ class _EpisodeReader(NodeReader):
             "list of text": lambda n, key, spec: self.text_list(n, key, limit=spec.limit, most=MAX_TAGS),
             "bool": lambda n, key, spec: self.boolean(n, key),
             "integer": lambda n, key, spec: self.integer(n, key),
+            "episode type": lambda n, key, spec: self.choice(n, key, EPISODE_TYPES),
             "source": lambda n, key, spec: self._source(n),
             "analysis": lambda n, key, spec: self._analysis(n, spec),
         }

@@ -49,6 +49,8 @@ def render_feed(episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], 
     _add(channel, "link", show.site_url)
     _add(channel, "description", show.description or show.title)
     _add(channel, "language", settings.language)
+    if show.copyright:
+        _add(channel, "copyright", show.copyright)
     _add(channel, _tag(ATOM, "link"), href=show.feed_url, rel="self", type="application/rss+xml")
     _add(channel, "generator", "goose-podcast-site")
     if episodes:
@@ -86,6 +88,8 @@ def _channel_itunes(channel: etree._Element, settings: Settings) -> None:
             _add(category, _tag(ITUNES, "category"), text=show.category[1])
     _add(channel, _tag(ITUNES, "explicit"), "true" if show.explicit else "false")
     _add(channel, _tag(ITUNES, "type"), show.show_type)
+    if show.new_feed_url:  # the show has moved: apps follow this once, then read the new feed
+        _add(channel, _tag(ITUNES, "new-feed-url"), show.new_feed_url)
     if show.description:
         _add(channel, _tag(ITUNES, "summary"), show.description)
 
@@ -98,9 +102,9 @@ def _item(channel: etree._Element, episode: Episode, audio: EpisodeAudio, settin
     _add(item, "guid", episode.guid, isPermaLink="false")
     _add(item, "pubDate", format_datetime(episode.published))
     _html(item, "description", item_description(episode, settings))
-    _add(item, "enclosure", url=show.media_url(episode.slug, audio.uri), length=str(audio.size), type="audio/mpeg")
+    _add(item, "enclosure", url=show.media_url(audio.uri), length=str(audio.size), type="audio/mpeg")
     _add(item, _tag(ITUNES, "duration"), str(round(audio.duration)))
-    _add(item, _tag(ITUNES, "episodeType"), "full")
+    _add(item, _tag(ITUNES, "episodeType"), episode.episode_type)
     if episode.episode:
         _add(item, _tag(ITUNES, "episode"), str(episode.episode))
     if episode.season:
@@ -120,8 +124,9 @@ def _item(channel: etree._Element, episode: Episode, audio: EpisodeAudio, settin
 
 
 def item_description(episode: Episode, settings: Settings) -> str:
-    """The summary as HTML, with the source and an AI note; kept within Apple's 4000 bytes."""
-    t = labels_for(settings.language)
+    """The summary as HTML, with the source and the disclosure of AI or synthetic speech, in the episode's
+    language; kept within Apple's 4000 bytes."""
+    t = labels_for(episode.language)
     tail = ""
     if episode.source is not None:
         title = escape(episode.source.title or episode.source.url)
@@ -129,6 +134,8 @@ def item_description(episode: Episode, settings: Settings) -> str:
         tail += f'<p>{escape(t["source"])}: <a href="{escape(episode.source.url)}">{title}</a>{publisher}</p>'
     if episode.ai_generated:
         tail += f"<p>{escape(t['ai_generated'])}</p>"
+    elif episode.audio is None:  # spoken by a speech engine; a recording is people's voices
+        tail += f"<p>{escape(t['synthetic_voice'])}</p>"
     summary = str(render_block(episode.summary or episode.title))
     budget = DESCRIPTION_BYTES - len(tail.encode())
     if len(summary.encode()) > budget:

@@ -46,7 +46,7 @@ def episode_head(episode: Episode, audio: EpisodeAudio | None, settings: Setting
     }
     meta = [("og:type", "article"), ("og:title", episode.title), ("og:description", description), ("og:url", url)]
     if audio is not None:
-        media = show.media_url(episode.slug, audio.uri)
+        media = show.media_url(audio.uri)
         data["timeRequired"] = iso_duration(audio.duration)
         data["associatedMedia"] = {"@type": "AudioObject", "contentUrl": media, "encodingFormat": "audio/mpeg",
                                    "duration": iso_duration(audio.duration), "contentSize": str(audio.size)}

@@ -127,7 +127,7 @@ class _SiteRenderer:
         chapters = [_ChapterView(name, start) for name, start, _ in audio.chapters] if audio else []
         audio_src = ""
         if audio is not None:
-            audio_src = self.settings.show.media_url(episode.slug, audio.uri) if self.settings.show.media_base_url \
+            audio_src = self.settings.show.media_url(audio.uri) if self.settings.show.media_base_url \
                 else relative_url(audio.uri, self.url(uri))
         body = self._render(
             "episode.html", uri, episode=episode, sections=_sections_view(episode, audio), audio=audio,

@@ -1,0 +1,67 @@
+"""`python -m site_plugins.podcast.store`: the publishing steps that need no installed package.
+
+  store FOLDER   replace the audio branch with FOLDER's files (FOLDER/.base: the commit fetched before,
+                 and its tree)
+  fetch [DIR]    fetch the audio branch and write its files into DIR (default: audio)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .branch import BRANCH, StoreError, extract, fetch, local_commit, store, tracking_ref
+
+BASE_NAME = ".base"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m site_plugins.podcast.store",
+                                     description="Keep the published audio on a git branch of its own.")
+    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the clone (default: here)")
+    parser.add_argument("--remote", default="origin")
+    parser.add_argument("--branch", default=BRANCH)
+    commands = parser.add_subparsers(dest="command", required=True)
+    keep = commands.add_parser("store", help="store a folder prepared by 'podcast publish build'")
+    keep.add_argument("folder", type=Path)
+    get = commands.add_parser("fetch", help="bring the published audio into the audio folder")
+    get.add_argument("folder", type=Path, nargs="?", default=Path("audio"))
+    get.add_argument("--local", action="store_true",
+                     help="use the branch as the last fetch or pull left it (no network)")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "store":
+            return _store(args)
+        commit = local_commit(args.repo, tracking_ref(args.remote, args.branch)) if args.local \
+            else fetch(args.repo, args.remote, args.branch)
+        if commit is None:
+            if not args.local:
+                print(f"{args.remote} has no branch '{args.branch}' yet: nothing is published")
+            return 0
+        written = extract(args.repo, commit, args.folder)
+        if written or not args.local:
+            print(f"published audio {commit[:7]}: {written} files written to {args.folder}")
+        return 0
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _store(args: argparse.Namespace) -> int:
+    folder: Path = args.folder
+    if not (folder / BASE_NAME).is_file():
+        print(f"{folder} holds nothing to store (the build stopped before its audio step)")
+        return 0
+    base, _, base_tree = (folder / BASE_NAME).read_text(encoding="ascii").strip().partition(" ")
+    files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+    commit = store(args.repo, folder, base=base or None, remote=args.remote, branch=args.branch,
+                   message=f"Published audio: {len(files) - 1} episodes", base_tree=base_tree)
+    if commit == base:
+        return 0
+    print(f"stored {len(files)} files as {commit[:7]} on '{args.branch}' (its history replaced)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""`published.json`: what was published, under which GUID, from which file.
+
+A GUID made from an episode file's name would change when the file is renamed; the record lets a
+build keep the GUID an episode was published with. Entries are never dropped: a renamed or restored
+file finds its GUID again however long ago it was published.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+RECORD_NAME = "published.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    guid: str
+    file: str
+    """The episode file, relative to the project ('episodes/x.yaml')."""
+    slug: str
+    title: str
+    date: str
+    """ISO date of publication."""
+    given: bool
+    """The GUID was written in the file (`guid:`), so it moves with the file's content by itself."""
+    audio: str = ""
+    """The MP3's address on the site when it was published."""
+
+
+def read_record(path: Path) -> dict[str, Published]:
+    """GUID -> entry; an absent or unreadable record is empty (the next publish writes a new one)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["episodes"] if data.get("format") == FORMAT else {}
+        return {guid: Published(guid=guid, **{k: entry[k] for k in Published.__slots__ if k in entry and k != "guid"})
+                for guid, entry in entries.items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def record_bytes(entries: Mapping[str, Published]) -> bytes:
+    body = {guid: {k: v for k, v in asdict(entry).items() if k != "guid"} for guid, entry in sorted(entries.items())}
+    return (json.dumps({"format": FORMAT, "episodes": body}, ensure_ascii=False, indent=1, sort_keys=True)
+            + "\n").encode("utf-8")
+
+
+def merged(*records: Mapping[str, Published]) -> dict[str, Published]:
+    """Every GUID of every record; a later record's entry wins."""
+    result: dict[str, Published] = {}
+    for record in records:
+        result.update(record)
+    return result
+
+
+def with_published(record: Mapping[str, Published], published: Iterable[Published]) -> dict[str, Published]:
+    return merged(record, {entry.guid: entry for entry in published})
