@@ -308,3 +308,14 @@ def test_a_recording_without_audio_is_refused_not_published_with_length_zero(pro
     assert "audio file 'recordings/ep.mp3' is not an MP3 file (no MPEG audio frames)" in capsys.readouterr().out
     site = project.build(strict=False)
     assert not (site / "episodes/r").exists() and 'length="0"' not in (site / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_a_tab_that_only_libyaml_refuses_is_checked_not_crashed_on():
+    """Found by tests/test_fuzz.py (seed 2141357790): the Python parser reads a tab after a block scalar's
+    indentation that libyaml refuses, so the second pass over the file must use the parser that read it."""
+    from site_plugins.podcast.load.validate import validate_episode
+
+    text = episode_yaml("A & B", extra="analysis:\n  Background: |\n   \t - 2014年的制裁\n    - 2022年的全面制裁\n")
+    episode, problems = validate_episode(text, "episodes/tab.yaml", TEST_SETTINGS)
+    assert all(p.line > 0 for p in problems), problems
+    assert episode is not None or any(p.is_error for p in problems)

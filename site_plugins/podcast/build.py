@@ -29,12 +29,16 @@ from .render.i18n import labels_for
 from .render.notfound import render_not_found
 from .render.pages import GeneratedPage, build_episode_page, build_pages
 from .render.search import search_box
+from .render.playersite import render_player_site
 from .render.transcripts import transcript_files
 from .writer import Claims
 
 ASSETS = Path(__file__).parent / "render" / "assets"
 STYLESHEET_URI = "assets/podcast/podcast.css"
 PLAYER_SCRIPT_URI = "assets/podcast/player.js"
+BAR_SCRIPT_URI = "assets/podcast/player-bar.js"
+PLAYER_SITE_URI = "assets/podcast/player-site.js"
+"""Made by each build (the bar's labels, the show's title and cover); the other assets are copied as they are."""
 SEARCH_SCRIPT_URI = "assets/podcast/search.js"
 SUBSCRIBE_SCRIPT_URI = "assets/podcast/subscribe.js"
 
@@ -103,9 +107,9 @@ class SiteOutput:
 
 
 def page_assets(settings: Settings) -> tuple[list[str], list[str]]:
-    """(stylesheets, scripts) every page of the site loads."""
-    scripts = [PLAYER_SCRIPT_URI, SUBSCRIBE_SCRIPT_URI]
-    return [STYLESHEET_URI], scripts + [SEARCH_SCRIPT_URI] if settings.search else scripts
+    """(stylesheets, scripts) every page of the site loads, the scripts in the order they run."""
+    scripts = [PLAYER_SITE_URI, BAR_SCRIPT_URI, PLAYER_SCRIPT_URI, SUBSCRIBE_SCRIPT_URI]
+    return [STYLESHEET_URI], [*scripts, SEARCH_SCRIPT_URI] if settings.search else scripts
 
 
 def clashing_plugins(settings: Settings, plugins: Sequence[str]) -> list[str]:
@@ -119,7 +123,7 @@ def clashing_plugins(settings: Settings, plugins: Sequence[str]) -> list[str]:
 def asset_files() -> dict[str, Path]:
     """The stylesheet and scripts that every page loads."""
     return {uri: ASSETS / Path(uri).name
-            for uri in (STYLESHEET_URI, PLAYER_SCRIPT_URI, SEARCH_SCRIPT_URI, SUBSCRIBE_SCRIPT_URI)}
+            for uri in (STYLESHEET_URI, BAR_SCRIPT_URI, PLAYER_SCRIPT_URI, SEARCH_SCRIPT_URI, SUBSCRIBE_SCRIPT_URI)}
 
 
 def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> SiteOutput:
@@ -202,9 +206,10 @@ def _episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Ma
 
 def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
                 ) -> dict[str, bytes | Path]:
-    """The cover and the feed (which needs the site's address)."""
+    """The cover, the player bar's data and the feed (which needs the site's address)."""
     settings = request.settings
-    files: dict[str, bytes | Path] = {}
+    files: dict[str, bytes | Path] = {
+        PLAYER_SITE_URI: render_player_site(settings, request.cover, script_uri=PLAYER_SITE_URI).encode("utf-8")}
     if request.cover is not None:
         files[request.cover.uri] = request.cover.data
     if settings.show.site_url:

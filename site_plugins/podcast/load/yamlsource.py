@@ -92,7 +92,11 @@ def node_properties(text: str, path: str) -> list[Problem]:
     if not _MAYBE_PROPERTY.search(text):
         return []
     problems = []
-    for event in yaml.parse(text, Loader=_FAST_LOADER or yaml.SafeLoader):
+    try:
+        events = list(yaml.parse(text, Loader=_FAST_LOADER or yaml.SafeLoader))
+    except yaml.YAMLError:  # libyaml refuses a few files that the Python parser (which composed it) reads
+        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
+    for event in events:
         line, column = event.start_mark.line + 1, event.start_mark.column + 1
         if isinstance(event, yaml.AliasEvent):
             problems.append(Problem(path, line, column, f"'*{event.anchor}' repeats another part of the file "

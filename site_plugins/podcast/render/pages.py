@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from slugify import slugify
 
-from .i18n import labels_for, month_label, text_language
+from .i18n import PLAYER_LABELS, labels_for, month_label, text_language
 from ..markup import plain_text, render_block, render_inline
 from ..layout import SiteLayout, relative_url, term_slug
 from ..model import Episode, EpisodeAudio, Settings, TurnSpan
@@ -171,8 +171,7 @@ class _SiteRenderer:
             "episode.html", uri, episode=episode, sections=sections, audio=audio, toc=toc, t=t,
             audio_src=self.audio_url(episode, self.url(uri)), chapters=chapters, voices=_voice_classes(episode),
             related=[self._related_card(self.by_slug[s], uri) for s in related],
-            player_labels=json.dumps({k: t[k] for k in ("play", "pause", "speed", "seek", "download")},
-                                     ensure_ascii=False))
+            player_labels=json.dumps({k: t[k] for k in PLAYER_LABELS}, ensure_ascii=False))
         meta = {"title": episode.title, "description": plain_text(episode.summary or "", limit=300)}
         return page_document(uri, meta, body, toc=toc)
 
