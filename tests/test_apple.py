@@ -100,3 +100,15 @@ def test_an_rgba_cover_is_refused_with_its_place_in_mkdocs_yml(tmp_path):
     (project.root / "cover.png").write_bytes(square_png(1400))
     assert subprocess.run([sys.executable, "-m", "site_plugins.podcast.cli", "check"], cwd=project.root,
                           capture_output=True).returncode == 0
+
+
+def test_an_episodes_own_image_is_its_items_itunes_image(sample_site):
+    site = sample_site.root / "site"
+    with open(site / "feed.xml", "rb") as stream:
+        parsed = podcastparser.parse("https://example.github.io/goose-pod/feed.xml", stream)
+    images = {e["link"].rstrip("/").rsplit("/", 1)[-1]: e.get("episode_art_url") for e in parsed["episodes"]}
+    assert images["tidal-power-pilot"] == "https://example.github.io/goose-pod/episodes/tidal-power-pilot/cover.png"
+    assert (site / "episodes/tidal-power-pilot/cover.png").is_file()
+    assert not [slug for slug, url in images.items() if url and slug != "tidal-power-pilot"], "others use the show's"
+    items = {item["link"].split("/")[-2]: item for item in partytime(site / "feed.xml")["items"]}
+    assert items["tidal-power-pilot"]["image"] == images["tidal-power-pilot"]

@@ -9,6 +9,7 @@ from lxml import etree
 from markupsafe import escape
 
 from .i18n import labels_for
+from ..layout import SiteLayout
 from ..markup import clean_text, plain_text, render_block
 from ..model import Cover, Episode, EpisodeAudio, Settings
 
@@ -112,6 +113,9 @@ def _item(channel: etree._Element, episode: Episode, audio: EpisodeAudio, settin
     if episode.explicit is not None:
         _add(item, _tag(ITUNES, "explicit"), "true" if episode.explicit else "false")
     folder = page.rsplit("/", 1)[0] + "/" if "/" in page else ""
+    if episode.image:  # the episode's own cover art, beside its page
+        name = SiteLayout().episode_image(episode.slug, episode.image).rsplit("/", 1)[-1]
+        _add(item, _tag(ITUNES, "image"), href=show.absolute(folder + name))
     if audio.turns:
         _add(item, _tag(PODCAST, "transcript"), url=show.absolute(folder + "transcript.vtt"), type="text/vtt",
              rel="captions", language=episode.language)
