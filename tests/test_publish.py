@@ -208,3 +208,11 @@ def test_audio_still_committed_to_main_is_pointed_out(repo, proxy):
     repo.push("Old audio", {})
     run = repo.publish()
     assert run.status == 0 and "'git rm -r --cached audio'" in run.output, run.output
+
+
+def test_turns_spoken_by_the_offline_fallback_still_count_as_left_to_speak(repo, proxy):
+    proxy.server.shutdown()  # Google unreachable: the offline engine speaks a preview, never published
+    proxy.server.server_close()
+    run = repo.build(repo.checkout())
+    assert run.status != 0
+    assert "0 episodes have their audio; 2 still have none, with 8 turns left to speak" in run.output, run.output

@@ -112,8 +112,9 @@ class AudioBuilder:
             clips = self._clips(episode, keys, report)
             if clips is not None:
                 report.audio[episode.slug] = self._assemble(episode, keys, clips)
-        report.missing = len({k for e, keys in pending if e.slug not in report.audio for k in keys
-                              if not self.store.has(k)})
+        unpublishable = [keys for e, keys in pending
+                         if e.slug not in report.audio or not report.audio[e.slug].publishable]
+        report.missing = len({k for keys in unpublishable for k in keys if not self.store.has(k)})
         if self._stopped:
             report.problems.append(_stopped_problem(self._stopped))
         self.store.save()
