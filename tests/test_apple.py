@@ -14,7 +14,7 @@ from site_plugins.podcast.audio.speech import EspeakEngine, Voice
 
 from .conftest import SiteProject, square_png
 from .test_audio import SAY, script_episode
-from .test_feed import partytime
+from .test_feed import partytime, show_project
 
 SHOW = """
       author: The Test Team
@@ -30,11 +30,7 @@ SYNTHETIC_EN = "The hosts' voices in this episode are synthetic speech."
 
 @pytest.fixture(scope="module")
 def apple_site(tmp_path_factory):
-    project = SiteProject(tmp_path_factory.mktemp("apple") / "pod")
-    (project.root / "cover.png").write_bytes(square_png(1400))
-    config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("tts: espeak", "tts: espeak" + SHOW),
-                      encoding="utf-8")
+    project = show_project(tmp_path_factory.mktemp("apple") / "pod", SHOW)
     (project.root / "rec.mp3").write_bytes(EspeakEngine().synthesize("这是一段录音。", Voice("zh-CN")))
     project.add_episode("spoken.yaml", script_episode("spoken", SAY[:2]))
     project.add_episode("trailer.yaml", script_episode("trailer", SAY[2:4]) + "language: en\nepisode_type: trailer\n"

@@ -41,13 +41,19 @@ def yaml_quote(text: str) -> str:
                          for c in text) + '"'
 
 
-@pytest.fixture(scope="module")
-def feed_site(tmp_path_factory):
-    project = SiteProject(tmp_path_factory.mktemp("feed") / "pod")
+def show_project(root, show: str) -> SiteProject:
+    """A project whose plugin settings gain `show` (indented option lines), with a 1400 px cover.png."""
+    project = SiteProject(root)
     (project.root / "cover.png").write_bytes(square_png(1400))
     config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("tts: espeak", "tts: espeak" + SHOW),
+    config.write_text(config.read_text(encoding="utf-8").replace("tts: espeak", "tts: espeak" + show),
                       encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="module")
+def feed_site(tmp_path_factory):
+    project = show_project(tmp_path_factory.mktemp("feed") / "pod", SHOW)
     project.add_episode("one.yaml", script_episode("one", SAY[:4]).replace("date: 2025-12-08", "date: 2025-12-01"))
     project.add_episode("two.yaml", script_episode("two", SAY[4:]) + "episode: 2\nseason: 1\nai_generated: true\n"
                         "source:\n  url: https://news.example.com/a?x=1&y=2\n  title: Some <article>\n"

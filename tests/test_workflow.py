@@ -39,6 +39,14 @@ def workflow_files() -> list[Path]:
     return sorted(p for p in WORKFLOWS.iterdir() if p.suffix in (".yml", ".yaml"))
 
 
+def workflow_file(folder: Path, name: str, text: str) -> Path:
+    """A workflow file of a repository in `folder`, from an indented text."""
+    path = folder / ".github" / "workflows" / name
+    path.parent.mkdir(parents=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
 def steps(workflow: dict) -> list[dict]:
     return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
 
@@ -57,9 +65,7 @@ def test_actionlint_finds_nothing_in_the_workflows():
 
 def test_actionlint_reports_a_broken_workflow(tmp_path: Path):
     """The lint above can fail: the same invocation finds the mistakes of a broken workflow."""
-    broken = tmp_path / ".github" / "workflows" / "broken.yml"
-    broken.parent.mkdir(parents=True)
-    broken.write_text(textwrap.dedent("""\
+    broken = workflow_file(tmp_path, "broken.yml", """\
         name: Broken
         on: push
         jobs:
@@ -70,7 +76,7 @@ def test_actionlint_reports_a_broken_workflow(tmp_path: Path):
                 with:
                   fetch-dpth: 0
               - run: echo "${{ steps.missing.outputs.url }}"
-        """), encoding="utf-8")
+        """)
     result = lint(broken)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
@@ -95,9 +101,7 @@ def test_zizmor_finds_nothing_in_the_workflows_and_dependabot():
 
 def test_zizmor_reports_a_careless_workflow(tmp_path: Path):
     """The audit above can fail: an unpinned action with credentials kept and every permission is found."""
-    careless = tmp_path / ".github" / "workflows" / "careless.yml"
-    careless.parent.mkdir(parents=True)
-    careless.write_text(textwrap.dedent("""\
+    careless = workflow_file(tmp_path, "careless.yml", """\
         name: Careless
         on: push
         permissions: write-all
@@ -107,7 +111,7 @@ def test_zizmor_reports_a_careless_workflow(tmp_path: Path):
             runs-on: ubuntu-latest
             steps:
               - uses: actions/checkout@v7
-        """), encoding="utf-8")
+        """)
     output = (lambda r: r.stdout + r.stderr)(zizmor(tmp_path))
     assert "unpinned-uses" in output and "artipacked" in output and "excessive-permissions" in output
 

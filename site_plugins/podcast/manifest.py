@@ -56,7 +56,7 @@ def write_manifest(project_dir: Path, settings: Settings, episodes: Sequence[Epi
         ok = sound is not None and sound.publishable
         in_folder = ok and sound.path.resolve().parent == folder
         rows.append({"slug": episode.slug, "file": episode.source_path, "guid": episode.guid,
-                     "given": any(name == "guid" for name, _, _ in episode.positions), "title": episode.title,
+                     "given": episode.wrote("guid"), "title": episode.title,
                      "date": episode.date.isoformat(), "draft": episode.draft,
                      "uri": sound.uri if ok else "", "file_name": sound.path.name if in_folder else "",
                      "path": _relative(sound.path, project_dir) if ok else ""})

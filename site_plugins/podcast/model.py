@@ -120,6 +120,10 @@ class Episode:
     positions: tuple[tuple[str, int, int], ...] = ()
     """(field, line, column) of top-level fields in the file, for problems found later."""
 
+    def wrote(self, name: str) -> bool:
+        """Whether the file gave this top-level field itself (a default fills it otherwise)."""
+        return any(field == name for field, _, _ in self.positions)
+
     def position(self, *names: str) -> tuple[int, int]:
         """Where the first of `names` present in the file was written; the file's start otherwise."""
         found = {name: (line, column) for name, line, column in self.positions}

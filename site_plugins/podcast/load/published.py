@@ -29,7 +29,7 @@ def keep_published_guids(episodes: list[Episode], problems: list[Problem], recor
     orphans = [entry for guid, entry in record.items() if guid not in used and not entry.given]
     kept = []
     for episode in episodes:
-        entry = None if episode.guid in record or _given(episode) else _match(episode, orphans)
+        entry = None if episode.guid in record or episode.wrote("guid") else _match(episode, orphans)
         if entry is None:
             kept.append(episode)
             continue
@@ -43,10 +43,6 @@ def keep_published_guids(episodes: list[Episode], problems: list[Problem], recor
             f"one, and the line 'guid: {entry.guid}' in this file keeps it for good", Severity.NOTE))
         kept.append(replace(episode, guid=entry.guid))
     return kept
-
-
-def _given(episode: Episode) -> bool:
-    return any(name == "guid" for name, _, _ in episode.positions)
 
 
 def _match(episode: Episode, orphans: list[Published]) -> Published | None:

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..writer import OutputError
 from .branch import BRANCH, StoreError, extract, fetch, local_commit, store, tracking_ref
 
 BASE_NAME = ".base"
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         if written or not args.local:
             print(f"published audio {commit[:7]}: {written} files written to {args.folder}")
         return 0
-    except StoreError as exc:
+    except (StoreError, OutputError) as exc:  # a git step, or a file that cannot be written: one line
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -11,7 +11,8 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from .record import RECORD_NAME, merged, read_record, record_bytes
+from ..writer import write_atomic
+from .record import RECORD_NAME, merged, parse_record, read_record, record_bytes
 
 BRANCH = "podcast-audio"
 MARKER = ".published-commit"
@@ -81,20 +82,14 @@ def extract(repo: Path, commit: str, folder: Path) -> int:
         target = folder / name
         if target.is_file() and target.stat().st_size == size and _blob_id(repo, target) == blob:
             continue
-        _write(target, git(repo, "cat-file", "blob", blob).stdout)
+        write_atomic(target, git(repo, "cat-file", "blob", blob).stdout, durable=False)
         written += 1
-    _write(marker, (commit + "\n").encode("ascii"))
+    write_atomic(marker, (commit + "\n").encode("ascii"), durable=False)
     return written
 
 
 def _blob_id(repo: Path, path: Path) -> str:
     return git(repo, "hash-object", "--no-filters", str(path)).stdout.decode().strip()
-
-
-def _write(path: Path, data: bytes) -> None:
-    part = path.with_name(path.name + ".part")
-    part.write_bytes(data)
-    os.replace(part, path)
 
 
 def commit_folder(repo: Path, folder: Path, *, extra: Mapping[str, str] | None = None, message: str) -> str:
@@ -144,11 +139,7 @@ def _their_files(repo: Path, commit: str, folder: Path) -> dict[str, str]:
     """What the other publish stored that this one lacks; its record merged into this one's."""
     theirs = tree_entries(repo, commit)
     if RECORD_NAME in theirs:
-        mine = read_record(folder / RECORD_NAME)
-        other = git(repo, "cat-file", "blob", theirs[RECORD_NAME][0]).stdout
-        part = folder / ".their-record.json"
-        part.write_bytes(other)
-        _write(folder / RECORD_NAME, record_bytes(merged(read_record(part), mine)))
-        part.unlink()
+        other = parse_record(git(repo, "cat-file", "blob", theirs[RECORD_NAME][0]).stdout)
+        write_atomic(folder / RECORD_NAME, record_bytes(merged(other, read_record(folder / RECORD_NAME))))
     return {name: blob for name, (blob, _) in theirs.items()
             if name != RECORD_NAME and not (folder / name).exists()}

@@ -34,11 +34,19 @@ class Published:
 def read_record(path: Path) -> dict[str, Published]:
     """GUID -> entry; an absent or unreadable record is empty (the next publish writes a new one)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return parse_record(path.read_bytes())
+    except OSError:
+        return {}
+
+
+def parse_record(data: bytes) -> dict[str, Published]:
+    """GUID -> entry, from a record's bytes; empty when they are not one."""
+    try:
+        data = json.loads(data.decode("utf-8"))
         entries = data["episodes"] if data.get("format") == FORMAT else {}
         return {guid: Published(guid=guid, **{k: entry[k] for k in Published.__slots__ if k in entry and k != "guid"})
                 for guid, entry in entries.items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError):
         return {}
 
 
