@@ -101,7 +101,7 @@ def test_zizmor_finds_nothing_in_the_workflows_and_dependabot():
 
 def test_zizmor_reports_a_careless_workflow(tmp_path: Path):
     """The audit above can fail: an unpinned action with credentials kept and every permission is found."""
-    careless = workflow_file(tmp_path, "careless.yml", """\
+    workflow_file(tmp_path, "careless.yml", """\
         name: Careless
         on: push
         permissions: write-all
