@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
-import importlib.util
 import http.server
+import importlib.util
 import io
 import os
 import platform
@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,10 +36,10 @@ sys.path.insert(0, str(ROOT))
 
 from site_plugins.podcast import Episode, Section, Turn, load_catalog  # noqa: E402
 from site_plugins.podcast.audio.builder import AudioBuilder  # noqa: E402
+from site_plugins.podcast.audio.speech import EspeakEngine  # noqa: E402
 from site_plugins.podcast.model import EpisodeAudio  # noqa: E402
 from site_plugins.podcast.render.feed import render_feed  # noqa: E402
 from site_plugins.podcast.render.related import compute_related  # noqa: E402
-from site_plugins.podcast.audio.speech import EspeakEngine  # noqa: E402
 
 SECTIONS = [("Intro", 3), ("Core Event", 12), ("Background", 13), ("Conflict", 10), ("Impact", 8),
             ("Future", 7), ("Conclusion", 2)]
@@ -63,9 +63,11 @@ def sentence(rng: random.Random, length: int) -> str:
 def episode_yaml(number: int) -> str:
     rng = random.Random(number)
     tags = sorted(set(rng.sample(WORDS, 3)))
-    lines = [f"title: 第{number}期：{sentence(rng, 14)}", f"date: {(datetime(2024, 1, 1) + timedelta(hours=number * 9)):%Y-%m-%d}",
+    day = datetime(2024, 1, 1) + timedelta(hours=number * 9)
+    lines = [f"title: 第{number}期：{sentence(rng, 14)}", f"date: {day:%Y-%m-%d}",
              f"category: {rng.choice(CATEGORIES)}", f"tags: [{', '.join(tags)}]", f"slug: episode-{number:05d}",
-             "listener: 蕭睿", "source:", f"  url: https://news.example.com/{number}", "  title: A reference-size article",
+             "listener: 蕭睿", "source:", f"  url: https://news.example.com/{number}",
+             "  title: A reference-size article",
              "  publisher: Example News", "  text: |"]
     article = ""
     while len(article.encode()) < 8000:
@@ -201,7 +203,7 @@ def search_download(site: Path, queries: tuple[str, ...]) -> dict[str, tuple[int
                 context = browser.new_context()  # a fresh cache for every query
                 page = context.new_page()
                 fetched: list = []
-                page.on("requestfinished", lambda request: fetched.append(request)
+                page.on("requestfinished", lambda request, into=fetched: into.append(request)
                         if "/search-index/" in request.url else None)
                 page.goto(f"{base}search/?q={query}")
                 page.wait_for_selector(".gp-search__title", timeout=60_000)
@@ -268,7 +270,7 @@ def related_seconds(count: int, runs: int = 3) -> list[float]:
                      for name, turns in SECTIONS)
 
     episodes = [Episode(source_path=f"{n}.yaml", slug=f"e{n}", title=sentence(rng, 16), summary=sentence(rng, 120),
-                        published=datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(hours=n), has_time=True,
+                        published=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=n), has_time=True,
                         sections=script(), hosts=(), language="zh", category=rng.choice(CATEGORIES),
                         tags=tuple(rng.sample(WORDS, 3)),
                         analysis=tuple((aspect, sentence(rng, 160)) for aspect in ASPECTS))
@@ -346,8 +348,8 @@ def main() -> None:
         for _ in range(args.repeat):  # alternated, so a slow spell of a shared machine hits both
             runs["ours"].append(timed_build(podcast))
             runs["base"].append(timed_build(baseline))
-        ours, ours_rss = (statistics.median(v) for v in zip(*runs["ours"]))
-        base, base_rss = (statistics.median(v) for v in zip(*runs["base"]))
+        ours, ours_rss = (statistics.median(v) for v in zip(*runs["ours"], strict=True))
+        base, base_rss = (statistics.median(v) for v in zip(*runs["base"], strict=True))
         base_index = baseline / "site/search/search_index.json"
         base_download = len(gzip.compress(base_index.read_bytes()))
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, CPython {platform.python_version()}, "

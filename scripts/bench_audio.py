@@ -18,13 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_plugins.podcast import Host, Settings, load_catalog  # noqa: E402
-from site_plugins.podcast.audio.builder import AudioBuilder  # noqa: E402
-from site_plugins.podcast.audio.speech import EspeakEngine  # noqa: E402
+from site_plugins.podcast import Host, Settings, load_catalog
+from site_plugins.podcast.audio.builder import AudioBuilder
+from site_plugins.podcast.audio.speech import EspeakEngine
 
 SECTIONS = [("Intro", 3), ("Core Event", 12), ("Background", 13), ("Conflict", 10), ("Impact", 8),
             ("Future", 7), ("Conclusion", 2)]
-SENTENCE = "第{n}段：能源收入锐减、财政赤字飙升、黄金储备大量出售，这些都迫使莫斯科寻求和平解决方案，尽管前路充满不确定性。"
+SENTENCE = ("第{n}段：能源收入锐减、财政赤字飙升、黄金储备大量出售，"
+            "这些都迫使莫斯科寻求和平解决方案，尽管前路充满不确定性。")
 
 
 def episode_text(turns: int, edits: dict[int, str]) -> str:

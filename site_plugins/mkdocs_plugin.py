@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as html_text
 import os
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mkdocs.commands.build import _build_page, _populate_page
@@ -18,12 +18,11 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
 from .podcast import OPTIONS, PodcastError, parse_settings
-from .podcast.build import (asset_files, build_site, clashing_plugins, finish_not_found, finish_page, page_assets,
-                            prepare, problem_lines, strict_refusal)
+from .podcast import build as core
 from .podcast.devserver import byte_ranges
+from .podcast.preview import QuickPreview, write_changed
 from .podcast.render.errorpages import add_notice
 from .podcast.render.pages import BODY_PLACEHOLDER
-from .podcast.preview import QuickPreview, write_changed
 from .podcast.render.search import SearchIndex
 from .podcast.sitesize import size_report
 from .podcast.writer import SiteWriter
@@ -46,7 +45,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         try:
             settings = parse_settings(options, site_name=config.site_name, site_url=config.site_url or "",
                                       site_description=config.site_description or "")
-            self.request = prepare(settings, project_dir, now=datetime.now(timezone.utc), environ=os.environ,
+            self.request = core.prepare(settings, project_dir, now=datetime.now(UTC), environ=os.environ,
                                    preview=self.command == "serve", directory_urls=config.use_directory_urls,
                                    progress=log.info, warn=log.warning)
         except PodcastError as exc:
@@ -55,9 +54,9 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             config.watch.append(str(project_dir / settings.episodes_dir))
             self.quick = QuickPreview([Path(config.docs_dir), Path(config.config_file_path or "mkdocs.yml"),
                                        *(Path(w) for w in config.watch)], project_dir)
-        config.extra_css.extend(page_assets(settings)[0])
-        config.extra_javascript.extend(page_assets(settings)[1])
-        for message in clashing_plugins(settings, list(config.plugins)):
+        config.extra_css.extend(core.page_assets(settings)[0])
+        config.extra_javascript.extend(core.page_assets(settings)[1])
+        for message in core.clashing_plugins(settings, list(config.plugins)):
             log.warning("%s", message)
         return config
 
@@ -65,20 +64,20 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         home = files.get_file_from_path("index.md")
         if home is not None:  # the editor's home page becomes the intro of the generated one
             files.remove(home)
-        request = replace(self.request, now=datetime.now(timezone.utc),
+        request = replace(self.request, now=datetime.now(UTC),
                           home_intro=get_data(home.content_string)[0] if home is not None else None)
         try:
-            self.output = build_site(request, previous=self.output)
+            self.output = core.build_site(request, previous=self.output)
         except PodcastError as exc:  # a full disk, a folder that cannot be written: one line, no traceback
             raise PluginError(str(exc)) from None
-        if config.strict and (refusal := strict_refusal(self.output, request.engine.name)):
+        if config.strict and (refusal := core.strict_refusal(self.output, request.engine.name)):
             raise PluginError(refusal)
-        for warn, line in problem_lines(self.output):
+        for warn, line in core.problem_lines(self.output):
             (log.warning if warn else log.info)("%s", line)
         taken = {f.dest_uri: f.src_uri for f in files}
         generated = [File.generated(config, p.src_uri, content=p.markdown, inclusion=InclusionLevel.UNDEFINED
                                     if p.in_nav else InclusionLevel.NOT_IN_NAV) for p in self.output.pages]
-        for uri, content in {**self.output.files, **asset_files()}.items():
+        for uri, content in {**self.output.files, **core.asset_files()}.items():
             generated.append(File.generated(config, uri, abs_src_path=str(content)) if isinstance(content, Path)
                              else File.generated(config, uri, content=content))
         for file in generated:
@@ -136,10 +135,10 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         return html
 
     def on_post_page(self, output: str, *, page, config) -> str:
-        return finish_page(output, self.output, self.request, src_uri=page.file.src_uri, page_url=page.url)
+        return core.finish_page(output, self.output, self.request, src_uri=page.file.src_uri, page_url=page.url)
 
     def on_post_template(self, output: str, *, template_name: str, config) -> str:  # the theme's 404 page
-        return finish_not_found(output, self.output, self.request) if template_name == "404.html" else output
+        return core.finish_not_found(output, self.output, self.request) if template_name == "404.html" else output
 
     def on_post_build(self, *, config) -> None:
         if self.index is not None:

@@ -41,7 +41,7 @@ def require(*paths: str | Path) -> None:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Static files with byte ranges, as GitHub Pages serves them: browsers seek audio with ranges."""
 
-    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format, *args) -> None:
         pass
 
     def send_head(self):

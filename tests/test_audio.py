@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
 import json
-
 import re
 import shutil
 import signal
@@ -99,7 +99,7 @@ def test_the_mp3_decodes_and_its_times_and_chapters_are_exact(project: SiteProje
     turn_total = sum(t.end - t.start for t in audio.turns)
     pause = duration_of(read_frames(silence_mp3(TEST_SETTINGS.pause)))
     assert audio.duration == pytest.approx(turn_total + (len(SAY) - 1) * pause, abs=0.001)
-    gaps = [later.start - earlier.end for earlier, later in zip(audio.turns, audio.turns[1:])]
+    gaps = [later.start - earlier.end for earlier, later in itertools.pairwise(audio.turns)]
     assert gaps == pytest.approx([pause] * (len(SAY) - 1), abs=0.001)
     tags = ID3(mp3)
     assert tags["TIT2"].text == ["a"] and tags["TCON"].text == ["Podcast"] and tags.version == (2, 3, 0)
@@ -172,7 +172,8 @@ def catalog_of(tmp_path: Path, settings, files: dict[str, str]):
 @responses.activate
 def test_a_turn_that_fails_every_retry_leaves_nothing_damaged_and_the_next_run_finishes(tmp_path):
     settings = gtts_settings(tmp_path)
-    catalog = catalog_of(tmp_path, settings, {"a.yaml": script_episode("a", SAY), "b.yaml": script_episode("b", SAY[:2])})
+    files = {"a.yaml": script_episode("a", SAY), "b.yaml": script_episode("b", SAY[:2])}
+    catalog = catalog_of(tmp_path, settings, files)
     speech = EspeakEngine().synthesize("测试。", Voice("zh-CN"))
     broken = {"text": "财政赤字飙升。"}
 

@@ -30,7 +30,8 @@ output = stage_site(site, request, project / "staged")
 assert output.episodes and not output.problems and not output.audio_problems, output.problems
 docs = project / "staged/docs"
 for slug in (e.slug for e in output.episodes):
-    for name in (*[p.relative_to(docs).as_posix() for p in docs.glob(f"audio/{slug}-*.mp3")], f"episodes/{slug}/transcript.vtt", f"episodes/{slug}/chapters.json"):
+    mp3s = [p.relative_to(docs).as_posix() for p in docs.glob(f"audio/{slug}-*.mp3")]
+    for name in (*mp3s, f"episodes/{slug}/transcript.vtt", f"episodes/{slug}/chapters.json"):
         assert (docs / name).stat().st_size > 0, name
 assert b"<enclosure" in (docs / "feed.xml").read_bytes() and (docs / "search-index/meta.json").is_file()
 print(len(output.episodes), len(output.pages), sorted(m for m in sys.modules if m.startswith("mkdocs")))
@@ -47,6 +48,7 @@ def test_core_builds_the_site_without_mkdocs():
 
 def test_blocking_really_blocks():
     """Guard for the test above: with the block in place, importing MkDocs fails."""
-    code = 'import sys; sys.modules["mkdocs"] = None\ntry:\n import mkdocs.plugins\nexcept ImportError: print("blocked")'
+    code = ('import sys; sys.modules["mkdocs"] = None\n'
+            'try:\n import mkdocs.plugins\nexcept ImportError: print("blocked")')
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "blocked"

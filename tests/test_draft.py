@@ -13,11 +13,11 @@ import pytest
 import responses
 
 from site_plugins.podcast import load_catalog
-from site_plugins.podcast.drafting.article import load_article
 from site_plugins.podcast.cli import main
-from site_plugins.podcast.load.siteconfig import read_site_settings
-from site_plugins.podcast.drafting.command import run_draft
+from site_plugins.podcast.drafting.article import load_article
 from site_plugins.podcast.drafting.claude import DraftError
+from site_plugins.podcast.drafting.command import run_draft
+from site_plugins.podcast.load.siteconfig import read_site_settings
 
 from .conftest import SiteProject
 
@@ -33,7 +33,8 @@ def answer(**overrides) -> dict:
     draft = {
         "title": "潮汐能能否点亮一个渔村？", "summary": "两台潮汐涡轮机第一年发电1.6吉瓦时。",
         "category": "Science", "tags": ["能源", "海洋"],
-        "script": [{"section": name, "turns": [turn("卿姐", f"{name}：这是卿姐说的话。"), turn("晓旭", f"{name}：晓旭回应: 是的。")]}
+        "script": [{"section": name,
+                    "turns": [turn("卿姐", f"{name}：这是卿姐说的话。"), turn("晓旭", f"{name}：晓旭回应: 是的。")]}
                    for name in ("Intro", "Core Event", "Background", "Conflict", "Impact", "Future", "Conclusion")],
         "analysis": {"core_event": "涡轮机发电1.6吉瓦时。", "background": "- 两台涡轮机\n- 550户", "conflict": "成本。",
                      "impact": "电网。", "future": "八台涡轮机。", "related_info": "无。"},
@@ -171,7 +172,8 @@ def test_never_overwrites_unless_forced(site):
         "chao-xi-neng-neng-fou-dian-liang-yi-ge-yu-cun-2.yaml", "chao-xi-neng-neng-fou-dian-liang-yi-ge-yu-cun.yaml"]
     assert "slug: chao-xi-neng-neng-fou-dian-liang-yi-ge-yu-cun-2" in paths[0].read_text(encoding="utf-8")
     assert paths[1].read_bytes() == original
-    run_draft(args(site, force=True), client=FakeAPI(ok(answer(summary="新的摘要。"))).client(), today=date(2025, 12, 9))
+    client = FakeAPI(ok(answer(summary="新的摘要。"))).client()
+    run_draft(args(site, force=True), client=client, today=date(2025, 12, 9))
     assert "新的摘要" in paths[1].read_text(encoding="utf-8") and len(written(site)) == 2
 
 
@@ -207,8 +209,8 @@ def test_articles_from_the_web_and_from_files(tmp_path):
 
 def test_the_model_is_a_site_setting(site):
     config = site.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("tts: espeak", "tts: espeak\n      draft_model: claude-haiku-5-5"),
-                      encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("tts: espeak", "tts: espeak\n      draft_model: claude-haiku-5-5"), encoding="utf-8")
     api = FakeAPI(ok())
     run_draft(args(site), client=api.client(), today=date(2025, 12, 9))
     assert api.requests[0]["model"] == "claude-haiku-5-5"

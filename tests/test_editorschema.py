@@ -12,8 +12,8 @@ import yaml
 from jsonschema import Draft7Validator
 
 from site_plugins.podcast import Host, Settings
-from site_plugins.podcast.load import editorschema
 from site_plugins.podcast.cli import main
+from site_plugins.podcast.load import editorschema
 from site_plugins.podcast.load.editorschema import MODELINE, SCHEMA_NAME, build_schema, render_schema
 from site_plugins.podcast.load.fields import EPISODE_FIELDS, FieldSpec
 from site_plugins.podcast.load.siteconfig import read_site_settings

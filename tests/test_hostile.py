@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from site_plugins.podcast import load_catalog, validate_episode
 from site_plugins.podcast.audio.builder import AudioBuilder
-from site_plugins.podcast.cli import main
 from site_plugins.podcast.audio.speech import EspeakEngine
+from site_plugins.podcast.cli import main
 
 from .conftest import TEST_SETTINGS, SiteProject, episode_yaml
 from .test_audio import SAY, catalog_of, decode, gtts_settings, script_episode
@@ -157,8 +157,8 @@ def test_what_check_accepts_is_what_the_build_publishes_over_the_bad_corpus(proj
     assert len(cases) >= 60
     for case in cases:
         paths = sorted(case.rglob("*.yaml")) if case.is_dir() else [case]
-        files = {p.relative_to(case if case.is_dir() else bad).as_posix(): p.read_text(encoding="utf-8", errors="replace")
-                 for p in paths}
+        root = case if case.is_dir() else bad
+        files = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8", errors="replace") for p in paths}
         accepted, built = check_then_build(project, files)
         assert accepted == built, case.name
 

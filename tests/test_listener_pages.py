@@ -65,13 +65,15 @@ WIDTHS = (390, 1280)
 CONTRAST = """(selector) => {
     const parse = c => (c.match(/[\\d.]+/g) || []).map(Number);
     const over = (top, below) => { const a = top[3] ?? 1; return [0, 1, 2].map(i => top[i] * a + below[i] * (1 - a)); };
-    const lum = rgb => { const l = rgb.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    const lum = rgb => {
+        const l = rgb.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
         return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]; };
     return [...document.querySelectorAll(selector)].map(el => {
         const layers = [];
         for (let e = el; e; e = e.parentElement) layers.push(parse(getComputedStyle(e).backgroundColor));
         let bg = parse(getComputedStyle(document.body).backgroundColor).slice(0, 3);
-        if (bg.length < 3 || getComputedStyle(document.body).backgroundColor === 'rgba(0, 0, 0, 0)') bg = [255, 255, 255];
+        const clear = getComputedStyle(document.body).backgroundColor === 'rgba(0, 0, 0, 0)';
+        if (bg.length < 3 || clear) bg = [255, 255, 255];
         for (const layer of layers.reverse()) if (layer.length) bg = over(layer, bg);
         const fg = over(parse(getComputedStyle(el).color), bg);
         const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);

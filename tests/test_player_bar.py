@@ -10,8 +10,8 @@ import pytest
 
 from .checkers import AXE_JS, require, serve
 from .test_html_checks import axe_violations
-from .test_player import page as page  # noqa: F401 - the fixture that fails a test on any script error
-from .test_player import player_site as player_site  # noqa: F401
+from .test_player import page as page
+from .test_player import player_site as player_site
 from .test_player import ready
 
 WIDTHS = (390, 1280)
@@ -279,7 +279,8 @@ def test_without_a_clipboard_share_shows_the_link_selected(player_site, browser)
     assert page.is_visible(field)
     assert page.input_value(field) == f"{base}episodes/ep/#t=0"
     assert page.evaluate("""() => { const f = document.activeElement;
-        return f.classList.contains('gp-share-link') && f.selectionStart === 0 && f.selectionEnd === f.value.length; }""")
+        return f.classList.contains('gp-share-link') && f.selectionStart === 0
+            && f.selectionEnd === f.value.length; }""")
     context.close()
 
 

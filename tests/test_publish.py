@@ -57,14 +57,15 @@ def test_two_close_pushes_that_edit_one_episode_are_both_published(repo, proxy):
     repo.publish()
     repo.push("First edit", {"episodes/one.yaml": episode("one", ["改过的第一句。"] + ONE[1:])})
     first = repo.checkout()  # this run started on the first push
-    repo.push("Second edit", {"episodes/one.yaml": episode("one", ["改过的第一句。"] + ONE[1:3] + ["改过的最后一句。"])})
+    edited = ["改过的第一句。", *ONE[1:3], "改过的最后一句。"]
+    repo.push("Second edit", {"episodes/one.yaml": episode("one", edited)})
     run = repo.build(first)
     assert run.status == 0 and repo.store(run).returncode == 0
     assert proxy.asked["改过的第一句。"] == 1 and "改过的最后一句。" not in proxy.asked
     # The second push's run (the workflow runs them one after the other) starts from the tip.
     second = repo.publish()
     assert second.status == 0, second.output
-    assert proxy.asked == {**{t: 1 for t in ONE + TWO}, "改过的第一句。": 1, "改过的最后一句。": 1}, \
+    assert proxy.asked == {**dict.fromkeys(ONE + TWO, 1), "改过的第一句。": 1, "改过的最后一句。": 1}, \
         "every turn spoken once: the second run reused the first run's"
     text = (second.site / "episodes/one/index.html").read_text(encoding="utf-8")
     assert "改过的第一句。" in text and "改过的最后一句。" in text
@@ -85,7 +86,8 @@ def test_two_runs_that_store_at_once_keep_both(repo, proxy):
 
 
 def test_a_run_that_fails_half_way_keeps_what_it_made_and_the_rerun_speaks_only_the_rest(repo, proxy):
-    repo.push("A third episode", {"episodes/three.yaml": episode("three", ["第三期，被拒绝的一句。", "第三期的另一句。"])})
+    three = episode("three", ["第三期，被拒绝的一句。", "第三期的另一句。"])
+    repo.push("A third episode", {"episodes/three.yaml": three})
     proxy.refuse = {"被拒绝"}
     failed = repo.build(repo.checkout())
     assert failed.status != 0

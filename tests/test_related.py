@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from site_plugins.podcast import Episode, Section, Turn
 from site_plugins.podcast.render.related import compute_related
@@ -11,7 +11,7 @@ from site_plugins.podcast.render.related import compute_related
 
 def ep(slug, *, tags=(), category=None, title="t", summary=None, related=(), day=1) -> Episode:
     return Episode(source_path=f"{slug}.yaml", slug=slug, title=title, summary=summary, category=category,
-                   published=datetime(2025, 12, day, tzinfo=timezone.utc), has_time=False,
+                   published=datetime(2025, 12, day, tzinfo=UTC), has_time=False,
                    sections=(Section("Intro", (Turn("a", "b"),)),), hosts=(), language="en",
                    tags=tuple(tags), related=tuple(related))
 
@@ -113,11 +113,9 @@ def test_every_episode_page_of_the_sample_site_shows_related_podcasts(sample_sit
 
 
 def test_three_episodes_sharing_no_tag_still_show_related_podcasts():
-    from site_plugins.podcast import build_pages
+    from site_plugins.podcast import Host, build_pages
 
     from .conftest import TEST_SETTINGS
-
-    from site_plugins.podcast import Host
 
     episodes = [replace(e, hosts=(Host("a"),)) for e in (
         ep("a", title="Tides", tags=["sea"], day=1), ep("b", title="Libraries", tags=["books"], day=5),

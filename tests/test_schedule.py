@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from site_plugins.podcast import load_catalog
@@ -41,7 +41,7 @@ def test_the_preview_shows_it_marked_as_scheduled(project: SiteProject):
 
 def test_it_goes_live_with_the_first_build_at_its_time():
     path_text = episode_yaml(date="2026-03-01T09:30:00+08:00")
-    moment = datetime(2026, 3, 1, 1, 30, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 1, 1, 30, tzinfo=UTC)
     import tempfile
     from pathlib import Path
 

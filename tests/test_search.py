@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-
 from collections import Counter
 
-from site_plugins.podcast.writer import SiteWriter
 from site_plugins.podcast.render.search import SearchIndex, count_terms, fnv1a, normalize, page_sections, terms_of
+from site_plugins.podcast.writer import SiteWriter
 
 
 def test_chinese_is_cut_into_characters_and_pairs_and_latin_into_words():

@@ -68,7 +68,8 @@ def test_episode_pages_have_every_turn_and_the_player(built):
                                         if p.parent.name.startswith("qing-xi"))
         page = (site / "episodes" / slug / "index.html").read_text(encoding="utf-8")
         assert len(re.findall(r'<div class="gp-turn ', page)) == turns, (builder, slug)
-        assert re.search(r'<audio class="gp-audio"[^>]* src="\.\./\.\./audio/' + slug + r'-[0-9a-f]{10}\.mp3"', page), builder
+        audio = r'<audio class="gp-audio"[^>]* src="\.\./\.\./audio/' + slug + r'-[0-9a-f]{10}\.mp3"'
+        assert re.search(audio, page), builder
         assert site_mp3(site, slug).stat().st_size > 10_000
         assert '<script type="application/ld+json">{"@context"' in page, f"{builder}: head tags"
         assert "assets/podcast/player.js" in page

@@ -199,7 +199,7 @@ def test_a_reset_or_a_timeout_is_retried_like_a_429():
 @responses.activate
 def test_a_run_of_failed_turns_stops_the_engine_for_the_build():
     responses.add(responses.POST, ENDPOINT, status=429)
-    tts, waits = engine(retry=RetryPolicy(attempts=2), give_up_after=3)
+    tts, _waits = engine(retry=RetryPolicy(attempts=2), give_up_after=3)
     for _ in range(3):
         with pytest.raises(SpeechError, match="HTTP 429"):
             tts.synthesize("测试", Voice("zh-CN"))

@@ -23,13 +23,20 @@ from .manifest import SPEAK_UNTIL, write_manifest
 from .model import Cover, Episode, EpisodeAudio, Settings
 from .render.errorpages import find_broken_files, render_problem_pages
 from .render.feed import render_feed
-from .render.head import (drop_missing_toc_toggle, episode_head, feed_link, inject_head, relabel_skip_link, share_tags,
-                          show_head)
+from .render.head import (
+    drop_missing_toc_toggle,
+    episode_head,
+    feed_link,
+    inject_head,
+    relabel_skip_link,
+    share_tags,
+    show_head,
+)
 from .render.i18n import labels_for
 from .render.notfound import render_not_found
 from .render.pages import GeneratedPage, build_episode_page, build_pages
-from .render.search import search_box
 from .render.playersite import render_player_site
+from .render.search import search_box
 from .render.transcripts import transcript_files
 from .writer import Claims
 

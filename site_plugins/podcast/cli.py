@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from functools import partial
-from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .load.catalog import Catalog, load_catalog
 from .errors import PodcastError, Problem, Severity
+from .load.catalog import Catalog, load_catalog
 from .load.show import site_cover
 from .load.siteconfig import read_site_config
 from .publishing import add_publish_command, run_publish_build
@@ -30,13 +30,13 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None) -> int:
 
             return run_draft(args)
         if args.command == "build":
-            return run_build(args.config, out=args.out, strict=args.strict, now=now or datetime.now(timezone.utc))
+            return run_build(args.config, out=args.out, strict=args.strict, now=now or datetime.now(UTC))
         if args.command == "publish":
             return run_publish_build(args.config, out=args.out, remote=args.remote, minutes=args.minutes)
         if args.command == "schema":
             return run_schema(args.config, output=args.output)
         return run_check(args.paths, config_path=args.config, strict=args.strict, output_format=args.format,
-                         now=now or datetime.now(timezone.utc))
+                         now=now or datetime.now(UTC))
     except PodcastError as exc:
         print(f"podcast: {exc}", file=sys.stderr)
         return 2
@@ -98,7 +98,8 @@ def _schedule_notes(catalog: Catalog, zone: ZoneInfo, now: datetime) -> list[Pro
     for episode in catalog.scheduled:
         line, column = episode.position("date")
         when = episode.published.astimezone(zone)
-        notes.append(Problem(episode.source_path, line, column, f"scheduled: goes live at {when:%Y-%m-%d %H:%M} ({zone.key}), "
+        notes.append(Problem(episode.source_path, line, column,
+                             f"scheduled: goes live at {when:%Y-%m-%d %H:%M} ({zone.key}), "
                              f"in {_span(episode.published - now)}; the first build from then on publishes it",
                              Severity.NOTE))
     return notes

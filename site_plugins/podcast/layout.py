@@ -8,12 +8,11 @@ file's ('audio/x.mp3'). `url` gives the address a page is published at ('episode
 from __future__ import annotations
 
 import posixpath
-from pathlib import PurePosixPath
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import ClassVar
 
 from slugify import slugify
-
 
 VERSION_LENGTH = 10
 """Hex digits of the content digest in an episode MP3's name."""

@@ -9,8 +9,6 @@ from pathlib import Path
 
 from .layout import SiteLayout
 
-
-
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 """Podcasting 2.0's namespace for podcast:guid (UUIDv5 of the feed URL, scheme and trailing slash removed)."""
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .build import BuildRequest, SiteOutput, rebuild_episodes
+from .errors import Problem
 from .load.catalog import EPISODE_SUFFIXES, read_episode_file, shown_path
 from .load.fields import EPISODE_FIELDS
-from .errors import Problem
 from .model import Episode, Settings
 from .writer import SiteWriter
 

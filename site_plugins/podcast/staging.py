@@ -21,17 +21,21 @@ from .build import BuildRequest, SiteOutput, asset_files, page_assets
 from .build import build_site as run_build
 from .errors import PodcastError
 from .layout import SiteLayout
+from .load.siteconfig import PLUGIN_NAME, SiteConfig
+from .render.i18n import labels_for
 from .render.pages import GeneratedPage
 from .render.search import SearchIndex, search_form
-from .render.i18n import labels_for
-from .load.siteconfig import PLUGIN_NAME, SiteConfig
 from .writer import SiteWriter, write_atomic
 
 OVERRIDE = """{% extends "base.html" %}
-{% block extrahead %}{{ super() }}{% if page and page.meta and page.meta.podcast_head %}{{ page.meta.podcast_head }}{% endif %}
+{% block extrahead %}{{ super() }}
+{%- if page and page.meta and page.meta.podcast_head %}{{ page.meta.podcast_head }}{% endif %}
 <link rel="alternate" type="application/rss+xml" title="{{ config.site_name }}" href="{{ 'feed.xml' | url }}">
 {% endblock %}
-{% block content %}{% if config.extra.podcast_search_form %}{{ config.extra.podcast_search_form | replace("__SEARCH__", "search/" | url) }}{% endif %}{{ super() }}{% endblock %}
+{% block content %}
+{%- if config.extra.podcast_search_form %}
+{{- config.extra.podcast_search_form | replace("__SEARCH__", "search/" | url) }}
+{%- endif %}{{ super() }}{% endblock %}
 """
 """The theme's page with what the plugin's last steps add: head tags and the feed link."""
 
@@ -97,7 +101,8 @@ def _index(output: SiteOutput, writer: SiteWriter, *, layout: SiteLayout) -> Non
     index = SearchIndex(writer)
     for page in (p for p in output.pages if p.searchable):
         index.add_page(url=layout.url(page.src_uri), title=page.title,
-                       html=f"<h1>{escape(page.title)}</h1>{page.html}", order=output.search_order.get(page.src_uri, 0.0))
+                       html=f"<h1>{escape(page.title)}</h1>{page.html}",
+                       order=output.search_order.get(page.src_uri, 0.0))
     index.write()
 
 

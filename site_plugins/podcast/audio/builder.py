@@ -19,16 +19,16 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .clips import Clip, ClipStore, find_damage
 from ..errors import Problem, Severity
-from ..markup import plain_text
 from ..layout import SiteLayout
-from ..model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
-from .mp3 import audio_bytes, duration_of, read_frames
 from ..load.recordings import locate_recording, mp3_frames
-from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
-from .id3 import TagInfo, read_finished, tagged_mp3
+from ..markup import plain_text
+from ..model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
 from ..writer import remove_stale_parts
+from .clips import Clip, ClipStore, find_damage
+from .id3 import TagInfo, read_finished, tagged_mp3
+from .mp3 import audio_bytes, duration_of, read_frames
+from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
 
 AUDIO_FORMAT_VERSION = 1
 """Bump when the layout of episode MP3s changes: every episode is then assembled again."""
@@ -163,7 +163,7 @@ class AudioBuilder:
         """Every turn's (clip, spoken by the fallback), synthesizing what is missing; None on failure."""
         clips: dict[int, tuple[Clip, bool]] = {}
         missing: list[tuple[int, _Job]] = []
-        for index, (turn, key) in enumerate(zip(episode.turns, keys)):
+        for index, (turn, key) in enumerate(zip(episode.turns, keys, strict=True)):
             clip = self.store.get(key)
             if clip is not None:
                 clips[index] = (clip, False)
@@ -233,7 +233,7 @@ class AudioBuilder:
     # --- assembly -----------------------------------------------------------------
     def _assemble(self, episode: Episode, keys: list[str], clips: list[tuple[Clip, bool]]) -> EpisodeAudio:
         parts, spans, offset, clock = [], [], 0, 0.0
-        for index, (key, (clip, _)) in enumerate(zip(keys, clips)):
+        for index, (key, (clip, _)) in enumerate(zip(keys, clips, strict=True)):
             if index:
                 parts.append(self._pause)
                 offset += len(self._pause)
@@ -300,7 +300,7 @@ def _chapters(episode: Episode, spans: Sequence[TurnSpan]) -> tuple[tuple[str, f
             starts.append((section.name, spans[index].start))
         index += len(section.turns)
     ends = [start for _, start in starts[1:]] + [spans[-1].end]
-    return tuple((name, start, end) for (name, start), end in zip(starts, ends))
+    return tuple((name, start, end) for (name, start), end in zip(starts, ends, strict=True))
 
 
 def _turn_problem(episode: Episode, index: int, error: BaseException) -> Problem:

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from ..model import TurnSpan
+from ..writer import write_atomic
+from .id3 import FinishedMp3, read_finished
 from .mp3 import audio_bytes, check_format, duration_of, read_frames
 from .speech import FORMAT
-from ..model import TurnSpan
-from .id3 import FinishedMp3, read_finished
-from ..writer import write_atomic
 
 
 def digest(data: bytes) -> str:

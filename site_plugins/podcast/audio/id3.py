@@ -47,7 +47,7 @@ def tagged_mp3(audio: bytes, info: TagInfo, turns: tuple[TurnSpan, ...], signatu
     ids = [f"ch{n}" for n in range(len(info.chapters))]
     tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                   sub_frames=[TIT2(encoding=1, text="Chapters")]))
-    for element_id, (title, start, end) in zip(ids, info.chapters):
+    for element_id, (title, start, end) in zip(ids, info.chapters, strict=True):
         tags.add(CHAP(element_id=element_id, start_time=round(start * 1000), end_time=round(end * 1000),
                       start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=1, text=title)]))
     table = [[t.key, t.offset, t.length, round(t.start, 3), round(t.end, 3), t.digest] for t in turns]

@@ -10,9 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
-from .article import Article
-from ..load.editorschema import MODELINE
 from ..errors import PodcastError
+from ..load.editorschema import MODELINE
+from .article import Article
 
 SECTIONS = ("Intro", "Core Event", "Background", "Conflict", "Impact", "Future", "Conclusion")
 ASPECTS = ("Core Event", "Background", "Conflict", "Impact", "Future", "Related Info")

@@ -14,11 +14,11 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from ..load.catalog import load_catalog
 from ..errors import PodcastError
-from ..model import Settings
+from ..load.catalog import load_catalog
 from ..load.siteconfig import read_site_settings
 from ..load.validate import validate_episode
+from ..model import Settings
 from ..writer import write_atomic
 
 DRAFT_PACKAGES = ("anthropic", "pydantic", "requests", "trafilatura", "lxml_html_clean")

@@ -11,8 +11,18 @@ from __future__ import annotations
 import json
 
 from ..model import Settings
-from .fields import (EPISODE_FIELDS, EPISODE_TYPES, HOST_FIELDS, LANGUAGE_PATTERN, LONG_TURN_FIELDS, SECTION_FIELDS,
-                     SLUG_PATTERN, SOURCE_FIELDS, URL_PATTERN, FieldSpec)
+from .fields import (
+    EPISODE_FIELDS,
+    EPISODE_TYPES,
+    HOST_FIELDS,
+    LANGUAGE_PATTERN,
+    LONG_TURN_FIELDS,
+    SECTION_FIELDS,
+    SLUG_PATTERN,
+    SOURCE_FIELDS,
+    URL_PATTERN,
+    FieldSpec,
+)
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_NAME = "episode.schema.json"

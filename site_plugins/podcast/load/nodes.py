@@ -96,7 +96,8 @@ class NodeReader:
         """
         if is_null(node) or (isinstance(node, ScalarNode) and not node.value.strip()):
             if not allow_empty:
-                self.error(node, f"{name} is empty; " + (self._comment_hint(node) or "write its text or remove the line"))
+                hint = self._comment_hint(node) or "write its text or remove the line"
+                self.error(node, f"{name} is empty; {hint}")
             return None
         if not isinstance(node, ScalarNode):
             self.error(node, f"{name} must be text, found {describe(node)}; put it in quotes if it is meant as text")
@@ -104,8 +105,8 @@ class NodeReader:
         value = node.value.strip()
         bad = _UNWRITABLE.search(value)
         if bad:
-            self.error(node, f"{name} holds the character U+{ord(bad.group()):04X}, which pages and feeds cannot carry; "
-                             "remove it (a \\u escape in quotes makes one)")
+            self.error(node, f"{name} holds the character U+{ord(bad.group()):04X}, which pages and feeds "
+                             "cannot carry; remove it (a \\u escape in quotes makes one)")
             return None
         if limit and len(value) > limit:
             self.error(node, f"{name} is {len(value)} characters long; at most {limit} are allowed")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import Problem, Severity
 from ..model import Episode
-from ..store.record import RECORD_NAME, Published, read_record
+from ..store.record import RECORD_NAME, Published
 
 
 def record_path(project_dir: Path, audio_dir: str) -> Path:

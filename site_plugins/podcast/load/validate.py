@@ -11,10 +11,26 @@ from slugify import slugify
 
 from ..errors import Problem
 from ..model import Episode, Host, Section, Settings, Source, Turn
+from .fields import (
+    EPISODE_FIELDS,
+    EPISODE_TYPES,
+    HOST_FIELDS,
+    LONG_TURN_FIELDS,
+    MAX_ARTICLE,
+    MAX_SECTIONS,
+    MAX_SHORT,
+    MAX_SLUG,
+    MAX_SPOKEN,
+    MAX_TAGS,
+    MAX_TURN,
+    MAX_TURNS,
+    RESERVED_SLUGS,
+    SECTION_FIELDS,
+    SLUG_PATTERN,
+    SOURCE_FIELDS,
+    FieldSpec,
+)
 from .nodes import NodeReader, describe, did_you_mean, is_null
-from .fields import (EPISODE_FIELDS, EPISODE_TYPES, HOST_FIELDS, LONG_TURN_FIELDS, MAX_ARTICLE, MAX_SECTIONS, MAX_SHORT,
-                     MAX_SLUG, MAX_SPOKEN, MAX_TAGS, MAX_TURN, MAX_TURNS, RESERVED_SLUGS, SECTION_FIELDS,
-                     SLUG_PATTERN, SOURCE_FIELDS, FieldSpec)
 from .voices import tld_problem, voice_problem
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, compose_yaml, node_properties, where
 

@@ -182,7 +182,8 @@ def _leading_character_hint(lines: list[str], exc: yaml.MarkedYAMLError) -> tupl
         if not match or match.group(2) not in _LEADING:
             continue
         first = match.group(2)
-        if (first in "'\"" and "quoted scalar" in (exc.context or "")) or (first in "[{" and "flow" in (exc.context or "")):
+        context = exc.context or ""
+        if (first in "'\"" and "quoted scalar" in context) or (first in "[{" and "flow" in context):
             return None  # an unclosed quote or bracket: its own message says what to do
         fix = ("put the whole text in the other kind of quotes (\"'...' and more\")" if first in "'\"" else
                "put the whole text in quotes")

@@ -18,10 +18,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..errors import Problem
 from ..layout import SiteLayout
+from ..load.validate import slug_from_title
 from ..model import Episode, Settings
 from .i18n import labels_for
 from .pages import TEMPLATES, GeneratedPage, page_document
-from ..load.validate import slug_from_title
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 """Line breaks as PyYAML counts them, so a problem's line number finds its line."""

@@ -8,10 +8,10 @@ from email.utils import format_datetime
 from lxml import etree
 from markupsafe import escape
 
-from .i18n import labels_for
 from ..layout import SiteLayout
 from ..markup import clean_text, plain_text, render_block
 from ..model import Cover, Episode, EpisodeAudio, Settings
+from .i18n import labels_for
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"

@@ -21,10 +21,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from slugify import slugify
 
-from .i18n import PLAYER_LABELS, labels_for, month_label, text_language
-from ..markup import plain_text, render_block, render_inline
 from ..layout import SiteLayout, relative_url, term_slug
+from ..markup import plain_text, render_block, render_inline
 from ..model import Episode, EpisodeAudio, Settings, TurnSpan
+from .i18n import PLAYER_LABELS, labels_for, month_label, text_language
 from .related import compute_related
 from .transcripts import clock
 
@@ -193,7 +193,7 @@ class _SiteRenderer:
         chunks = [self.episodes[i:i + per_page] for i in range(0, len(self.episodes), per_page)] or [[]]
         uris = [self.layout.home_page(n) for n in range(1, len(chunks) + 1)]
         pages = []
-        for number, (uri, chunk) in enumerate(zip(uris, chunks), start=1):
+        for number, (uri, chunk) in enumerate(zip(uris, chunks, strict=True), start=1):
             first_with_intro = number == 1 and self.home_intro is not None
             title = self.t["latest"] if number == 1 else f"{self.t['latest']} · {number}"
             body = self._render(

@@ -39,9 +39,13 @@ WINDOW = 10
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 """Chinese characters; all in the Basic Multilingual Plane, so one UTF-16 code unit each."""
 _WORD = re.compile(r"[a-z][a-z0-9']{2,}")
-_STOP = frozenset("""the and for that with this from have has are was were will would can could into
-about their there they them than then what when which who why how its it's our your you but not
-all any more most some such only also just over after before been being on of to in by as at""".split())
+_STOP = frozenset([
+    "the", "and", "for", "that", "with", "this", "from", "have", "has", "are", "was", "were", "will", "would",
+    "can", "could", "into", "about", "their", "there", "they", "them", "than", "then", "what", "when", "which",
+    "who", "why", "how", "its", "it's", "our", "your", "you", "but", "not", "all", "any", "more", "most", "some",
+    "such", "only", "also", "just", "over", "after", "before", "been", "being", "on", "of", "to", "in", "by",
+    "as", "at"
+])
 _NO_LATIN = re.compile(r"[\s\d!-@\[-`{-~\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
                        r"\uff01-\uff20\uff3b-\uff40\uff5b-\uff65]*")
 """Texts of only these characters (Chinese, digits, punctuation, spaces) have no Latin words: none of

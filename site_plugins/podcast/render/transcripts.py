@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from ..layout import SiteLayout
 from ..markup import plain_text, split_for_speech
 from ..model import Episode, TurnSpan
-from ..layout import SiteLayout
 
 CUE_CHARS = 64
 """Longest caption line: a turn is cut into cues of at most this many characters."""
@@ -32,7 +32,7 @@ def render_vtt(episode: Episode, spans: tuple[TurnSpan, ...]) -> str:
     """Cues of at most CUE_CHARS characters, timed in proportion to their length within the turn."""
     lines = ["WEBVTT", ""]
     number = 0
-    for turn, span in zip(episode.turns, spans):
+    for turn, span in zip(episode.turns, spans, strict=True):
         pieces = split_for_speech(plain_text(turn.text), CUE_CHARS) or [plain_text(turn.text)]
         total = sum(len(p) for p in pieces) or 1
         start = span.start
@@ -47,7 +47,7 @@ def render_vtt(episode: Episode, spans: tuple[TurnSpan, ...]) -> str:
 
 def render_json_transcript(episode: Episode, spans: tuple[TurnSpan, ...]) -> str:
     segments = [{"speaker": turn.speaker, "startTime": span.start, "endTime": span.end,
-                 "body": plain_text(turn.text)} for turn, span in zip(episode.turns, spans)]
+                 "body": plain_text(turn.text)} for turn, span in zip(episode.turns, spans, strict=True)]
     return _json({"version": "1.0.0", "segments": segments})
 
 
