@@ -101,6 +101,36 @@ def test_a_lazy_import_in_cli_is_allowed():
     assert violations(CORE / "cli.py", "def f():\n    from .drafting.command import run_draft\n") == []
 
 
+def error_classes(source: str) -> dict[str, list[str]]:
+    """Each class named `...Error` in `source`, with the names of its bases."""
+    return {node.name: [ast.unparse(base) for base in node.bases] for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.ClassDef) and node.name.endswith("Error")}
+
+
+def outside_the_family(source: str, family: set[str]) -> list[str]:
+    """Error classes of `source` whose bases are not all in `family` (which grows as they are found)."""
+    found = error_classes(source)
+    for name, bases in found.items():
+        if bases and all(base.rsplit(".", 1)[-1] in family for base in bases):
+            family.add(name)
+    return sorted(name for name in found if name not in family)
+
+
+def test_every_error_the_core_raises_is_a_podcast_error():
+    """One root: a host catches `PodcastError` and shows one line, whichever stage failed."""
+    sources = [path.read_text(encoding="utf-8") for path in sorted(CORE.rglob("*.py"))]
+    family = {"PodcastError"}
+    for _ in sources:  # a subclass may be read before its base: go round until nothing is added
+        strays = [name for source in sources for name in outside_the_family(source, family)]
+    assert strays == []
+    assert len(family) > 5, family
+
+
+def test_the_error_rule_can_fail():
+    assert outside_the_family("class StoreError(Exception):\n    pass\n", {"PodcastError"}) == ["StoreError"]
+    assert outside_the_family("class A(errors.PodcastError): ...\n", {"PodcastError"}) == []
+
+
 def test_no_module_over_400_lines_and_no_function_over_40():
     long_modules, long_functions = [], []
     for path in sorted(CORE.rglob("*.py")) + [REPO / "site_plugins/mkdocs_plugin.py"]:
