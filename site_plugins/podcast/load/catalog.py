@@ -10,9 +10,9 @@ from pathlib import Path
 
 from ..errors import Problem, Severity
 from ..model import Episode, Settings
+from ..recordings import recording_problem
 from ..store.record import read_record
 from .published import keep_published_guids, record_path
-from .recordings import recording_problem
 from .show import episode_image_problem
 from .validate import validate_episode
 
