@@ -1,7 +1,8 @@
 """The core's layers point one way: load -> audio -> render -> build/output, and the adapter on top.
 
 Rules read from the code's own imports (with `ast`, function-level imports included):
-- render never imports audio: a page needs the audio's times, which are model types;
+- render never imports audio or load: a page needs the audio's times and a broken file's address,
+  which are model types;
 - load and audio never import each other: what both need (MP3 frames, recordings, voices) lies below
   them, beside the model;
 - load and audio never import render, and nothing below `build` imports it or the hosts;
@@ -63,7 +64,7 @@ FORBIDDEN = {
     "base": {"load", "audio", "render", "drafting", *HOSTS},
     "load": {"audio", "render", "drafting", *HOSTS},
     "audio": {"load", "render", "drafting", *HOSTS},
-    "render": {"audio", "drafting", *HOSTS},
+    "render": {"load", "audio", "drafting", *HOSTS},
     "drafting": {"render", "audio", *HOSTS - {"cli"}},
 }
 
@@ -90,10 +91,11 @@ def test_the_layers_point_one_way():
 
 @pytest.mark.parametrize("where, source, expected", [
     ("render/feed.py", "from ..audio.builder import AudioBuilder\n", "imports site_plugins.podcast.audio.builder"),
+    ("render/errorpages.py", "from ..load.validate import slug_from_title\n", "imports site_plugins.podcast.load"),
     ("load/catalog.py", "from ..render import pages\n", "imports site_plugins.podcast.render"),
     ("load/catalog.py", "from ..audio.id3 import read_finished\n", "imports site_plugins.podcast.audio.id3"),
     ("audio/speech.py", "from ..load import voices\n", "imports site_plugins.podcast.load"),
-    ("audio/builder.py", "def f():\n    from ..load.catalog import load_catalog\n", "imports site_plugins.podcast.load"),
+    ("audio/builder.py", "def f():\n    from ..load.catalog import Catalog\n", "imports site_plugins.podcast.load"),
     ("model.py", "import mkdocs.plugins\n", "never imports MkDocs"),
     ("cli.py", "from .drafting.command import run_draft\n", "at start-up"),
     ("audio/id3.py", "def f():\n    from ..build import build_site\n", "imports site_plugins.podcast.build"),

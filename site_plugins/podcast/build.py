@@ -17,11 +17,11 @@ from .audio.builder import AudioBuilder, AudioReport
 from .audio.speech import EspeakEngine, SpeechEngine, engine_name, make_engine
 from .errors import Problem, Severity
 from .layout import SiteLayout
-from .load.catalog import Catalog, load_catalog
+from .load.catalog import load_catalog
 from .load.show import site_cover
 from .manifest import SPEAK_UNTIL, write_manifest
 from .model import Cover, Episode, EpisodeAudio, Settings
-from .render.errorpages import find_broken_files, render_problem_pages
+from .render.errorpages import render_problem_pages
 from .render.feed import render_feed
 from .render.head import (
     drop_missing_toc_toggle,
@@ -138,7 +138,8 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
     settings = request.settings
     folder = request.project_dir / settings.episodes_dir
     catalog = load_catalog([folder] if folder.is_dir() else [], settings, root=request.project_dir,
-                           include_drafts=request.preview, now=request.now)
+                           include_drafts=request.preview, now=request.now,
+                           known_slugs=previous.known_slugs if previous else None)
     report = _audio(request, catalog.episodes)
     pages = build_pages(catalog.episodes, settings, layout=request.layout,
                         home_intro=request.home_intro, audio=report.audio, cover_uri=request.cover_uri)
@@ -146,7 +147,7 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
              **{e.source_path: e.slug for e in (*catalog.episodes, *catalog.scheduled)}}
     notice = ""
     if request.preview:
-        preview = _problem_pages(request, catalog, known)
+        preview = render_problem_pages(catalog.broken, settings, layout=request.layout)
         pages, notice = [*pages, *preview.pages], preview.notice
     files = _files(request, catalog.episodes, report.audio)
     check_claims(pages, files, layout=request.layout)
@@ -183,12 +184,6 @@ def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
                            warn=request.warn, clock=time.monotonic, layout=request.layout,
                            speak_until=request.speak_until)
     return builder.build(episodes)
-
-
-def _problem_pages(request: BuildRequest, catalog: Catalog, known: Mapping[str, str]):
-    broken = find_broken_files(catalog.problems, (*catalog.episodes, *catalog.scheduled), root=request.project_dir,
-                               known_slugs=known)
-    return render_problem_pages(broken, request.settings, layout=request.layout)
 
 
 def _files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
