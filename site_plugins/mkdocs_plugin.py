@@ -70,7 +70,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             self.output = core.build_site(request, previous=self.output)
         except PodcastError as exc:  # a full disk, a folder that cannot be written: one line, no traceback
             raise PluginError(str(exc)) from None
-        if config.strict and (refusal := core.strict_refusal(self.output, request.engine.name)):
+        if config.strict and (refusal := core.strict_refusal(self.output, request.engine.name, count_warnings=False)):
             raise PluginError(refusal)
         for warn, line in core.problem_lines(self.output):
             (log.warning if warn else log.info)("%s", line)

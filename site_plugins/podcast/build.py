@@ -272,12 +272,19 @@ def problem_lines(output: SiteOutput) -> list[tuple[bool, str]]:
         [(True, f"{p}{' (the page is built without audio)' if p.is_error else ''}") for p in output.audio_problems]
 
 
-def strict_refusal(output: SiteOutput, engine: str) -> str:
-    """Why a strict (publishing) build must stop, or '' when it may publish."""
+def strict_refusal(output: SiteOutput, engine: str, *, count_warnings: bool = True) -> str:
+    """Why a strict (publishing) build may not publish, with the problems that say so; '' when it may.
+
+    The one rule for every host: no error, no warning (a note is fine), no turn spoken by the offline
+    fallback. `count_warnings=False` is for a host that fails a strict build on the warnings it logged
+    by itself (MkDocs does, once the whole site is built, so that each warning is seen in place).
+    """
     problems = (*output.problems, *output.audio_problems)
+    listed = "".join(f"\n{p}" for p in problems)
     if any(p.is_error for p in problems):
-        return ("invalid episode files (fix them, or build without --strict to leave them out):\n"
-                + "\n".join(str(p) for p in problems))
+        return f"invalid episode files (fix them, or build without --strict to leave them out):{listed}"
+    if count_warnings and any(p.severity is Severity.WARNING for p in problems):
+        return f"warnings, which a strict build refuses (fix them, or build without --strict):{listed}"
     if output.audio.fallback:
         return (f"{engine} could not be reached: {output.audio.fallback} turns were spoken by the offline engine, "
                 "and a strict build never publishes that fallback")
