@@ -21,8 +21,8 @@ from mutagen.id3 import ID3
 
 from site_plugins.podcast import load_catalog
 from site_plugins.podcast.audio.builder import AudioBuilder
-from site_plugins.podcast.audio.mp3 import duration_of, read_frames
 from site_plugins.podcast.audio.speech import EspeakEngine, GttsEngine, RetryPolicy, Voice, silence_mp3
+from site_plugins.podcast.mp3frames import duration_of, read_frames
 
 from .checkers import require
 from .conftest import REPO, TEST_SETTINGS, SiteProject, site_mp3, square_png

@@ -11,6 +11,10 @@ import pytest
 from lxml import html as lxml_html
 from mkdocs.exceptions import Abort
 
+from site_plugins.podcast.audio.builder import AudioReport
+from site_plugins.podcast.build import SiteOutput, strict_refusal
+from site_plugins.podcast.errors import Problem, Severity
+
 from .conftest import SiteProject, episode_yaml
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -62,6 +66,28 @@ def test_strict_build_fails_with_every_problem(project: SiteProject, caplog):
     assert "episodes/bad1.yaml:6:9: speaker '卿 姐' is not a host (known: 卿姐, 晓旭)" in message
     assert "episodes/bad2.yaml:2:7: date '2025-02-30' is not a date" in message
     assert "episodes/bad2.yaml:3:9: the script is empty" in message
+
+
+def output_with(*severities: Severity, fallback: int = 0) -> SiteOutput:
+    problems = tuple(Problem("episodes/a.yaml", 3, 1, f"a {s.value}", s) for s in severities)
+    return SiteOutput(pages=(), files={}, heads={}, search_order={}, problems=problems,
+                      audio=AudioReport(fallback=fallback), episodes=())
+
+
+@pytest.mark.parametrize("severities, fallback, refused, refused_without_warnings", [
+    ((), 0, "", ""),
+    ((Severity.NOTE,), 0, "", ""),
+    ((Severity.WARNING, Severity.NOTE), 0, "warnings, which a strict build refuses", ""),
+    ((Severity.ERROR, Severity.WARNING), 0, "invalid episode files", "invalid episode files"),
+    ((), 3, "gtts could not be reached: 3 turns", "gtts could not be reached: 3 turns"),
+])
+def test_one_rule_says_whether_a_strict_build_may_publish(severities, fallback, refused, refused_without_warnings):
+    """`podcast build --strict` counts warnings itself; the MkDocs plugin leaves them to MkDocs' strict mode."""
+    output = output_with(*severities, fallback=fallback)
+    for count_warnings, expected in ((True, refused), (False, refused_without_warnings)):
+        refusal = strict_refusal(output, "gtts", count_warnings=count_warnings)
+        assert refusal.startswith(expected) and bool(refusal) == bool(expected), refusal
+        assert all(f"a {s.value}" in refusal for s in severities if expected and not fallback)
 
 
 def test_without_strict_a_bad_episode_is_left_out(project: SiteProject, caplog):

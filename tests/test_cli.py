@@ -6,9 +6,11 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from site_plugins.podcast.cli import main
 
-from .conftest import DATA, REPO, episode_yaml
+from .conftest import DATA, REPO, SiteProject, episode_yaml
 
 
 def run(*args: str, cwd=REPO) -> subprocess.CompletedProcess:
@@ -113,3 +115,18 @@ def test_the_blocking_really_blocks():
     result = subprocess.run([sys.executable, "-c", code, "check"], cwd=REPO, capture_output=True, text=True,
                             check=False)
     assert result.returncode == 1 and "import of pydantic halted" in result.stderr
+
+
+def test_a_strict_build_stops_at_a_warning_as_the_plugins_does(project: SiteProject, tmp_path, capsys):
+    """`podcast build --strict` and a strict MkDocs build refuse the same things (one rule, `strict_refusal`)."""
+    from mkdocs.exceptions import Abort
+
+    project.add_episode("typo.yaml", episode_yaml(extra="slug: typo\ntitel: typo\n"))
+    config, out = str(project.root / "mkdocs.yml"), str(tmp_path / "staged")
+    assert main(["build", "--config", config, "--out", out]) == 0
+    assert main(["build", "--config", config, "--out", out, "--strict"]) == 1
+    printed = capsys.readouterr().out
+    assert printed.count("episodes/typo.yaml:4:1: warning: unknown key 'titel'") == 2, printed
+    assert "warnings, which a strict build refuses" in printed
+    with pytest.raises(Abort, match="1 warnings in strict mode"):
+        project.build(strict=True)

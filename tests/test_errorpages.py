@@ -11,15 +11,15 @@ from lxml import html as lxml_html
 
 from site_plugins.podcast import Settings, load_catalog
 from site_plugins.podcast.layout import SiteLayout
-from site_plugins.podcast.render.errorpages import add_notice, find_broken_files, render_problem_pages
+from site_plugins.podcast.render.errorpages import add_notice, render_problem_pages
 
 from .conftest import TEST_SETTINGS, SiteProject, episode_yaml
 
 UNKNOWN_SPEAKER = "      - 卿 姐: 大家好。\n      - 晓旭: 你好。\n"
 
 
-def catalog_of(folder: Path):
-    return load_catalog([folder], TEST_SETTINGS, root=folder.parent, include_drafts=True)
+def catalog_of(folder: Path, known_slugs: dict[str, str] | None = None):
+    return load_catalog([folder], TEST_SETTINGS, root=folder.parent, include_drafts=True, known_slugs=known_slugs)
 
 
 def write(folder: Path, name: str, text: str) -> None:
@@ -32,14 +32,13 @@ def test_the_address_comes_from_the_last_good_build_then_the_file(tmp_path):
     write(folder, "a.yaml", episode_yaml("Good Morning", extra="slug: morning\n"))
     good = catalog_of(folder)
     known = {e.source_path: e.slug for e in good.episodes}  # what a preview's last build remembers
-    assert find_broken_files(good.problems, good.episodes, root=tmp_path, known_slugs=known) == ()
+    assert good.broken == ()
     # Broken, and its slug line gone too: the last good build still knows its address.
     write(folder, "a.yaml", episode_yaml("Good Evening", turns=UNKNOWN_SPEAKER))
     write(folder, "b.yaml", episode_yaml("Ignored", extra="slug: from-slug-line\n", turns=UNKNOWN_SPEAKER))
     write(folder, "c.yaml", episode_yaml("Title Only Here", turns=UNKNOWN_SPEAKER))
     write(folder, "d e.yaml", "title: [unclosed\n")
-    catalog = catalog_of(folder)
-    broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_slugs=known)
+    broken = catalog_of(folder, known).broken
     pages = render_problem_pages(broken, TEST_SETTINGS).pages
     assert [p.src_uri for p in pages] == ["episodes/morning/index.md", "episodes/from-slug-line/index.md",
                                           "episodes/title-only-here/index.md", "episodes/d-e/index.md"]
@@ -50,16 +49,14 @@ def test_a_clash_never_hides_the_good_episode(tmp_path):
     folder = tmp_path / "episodes"
     write(folder, "first.yaml", episode_yaml("One", extra="slug: same\n"))
     write(folder, "second.yaml", episode_yaml("Two", extra="slug: same\n"))
-    catalog = catalog_of(folder)
-    broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_slugs={})
+    broken = catalog_of(folder).broken
     assert [(b.path, b.slug) for b in broken] == [("episodes/second.yaml", "two")]
 
 
 def test_each_problem_is_located_with_its_line_escaped(tmp_path):
     folder = tmp_path / "episodes"
     write(folder, "x.yaml", episode_yaml("X", extra="slug: x\n", turns="      - <b>卿姐</b>: 大家好。\n"))
-    catalog = catalog_of(folder)
-    broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_slugs={})
+    broken = catalog_of(folder).broken
     preview = render_problem_pages(broken, TEST_SETTINGS)
     (page,), notice = preview.pages, preview.notice
     assert page.src_uri == "episodes/x/index.md"
@@ -80,8 +77,7 @@ def test_each_problem_is_located_with_its_line_escaped(tmp_path):
 def test_the_page_speaks_the_sites_language(tmp_path, language, heading):
     folder = tmp_path / "episodes"
     write(folder, "x.yaml", "title: x\n")
-    catalog = catalog_of(folder)
-    broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_slugs={})
+    broken = catalog_of(folder).broken
     settings = Settings(language=language, hosts=TEST_SETTINGS.hosts)
     preview = render_problem_pages(broken, settings, layout=SiteLayout(directory_urls=False))
     (page,), notice = preview.pages, preview.notice
@@ -119,3 +115,12 @@ def test_the_preview_has_both_and_still_marks_scheduled_episodes(project: SitePr
     assert home.xpath("//div[contains(@class, 'gp-broken')]//a/@href") == ["episodes/bad/"]
     assert home.xpath("//h1/following-sibling::*[1][contains(@class, 'gp-broken')]"), "right under the title"
     assert '<span class="gp-badge gp-scheduled">定时发布</span>' in project.page("episodes/later", site)
+
+
+def test_a_linked_file_is_never_read_for_its_address(tmp_path):
+    """A link is refused unread; its error page takes the link's name, never a title from where it points."""
+    (tmp_path / "outside.yaml").write_text(episode_yaml("Private Title"), encoding="utf-8")
+    folder = tmp_path / "episodes"
+    folder.mkdir()
+    (folder / "link.yaml").symlink_to(tmp_path / "outside.yaml")
+    assert [(b.path, b.slug) for b in catalog_of(folder).broken] == [("episodes/link.yaml", "link")]

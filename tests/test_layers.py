@@ -1,9 +1,13 @@
 """The core's layers point one way: load -> audio -> render -> build/output, and the adapter on top.
 
 Rules read from the code's own imports (with `ast`, function-level imports included):
-- render never imports audio: a page needs the audio's times, which are model types;
+- render never imports audio or load: a page needs the audio's times and a broken file's address,
+  which are model types;
+- load and audio never import each other: what both need (MP3 frames, recordings, voices) lies below
+  them, beside the model;
 - load and audio never import render, and nothing below `build` imports it or the hosts;
 - nothing in the core imports MkDocs or the MkDocs plugin;
+- the MkDocs plugin imports the core's public names alone (`site_plugins.podcast`), never a module behind them;
 - cli imports the drafting code only inside a function (its packages are an extra).
 """
 
@@ -14,10 +18,13 @@ from pathlib import Path
 
 import pytest
 
+import site_plugins.podcast as podcast
+
 from .conftest import REPO
 
 CORE = REPO / "site_plugins/podcast"
-HOSTS = {"build", "staging", "cli", "preview", "devserver", "publishing"}
+PLUGIN = REPO / "site_plugins/mkdocs_plugin.py"
+HOSTS = {"build", "staging", "cli", "preview", "devserver", "publishing", "session"}
 """Top-level modules that run or host the stages."""
 
 
@@ -59,15 +66,17 @@ def stage(name: str) -> str:
 
 FORBIDDEN = {
     "base": {"load", "audio", "render", "drafting", *HOSTS},
-    "load": {"render", "drafting", *HOSTS},
-    "audio": {"render", "drafting", *HOSTS},
-    "render": {"audio", "drafting", *HOSTS},
+    "load": {"audio", "render", "drafting", *HOSTS},
+    "audio": {"load", "render", "drafting", *HOSTS},
+    "render": {"load", "audio", "drafting", *HOSTS},
     "drafting": {"render", "audio", *HOSTS - {"cli"}},
 }
 
 
 def violations(path: Path, source: str | None = None) -> list[str]:
     module = module_name(path)
+    if path == PLUGIN:
+        return plugin_violations(source if source is not None else path.read_text(encoding="utf-8"))
     found = []
     for target, lazy in imports_of(source if source is not None else path.read_text(encoding="utf-8"), module,
                                    is_package=path.name == "__init__.py"):
@@ -80,30 +89,87 @@ def violations(path: Path, source: str | None = None) -> list[str]:
     return found
 
 
+def plugin_violations(source: str) -> list[str]:
+    """Imports of the MkDocs plugin that reach past the core's public names (the package's `__all__`)."""
+    public = {"site_plugins.podcast", *(f"site_plugins.podcast.{name}" for name in podcast.__all__)}
+    return [f"the plugin imports {target}: import the core's public names from site_plugins.podcast"
+            for target, _ in imports_of(source, "site_plugins.mkdocs_plugin")
+            if target.startswith("site_plugins.podcast") and target not in public]
+
+
 def test_the_layers_point_one_way():
-    files = sorted(CORE.rglob("*.py"))
+    files = [*sorted(CORE.rglob("*.py")), PLUGIN]
     assert len(files) > 30
     assert [v for path in files for v in violations(path)] == []
 
 
 @pytest.mark.parametrize("where, source, expected", [
     ("render/feed.py", "from ..audio.builder import AudioBuilder\n", "imports site_plugins.podcast.audio.builder"),
+    ("render/errorpages.py", "from ..load.validate import slug_from_title\n", "imports site_plugins.podcast.load"),
     ("load/catalog.py", "from ..render import pages\n", "imports site_plugins.podcast.render"),
+    ("load/catalog.py", "from ..audio.id3 import read_finished\n", "imports site_plugins.podcast.audio.id3"),
+    ("audio/speech.py", "from ..load import voices\n", "imports site_plugins.podcast.load"),
+    ("audio/builder.py", "def f():\n    from ..load.catalog import Catalog\n", "imports site_plugins.podcast.load"),
     ("model.py", "import mkdocs.plugins\n", "never imports MkDocs"),
     ("cli.py", "from .drafting.command import run_draft\n", "at start-up"),
     ("audio/id3.py", "def f():\n    from ..build import build_site\n", "imports site_plugins.podcast.build"),
+    (PLUGIN.name, "from .podcast.preview import QuickPreview\n", "imports site_plugins.podcast.preview"),
+    (PLUGIN.name, "from .podcast import build as core\n", "imports site_plugins.podcast.build"),
+    (PLUGIN.name, "def f():\n    from .podcast.render import search\n", "imports site_plugins.podcast.render"),
+    (PLUGIN.name, "import site_plugins.podcast.writer\n", "imports site_plugins.podcast.writer"),
 ])
 def test_the_rule_checker_finds_each_kind_of_violation(where, source, expected):
-    assert any(expected in v for v in violations(CORE / where, source)), violations(CORE / where, source)
+    path = PLUGIN if where == PLUGIN.name else CORE / where
+    assert any(expected in v for v in violations(path, source)), violations(path, source)
+
+
+def test_the_plugin_may_import_the_cores_public_names():
+    assert violations(PLUGIN, "from .podcast import OPTIONS, PodcastError, SiteSession\n") == []
+
+
+def test_the_packages_public_names_are_all_there():
+    """`__all__` lists what the package's lazy `__getattr__` gives, and each name is found where it says."""
+    assert podcast.__all__ == sorted(podcast._EXPORTS)
+    assert all(getattr(podcast, name) is not None for name in podcast.__all__)
 
 
 def test_a_lazy_import_in_cli_is_allowed():
     assert violations(CORE / "cli.py", "def f():\n    from .drafting.command import run_draft\n") == []
 
 
+def error_classes(source: str) -> dict[str, list[str]]:
+    """Each class named `...Error` in `source`, with the names of its bases."""
+    return {node.name: [ast.unparse(base) for base in node.bases] for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.ClassDef) and node.name.endswith("Error")}
+
+
+def outside_the_family(source: str, family: set[str]) -> list[str]:
+    """Error classes of `source` whose bases are not all in `family` (which grows as they are found)."""
+    found = error_classes(source)
+    for name, bases in found.items():
+        if bases and all(base.rsplit(".", 1)[-1] in family for base in bases):
+            family.add(name)
+    return sorted(name for name in found if name not in family)
+
+
+def test_every_error_the_core_raises_is_a_podcast_error():
+    """One root: a host catches `PodcastError` and shows one line, whichever stage failed."""
+    sources = [path.read_text(encoding="utf-8") for path in sorted(CORE.rglob("*.py"))]
+    family = {"PodcastError"}
+    for _ in sources:  # a subclass may be read before its base: go round until nothing is added
+        strays = [name for source in sources for name in outside_the_family(source, family)]
+    assert strays == []
+    assert len(family) > 5, family
+
+
+def test_the_error_rule_can_fail():
+    assert outside_the_family("class StoreError(Exception):\n    pass\n", {"PodcastError"}) == ["StoreError"]
+    assert outside_the_family("class A(errors.PodcastError): ...\n", {"PodcastError"}) == []
+
+
 def test_no_module_over_400_lines_and_no_function_over_40():
     long_modules, long_functions = [], []
-    for path in sorted(CORE.rglob("*.py")) + [REPO / "site_plugins/mkdocs_plugin.py"]:
+    for path in sorted(CORE.rglob("*.py")) + [PLUGIN]:
         text = path.read_text(encoding="utf-8")
         if text.count("\n") > 400:
             long_modules.append(path.name)
@@ -111,4 +177,4 @@ def test_no_module_over_400_lines_and_no_function_over_40():
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > 40:
                 long_functions.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name}")
     assert (long_modules, long_functions) == ([], [])
-    assert (REPO / "site_plugins/mkdocs_plugin.py").read_text(encoding="utf-8").count("\n") <= 150
+    assert PLUGIN.read_text(encoding="utf-8").count("\n") <= 150

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SiteProject
+from .conftest import SiteProject, episode_yaml
 
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 
@@ -104,3 +104,17 @@ def test_an_edited_title_rebuilds_every_page_that_lists_it(served):
     output = server.output()
     assert output.count("Building documentation") == 2
     assert "previewed" not in output
+
+
+def test_mkdocs_private_page_steps_redo_an_edited_page(project: SiteProject):
+    """The plugin calls MkDocs' private `_populate_page` and `_build_page` in one place (`_redo_pages`), for a
+    quick preview; pinned in-process, since a MkDocs release may change them: the edited page is rendered
+    again, with the new text, through the theme and the plugin's later steps."""
+    project.add_episode("a.yaml", episode_yaml(extra="slug: a\n"))
+    site = project.build(command="serve")
+    before = project.page("episodes/a", site)
+    edit(project.root / "episodes/a.yaml", "大家好。", "大家早上好。")
+    assert project.plugin.session.preview_edits(project.plugin._redo_pages)
+    page = project.page("episodes/a", site)
+    assert "大家早上好" in page and "大家早上好" not in before
+    assert 'class="md-header' in page and "application/ld+json" in page and page.count("gp-turn") >= 2

@@ -78,11 +78,11 @@ def test_the_voice_lists_are_gtts_own_read_without_importing_its_http_stack():
     from gtts.accents import accents
     from gtts.lang import tts_langs
 
-    from site_plugins.podcast.load.voices import _speakable, google_domains
+    from site_plugins.podcast.voices import _speakable, google_domains
 
     assert google_domains() == frozenset(accents)
     assert _speakable() == frozenset(code.lower() for code in tts_langs())
-    code = ("import sys; from site_plugins.podcast.load.voices import voice_problem, tld_problem; "
+    code = ("import sys; from site_plugins.podcast.voices import voice_problem, tld_problem; "
             "assert not voice_problem('zh-CN') and not tld_problem('co.uk'); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('gtts', 'requests', 'urllib3')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

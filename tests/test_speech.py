@@ -15,7 +15,6 @@ import pytest
 import requests
 import responses
 
-from site_plugins.podcast.audio.mp3 import duration_of, read_frames
 from site_plugins.podcast.audio.speech import (
     FORMAT,
     EspeakEngine,
@@ -26,6 +25,7 @@ from site_plugins.podcast.audio.speech import (
     Voice,
     split_for_speech,
 )
+from site_plugins.podcast.mp3frames import duration_of, read_frames
 
 from .checkers import require
 

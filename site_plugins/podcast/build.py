@@ -17,11 +17,11 @@ from .audio.builder import AudioBuilder, AudioReport
 from .audio.speech import EspeakEngine, SpeechEngine, engine_name, make_engine
 from .errors import Problem, Severity
 from .layout import SiteLayout
-from .load.catalog import Catalog, load_catalog
+from .load.catalog import load_catalog
 from .load.show import site_cover
 from .manifest import SPEAK_UNTIL, write_manifest
 from .model import Cover, Episode, EpisodeAudio, Settings
-from .render.errorpages import find_broken_files, render_problem_pages
+from .render.errorpages import render_problem_pages
 from .render.feed import render_feed
 from .render.head import (
     drop_missing_toc_toggle,
@@ -138,7 +138,8 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
     settings = request.settings
     folder = request.project_dir / settings.episodes_dir
     catalog = load_catalog([folder] if folder.is_dir() else [], settings, root=request.project_dir,
-                           include_drafts=request.preview, now=request.now)
+                           include_drafts=request.preview, now=request.now,
+                           known_slugs=previous.known_slugs if previous else None)
     report = _audio(request, catalog.episodes)
     pages = build_pages(catalog.episodes, settings, layout=request.layout,
                         home_intro=request.home_intro, audio=report.audio, cover_uri=request.cover_uri)
@@ -146,7 +147,7 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
              **{e.source_path: e.slug for e in (*catalog.episodes, *catalog.scheduled)}}
     notice = ""
     if request.preview:
-        preview = _problem_pages(request, catalog, known)
+        preview = render_problem_pages(catalog.broken, settings, layout=request.layout)
         pages, notice = [*pages, *preview.pages], preview.notice
     files = _files(request, catalog.episodes, report.audio)
     check_claims(pages, files, layout=request.layout)
@@ -183,12 +184,6 @@ def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
                            warn=request.warn, clock=time.monotonic, layout=request.layout,
                            speak_until=request.speak_until)
     return builder.build(episodes)
-
-
-def _problem_pages(request: BuildRequest, catalog: Catalog, known: Mapping[str, str]):
-    broken = find_broken_files(catalog.problems, (*catalog.episodes, *catalog.scheduled), root=request.project_dir,
-                               known_slugs=known)
-    return render_problem_pages(broken, request.settings, layout=request.layout)
 
 
 def _files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
@@ -277,12 +272,19 @@ def problem_lines(output: SiteOutput) -> list[tuple[bool, str]]:
         [(True, f"{p}{' (the page is built without audio)' if p.is_error else ''}") for p in output.audio_problems]
 
 
-def strict_refusal(output: SiteOutput, engine: str) -> str:
-    """Why a strict (publishing) build must stop, or '' when it may publish."""
+def strict_refusal(output: SiteOutput, engine: str, *, count_warnings: bool = True) -> str:
+    """Why a strict (publishing) build may not publish, with the problems that say so; '' when it may.
+
+    The one rule for every host: no error, no warning (a note is fine), no turn spoken by the offline
+    fallback. `count_warnings=False` is for a host that fails a strict build on the warnings it logged
+    by itself (MkDocs does, once the whole site is built, so that each warning is seen in place).
+    """
     problems = (*output.problems, *output.audio_problems)
+    listed = "".join(f"\n{p}" for p in problems)
     if any(p.is_error for p in problems):
-        return ("invalid episode files (fix them, or build without --strict to leave them out):\n"
-                + "\n".join(str(p) for p in problems))
+        return f"invalid episode files (fix them, or build without --strict to leave them out):{listed}"
+    if count_warnings and any(p.severity is Severity.WARNING for p in problems):
+        return f"warnings, which a strict build refuses (fix them, or build without --strict):{listed}"
     if output.audio.fallback:
         return (f"{engine} could not be reached: {output.audio.fallback} turns were spoken by the offline engine, "
                 "and a strict build never publishes that fallback")

@@ -131,23 +131,24 @@ def _property(text: str) -> str:
 
 
 def run_build(config_path: Path, *, out: Path, strict: bool, now: datetime) -> int:
-    """Stage the site for a builder without the podcast plugin; 1 when an episode was left out (0 otherwise)."""
+    """Stage the site for a builder without the podcast plugin; 1 when an episode was left out, or when a
+    strict build may not publish (0 otherwise)."""
     import os
 
-    from .build import prepare
+    from .build import prepare, strict_refusal
     from .staging import stage_site
 
     site = read_site_config(config_path)
     say = partial(print, file=sys.stderr)
     request = prepare(site.settings, site.project_dir, now=now, environ=os.environ, progress=say, warn=say)
     output = stage_site(site, request, out)
-    problems = tuple(p for p in (*output.problems, *output.audio_problems) if p.severity is not Severity.NOTE)
-    for problem in (*output.problems, *output.audio_problems):
-        print(problem)
-    failed = any(p.is_error for p in problems) or (strict and (problems or output.audio.fallback))
+    problems = (*output.problems, *output.audio_problems)
+    refusal = strict_refusal(output, request.engine.name) if strict else ""
+    for line in [refusal] if refusal else problems:  # a refusal lists the problems too
+        print(line)
     print(f"{len(output.episodes)} episodes, {len(output.pages)} pages staged in {out}; build the site with: "
           f"mkdocs build -f {out / 'mkdocs.yml'}", file=sys.stderr)
-    return 1 if failed else 0
+    return 1 if refusal or any(p.is_error for p in problems) else 0
 
 
 def run_schema(config_path: Path, *, output: Path | None) -> int:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from .errors import Problem
 from .layout import SiteLayout
 
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -134,6 +136,41 @@ class Episode:
     @property
     def date(self) -> date:
         return self.published.date()
+
+
+_TOKEN = re.compile(r"[^:\n]{0,40}?\S(?=:(?:\s|$))|[^\s:,\[\]{}]+|.")
+"""What a column points at: a mapping key ('卿 姐' in '- 卿 姐: ...'), else a word, else one character."""
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedProblem:
+    problem: Problem
+    source: str | None
+    """The text of the problem's line, as in the file; None when the problem is about the whole file."""
+
+    @property
+    def marked(self) -> tuple[str, str, str]:
+        """The line cut around what the column points at: (before, the word there, after)."""
+        text = self.source or ""
+        before, rest = text[: max(self.problem.column - 1, 0)], text[max(self.problem.column - 1, 0):]
+        word = _TOKEN.match(rest)
+        cut = word.end() if word else 0
+        return before, rest[:cut] or " ", rest[cut:]
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenFile:
+    """An episode file with an error and no episode: a preview shows its problems at its address."""
+
+    path: str
+    """The episode file, as problems name it."""
+    slug: str
+    """The address its episode has (or would have), where its error page goes."""
+    problems: tuple[LocatedProblem, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.problem.is_error)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,13 +21,13 @@ from pathlib import Path
 
 from ..errors import Problem, Severity
 from ..layout import SiteLayout
-from ..load.recordings import locate_recording, mp3_frames
 from ..markup import plain_text
 from ..model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
+from ..mp3frames import audio_bytes, duration_of, read_frames
+from ..recordings import locate_recording, mp3_frames
 from ..writer import remove_stale_parts
 from .clips import Clip, ClipStore, find_damage
 from .id3 import TagInfo, read_finished, tagged_mp3
-from .mp3 import audio_bytes, duration_of, read_frames
 from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
 
 AUDIO_FORMAT_VERSION = 1

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from ..model import TurnSpan
+from ..mp3frames import audio_bytes, check_format, duration_of, read_frames
 from ..writer import write_atomic
 from .id3 import FinishedMp3, read_finished
-from .mp3 import audio_bytes, check_format, duration_of, read_frames
 from .speech import FORMAT
 
 

@@ -11,7 +11,7 @@ from mutagen import MutagenError
 from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TXXX, CTOCFlags
 
 from ..model import TurnSpan
-from .mp3 import id3v2_size
+from ..mp3frames import id3v2_size
 
 TURNS_DESC = "podcast:turns"
 SIGNATURE_DESC = "podcast:signature"

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..errors import PodcastError
-from ..load.voices import google_domains
 from ..markup import split_for_speech
-from .mp3 import FrameFormat
+from ..mp3frames import FrameFormat
+from ..voices import google_domains
 
 FORMAT = FrameFormat(version="2", layer=3, sample_rate=24000, channels=1)
 """What every engine delivers, and what episodes are made of."""

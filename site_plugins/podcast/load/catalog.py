@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from ..errors import Problem, Severity
-from ..model import Episode, Settings
+from ..model import BrokenFile, Episode, Settings
+from ..recordings import recording_problem
 from ..store.record import read_record
+from .broken import find_broken_files
 from .published import keep_published_guids, record_path
-from .recordings import recording_problem
 from .show import episode_image_problem
 from .validate import validate_episode
 
@@ -27,6 +29,8 @@ class Catalog:
     """Every error and warning, in file order."""
     scheduled: tuple[Episode, ...] = ()
     """Episodes dated after the build's time, soonest first: left out of a build, marked in a preview."""
+    broken: tuple[BrokenFile, ...] = ()
+    """Files with an error and no episode, each with the address a preview shows its problems at."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -88,16 +92,19 @@ def _read_regular(path: Path, shown: str, settings: Settings) -> tuple[Episode |
 
 
 def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_drafts: bool,
-                 now: datetime | None = None, project_dir: Path | None = None) -> Catalog:
+                 now: datetime | None = None, project_dir: Path | None = None,
+                 known_slugs: Mapping[str, str] | None = None) -> Catalog:
     """Validate every episode file, then check slugs, GUIDs, related picks and recordings across files.
 
     `include_drafts` is the preview's view: drafts and scheduled episodes stay in, marked. Without
     it, an episode dated after `now` is left out until a build at or after its time (`now` None: none is).
+    `known_slugs` (file -> slug in a preview's last build) keeps a file that broke at its address.
     """
     problems: list[Problem] = []
     episodes: list[Episode] = []
-    for path in find_episode_files(paths):
-        episode, found = read_episode_file(path, shown_path(path, root), settings)
+    files = {shown_path(path, root): path for path in find_episode_files(paths)}
+    for shown, path in files.items():
+        episode, found = read_episode_file(path, shown, settings)
         problems.extend(found)
         if episode is not None:
             episodes.append(episode)
@@ -107,6 +114,7 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
     episodes = _drop_bad_recordings(episodes, problems, settings, base)
     episodes = _drop_bad_images(episodes, problems, base)
     _check_related(episodes, problems)
+    broken = find_broken_files(problems, episodes, files=files, known_slugs=known_slugs or {})
     due = [e for e in episodes if now is None or e.published <= now]
     later = sorted((e for e in episodes if now is not None and e.published > now),
                    key=lambda e: (e.published, e.slug))
@@ -114,7 +122,7 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
         due += [replace(e, scheduled=True) for e in later]
     published = [e for e in due if include_drafts or not e.draft]
     published.sort(key=lambda e: (-e.published.timestamp(), e.slug))
-    return Catalog(tuple(published), tuple(sorted(problems, key=_file_order)), tuple(later))
+    return Catalog(tuple(published), tuple(sorted(problems, key=_file_order)), tuple(later), broken)
 
 
 def _file_order(problem: Problem) -> tuple[str, int, int]:

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import SettingsError
 from ..model import Host, Settings, Show
+from ..voices import tld_problem, voice_problem
 from .nodes import did_you_mean
 from .show import DIRECTORIES, SHOW_TYPES, parse_category
-from .voices import tld_problem, voice_problem
 
 
 @dataclass(frozen=True, slots=True)

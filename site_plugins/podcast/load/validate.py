@@ -11,6 +11,7 @@ from slugify import slugify
 
 from ..errors import Problem
 from ..model import Episode, Host, Section, Settings, Source, Turn
+from ..voices import tld_problem, voice_problem
 from .fields import (
     EPISODE_FIELDS,
     EPISODE_TYPES,
@@ -31,7 +32,6 @@ from .fields import (
     FieldSpec,
 )
 from .nodes import NodeReader, describe, did_you_mean, is_null
-from .voices import tld_problem, voice_problem
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, compose_yaml, node_properties, where
 
 _SLUG = re.compile(SLUG_PATTERN)

@@ -2,60 +2,22 @@
 
 A build leaves a bad episode out, so its address would answer 404 while an editor looks at it.
 In the preview the address shows each problem instead: where it is, the line it is on, and the
-message with its fix. The home page lists every broken file. Nothing here runs in a build.
+message with its fix. The home page lists every broken file. The catalog finds the broken files
+and their addresses (`Catalog.broken`); this only renders them. Nothing here runs in a build.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..errors import Problem
 from ..layout import SiteLayout
-from ..load.validate import slug_from_title
-from ..model import Episode, Settings
+from ..model import BrokenFile, Settings
 from .i18n import labels_for
 from .pages import TEMPLATES, GeneratedPage, page_document
-
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
-"""Line breaks as PyYAML counts them, so a problem's line number finds its line."""
-_TOKEN = re.compile(r"[^:\n]{0,40}?\S(?=:(?:\s|$))|[^\s:,\[\]{}]+|.")
-"""What a column points at: a mapping key ('卿 姐' in '- 卿 姐: ...'), else a word, else one character."""
-
-
-@dataclass(frozen=True, slots=True)
-class LocatedProblem:
-    problem: Problem
-    source: str | None
-    """The text of the problem's line, as in the file; None when the problem is about the whole file."""
-
-    @property
-    def marked(self) -> tuple[str, str, str]:
-        """The line cut around what the column points at: (before, the word there, after)."""
-        text = self.source or ""
-        before, rest = text[: max(self.problem.column - 1, 0)], text[max(self.problem.column - 1, 0):]
-        word = _TOKEN.match(rest)
-        cut = word.end() if word else 0
-        return before, rest[:cut] or " ", rest[cut:]
-
-
-@dataclass(frozen=True, slots=True)
-class BrokenFile:
-    path: str
-    """The episode file, as problems name it."""
-    slug: str
-    """The address its episode has (or would have), where its error page goes."""
-    problems: tuple[LocatedProblem, ...]
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.problem.is_error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,28 +26,6 @@ class PreviewProblems:
     """One error page per broken episode file."""
     notice: str
     """HTML for the top of the home page listing the broken files; empty when there are none."""
-
-
-def find_broken_files(problems: Iterable[Problem], episodes: Sequence[Episode], *, root: Path,
-                      known_slugs: Mapping[str, str]) -> tuple[BrokenFile, ...]:
-    """Files with an error and no episode, each with the address it shows its problems at."""
-    by_file: dict[str, list[Problem]] = defaultdict(list)
-    for problem in problems:
-        by_file[problem.path].append(problem)
-    good = {e.source_path for e in episodes}
-    taken = {e.slug for e in episodes}
-    broken = []
-    for path in sorted(by_file):
-        if path in good or not any(p.is_error for p in by_file[path]):
-            continue
-        text = _read_text(root / path)
-        slug = _free_slug(_slug_candidates(path, text, known_slugs.get(path)), taken)
-        taken.add(slug)
-        lines = _LINE_BREAK.split(text)
-        located = tuple(LocatedProblem(p, lines[p.line - 1] if 0 < p.line <= len(lines) else None)
-                        for p in by_file[path])
-        broken.append(BrokenFile(path, slug, located))
-    return tuple(broken)
 
 
 def render_problem_pages(broken: Sequence[BrokenFile], settings: Settings, *,
@@ -118,44 +58,3 @@ def add_notice(html: str, notice: str) -> str:
     end = html.find("</h1>")
     at = end + len("</h1>") if end != -1 else 0
     return html[:at] + notice + html[at:]
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8-sig", errors="replace")
-    except OSError:
-        return ""
-
-
-def _slug_candidates(path: str, text: str, known: str | None) -> list[str]:
-    """Where the episode is or would be: its last good slug, its own `slug:` or `title:`, its file name."""
-    found = [known] if known else []
-    for key in ("slug", "title"):
-        value = _top_level_value(text, key)
-        if value:
-            found.append(slug_from_title(value))
-    found.append(slug_from_title(PurePosixPath(path).stem) or "episode")
-    return [slug for slug in found if slug]
-
-
-def _top_level_value(text: str, key: str) -> str | None:
-    """A top-level `key: value` line read on its own: the rest of the file may not parse."""
-    match = re.search(rf"^{key}:[^\n]*", text, re.MULTILINE)
-    if match is None:
-        return None
-    try:
-        value = yaml.safe_load(match[0])
-    except yaml.YAMLError:
-        return None
-    return str(value[key]) if isinstance(value, dict) and value.get(key) is not None else None
-
-
-def _free_slug(candidates: list[str], taken: set[str]) -> str:
-    """The first candidate no episode and no other error page uses (a clash must not hide a good page)."""
-    for slug in candidates:
-        if slug not in taken:
-            return slug
-    base, number = candidates[-1], 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"

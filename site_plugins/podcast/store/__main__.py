@@ -11,8 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..writer import OutputError
-from .branch import BRANCH, StoreError, extract, fetch, local_commit, store, tracking_ref
+from ..errors import PodcastError
+from .branch import BRANCH, extract, fetch, local_commit, store, tracking_ref
 
 BASE_NAME = ".base"
 
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         if written or not args.local:
             print(f"published audio {commit[:7]}: {written} files written to {args.folder}")
         return 0
-    except (StoreError, OutputError) as exc:  # a git step, or a file that cannot be written: one line
+    except PodcastError as exc:  # a git step, or a file that cannot be written: one line
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..errors import PodcastError
 from ..writer import write_atomic
 from .record import RECORD_NAME, merged, parse_record, read_record, record_bytes
 
@@ -21,7 +22,7 @@ IDENTITY = {"GIT_AUTHOR_NAME": "github-actions[bot]",
             "GIT_AUTHOR_EMAIL": "41898282+github-actions[bot]@users.noreply.github.com"}
 
 
-class StoreError(Exception):
+class StoreError(PodcastError):
     """A git step failed; the message says which and why."""
 
 

@@ -1,10 +1,13 @@
-"""MPEG audio frames: find them, count their samples, strip tags, and join streams without re-encoding."""
+"""MPEG audio frames: find them, count their samples, strip tags, so that streams join without re-encoding.
+
+Below both `load` (which checks that a recording is an MP3) and `audio` (which measures and joins MP3s).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import PodcastError
+from .errors import PodcastError
 
 # Bitrates (kbit/s) by version family and layer; index 0 is "free", 15 is invalid.
 _BITRATES = {

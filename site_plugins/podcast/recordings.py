@@ -1,14 +1,14 @@
 """Recorded episode audio (`audio:`): where it may live and whether it is an MP3.
 
-`podcast check` and the audio builder ask the same questions, so a clean check means
-the build accepts the recording too.
+`podcast check` (in `load`) and the audio builder (in `audio`) ask the same questions, here below
+both, so a clean check means the build accepts the recording too.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..audio.mp3 import Frame, id3v2_size, read_frames
+from .mp3frames import Frame, id3v2_size, read_frames
 
 SNIFF_BYTES = 256 * 1024
 """How much of a recording `check` reads: enough to pass a large ID3 tag (cover art) and find frames."""

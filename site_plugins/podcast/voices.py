@@ -1,5 +1,8 @@
 """What a host's voice settings may hold. `tld` picks the Google host that speaks
-(https://translate.google.<tld>/), so it is checked against gTTS's own list, never used as written."""
+(https://translate.google.<tld>/), so it is checked against gTTS's own list, never used as written.
+
+Below both `load`, which checks the settings and episode files, and `audio`, whose online engine checks
+the host again before it asks it."""
 
 from __future__ import annotations
 

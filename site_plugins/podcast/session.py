@@ -1,0 +1,184 @@
+"""A host's build session: what a site generator's events call, each in a line or three.
+
+mkdocs' own search plugin keeps a `SearchIndex` and only routes events to it. Here a host (the MkDocs
+plugin today, another generator tomorrow) opens one `SiteSession` per configuration and hands it what
+its events see: a build's start, each page's HTML once Markdown is rendered, each finished page, the
+end of the build, the preview server. The session keeps what lives between those events: the request,
+the last output (a preview's next build remembers broken files' addresses from it), the pages whose HTML
+goes in after Markdown, the search index and the quick preview. It speaks in strings, bytes and paths,
+never in a host's types, and raises `PodcastError` (a host shows it as one line).
+"""
+
+from __future__ import annotations
+
+import html as html_text
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from .build import (
+    BuildRequest,
+    SiteOutput,
+    asset_files,
+    build_site,
+    clashing_plugins,
+    finish_not_found,
+    finish_page,
+    page_assets,
+    prepare,
+    problem_lines,
+    strict_refusal,
+)
+from .devserver import WSGIApp, byte_ranges
+from .errors import PodcastError
+from .load.settings import parse_settings
+from .preview import QuickPreview, write_changed
+from .render.errorpages import add_notice
+from .render.pages import BODY_PLACEHOLDER, GeneratedPage
+from .render.search import SearchIndex
+from .sitesize import size_report
+from .writer import SiteWriter
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFile:
+    """A file the podcast adds to the site: a page's Markdown, bytes, or a file to copy as it is."""
+
+    uri: str
+    """Its path in the docs tree (a page's source URI)."""
+    content: str | bytes | Path
+    in_nav: bool = True
+    """For a page: whether it may appear in the site's navigation."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """What the host's own configuration says about the site."""
+
+    name: str
+    project_dir: Path
+    """The folder of the host's configuration: episode files, audio and the cache are found from it."""
+    site_dir: Path
+    """Where the host writes the built site (the search index and a quick preview's files go there)."""
+    url: str = ""
+    description: str = ""
+    directory_urls: bool = True
+
+
+class SiteSession:
+    """One configuration's builds, for a host's events; `start` opens one."""
+
+    def __init__(self, request: BuildRequest, *, site_dir: Path, clock: Callable[[], datetime],
+                 output: SiteOutput | None = None, quick: QuickPreview | None = None) -> None:
+        self.request = request
+        self.site_dir = site_dir
+        self.clock = clock
+        self.output = output
+        """The last build's output (a build keeps no page bodies in it: their HTML is not held twice)."""
+        self.quick = quick
+        self.watch = [request.project_dir / request.settings.episodes_dir] if request.preview else []
+        """Folders a preview server watches besides the host's own: the episode files."""
+        self._bodies: dict[str, GeneratedPage] = {}
+        self._index: SearchIndex | None = None
+
+    @classmethod
+    def start(cls, options: Mapping[str, object], site: SiteInfo, *, clock: Callable[[], datetime],
+              environ: Mapping[str, str], preview: bool = False, watched: Sequence[Path] = (),
+              other_plugins: Sequence[str] = (), progress: Callable[[str], None] = lambda _: None,
+              warn: Callable[[str], None] = lambda _: None, previous: SiteSession | None = None) -> SiteSession:
+        """A session for the host's options; `previous`, the session of the configuration before (a preview
+        server reads its configuration again for each full build), passes on its last output."""
+        settings = parse_settings(options, site_name=site.name, site_url=site.url,
+                                  site_description=site.description)
+        request = prepare(settings, site.project_dir, now=clock(), environ=environ, preview=preview,
+                          directory_urls=site.directory_urls, progress=progress, warn=warn)
+        for message in clashing_plugins(settings, other_plugins):
+            warn(message)
+        session = cls(request, site_dir=site.site_dir, clock=clock,
+                      output=previous.output if previous is not None else None)
+        if preview:  # its snapshot is taken now, before anything is read: an edit during the build shows next
+            session.quick = QuickPreview([*watched, *session.watch], site.project_dir)
+        return session
+
+    @property
+    def page_assets(self) -> tuple[list[str], list[str]]:
+        """(stylesheets, scripts) every page of the site loads, the scripts in the order they run."""
+        return page_assets(self.request.settings)
+
+    def build(self, *, home_intro: str | None = None, strict: bool = False) -> list[SiteFile]:
+        """Build the podcast part of the site: the pages and files to add. A strict build raises
+        `PodcastError` when it may not publish (warnings are left to the host's strict mode, which sees
+        them logged)."""
+        request = replace(self.request, now=self.clock(), home_intro=home_intro)
+        output = self.output = build_site(request, previous=self.output)
+        if strict and (refusal := strict_refusal(output, request.engine.name, count_warnings=False)):
+            raise PodcastError(refusal)
+        for warn, line in problem_lines(output):
+            (request.warn if warn else request.progress)(line)
+        request.progress(f"{len(output.episodes)} episodes, {len(output.pages)} generated pages")
+        self._bodies = output.page_bodies
+        if not request.preview:  # a build holds no page's HTML twice; a preview's quick edits need them
+            self.output = replace(output, pages=())
+        self._index = SearchIndex(SiteWriter(self.site_dir)) if request.settings.search else None
+        return [*(SiteFile(p.src_uri, p.markdown, p.in_nav) for p in output.pages),
+                *(SiteFile(uri, content) for uri, content in {**output.files, **asset_files()}.items())]
+
+    def page_content(self, html: str, *, src_uri: str, url: str, title: str,
+                     search_excluded: bool = False) -> tuple[str, list[dict] | None]:
+        """(a page's HTML once the host rendered its Markdown, with the podcast's HTML in it; the table of
+        contents of a generated page, as Python-Markdown's toc extension gives it, or None)."""
+        generated = self._bodies.pop(src_uri, None)
+        toc = None
+        if generated is not None:
+            html = html.replace(BODY_PLACEHOLDER, generated.html, 1)
+            toc = generated.toc_tokens() if generated.toc else None
+        if src_uri == self.request.layout.home and self.output is not None:
+            html = add_notice(html, self.output.notice)  # the preview's list of broken episode files
+        if self._index is not None and not search_excluded:
+            order = self.output.search_order.get(src_uri, 0.0) if self.output is not None else 0.0
+            self._index.add_page(url=url, title=html_text.unescape(title), html=html, order=order)
+        return html, toc
+
+    def finish_page(self, html: str, *, src_uri: str, url: str) -> str:
+        """A finished page with the podcast's <head> tags and the site's search box."""
+        return finish_page(html, self._last, self.request, src_uri=src_uri, page_url=url)
+
+    def finish_not_found(self, html: str) -> str:
+        """The theme's 404 page in the site's language, with a search box and the latest episodes."""
+        return finish_not_found(html, self._last, self.request)
+
+    def finish_build(self) -> None:
+        """Write the search index of the pages seen, and say how big the site is."""
+        if self._index is not None:
+            written = self._index.write()
+            self.request.progress(f"search: {len(self._index.pages)} pages indexed ({written} files)")
+            self._index = None  # a quick preview leaves the index of the last full build
+        level, message = size_report(self.site_dir)
+        (self.request.warn if level == "warning" else self.request.progress)(message)
+
+    def serve(self, app: WSGIApp) -> WSGIApp:
+        """The preview server's application, answering byte ranges (browsers seek audio with them)."""
+        return byte_ranges(app)
+
+    def preview_edits(self, redo_pages: Callable[[Mapping[str, str]], None]) -> bool:
+        """Preview page-only edits without a full build: their files are written into the site, and
+        `redo_pages` (source URI -> new Markdown) has the host render those pages again; False when the
+        host must build it all."""
+        if self.quick is None or self.output is None:
+            return False
+        return bool(self.quick.run(self.output, self.request, partial(self._redo, redo_pages=redo_pages)))
+
+    def _redo(self, new: SiteOutput, old: SiteOutput, pages: list[str], *,
+              redo_pages: Callable[[Mapping[str, str]], None]) -> None:
+        write_changed(old, new, self.site_dir)
+        self.output, self._bodies = new, new.page_bodies
+        markdown = {p.src_uri: p.markdown for p in new.pages}
+        redo_pages({uri: markdown[uri] for uri in pages})
+
+    @property
+    def _last(self) -> SiteOutput:
+        if self.output is None:
+            raise PodcastError("the site has not been built in this session yet")
+        return self.output
