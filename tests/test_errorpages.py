@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,11 +11,13 @@ from lxml import html as lxml_html
 
 from site_plugins.podcast import Settings, load_catalog
 from site_plugins.podcast.layout import SiteLayout
+from site_plugins.podcast.model import EpisodeAddress
 from site_plugins.podcast.render.errorpages import add_notice, find_broken_files, render_problem_pages
 
 from .conftest import TEST_SETTINGS, SiteProject, episode_yaml
 
 UNKNOWN_SPEAKER = "      - 卿 姐: 大家好。\n      - 晓旭: 你好。\n"
+TODAY = date(2026, 1, 2)
 
 
 def catalog_of(folder: Path):
@@ -31,15 +33,15 @@ def test_the_address_comes_from_the_last_good_build_then_the_file(tmp_path):
     folder = tmp_path / "episodes"
     write(folder, "a.yaml", episode_yaml("Good Morning", extra="slug: morning\n"))
     good = catalog_of(folder)
-    known = {e.source_path: e.slug for e in good.episodes}  # what a preview's last build remembers
-    assert find_broken_files(good.problems, good.episodes, root=tmp_path, known_slugs=known) == ()
+    known = {e.source_path: EpisodeAddress(e.slug, e.date) for e in good.episodes}  # what a preview's last build keeps
+    assert find_broken_files(good.problems, good.episodes, root=tmp_path, known_addresses=known, today=TODAY) == ()
     # Broken, and its slug line gone too: the last good build still knows its address.
     write(folder, "a.yaml", episode_yaml("Good Evening", turns=UNKNOWN_SPEAKER))
     write(folder, "b.yaml", episode_yaml("Ignored", extra="slug: from-slug-line\n", turns=UNKNOWN_SPEAKER))
     write(folder, "c.yaml", episode_yaml("Title Only Here", turns=UNKNOWN_SPEAKER))
     write(folder, "d e.yaml", "title: [unclosed\n")
     catalog = catalog_of(folder)
-    broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_slugs=known)
+    broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_addresses=known, today=TODAY)
     pages = render_problem_pages(broken, TEST_SETTINGS).pages
     assert [p.src_uri for p in pages] == ["episodes/morning/index.md", "episodes/from-slug-line/index.md",
                                           "episodes/title-only-here/index.md", "episodes/d-e/index.md"]
@@ -51,7 +53,7 @@ def test_a_clash_never_hides_the_good_episode(tmp_path):
     write(folder, "first.yaml", episode_yaml("One", extra="slug: same\n"))
     write(folder, "second.yaml", episode_yaml("Two", extra="slug: same\n"))
     catalog = catalog_of(folder)
-    broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_slugs={})
+    broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_addresses={}, today=TODAY)
     assert [(b.path, b.slug) for b in broken] == [("episodes/second.yaml", "two")]
 
 
@@ -59,7 +61,7 @@ def test_each_problem_is_located_with_its_line_escaped(tmp_path):
     folder = tmp_path / "episodes"
     write(folder, "x.yaml", episode_yaml("X", extra="slug: x\n", turns="      - <b>卿姐</b>: 大家好。\n"))
     catalog = catalog_of(folder)
-    broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_slugs={})
+    broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_addresses={}, today=TODAY)
     preview = render_problem_pages(broken, TEST_SETTINGS)
     (page,), notice = preview.pages, preview.notice
     assert page.src_uri == "episodes/x/index.md"
@@ -81,7 +83,7 @@ def test_the_page_speaks_the_sites_language(tmp_path, language, heading):
     folder = tmp_path / "episodes"
     write(folder, "x.yaml", "title: x\n")
     catalog = catalog_of(folder)
-    broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_slugs={})
+    broken = find_broken_files(catalog.problems, catalog.episodes, root=tmp_path, known_addresses={}, today=TODAY)
     settings = Settings(language=language, hosts=TEST_SETTINGS.hosts)
     preview = render_problem_pages(broken, settings, layout=SiteLayout(directory_urls=False))
     (page,), notice = preview.pages, preview.notice

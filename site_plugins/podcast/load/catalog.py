@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from ..errors import Problem, Severity
 from ..model import Episode, Settings
-from ..store.record import read_record
+from ..store.record import Published, read_record
 from .published import keep_published_guids, record_path
 from .recordings import recording_problem
 from .show import episode_image_problem
@@ -27,6 +28,8 @@ class Catalog:
     """Every error and warning, in file order."""
     scheduled: tuple[Episode, ...] = ()
     """Episodes dated after the build's time, soonest first: left out of a build, marked in a preview."""
+    record: Mapping[str, Published] = field(default_factory=dict)
+    """The publish record: GUID -> what was published (where each page was, for its redirects)."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -102,7 +105,8 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
         if episode is not None:
             episodes.append(episode)
     base = project_dir or root
-    episodes = keep_published_guids(episodes, problems, read_record(record_path(base, settings.audio_dir)))
+    record = read_record(record_path(base, settings.audio_dir))
+    episodes = keep_published_guids(episodes, problems, record)
     episodes = _drop_clashes(_drop_clashes(episodes, problems, "slug"), problems, "guid")
     episodes = _drop_bad_recordings(episodes, problems, settings, base)
     episodes = _drop_bad_images(episodes, problems, base)
@@ -114,7 +118,7 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
         due += [replace(e, scheduled=True) for e in later]
     published = [e for e in due if include_drafts or not e.draft]
     published.sort(key=lambda e: (-e.published.timestamp(), e.slug))
-    return Catalog(tuple(published), tuple(sorted(problems, key=_file_order)), tuple(later))
+    return Catalog(tuple(published), tuple(sorted(problems, key=_file_order)), tuple(later), record)
 
 
 def _file_order(problem: Problem) -> tuple[str, int, int]:

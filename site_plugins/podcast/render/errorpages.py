@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -19,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..errors import Problem
 from ..layout import SiteLayout
 from ..load.validate import slug_from_title
-from ..model import Episode, Settings
+from ..model import Episode, EpisodeAddress, Settings
 from .i18n import labels_for
 from .pages import TEMPLATES, GeneratedPage, page_document
 
@@ -50,7 +51,8 @@ class BrokenFile:
     path: str
     """The episode file, as problems name it."""
     slug: str
-    """The address its episode has (or would have), where its error page goes."""
+    """With `date`: the address its episode has (or would have), where its error page goes."""
+    date: date
     problems: tuple[LocatedProblem, ...]
 
     @property
@@ -67,8 +69,9 @@ class PreviewProblems:
 
 
 def find_broken_files(problems: Iterable[Problem], episodes: Sequence[Episode], *, root: Path,
-                      known_slugs: Mapping[str, str]) -> tuple[BrokenFile, ...]:
-    """Files with an error and no episode, each with the address it shows its problems at."""
+                      known_addresses: Mapping[str, EpisodeAddress], today: date) -> tuple[BrokenFile, ...]:
+    """Files with an error and no episode, each with the address it shows its problems at: the one it had
+    in the last good build (`known_addresses`, by file), else its own slug and date (`today` without one)."""
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for problem in problems:
         by_file[problem.path].append(problem)
@@ -79,12 +82,13 @@ def find_broken_files(problems: Iterable[Problem], episodes: Sequence[Episode], 
         if path in good or not any(p.is_error for p in by_file[path]):
             continue
         text = _read_text(root / path)
-        slug = _free_slug(_slug_candidates(path, text, known_slugs.get(path)), taken)
+        known = known_addresses.get(path)
+        slug = _free_slug(_slug_candidates(path, text, known.slug if known else None), taken)
         taken.add(slug)
         lines = _LINE_BREAK.split(text)
         located = tuple(LocatedProblem(p, lines[p.line - 1] if 0 < p.line <= len(lines) else None)
                         for p in by_file[path])
-        broken.append(BrokenFile(path, slug, located))
+        broken.append(BrokenFile(path, slug, known.date if known else _file_date(text) or today, located))
     return tuple(broken)
 
 
@@ -92,12 +96,12 @@ def render_problem_pages(broken: Sequence[BrokenFile], settings: Settings, *,
                          layout: SiteLayout | None = None) -> PreviewProblems:
     """An error page per broken file, and the home page's notice that links to them."""
     t = labels_for(settings.language)
-    layout = layout or SiteLayout(settings.episodes_uri)
+    layout = layout or SiteLayout.from_settings(settings)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
                       undefined=StrictUndefined)
     pages = []
     for item in broken:
-        uri = layout.episode_page(item.slug)
+        uri = layout.episode_page(item)
         title = t["broken_title"].format(file=PurePosixPath(item.path).name)
         body = env.get_template("problems.html").render(t=t, title=title, file=item)
         meta = {"title": title, "search": {"exclude": True}, "hide": ["toc"]}
@@ -105,7 +109,7 @@ def render_problem_pages(broken: Sequence[BrokenFile], settings: Settings, *,
     notice = ""
     if broken:
         def link(item: BrokenFile) -> str:
-            return layout.link(layout.episode_page(item.slug), from_page=layout.home)
+            return layout.link(layout.episode_page(item), from_page=layout.home)
 
         notice = env.get_template("broken-notice.html").render(t=t, broken=broken, link=link).strip()
     return PreviewProblems(tuple(pages), notice)
@@ -139,6 +143,16 @@ def _slug_candidates(path: str, text: str, known: str | None) -> list[str]:
 
 
 def _top_level_value(text: str, key: str) -> str | None:
+    value = _top_level(text, key)
+    return str(value) if value is not None else None
+
+
+def _file_date(text: str) -> date | None:
+    value = _top_level(text, "date")
+    return value.date() if isinstance(value, datetime) else value if isinstance(value, date) else None
+
+
+def _top_level(text: str, key: str) -> object:
     """A top-level `key: value` line read on its own: the rest of the file may not parse."""
     match = re.search(rf"^{key}:[^\n]*", text, re.MULTILINE)
     if match is None:
@@ -147,7 +161,7 @@ def _top_level_value(text: str, key: str) -> str | None:
         value = yaml.safe_load(match[0])
     except yaml.YAMLError:
         return None
-    return str(value[key]) if isinstance(value, dict) and value.get(key) is not None else None
+    return value.get(key) if isinstance(value, dict) else None
 
 
 def _free_slug(candidates: list[str], taken: set[str]) -> str:
