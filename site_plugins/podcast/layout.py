@@ -62,22 +62,23 @@ def episode_url_problems(pattern: str) -> list[str]:
         parts = list(Formatter().parse(pattern))
     except ValueError:
         return ["has an unmatched '{' or '}'; fields are written {slug} and {date:%Y/%m}"]
-    problems = []
-    for _, name, spec, conversion in parts:
-        if name is None:
-            continue
-        if name not in URL_FIELDS:
-            problems.append(f"has an unknown field {{{name}}}; known: {{slug}}, {{date}} (e.g. {{date:%Y/%m}})")
-        elif conversion or (name == "slug" and spec):
-            problems.append(f"writes {{{name}}} with a conversion or format; write {{slug}}, or {{date:%Y/%m}}")
-        elif name == "date" and (bad := _bad_date_format(spec)):
-            problems.append(bad)
+    problems, path = [], ""  # path: as an episode 'x' of 6 May 2024 would have it
+    for literal, name, spec, conversion in parts:
+        problem = _field_problem(name, spec, conversion) if name is not None else ""
+        if problem:
+            problems.append(problem)
+        path += literal + ("x" if problem else _expand(name, spec, "x", date(2024, 5, 6)))
     if not any(name == "slug" for _, name, _, _ in parts):
         problems.append("must contain {slug}, which makes each episode's address its own")
-    if not problems:  # the path as an episode of 6 May 2024 would have it
-        problems += _path_problems("".join(literal + _expand(name, spec, "x", date(2024, 5, 6))
-                                           for literal, name, spec, _ in parts))
-    return problems
+    return problems + _path_problems(path)
+
+
+def _field_problem(name: str, spec: str, conversion: str | None) -> str:
+    if name not in URL_FIELDS:
+        return f"has an unknown field {{{name}}}; known: {{slug}}, {{date}} (e.g. {{date:%Y/%m}})"
+    if conversion or (name == "slug" and spec):
+        return f"writes {{{name}}} with a conversion or format; write {{slug}}, or {{date:%Y/%m}}"
+    return _bad_date_format(spec) if name == "date" else ""
 
 
 def _expand(name: str | None, spec: str, slug: str, day: date) -> str:
