@@ -149,7 +149,9 @@ def _top_level_value(text: str, key: str) -> str | None:
 
 def _file_date(text: str) -> date | None:
     value = _top_level(text, "date")
-    return value.date() if isinstance(value, datetime) else value if isinstance(value, date) else None
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
 
 
 def _top_level(text: str, key: str) -> object:
