@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from site_plugins.podcast import Episode, Section, Turn, load_catalog  # noqa: E402
 from site_plugins.podcast.audio.builder import AudioBuilder  # noqa: E402
 from site_plugins.podcast.audio.speech import EspeakEngine  # noqa: E402
+from site_plugins.podcast.layout import SiteLayout  # noqa: E402
 from site_plugins.podcast.model import EpisodeAudio  # noqa: E402
 from site_plugins.podcast.render.feed import render_feed  # noqa: E402
 from site_plugins.podcast.render.related import compute_related  # noqa: E402
@@ -298,7 +299,7 @@ def feed_seconds(podcast: Path) -> float:
                                   turns=(), chapters=(), publishable=True) for e in episodes}
     settings = replace(settings, show=replace(settings.show, title="Bench Pod"))
     started = time.perf_counter()
-    render_feed(episodes, audio, settings, cover=None, page_url=lambda e: f"episodes/{e.slug}/")
+    render_feed(episodes, audio, settings, cover=None, layout=SiteLayout.from_settings(settings))
     return time.perf_counter() - started
 
 

@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 
 from site_plugins.podcast import Settings, load_catalog
 from site_plugins.podcast.layout import SiteLayout
+from site_plugins.podcast.model import EpisodeAddress
 from site_plugins.podcast.render.errorpages import add_notice, render_problem_pages
 
 from .conftest import TEST_SETTINGS, SiteProject, episode_yaml
@@ -18,8 +19,8 @@ from .conftest import TEST_SETTINGS, SiteProject, episode_yaml
 UNKNOWN_SPEAKER = "      - 卿 姐: 大家好。\n      - 晓旭: 你好。\n"
 
 
-def catalog_of(folder: Path, known_slugs: dict[str, str] | None = None):
-    return load_catalog([folder], TEST_SETTINGS, root=folder.parent, include_drafts=True, known_slugs=known_slugs)
+def catalog_of(folder: Path, known: dict[str, EpisodeAddress] | None = None):
+    return load_catalog([folder], TEST_SETTINGS, root=folder.parent, include_drafts=True, known_addresses=known)
 
 
 def write(folder: Path, name: str, text: str) -> None:
@@ -31,7 +32,7 @@ def test_the_address_comes_from_the_last_good_build_then_the_file(tmp_path):
     folder = tmp_path / "episodes"
     write(folder, "a.yaml", episode_yaml("Good Morning", extra="slug: morning\n"))
     good = catalog_of(folder)
-    known = {e.source_path: e.slug for e in good.episodes}  # what a preview's last build remembers
+    known = {e.source_path: EpisodeAddress(e.slug, e.date) for e in good.episodes}  # a preview's last build
     assert good.broken == ()
     # Broken, and its slug line gone too: the last good build still knows its address.
     write(folder, "a.yaml", episode_yaml("Good Evening", turns=UNKNOWN_SPEAKER))

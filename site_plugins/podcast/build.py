@@ -16,11 +16,11 @@ from pathlib import Path
 from .audio.builder import AudioBuilder, AudioReport
 from .audio.speech import EspeakEngine, SpeechEngine, engine_name, make_engine
 from .errors import Problem, Severity
-from .layout import SiteLayout
+from .layout import SiteLayout, folder_url
 from .load.catalog import load_catalog
 from .load.show import site_cover
 from .manifest import SPEAK_UNTIL, write_manifest
-from .model import Cover, Episode, EpisodeAudio, Settings
+from .model import Cover, Episode, EpisodeAddress, EpisodeAudio, Settings
 from .render.errorpages import render_problem_pages
 from .render.feed import render_feed
 from .render.head import (
@@ -36,6 +36,7 @@ from .render.i18n import labels_for
 from .render.notfound import render_not_found
 from .render.pages import GeneratedPage, build_episode_page, build_pages
 from .render.playersite import render_player_site
+from .render.redirects import former_addresses, redirect_files
 from .render.search import search_box
 from .render.transcripts import transcript_files
 from .writer import Claims
@@ -75,7 +76,7 @@ class BuildRequest:
     @property
     def layout(self) -> SiteLayout:
         """Where every page and file of this build goes."""
-        return SiteLayout(self.settings.episodes_uri, self.directory_urls)
+        return SiteLayout.from_settings(self.settings, directory_urls=self.directory_urls)
 
     @property
     def cover_uri(self) -> str:
@@ -100,8 +101,8 @@ class SiteOutput:
     episodes: tuple[Episode, ...]
     notice: str = ""
     """A preview's list of broken episode files, for the top of the home page."""
-    known_slugs: Mapping[str, str] = field(default_factory=dict)
-    """Episode file -> the slug it last had: a broken file keeps showing at that address."""
+    known_addresses: Mapping[str, EpisodeAddress] = field(default_factory=dict)
+    """Episode file -> the address it last had: a broken file keeps showing at that address."""
 
     @property
     def audio_problems(self) -> tuple[Problem, ...]:
@@ -139,26 +140,31 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
     folder = request.project_dir / settings.episodes_dir
     catalog = load_catalog([folder] if folder.is_dir() else [], settings, root=request.project_dir,
                            include_drafts=request.preview, now=request.now,
-                           known_slugs=previous.known_slugs if previous else None)
+                           known_addresses=previous.known_addresses if previous else None)
     report = _audio(request, catalog.episodes)
     pages = build_pages(catalog.episodes, settings, layout=request.layout,
                         home_intro=request.home_intro, audio=report.audio, cover_uri=request.cover_uri)
-    known = {**(previous.known_slugs if previous else {}),
-             **{e.source_path: e.slug for e in (*catalog.episodes, *catalog.scheduled)}}
+    known = {**(previous.known_addresses if previous else {}),
+             **{e.source_path: EpisodeAddress(e.slug, e.date) for e in (*catalog.episodes, *catalog.scheduled)}}
     notice = ""
     if request.preview:
         preview = render_problem_pages(catalog.broken, settings, layout=request.layout)
         pages, notice = [*pages, *preview.pages], preview.notice
     files = _files(request, catalog.episodes, report.audio)
+    former = former_addresses(catalog.episodes, catalog.record, layout=request.layout,
+                              legacy=SiteLayout(folder_url(settings.episodes_uri), request.directory_urls))
+    taken = {*files, *asset_files(), *(request.layout.output_path(page.src_uri) for page in pages)}
+    files.update(redirect_files(catalog.episodes, former, settings, layout=request.layout, taken=taken))
     check_claims(pages, files, layout=request.layout)
     if not request.preview:
-        write_manifest(request.project_dir, settings, catalog.episodes, report.audio, missing=report.missing)
+        write_manifest(request.project_dir, settings, catalog.episodes, report.audio, missing=report.missing,
+                       layout=request.layout, former=former)
     return SiteOutput(
         pages=tuple(pages), files=files,
         heads=_heads(request, catalog.episodes, report.audio),
-        search_order={request.layout.episode_page(e.slug): e.published.timestamp()
-                      for e in catalog.episodes},
-        problems=catalog.problems, audio=report, episodes=catalog.episodes, notice=notice, known_slugs=known)
+        search_order={request.layout.episode_page(e): e.published.timestamp() for e in catalog.episodes},
+        problems=catalog.problems, audio=report, episodes=catalog.episodes, notice=notice,
+        known_addresses=known)
 
 
 def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: BuildRequest) -> SiteOutput:
@@ -200,7 +206,7 @@ def _episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Ma
         if clip is not None and not request.settings.show.media_base_url:
             files[clip.uri] = clip.path
         if episode.image:
-            files[request.layout.episode_image(episode.slug, episode.image)] = request.project_dir / episode.image
+            files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
         for uri, text in transcript_files(episode, clip, layout=request.layout).items():
             files[uri] = text.encode("utf-8")
     return files
@@ -216,7 +222,7 @@ def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mappi
         files[request.cover.uri] = request.cover.data
     if settings.show.site_url:
         files[SiteLayout.feed] = render_feed([e for e in episodes if not e.draft], audio, settings, cover=request.cover,
-                                        page_url=lambda e: _episode_url(request, e))
+                                             layout=request.layout)
     return files
 
 
@@ -225,14 +231,10 @@ def _heads(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[st
     layout = request.layout
     heads = {layout.home: show_head(request.settings, cover=request.cover)}
     for e in episodes:
-        image = layout.episode_image(e.slug, e.image) if e.image else request.cover_uri
-        heads[layout.episode_page(e.slug)] = episode_head(e, audio.get(e.slug), request.settings, image_uri=image,
-                                                          page_url=_episode_url(request, e))
+        image = layout.episode_image(e, e.image) if e.image else request.cover_uri
+        heads[layout.episode_page(e)] = episode_head(e, audio.get(e.slug), request.settings, image_uri=image,
+                                                     page_url=layout.episode_page_url(e))
     return heads
-
-
-def _episode_url(request: BuildRequest, episode: Episode) -> str:
-    return request.layout.url(request.layout.episode_page(episode.slug))
 
 
 def prepare(settings: Settings, project_dir: Path, *, now: datetime, preview: bool = False,
@@ -293,7 +295,7 @@ def strict_refusal(output: SiteOutput, engine: str, *, count_warnings: bool = Tr
 
 def check_claims(pages: Sequence[GeneratedPage], files: Mapping[str, object], *, layout: SiteLayout) -> None:
     """Two outputs may not claim one path of the site (a page silently replacing another, or a file)."""
-    claims = Claims(fix="rename one of them (a slug, a tag, or episodes_uri)")
+    claims = Claims(fix="rename one of them (a slug, a tag, or episode_url)")
     for page in pages:
         claims.claim(layout.output_path(page.src_uri), f"the page {page.src_uri}")
     for uri in [*files, *asset_files()]:

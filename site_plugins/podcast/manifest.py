@@ -1,4 +1,5 @@
-"""What a build made, for the publishing step: each episode, its GUID, and its MP3 in the audio folder.
+"""What a build made, for the publishing step: each episode, its GUID, its MP3 in the audio folder and its
+page's address.
 
 Every full build writes it to the cache folder; `podcast publish build` reads it after the build to
 choose the files it stores on the audio branch and the entries it adds to the publish record.
@@ -11,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .layout import SiteLayout
 from .model import Episode, EpisodeAudio, Settings
 from .store.record import Published
 from .writer import write_atomic
@@ -32,11 +34,12 @@ class Manifest:
 
     def media(self) -> dict[str, str]:
         """Site file name ('x-3f2a9c01d4.mp3') -> the file it is made from, relative to the project."""
-        return {e["uri"].rsplit("/", 1)[-1]: e["path"] for e in self.episodes if e["uri"] and e["path"]}
+        return {SiteLayout.audio_name(e["uri"]): e["path"] for e in self.episodes if e["uri"] and e["path"]}
 
     def published(self) -> list[Published]:
         return [Published(guid=e["guid"], file=e["file"], slug=e["slug"], title=e["title"], date=e["date"],
-                          given=e["given"], audio=e["uri"]) for e in self.episodes if e["uri"] and not e["draft"]]
+                          given=e["given"], audio=e["uri"], page=e["page"], former=tuple(e["former"]))
+                for e in self.episodes if e["uri"] and not e["draft"]]
 
     @property
     def without_audio(self) -> int:
@@ -48,7 +51,9 @@ def manifest_path(project_dir: Path, settings: Settings) -> Path:
 
 
 def write_manifest(project_dir: Path, settings: Settings, episodes: Sequence[Episode],
-                   audio: Mapping[str, EpisodeAudio], *, missing: int) -> None:
+                   audio: Mapping[str, EpisodeAudio], *, missing: int, layout: SiteLayout,
+                   former: Mapping[str, tuple[str, ...]]) -> None:
+    """`former`: slug -> the addresses its page had before (see Published.former)."""
     folder = (project_dir / settings.audio_dir).resolve()
     rows = []
     for episode in episodes:
@@ -59,7 +64,8 @@ def write_manifest(project_dir: Path, settings: Settings, episodes: Sequence[Epi
                      "given": episode.wrote("guid"), "title": episode.title,
                      "date": episode.date.isoformat(), "draft": episode.draft,
                      "uri": sound.uri if ok else "", "file_name": sound.path.name if in_folder else "",
-                     "path": _relative(sound.path, project_dir) if ok else ""})
+                     "path": _relative(sound.path, project_dir) if ok else "",
+                     "page": layout.episode_page_url(episode), "former": list(former.get(episode.slug, ()))})
     body = {"format": 1, "missing_turns": missing, "episodes": rows}
     write_atomic(manifest_path(project_dir, settings), json.dumps(body, ensure_ascii=False, indent=1).encode())
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .errors import Problem
-from .layout import SiteLayout
+from .layout import EPISODE_URL, SiteLayout
 
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 """Podcasting 2.0's namespace for podcast:guid (UUIDv5 of the feed URL, scheme and trailing slash removed)."""
@@ -76,6 +76,15 @@ def _split_blank_lines(text: str) -> list[str]:
         elif blocks[-1]:
             blocks.append([])
     return ["\n".join(b) for b in blocks]
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeAddress:
+    """What an episode's address is made of (the `episode_url` pattern's fields), without the episode."""
+
+    slug: str
+    date: date
+    """The day of publication, as the episode file gives it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +174,8 @@ class BrokenFile:
     path: str
     """The episode file, as problems name it."""
     slug: str
-    """The address its episode has (or would have), where its error page goes."""
+    """With `date`: the address its episode has (or would have), where its error page goes."""
+    date: date
     problems: tuple[LocatedProblem, ...]
 
     @property
@@ -214,7 +224,7 @@ class Show:
 
     def media_url(self, audio_uri: str) -> str:
         if self.media_base_url:
-            return self.media_base_url + audio_uri.rsplit("/", 1)[-1]
+            return self.media_base_url + SiteLayout.audio_name(audio_uri)
         return self.absolute(audio_uri)
 
 
@@ -274,8 +284,12 @@ class Settings:
     """Episodes per page on the home page."""
     related_count: int = 5
     """How many related podcasts an episode page shows at most."""
+    episode_url: str = EPISODE_URL
+    """Where an episode's page and files go: a pattern of {slug} and {date:...}, ending in '/'."""
+    episode_files_url: str = ""
+    """Where an episode's transcripts, chapters and cover art go instead, as `episode_url`; '' for its page's folder."""
     episodes_uri: str = "episodes"
-    """Site folder under which episode pages are published."""
+    """The older setting's folder: where pages went before `episode_url` ('<episodes_uri>/{slug}/')."""
     show: Show = Show()
     """The show as feeds and podcast apps see it."""
     tts: str = "gtts"

@@ -115,7 +115,7 @@ class QuickPreview:
         for problem in (p for edit in edits for p in edit.warnings):
             request.warn(str(problem))
         new = rebuild_episodes(output, [edit.new for edit in edits], request)
-        redo(new, output, [request.layout.episode_page(edit.new.slug) for edit in edits])
+        redo(new, output, [request.layout.episode_page(edit.new) for edit in edits])
         slugs = [edit.new.slug for edit in edits]
         request.progress(f"previewed {', '.join(slugs)} in {time.perf_counter() - started:.2f} s (only "
                          f"{'its page' if len(edits) == 1 else 'their pages'} changed: no full rebuild)")

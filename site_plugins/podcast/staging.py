@@ -30,14 +30,15 @@ from .writer import SiteWriter, write_atomic
 OVERRIDE = """{% extends "base.html" %}
 {% block extrahead %}{{ super() }}
 {%- if page and page.meta and page.meta.podcast_head %}{{ page.meta.podcast_head }}{% endif %}
-<link rel="alternate" type="application/rss+xml" title="{{ config.site_name }}" href="{{ 'feed.xml' | url }}">
+<link rel="alternate" type="application/rss+xml" title="{{ config.site_name }}" href="{{ '@FEED@' | url }}">
 {% endblock %}
 {% block content %}
 {%- if config.extra.podcast_search_form %}
-{{- config.extra.podcast_search_form | replace("__SEARCH__", "search/" | url) }}
+{{- config.extra.podcast_search_form | replace("__SEARCH__", "@SEARCH@" | url) }}
 {%- endif %}{{ super() }}{% endblock %}
 """
-"""The theme's page with what the plugin's last steps add: head tags and the feed link."""
+"""The theme's page with what the plugin's last steps add: head tags and the feed link (@FEED@ and @SEARCH@
+stand for the addresses of the feed and the search page)."""
 
 
 def stage_site(site: SiteConfig, request: BuildRequest, out: Path) -> SiteOutput:
@@ -59,7 +60,9 @@ def stage_site(site: SiteConfig, request: BuildRequest, out: Path) -> SiteOutput
         writer.write(uri, content, owner="the podcast's files")
     if request.settings.search:
         _index(output, writer, layout=request.layout)
-    write_atomic(out / "overrides" / "main.html", OVERRIDE.encode("utf-8"), durable=False)
+    layout = request.layout
+    override = OVERRIDE.replace("@FEED@", layout.feed).replace("@SEARCH@", layout.url(layout.search_page))
+    write_atomic(out / "overrides" / "main.html", override.encode("utf-8"), durable=False)
     write_atomic(out / "mkdocs.yml", _staged_config(config, request).encode("utf-8"), durable=False)
     return output
 

@@ -73,7 +73,7 @@ class AudioBuilder:
                  clock: Callable[[], float] = time.monotonic, layout: SiteLayout | None = None,
                  speak_until: float | None = None) -> None:
         self.settings = settings
-        self.layout = layout or SiteLayout(settings.episodes_uri)
+        self.layout = layout or SiteLayout.from_settings(settings)
         self.project_dir = project_dir
         self.engine = engine
         self.fallback = fallback if fallback is not None and fallback.name != engine.name else None
@@ -255,7 +255,7 @@ class AudioBuilder:
     def _result(self, episode: Episode, path: Path, spans: tuple[TurnSpan, ...], *, publishable: bool,
                 version: str) -> EpisodeAudio:
         duration = spans[-1].end if spans else 0.0
-        return EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug, version),
+        return EpisodeAudio(path=path, uri=self.layout.episode_audio(episode, version),
                             size=path.stat().st_size, duration=duration, turns=spans,
                             chapters=_chapters(episode, spans), publishable=publishable)
 
@@ -265,7 +265,7 @@ class AudioBuilder:
         if problem:
             report.problems.append(Problem(episode.source_path, line, column, problem))
             return
-        report.audio[episode.slug] = EpisodeAudio(path=path, uri=self.layout.episode_audio(episode.slug, version),
+        report.audio[episode.slug] = EpisodeAudio(path=path, uri=self.layout.episode_audio(episode, version),
                                                   size=path.stat().st_size, duration=duration,
                                                   turns=(), chapters=(), publishable=True)
 

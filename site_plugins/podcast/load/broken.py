@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 import yaml
 
 from ..errors import Problem
-from ..model import BrokenFile, Episode, LocatedProblem
+from ..model import BrokenFile, Episode, EpisodeAddress, LocatedProblem
 from .validate import slug_from_title
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
@@ -23,11 +24,12 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 
 
 def find_broken_files(problems: Iterable[Problem], episodes: Sequence[Episode], *, files: Mapping[str, Path],
-                      known_slugs: Mapping[str, str]) -> tuple[BrokenFile, ...]:
+                      known_addresses: Mapping[str, EpisodeAddress], today: date | None) -> tuple[BrokenFile, ...]:
     """Files with an error and no episode, each with the address it shows its problems at.
 
-    `files`: where each file that problems name (as they name it) is; `known_slugs`: file -> the slug
-    it had in the last good build, so that a broken file keeps its address.
+    `files`: where each file that problems name (as they name it) is; `known_addresses`: file -> the
+    address it had in the last good build, so that a broken file keeps its address; else its own slug
+    and date, `today` for a file without a readable date.
     """
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for problem in problems:
@@ -39,12 +41,14 @@ def find_broken_files(problems: Iterable[Problem], episodes: Sequence[Episode], 
         if path in good or not any(p.is_error for p in by_file[path]):
             continue
         text = _read_text(files.get(path))
-        slug = _free_slug(_slug_candidates(path, text, known_slugs.get(path)), taken)
+        known = known_addresses.get(path)
+        slug = _free_slug(_slug_candidates(path, text, known.slug if known else None), taken)
         taken.add(slug)
         lines = _LINE_BREAK.split(text)
         located = tuple(LocatedProblem(p, lines[p.line - 1] if 0 < p.line <= len(lines) else None)
                         for p in by_file[path])
-        broken.append(BrokenFile(path, slug, located))
+        day = known.date if known else _file_date(text) or today or date(1970, 1, 1)
+        broken.append(BrokenFile(path, slug, day, located))
     return tuple(broken)
 
 
@@ -70,15 +74,27 @@ def _slug_candidates(path: str, text: str, known: str | None) -> list[str]:
 
 
 def _top_level_value(text: str, key: str) -> str | None:
+    value = _top_level(text, key)
+    return str(value) if value is not None else None
+
+
+def _file_date(text: str) -> date | None:
+    value = _top_level(text, "date")
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def _top_level(text: str, key: str) -> object:
     """A top-level `key: value` line read on its own: the rest of the file may not parse."""
     match = re.search(rf"^{key}:[^\n]*", text, re.MULTILINE)
     if match is None:
         return None
     try:
         value = yaml.safe_load(match[0])
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # a date like 2024-02-30 is a ValueError
         return None
-    return str(value[key]) if isinstance(value, dict) and value.get(key) is not None else None
+    return value.get(key) if isinstance(value, dict) else None
 
 
 def _free_slug(candidates: list[str], taken: set[str]) -> str:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from ..errors import Problem, Severity
-from ..model import BrokenFile, Episode, Settings
+from ..model import BrokenFile, Episode, EpisodeAddress, Settings
 from ..recordings import recording_problem
-from ..store.record import read_record
+from ..store.record import Published, read_record
 from .broken import find_broken_files
 from .published import keep_published_guids, record_path
 from .show import episode_image_problem
@@ -31,6 +31,8 @@ class Catalog:
     """Episodes dated after the build's time, soonest first: left out of a build, marked in a preview."""
     broken: tuple[BrokenFile, ...] = ()
     """Files with an error and no episode, each with the address a preview shows its problems at."""
+    record: Mapping[str, Published] = field(default_factory=dict)
+    """The publish record: GUID -> what was published (where each page was, for its redirects)."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -93,12 +95,12 @@ def _read_regular(path: Path, shown: str, settings: Settings) -> tuple[Episode |
 
 def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_drafts: bool,
                  now: datetime | None = None, project_dir: Path | None = None,
-                 known_slugs: Mapping[str, str] | None = None) -> Catalog:
+                 known_addresses: Mapping[str, EpisodeAddress] | None = None) -> Catalog:
     """Validate every episode file, then check slugs, GUIDs, related picks and recordings across files.
 
     `include_drafts` is the preview's view: drafts and scheduled episodes stay in, marked. Without
     it, an episode dated after `now` is left out until a build at or after its time (`now` None: none is).
-    `known_slugs` (file -> slug in a preview's last build) keeps a file that broke at its address.
+    `known_addresses` (file -> address in a preview's last build) keeps a file that broke at its address.
     """
     problems: list[Problem] = []
     episodes: list[Episode] = []
@@ -109,12 +111,14 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
         if episode is not None:
             episodes.append(episode)
     base = project_dir or root
-    episodes = keep_published_guids(episodes, problems, read_record(record_path(base, settings.audio_dir)))
+    record = read_record(record_path(base, settings.audio_dir))
+    episodes = keep_published_guids(episodes, problems, record)
     episodes = _drop_clashes(_drop_clashes(episodes, problems, "slug"), problems, "guid")
     episodes = _drop_bad_recordings(episodes, problems, settings, base)
     episodes = _drop_bad_images(episodes, problems, base)
     _check_related(episodes, problems)
-    broken = find_broken_files(problems, episodes, files=files, known_slugs=known_slugs or {})
+    broken = find_broken_files(problems, episodes, files=files, known_addresses=known_addresses or {},
+                               today=now.date() if now else None)
     due = [e for e in episodes if now is None or e.published <= now]
     later = sorted((e for e in episodes if now is not None and e.published > now),
                    key=lambda e: (e.published, e.slug))
@@ -122,7 +126,7 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
         due += [replace(e, scheduled=True) for e in later]
     published = [e for e in due if include_drafts or not e.draft]
     published.sort(key=lambda e: (-e.published.timestamp(), e.slug))
-    return Catalog(tuple(published), tuple(sorted(problems, key=_file_order)), tuple(later), broken)
+    return Catalog(tuple(published), tuple(sorted(problems, key=_file_order)), tuple(later), broken, record)
 
 
 def _file_order(problem: Problem) -> tuple[str, int, int]:

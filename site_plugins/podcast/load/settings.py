@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import SettingsError
+from ..layout import episode_url_problems, folder_url
 from ..model import Host, Settings, Show
 from ..voices import tld_problem, voice_problem
 from .nodes import did_you_mean
@@ -28,7 +29,12 @@ OPTIONS: dict[str, OptionSpec] = {
     "timezone": OptionSpec(str, "IANA time zone for dates given without a time (default: UTC)."),
     "per_page": OptionSpec(int, "Episodes per page on the home page (default: 10)."),
     "related_count": OptionSpec(int, "Related podcasts shown per episode, at most (default: 5)."),
-    "episodes_uri": OptionSpec(str, "Site folder of the episode pages (default: episodes)."),
+    "episode_url": OptionSpec(str, "Where each episode's page and files go: a pattern of {slug} and {date:%Y/%m} "
+                                   "ending in '/' (default: episodes/{slug}/)."),
+    "episode_files_url": OptionSpec(str, "Where each episode's transcripts, chapters and cover art go, as "
+                                         "episode_url (default: its page's folder)."),
+    "episodes_uri": OptionSpec(str, "Older form of episode_url: the folder of the episode pages; "
+                                    "'x' is episode_url 'x/{slug}/'."),
     "tts": OptionSpec(str, "Speech engine for publishing: gtts or espeak (default: gtts); "
                            "the environment variable PODCAST_TTS overrides it."),
     "audio_dir": OptionSpec(str, "Folder of finished episode MP3s, kept on the podcast-audio branch "
@@ -82,9 +88,25 @@ def parse_settings(options: Mapping[str, object], *, origin: str = "mkdocs.yml",
     show = _parse_show(values, problems, Show(title=site_name, description=site_description,
                                                site_url=_folder_url(site_url)))
     _check_values(values, problems)
+    _episode_url(values, problems)
     if problems:
         raise SettingsError(f"{origin}: podcast plugin settings:\n" + "\n".join(f"  - {p}" for p in problems))
     return Settings(hosts=hosts, show=show, **values)
+
+
+def _episode_url(values: dict[str, object], problems: list[str]) -> None:
+    """`episode_url` checked; an older site's `episodes_uri` alone gives it as '<episodes_uri>/{slug}/'."""
+    if "episode_url" in values and "episodes_uri" in values:
+        problems.append(f"episode_url and episodes_uri are both set; keep episode_url alone (episodes_uri "
+                        f"'{values['episodes_uri']}' is episode_url '{folder_url(str(values['episodes_uri']))}')")
+    elif "episodes_uri" in values:
+        values["episode_url"] = folder_url(str(values["episodes_uri"]))
+    elif "episode_url" in values:
+        problems += [f"episode_url '{values['episode_url']}' {problem}"
+                     for problem in episode_url_problems(str(values["episode_url"]))]
+    if "episode_files_url" in values:
+        problems += [f"episode_files_url '{values['episode_files_url']}' {problem}"
+                     for problem in episode_url_problems(str(values["episode_files_url"]))]
 
 
 def _folder_url(url: str) -> str:

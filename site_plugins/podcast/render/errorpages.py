@@ -32,12 +32,12 @@ def render_problem_pages(broken: Sequence[BrokenFile], settings: Settings, *,
                          layout: SiteLayout | None = None) -> PreviewProblems:
     """An error page per broken file, and the home page's notice that links to them."""
     t = labels_for(settings.language)
-    layout = layout or SiteLayout(settings.episodes_uri)
+    layout = layout or SiteLayout.from_settings(settings)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
                       undefined=StrictUndefined)
     pages = []
     for item in broken:
-        uri = layout.episode_page(item.slug)
+        uri = layout.episode_page(item)
         title = t["broken_title"].format(file=PurePosixPath(item.path).name)
         body = env.get_template("problems.html").render(t=t, title=title, file=item)
         meta = {"title": title, "search": {"exclude": True}, "hide": ["toc"]}
@@ -45,7 +45,7 @@ def render_problem_pages(broken: Sequence[BrokenFile], settings: Settings, *,
     notice = ""
     if broken:
         def link(item: BrokenFile) -> str:
-            return layout.link(layout.episode_page(item.slug), from_page=layout.home)
+            return layout.link(layout.episode_page(item), from_page=layout.home)
 
         notice = env.get_template("broken-notice.html").render(t=t, broken=broken, link=link).strip()
     return PreviewProblems(tuple(pages), notice)

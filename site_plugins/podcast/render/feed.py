@@ -41,8 +41,8 @@ def _html(parent: etree._Element, tag: str, html: str) -> None:
 
 
 def render_feed(episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], settings: Settings, *,
-                cover: Cover | None, page_url) -> bytes:
-    """The feed of every published episode that has audio; `page_url(episode)` gives its page's URL."""
+                cover: Cover | None, layout: SiteLayout) -> bytes:
+    """The feed of every published episode that has audio; `layout` says where each page and file is."""
     show = settings.show
     rss = etree.Element("rss", nsmap=NSMAP, version="2.0")
     channel = _add(rss, "channel")
@@ -71,7 +71,7 @@ def render_feed(episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], 
     for episode in episodes:
         sound = audio.get(episode.slug)
         if sound is not None and sound.publishable and not episode.draft:  # never the offline fallback
-            _item(channel, episode, sound, settings, page_url(episode))
+            _item(channel, episode, sound, settings, layout)
     return etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -95,11 +95,12 @@ def _channel_itunes(channel: etree._Element, settings: Settings) -> None:
         _add(channel, _tag(ITUNES, "summary"), show.description)
 
 
-def _item(channel: etree._Element, episode: Episode, audio: EpisodeAudio, settings: Settings, page: str) -> None:
+def _item(channel: etree._Element, episode: Episode, audio: EpisodeAudio, settings: Settings,
+          layout: SiteLayout) -> None:
     show = settings.show
     item = _add(channel, "item")
     _add(item, "title", episode.title)
-    _add(item, "link", show.absolute(page))
+    _add(item, "link", show.absolute(layout.episode_page_url(episode)))
     _add(item, "guid", episode.guid, isPermaLink="false")
     _add(item, "pubDate", format_datetime(episode.published))
     _html(item, "description", item_description(episode, settings))
@@ -112,17 +113,14 @@ def _item(channel: etree._Element, episode: Episode, audio: EpisodeAudio, settin
         _add(item, _tag(ITUNES, "season"), str(episode.season))
     if episode.explicit is not None:
         _add(item, _tag(ITUNES, "explicit"), "true" if episode.explicit else "false")
-    folder = page.rsplit("/", 1)[0] + "/" if "/" in page else ""
-    if episode.image:  # the episode's own cover art, beside its page
-        name = SiteLayout().episode_image(episode.slug, episode.image).rsplit("/", 1)[-1]
-        _add(item, _tag(ITUNES, "image"), href=show.absolute(folder + name))
+    if episode.image:  # the episode's own cover art
+        _add(item, _tag(ITUNES, "image"), href=show.absolute(layout.episode_image(episode, episode.image)))
     if audio.turns:
-        _add(item, _tag(PODCAST, "transcript"), url=show.absolute(folder + "transcript.vtt"), type="text/vtt",
-             rel="captions", language=episode.language)
-        _add(item, _tag(PODCAST, "transcript"), url=show.absolute(folder + "transcript.json"),
-             type="application/json", language=episode.language)
-        _add(item, _tag(PODCAST, "chapters"), url=show.absolute(folder + "chapters.json"),
-             type="application/json+chapters")
+        vtt, transcript, chapters = (show.absolute(layout.episode_file(episode, name))
+                                     for name in (layout.transcript_vtt, layout.transcript_json, layout.chapters))
+        _add(item, _tag(PODCAST, "transcript"), url=vtt, type="text/vtt", rel="captions", language=episode.language)
+        _add(item, _tag(PODCAST, "transcript"), url=transcript, type="application/json", language=episode.language)
+        _add(item, _tag(PODCAST, "chapters"), url=chapters, type="application/json+chapters")
     for host in episode.hosts:
         _add(item, _tag(PODCAST, "person"), host.name, role="host")
 

@@ -28,7 +28,7 @@ def render_not_found(theme_html: str, episodes: Sequence[Episode], settings: Set
     t = labels_for(settings.language)
     latest = sorted(episodes, key=lambda e: (e.published, e.slug), reverse=True)[:LATEST]
     items = "".join(
-        f'<li><a href="{escape(base + layout.url(layout.episode_page(e.slug)))}" lang="{escape(e.language)}">'
+        f'<li><a href="{escape(base + layout.episode_page_url(e))}" lang="{escape(e.language)}">'
         f'{escape(e.title)}</a> <time datetime="{e.date.isoformat()}">{e.date.isoformat()}</time></li>'
         for e in latest)
     search = base + layout.url(layout.search_page)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -76,7 +75,7 @@ def build_pages(episodes: Sequence[Episode], settings: Settings, *, layout: Site
                 home_intro: str | None = None, audio: Mapping[str, EpisodeAudio] | None = None,
                 cover_uri: str = "") -> list[GeneratedPage]:
     """Every generated page of the site, in a stable order. `cover_uri`: where the show's cover is published."""
-    layout = layout or SiteLayout(settings.episodes_uri)
+    layout = layout or SiteLayout.from_settings(settings)
     return _SiteRenderer(episodes, settings, layout, home_intro, audio or {}, cover_uri).pages()
 
 
@@ -85,7 +84,7 @@ def build_episode_page(episode: Episode, episodes: Sequence[Episode], settings: 
                        cover_uri: str = "") -> GeneratedPage:
     """One episode's page, as `build_pages` makes it among `episodes` (for quick previews)."""
     related = compute_related(episodes, count=settings.related_count)
-    renderer = _SiteRenderer(episodes, settings, layout or SiteLayout(settings.episodes_uri), None, audio or {},
+    renderer = _SiteRenderer(episodes, settings, layout or SiteLayout.from_settings(settings), None, audio or {},
                              cover_uri)
     return renderer._episode_page(episode, related[episode.slug])
 
@@ -122,14 +121,22 @@ class _SiteRenderer:
 
     # URIs --------------------------------------------------------------
     def episode_uri(self, episode: Episode) -> str:
-        return self.layout.episode_page(episode.slug)
+        return self.layout.episode_page(episode)
 
     def url(self, src_uri: str) -> str:
         return self.layout.url(src_uri)
 
     def image_uri(self, episode: Episode) -> str:
         """The episode's own cover art, else the show's ('' when there is neither)."""
-        return self.layout.episode_image(episode.slug, episode.image) if episode.image else self.cover_uri
+        return self.layout.episode_image(episode, episode.image) if episode.image else self.cover_uri
+
+    def chapters_uri(self, episode: Episode) -> str:
+        """The episode's chapters file ('' when it has none: no audio, or a recording without turns)."""
+        audio = self.audio.get(episode.slug)
+        return self.layout.episode_file(episode, self.layout.chapters) if audio and audio.turns else ""
+
+    def category_url(self, name: str) -> str:
+        return self.url(self.layout.term_page("category", self.category_slugs[name.casefold()]))
 
     def audio_url(self, episode: Episode, here: str) -> str:
         """The episode's MP3 as the page at `here` links it ('' when it has none)."""
@@ -140,11 +147,13 @@ class _SiteRenderer:
             else relative_url(audio.uri, here)
 
     def play_data(self, episode: Episode, here: str) -> dict[str, str]:
-        """What a card's play control hands the player: the MP3, the episode, its cover art and the show."""
-        image = self.image_uri(episode)
+        """What a card's play control hands the player: the MP3, the episode, its cover art, the show and the
+        chapters file, every address relative to the page at `here`."""
+        image, chapters = self.image_uri(episode), self.chapters_uri(episode)
         return {"src": self.audio_url(episode, here), "title": episode.title,
                 "url": relative_url(self.url(self.episode_uri(episode)), here),
-                "image": relative_url(image, here) if image else "", "show": self.settings.show.title}
+                "image": relative_url(image, here) if image else "", "show": self.settings.show.title,
+                "chaptersUrl": relative_url(chapters, here) if chapters else ""}
 
     def _render(self, template: str, src_uri: str, **context) -> str:
         here = self.url(src_uri)
@@ -155,7 +164,7 @@ class _SiteRenderer:
             image_url=lambda e: link(self.image_uri(e)) if self.image_uri(e) else "",
             cover_url=link(self.cover_uri) if self.cover_uri else "", feed_url=self.settings.show.feed_url,
             episode_url=lambda e: self.url(self.episode_uri(e)),
-            category_url=lambda name: self.url(self.layout.term_page("category", self.category_slugs[name.casefold()])),
+            category_url=self.category_url,
             tag_url=lambda name: self.url(self.layout.term_page("tag", self.tag_slugs[name.casefold()])))
         return self.env.get_template(template).render({**values, **context})
 
@@ -170,19 +179,22 @@ class _SiteRenderer:
         body = self._render(
             "episode.html", uri, episode=episode, sections=sections, audio=audio, toc=toc, t=t,
             audio_src=self.audio_url(episode, self.url(uri)), chapters=chapters, voices=_voice_classes(episode),
+            vtt_uri=self.layout.episode_file(episode, self.layout.transcript_vtt),
+            chapters_uri=self.chapters_uri(episode),
             related=[self._related_card(self.by_slug[s], uri) for s in related],
             player_labels=json.dumps({k: t[k] for k in PLAYER_LABELS}, ensure_ascii=False))
         meta = {"title": episode.title, "description": plain_text(episode.summary or "", limit=300)}
         return page_document(uri, meta, body, toc=toc)
 
     def _related_card(self, other: Episode, src_uri: str) -> Markup:
-        """An episode's card in a related list, made once for all pages one folder deep in the same place.
+        """An episode's card in a related list, made once for all the pages from which its links are the same.
 
-        Its links are relative, and the same from every page whose folder has the same parent (all
-        episode pages), as none of them points into the page's own folder: 1000 episodes render
-        1000 cards, not 5000.
+        A card differs between pages only by its relative links, so they are its key: with episode pages
+        side by side in one folder, 1000 episodes render 1000 cards, not 5000, whatever the layout.
         """
-        key = (other.slug, posixpath.dirname(self.url(src_uri).rsplit("/", 1)[0]))
+        here = self.url(src_uri)
+        category = relative_url(self.category_url(other.category), here) if other.category else ""
+        key = (other.slug, category, *self.play_data(other, here).values())
         card = self._cards.get(key)
         if card is None:
             card = self._cards[key] = Markup(self._render("card.html", src_uri, episode=other, heading="h3"))

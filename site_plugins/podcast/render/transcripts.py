@@ -62,9 +62,9 @@ def _json(value: dict) -> str:
 
 
 def transcript_files(episode: Episode, audio, *, layout: SiteLayout) -> dict[str, str]:
-    """Site path -> text of the transcript and chapter files beside an episode's page."""
+    """Site path -> text of an episode's transcript and chapter files (where the layout puts them)."""
     if not audio or not audio.turns:
         return {}
-    return {layout.episode_file(episode.slug, "transcript.vtt"): render_vtt(episode, audio.turns),
-            layout.episode_file(episode.slug, "transcript.json"): render_json_transcript(episode, audio.turns),
-            layout.episode_file(episode.slug, "chapters.json"): render_chapters(audio.chapters)}
+    return {layout.episode_file(episode, layout.transcript_vtt): render_vtt(episode, audio.turns),
+            layout.episode_file(episode, layout.transcript_json): render_json_transcript(episode, audio.turns),
+            layout.episode_file(episode, layout.chapters): render_chapters(audio.chapters)}

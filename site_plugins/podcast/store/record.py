@@ -1,8 +1,8 @@
-"""`published.json`: what was published, under which GUID, from which file.
+"""`published.json`: what was published, under which GUID, from which file, at which address.
 
 A GUID made from an episode file's name would change when the file is renamed; the record lets a
-build keep the GUID an episode was published with. Entries are never dropped: a renamed or restored
-file finds its GUID again however long ago it was published.
+build keep the GUID an episode was published with, and the addresses its page had working. Entries are
+never dropped: a renamed or restored file finds its GUID again however long ago it was published.
 """
 
 from __future__ import annotations
@@ -29,6 +29,11 @@ class Published:
     """The GUID was written in the file (`guid:`), so it moves with the file's content by itself."""
     audio: str = ""
     """The MP3's address on the site when it was published."""
+    page: str = ""
+    """The episode page's address on the site when it was published ('episodes/x/'); '' in records
+    written before addresses could change, when it was '<episodes_uri>/<slug>/'."""
+    former: tuple[str, ...] = ()
+    """Addresses the page had before `page`: each keeps a page that sends a visitor on to the new one."""
 
 
 def read_record(path: Path) -> dict[str, Published]:
@@ -44,7 +49,8 @@ def parse_record(data: bytes) -> dict[str, Published]:
     try:
         data = json.loads(data.decode("utf-8"))
         entries = data["episodes"] if data.get("format") == FORMAT else {}
-        return {guid: Published(guid=guid, **{k: entry[k] for k in Published.__slots__ if k in entry and k != "guid"})
+        return {guid: Published(guid=guid, **{k: tuple(entry[k]) if k == "former" else entry[k]
+                                              for k in Published.__slots__ if k in entry and k != "guid"})
                 for guid, entry in entries.items()}
     except (ValueError, TypeError, KeyError, AttributeError):
         return {}
