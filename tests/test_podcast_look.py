@@ -74,7 +74,8 @@ def test_every_card_shows_its_length_and_a_play_control_the_player_reads(catalog
         assert address(page_uri, play.get("href")) == page_url
         assert play.get("aria-label") == f"{labels_for(episode.language)['play']} {episode.title}"
         data = json.loads(play.get("data-podcast-play"))
-        assert list(data) == ["src", "title", "url", "image", "show"]
+        assert list(data) == ["src", "title", "url", "image", "show", "chaptersUrl"]
+        assert address(page_uri, data["chaptersUrl"]) == page_url + "chapters.json"
         assert address(page_uri, data["src"]) == f"audio/{episode.slug}.mp3"
         assert address(page_uri, data["url"]) == page_url
         assert address(page_uri, data["image"]) == "cover.png"

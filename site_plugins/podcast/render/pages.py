@@ -140,11 +140,18 @@ class _SiteRenderer:
             else relative_url(audio.uri, here)
 
     def play_data(self, episode: Episode, here: str) -> dict[str, str]:
-        """What a card's play control hands the player: the MP3, the episode, its cover art and the show."""
+        """What a card's play control hands the player: the MP3, the episode, its cover, show and chapters."""
         image = self.image_uri(episode)
         return {"src": self.audio_url(episode, here), "title": episode.title,
                 "url": relative_url(self.url(self.episode_uri(episode)), here),
-                "image": relative_url(image, here) if image else "", "show": self.settings.show.title}
+                "image": relative_url(image, here) if image else "", "show": self.settings.show.title,
+                "chaptersUrl": self.chapters_url(episode, here)}
+
+    def chapters_url(self, episode: Episode, here: str) -> str:
+        """The episode's chapters file as the page at `here` links it ('' when it has none: no timed turns)."""
+        audio = self.audio.get(episode.slug)
+        chapters = self.layout.episode_file(episode.slug, "chapters.json")
+        return relative_url(chapters, here) if audio is not None and audio.turns else ""
 
     def _render(self, template: str, src_uri: str, **context) -> str:
         here = self.url(src_uri)
