@@ -55,7 +55,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             self.quick = QuickPreview([Path(config.docs_dir), Path(config.config_file_path or "mkdocs.yml"),
                                        *(Path(w) for w in config.watch)], project_dir)
         config.extra_css.extend(core.page_assets(settings)[0])
-        config.extra_javascript.extend(core.page_assets(settings)[1])
+        config.extra_javascript.extend(c.ExtraScript().validate(s) for s in core.page_assets(settings)[1])
         for message in core.clashing_plugins(settings, list(config.plugins)):
             log.warning("%s", message)
         return config
