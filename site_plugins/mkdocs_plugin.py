@@ -57,7 +57,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             raise PluginError(str(exc)) from None
         config.watch.extend(str(folder) for folder in self.session.watch)
         config.extra_css.extend(self.session.page_assets[0])
-        config.extra_javascript.extend(self.session.page_assets[1])
+        config.extra_javascript.extend(c.ExtraScript().validate(s) for s in self.session.page_assets[1])
         return config
 
     def on_files(self, files: Files, *, config) -> Files:

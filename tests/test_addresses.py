@@ -193,11 +193,6 @@ def test_publishing_records_each_pages_address_and_the_former_ones(dated):
     assert published[second.slug].former == (f"episodes/{OLD_SLUG}/", f"2024/old/{second.slug}/")
 
 
-PLAYER_BAR = REPO / "site_plugins/podcast/render/assets/player-bar.js"
-
-
-@pytest.mark.xfail("chaptersUrl" not in PLAYER_BAR.read_text(encoding="utf-8"), strict=True,
-                   reason="the player bar still looks for chapters.json beside the episode's page")
 def test_a_cards_play_button_reads_the_chapters_where_the_layout_put_them(sites, browser):
     """On the home page, the first card's episode plays in the bar, which names the chapter being spoken,
     from the chapters file that the card's data names (chaptersUrl): not beside the episode's page here."""

@@ -17,7 +17,8 @@ LINES = [f"这是第{n}句话，我们聊聊能源和预算。" for n in range(1
 CARDS_PAGE = """# Cards
 
 <a class="gp-card-play" href="../episodes/other/" data-podcast-play='{"src": "../audio/other.mp3", "title": "other", \
-"url": "../episodes/other/", "image": "", "show": "Test Pod"}'>Play</a>
+"url": "../episodes/other/", "image": "", "show": "Test Pod", "chaptersUrl": "../episodes/other/chapters.json"}'>\
+Play</a>
 """
 """A card's play button as listing pages render it (the contract with the card template)."""
 

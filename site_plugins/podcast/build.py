@@ -42,13 +42,15 @@ from .render.transcripts import transcript_files
 from .writer import Claims
 
 ASSETS = Path(__file__).parent / "render" / "assets"
-STYLESHEET_URI = "assets/podcast/podcast.css"
-PLAYER_SCRIPT_URI = "assets/podcast/player.js"
-BAR_SCRIPT_URI = "assets/podcast/player-bar.js"
-PLAYER_SITE_URI = "assets/podcast/player-site.js"
-"""Made by each build (the bar's labels, the show's title and cover); the other assets are copied as they are."""
-SEARCH_SCRIPT_URI = "assets/podcast/search.js"
-SUBSCRIBE_SCRIPT_URI = "assets/podcast/subscribe.js"
+ASSETS_URI = "assets/podcast/"
+"""Where the stylesheet and the script modules are published, side by side: modules import each other by name."""
+STYLESHEET_URI = ASSETS_URI + "podcast.css"
+SITE_DATA_URI = ASSETS_URI + "site-data.js"
+"""Made by each build (the player's labels, the show's title and cover); the other assets are copied as they are."""
+PLAYER_SCRIPT_URI = ASSETS_URI + "player.js"
+"""The episode page's player; it imports the bar, which every page has."""
+SEARCH_SCRIPT_URI = ASSETS_URI + "search.js"
+SUBSCRIBE_SCRIPT_URI = ASSETS_URI + "subscribe.js"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +116,11 @@ class SiteOutput:
         return {page.src_uri: page for page in self.pages}
 
 
-def page_assets(settings: Settings) -> tuple[list[str], list[str]]:
-    """(stylesheets, scripts) every page of the site loads, the scripts in the order they run."""
-    scripts = [PLAYER_SITE_URI, BAR_SCRIPT_URI, PLAYER_SCRIPT_URI, SUBSCRIBE_SCRIPT_URI]
-    return [STYLESHEET_URI], [*scripts, SEARCH_SCRIPT_URI] if settings.search else scripts
+def page_assets(settings: Settings) -> tuple[list[str], list[dict[str, str]]]:
+    """(stylesheets, scripts) every page of the site loads. Scripts are ES modules, each an `extra_javascript`
+    entry as mkdocs.yml writes one; the modules they import are published beside them (`asset_files`)."""
+    uris = [PLAYER_SCRIPT_URI, SUBSCRIBE_SCRIPT_URI, *([SEARCH_SCRIPT_URI] if settings.search else [])]
+    return [STYLESHEET_URI], [{"path": uri, "type": "module"} for uri in uris]
 
 
 def clashing_plugins(settings: Settings, plugins: Sequence[str]) -> list[str]:
@@ -129,9 +132,8 @@ def clashing_plugins(settings: Settings, plugins: Sequence[str]) -> list[str]:
 
 
 def asset_files() -> dict[str, Path]:
-    """The stylesheet and scripts that every page loads."""
-    return {uri: ASSETS / Path(uri).name
-            for uri in (STYLESHEET_URI, BAR_SCRIPT_URI, PLAYER_SCRIPT_URI, SEARCH_SCRIPT_URI, SUBSCRIBE_SCRIPT_URI)}
+    """The stylesheet and every script module, published as they are."""
+    return {ASSETS_URI + path.name: path for path in sorted(ASSETS.iterdir()) if path.suffix in {".css", ".js"}}
 
 
 def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> SiteOutput:
@@ -217,7 +219,7 @@ def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mappi
     """The cover, the player bar's data and the feed (which needs the site's address)."""
     settings = request.settings
     files: dict[str, bytes | Path] = {
-        PLAYER_SITE_URI: render_player_site(settings, request.cover, script_uri=PLAYER_SITE_URI).encode("utf-8")}
+        SITE_DATA_URI: render_player_site(settings, request.cover, script_uri=SITE_DATA_URI).encode("utf-8")}
     if request.cover is not None:
         files[request.cover.uri] = request.cover.data
     if settings.show.site_url:

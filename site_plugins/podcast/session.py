@@ -103,7 +103,7 @@ class SiteSession:
         return session
 
     @property
-    def page_assets(self) -> tuple[list[str], list[str]]:
+    def page_assets(self) -> tuple[list[str], list[dict[str, str]]]:
         """(stylesheets, scripts) every page of the site loads, the scripts in the order they run."""
         return page_assets(self.request.settings)
 

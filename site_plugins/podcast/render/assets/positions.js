@@ -1,0 +1,35 @@
+/* What the browser keeps between visits: each episode's position and the listening speed.
+   The store is handed in (the page's localStorage, or null where privacy settings refuse it). */
+
+import { SPEEDS } from "./util.js";
+
+export const KEEP_AFTER = 5;  /* seconds: a position nearer the start or the end is not worth keeping */
+const POSITION_KEY = "podcast-position:", SPEED_KEY = "podcast-speed";
+
+export function browserStorage() {
+  try { return window.localStorage; } catch { return null; }  /* refused (privacy settings) */
+}
+
+/* The kept position of the episode at `src`; NaN when there is none. */
+export function savedPosition(store, src) {
+  const value = store ? parseFloat(store.getItem(POSITION_KEY + src)) : NaN;
+  return value > 0 ? value : NaN;
+}
+
+export function savePosition(store, src, seconds, duration) {
+  if (!store || !src) return;
+  try {
+    if (seconds < KEEP_AFTER || (duration > 0 && seconds > duration - KEEP_AFTER)) store.removeItem(POSITION_KEY + src);
+    else store.setItem(POSITION_KEY + src, seconds.toFixed(1));
+  } catch { /* storage full: a kept position is a convenience */ }
+}
+
+/* The speed last chosen, when it is one the player offers; else 1. */
+export function savedSpeed(store) {
+  const value = store ? parseFloat(store.getItem(SPEED_KEY)) : NaN;
+  return SPEEDS.includes(value) ? value : 1;
+}
+
+export function saveSpeed(store, rate) {
+  try { if (store) store.setItem(SPEED_KEY, String(rate)); } catch { /* not kept: fine */ }
+}
