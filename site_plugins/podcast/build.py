@@ -42,7 +42,7 @@ from .render.transcripts import transcript_files
 from .writer import Claims
 
 ASSETS = Path(__file__).parent / "render" / "assets"
-ASSETS_URI = "assets/podcast/"
+ASSETS_URI = SiteLayout.assets_folder
 """Where the stylesheet and the script modules are published, side by side: modules import each other by name."""
 STYLESHEET_URI = ASSETS_URI + "podcast.css"
 SITE_DATA_URI = ASSETS_URI + "site-data.js"

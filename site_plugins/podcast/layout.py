@@ -148,6 +148,8 @@ class SiteLayout:
     """Folder of the search index's small files."""
     feed: ClassVar[str] = "feed.xml"
     audio_folder: ClassVar[str] = "audio/"
+    assets_folder: ClassVar[str] = "assets/podcast/"
+    """The stylesheet and the script modules, side by side: modules import each other by name."""
     transcript_vtt: ClassVar[str] = "transcript.vtt"
     transcript_json: ClassVar[str] = "transcript.json"
     chapters: ClassVar[str] = "chapters.json"
