@@ -12,6 +12,8 @@ import pytest
 
 from site_plugins.podcast import Host, Settings
 
+pytest_plugins = ["tests.tiers", "pytester"]
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 UPDATE_GOLDEN = os.environ.get("PODCAST_UPDATE_GOLDEN") == "1"

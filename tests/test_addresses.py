@@ -22,6 +22,8 @@ from site_plugins.podcast.store.record import RECORD_NAME, Published, record_byt
 from .checkers import serve
 from .conftest import REPO, SiteProject
 
+pytestmark = pytest.mark.site
+
 DATED = "{date:%Y/%m}/{slug}/"
 SCHEMES = {"beside": "", "apart": "files/{slug}/"}
 """Where the episodes' own files go: beside their pages, or under a folder of their own."""

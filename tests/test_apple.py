@@ -16,6 +16,8 @@ from .conftest import SiteProject, square_png
 from .test_audio import SAY, script_episode
 from .test_feed import partytime, show_project
 
+pytestmark = pytest.mark.site
+
 SHOW = """
       author: The Test Team
       owner_name: Ada Owner

@@ -28,6 +28,8 @@ from .checkers import require
 from .conftest import REPO, TEST_SETTINGS, SiteProject, site_mp3, square_png
 from .test_speech import ENDPOINT, OFFLINE, gtts_body, request_params
 
+pytestmark = pytest.mark.site
+
 SAY = ["大家好，欢迎收听。", "今天我们谈谈能源。", "能源收入锐减。", "财政赤字飙升。", "黄金储备大量出售。",
        "这些都迫使莫斯科寻求和平。", "前路充满不确定性。", "我们下期再见。"]
 

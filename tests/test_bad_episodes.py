@@ -11,6 +11,8 @@ from site_plugins.podcast.cli import main
 
 from .conftest import DATA, REPO, TEST_SETTINGS, UPDATE_GOLDEN
 
+pytestmark = pytest.mark.unit
+
 BAD = DATA / "bad"
 CASES = sorted(p for p in BAD.iterdir() if p.suffix != ".expected")
 

@@ -17,6 +17,8 @@ from site_plugins.podcast.errors import Problem, Severity
 
 from .conftest import SiteProject, episode_yaml
 
+pytestmark = pytest.mark.site
+
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 

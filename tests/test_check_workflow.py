@@ -17,6 +17,8 @@ import yaml
 
 from .conftest import REPO, episode_yaml
 
+pytestmark = pytest.mark.workflow
+
 WORKFLOWS = REPO / ".github" / "workflows"
 CHECK = WORKFLOWS / "check.yml"
 PUBLISH = WORKFLOWS / "publish.yml"

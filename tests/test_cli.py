@@ -12,6 +12,8 @@ from site_plugins.podcast.cli import main
 
 from .conftest import DATA, REPO, SiteProject, episode_yaml
 
+pytestmark = pytest.mark.unit
+
 
 def run(*args: str, cwd=REPO) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "site_plugins.podcast.cli", *args], cwd=cwd,

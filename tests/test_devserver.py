@@ -9,6 +9,8 @@ import pytest
 
 from site_plugins.podcast.devserver import byte_ranges, requested_range
 
+pytestmark = pytest.mark.site
+
 BODY = bytes(range(256)) * 4  # 1024 distinct-enough bytes
 
 

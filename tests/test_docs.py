@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from site_plugins.podcast.load.fields import EPISODE_FIELDS
 from site_plugins.podcast.load.settings import OPTIONS
 
 from .conftest import REPO
+
+pytestmark = pytest.mark.unit
 
 
 def field_rows() -> list[str]:

@@ -19,6 +19,8 @@ import pytest
 
 from .conftest import REPO
 
+pytestmark = pytest.mark.workflow
+
 SETUP = "scripts/site build"
 """The README's build command; it makes .venv with the base install, as a new user's first step does."""
 

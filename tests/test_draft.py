@@ -21,6 +21,8 @@ from site_plugins.podcast.load.siteconfig import read_site_settings
 
 from .conftest import SiteProject
 
+pytestmark = pytest.mark.unit
+
 ARTICLE = """Port Alder's tidal turbines pass their first year
 
 Two turbines in Alder Sound produced 1.6 gigawatt-hours in their first year, enough for about 550 homes.

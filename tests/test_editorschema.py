@@ -20,6 +20,8 @@ from site_plugins.podcast.load.siteconfig import read_site_settings
 
 from .conftest import DATA, REPO, episode_yaml
 
+pytestmark = pytest.mark.unit
+
 # YAML 1.2 core schema: how a plain (unquoted) scalar is typed. Everything else is a string.
 CORE_SCALARS = [
     (re.compile(r"(?:~|null|Null|NULL)?"), lambda s: None),

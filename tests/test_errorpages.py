@@ -16,6 +16,8 @@ from site_plugins.podcast.render.errorpages import add_notice, render_problem_pa
 
 from .conftest import TEST_SETTINGS, SiteProject, episode_yaml
 
+pytestmark = pytest.mark.unit
+
 UNKNOWN_SPEAKER = "      - 卿 姐: 大家好。\n      - 晓旭: 你好。\n"
 
 

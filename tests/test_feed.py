@@ -18,6 +18,8 @@ from .checkers import NODE_MODULES, require
 from .conftest import REPO, SiteProject, site_mp3, square_png
 from .test_audio import SAY, script_episode
 
+pytestmark = pytest.mark.unit
+
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0"}
 SHOW = """
       title: Test Pod

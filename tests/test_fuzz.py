@@ -11,9 +11,13 @@ import random
 import signal
 import time
 
+import pytest
+
 from site_plugins.podcast import load_catalog
 
 from .conftest import DATA, TEST_SETTINGS, SiteProject
+
+pytestmark = pytest.mark.site
 
 FILES = 1000
 SECONDS_PER_FILE = 5

@@ -17,6 +17,8 @@ from site_plugins.podcast.cli import main
 from .conftest import TEST_SETTINGS, SiteProject, episode_yaml
 from .test_audio import SAY, catalog_of, decode, gtts_settings, script_episode
 
+pytestmark = pytest.mark.site
+
 
 def built_twice(tmp_path, damage):
     """Build an episode, damage its published MP3, build again: (second report, progress lines)."""

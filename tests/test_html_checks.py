@@ -15,6 +15,8 @@ import pytest
 
 from .checkers import AXE_JS, VNU_JAR, require, serve
 
+pytestmark = pytest.mark.browser
+
 PLAIN_PAGES = ("about/",)
 """Pages written as plain Markdown in docs/: their findings are the theme's."""
 

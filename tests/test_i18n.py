@@ -10,6 +10,8 @@ import pytest
 from site_plugins.podcast.build import ASSETS
 from site_plugins.podcast.render.i18n import LABELS, PLAYER_LABELS, labels_for
 
+pytestmark = pytest.mark.unit
+
 PLAYER_MODULES = sorted(p for p in ASSETS.glob("*.js") if p.name != "search.js")  # search has the search page's
 
 

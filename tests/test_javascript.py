@@ -9,6 +9,8 @@ import shutil
 import subprocess
 from dataclasses import replace
 
+import pytest
+
 from site_plugins.podcast import Settings
 from site_plugins.podcast.build import ASSETS, ASSETS_URI, SITE_DATA_URI, asset_files, page_assets
 from site_plugins.podcast.render.i18n import LABELS
@@ -16,6 +18,8 @@ from site_plugins.podcast.render.search import fnv1a, normalize, terms_of
 
 from .checkers import NODE_MODULES, require
 from .conftest import REPO
+
+pytestmark = pytest.mark.unit
 
 NODE = shutil.which("node") or "/usr/bin/node"
 ESLINT = NODE_MODULES / ".bin" / "eslint"

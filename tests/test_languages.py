@@ -9,6 +9,8 @@ from lxml import html as lxml_html
 
 from site_plugins.podcast.markup import cut_text, plain_text
 
+pytestmark = pytest.mark.unit
+
 TIDES = "episodes/tidal-power-pilot"
 LIBRARIES = "episodes/qing-xi-de-tu-shu-guan-wei-he-yao-liang-dao-wu-ye"
 

@@ -18,6 +18,8 @@ from site_plugins.podcast.store.record import Published, parse_record, record_by
 
 from .conftest import DATA, REPO, TEST_SETTINGS
 
+pytestmark = pytest.mark.unit
+
 EPISODE = EpisodeAddress("tide", date(2025, 11, 4))
 
 BAD_PATTERNS = [

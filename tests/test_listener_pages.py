@@ -8,6 +8,8 @@ import pytest
 
 from .checkers import serve
 
+pytestmark = pytest.mark.browser
+
 LIBRARIES = "episodes/qing-xi-de-tu-shu-guan-wei-he-yao-liang-dao-wu-ye/"
 TIDES = "episodes/tidal-power-pilot/"
 PARTS = ["文字稿", "Intro", "Core Event", "Background", "Conflict", "Impact", "Future", "Conclusion",

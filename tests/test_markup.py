@@ -8,6 +8,8 @@ import pytest
 
 from site_plugins.podcast.markup import _INLINE, plain_text, render_block, render_inline
 
+pytestmark = pytest.mark.unit
+
 SAMPLES = ["你好，世界。", "Plain words, a comma; a colon: and 3.5 numbers (in brackets).", "  padded  ",
            "它说'好的'。", "emoji 🎙️ and RTL שלום", "1. not a list in a turn", "- neither is this", "a -- b",
            "http://example.org/x stays text", "tab\there"]

@@ -6,6 +6,8 @@ import pytest
 
 from .checkers import serve
 
+pytestmark = pytest.mark.browser
+
 WIDTHS = (390, 1280)
 
 

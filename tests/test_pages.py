@@ -9,6 +9,8 @@ from site_plugins.podcast import build_pages, load_catalog
 
 from .conftest import DATA, REPO, TEST_SETTINGS, UPDATE_GOLDEN
 
+pytestmark = pytest.mark.unit
+
 EPISODES = DATA / "episodes"
 GOLDEN = DATA / "golden"
 

@@ -11,6 +11,8 @@ from .checkers import serve
 from .conftest import SiteProject
 from .test_audio import script_episode
 
+pytestmark = pytest.mark.browser
+
 LINES = [f"这是第{n}句话，我们聊聊能源和预算。" for n in range(1, 15)]
 
 

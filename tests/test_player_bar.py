@@ -14,6 +14,8 @@ from .test_player import page as page
 from .test_player import player_site as player_site
 from .test_player import ready
 
+pytestmark = pytest.mark.browser
+
 WIDTHS = (390, 1280)
 AUDIO = "document.querySelector('audio.gp-audio')"
 

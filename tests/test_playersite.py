@@ -6,6 +6,8 @@ import json
 import subprocess
 from dataclasses import replace
 
+import pytest
+
 from site_plugins.podcast import Settings
 from site_plugins.podcast.build import SITE_DATA_URI, page_assets
 from site_plugins.podcast.model import Cover, Show
@@ -14,6 +16,8 @@ from site_plugins.podcast.render.playersite import render_player_site
 
 from .checkers import require
 from .test_javascript import NODE
+
+pytestmark = pytest.mark.unit
 
 
 def data_of(module: str) -> dict:

@@ -19,6 +19,8 @@ from site_plugins.podcast.render.transcripts import clock
 
 from .conftest import DATA, REPO, TEST_SETTINGS
 
+pytestmark = pytest.mark.unit
+
 SITE = "https://pod.example.org/some/prefix/"
 """Where the site is served: links must work under any prefix."""
 SETTINGS = replace(TEST_SETTINGS, show=parse_settings({}, site_name="Test Pod", site_url=SITE).show)

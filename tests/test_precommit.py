@@ -14,6 +14,8 @@ import pytest
 
 from .conftest import REPO, episode_yaml
 
+pytestmark = pytest.mark.workflow
+
 PROJECT = ("mkdocs.yml", "pyproject.toml", "README.md", ".gitignore", ".pre-commit-config.yaml",
            ".pre-commit-hooks.yaml", "episodes", "docs", "scripts", "site_plugins")
 """What a clone holds that the hooks need (README.md: pyproject.toml names it, and the hook installs the project)."""

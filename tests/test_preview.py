@@ -15,6 +15,8 @@ import pytest
 
 from .test_serve import edit, served  # noqa: F401 - the fixture: a real `mkdocs serve` of the samples
 
+pytestmark = pytest.mark.site
+
 EPISODE = "episodes/tidal-power-pilot.yaml"
 PAGE = "episodes/tidal-power-pilot/"
 GOOD_TURN = "      - Theo: And I'm Theo. Today"

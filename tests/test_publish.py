@@ -14,6 +14,8 @@ import pytest
 from .publishing import Repository, episode, git
 from .speechproxy import SpeechProxy
 
+pytestmark = pytest.mark.workflow
+
 ONE = [f"第一期的第{n}句，聊聊潮汐发电。" for n in range(1, 5)]
 TWO = [f"第二期的第{n}句，说说城市公交。" for n in range(1, 5)]
 

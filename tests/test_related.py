@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
+
 from site_plugins.podcast import Episode, Section, Turn
 from site_plugins.podcast.render.related import compute_related
+
+pytestmark = pytest.mark.unit
 
 
 def ep(slug, *, tags=(), category=None, title="t", summary=None, related=(), day=1) -> Episode:

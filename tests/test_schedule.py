@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from site_plugins.podcast import load_catalog
 from site_plugins.podcast.cli import main
 
 from .conftest import TEST_SETTINGS, SiteProject, episode_yaml
+
+pytestmark = pytest.mark.unit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

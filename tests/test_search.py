@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
+
 from site_plugins.podcast.render.search import SearchIndex, count_terms, fnv1a, normalize, page_sections, terms_of
 from site_plugins.podcast.writer import SiteWriter
+
+pytestmark = pytest.mark.browser
 
 
 def test_chinese_is_cut_into_characters_and_pairs_and_latin_into_words():

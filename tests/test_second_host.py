@@ -17,6 +17,8 @@ from .checkers import serve
 from .conftest import REPO, site_mp3
 from .test_feed import partytime
 
+pytestmark = pytest.mark.site
+
 BIN = Path(sys.executable).parent
 BUILDERS = {"mkdocs": [str(BIN / "mkdocs"), "build", "-q", "-f"], "zensical": [str(BIN / "zensical"), "build", "-f"]}
 ZENSICAL_LACKS = {

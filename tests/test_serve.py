@@ -15,6 +15,8 @@ import pytest
 
 from .conftest import SiteProject, episode_yaml
 
+pytestmark = pytest.mark.site
+
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 
 

@@ -9,6 +9,8 @@ from site_plugins.podcast.load.show import load_cover
 
 from .conftest import square_png
 
+pytestmark = pytest.mark.unit
+
 
 def test_every_problem_is_reported_at_once():
     with pytest.raises(SettingsError) as raised:

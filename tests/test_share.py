@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from lxml import html as lxml_html
+
+pytestmark = pytest.mark.unit
 
 SITE = "https://example.github.io/goose-pod/"
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from site_plugins.podcast.sitesize import size_report
+
+pytestmark = pytest.mark.unit
 
 
 def test_small_site_is_reported_as_information(tmp_path):

@@ -29,6 +29,8 @@ from site_plugins.podcast.mp3frames import duration_of, read_frames
 
 from .checkers import require
 
+pytestmark = pytest.mark.unit
+
 OFFLINE = "Failed to resolve 'translate.google.com' ([Errno -3] Temporary failure in name resolution)"
 """What requests says on a machine without network: the engine must give up at once."""
 ENDPOINT = re.compile(r"https://translate\.google\.[a-z.]+/_/TranslateWebserverUi/data/batchexecute")

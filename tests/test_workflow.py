@@ -16,6 +16,8 @@ import yaml
 
 from .conftest import REPO
 
+pytestmark = pytest.mark.workflow
+
 WORKFLOWS = REPO / ".github" / "workflows"
 PUBLISH = WORKFLOWS / "publish.yml"
 
