@@ -74,8 +74,9 @@ EPISODE_FIELDS: dict[str, FieldSpec] = {
     "listener": FieldSpec("text", "Whom the episode is made for; shown under the title.", limit=MAX_SHORT,
                           page_only=True),
     "draft": FieldSpec("bool", "`true` or `false`. Drafts appear in the preview, never on the published site."),
-    "hosts": FieldSpec("hosts", "`name: {voice: ..., tld: ...}` for each host; needed only for hosts that "
-                                "`mkdocs.yml` does not define.", page_only=True),
+    "hosts": FieldSpec("hosts", "`name: {voice: ..., gender: ...}` for each host (the fields are under *Hosts* "
+                                "below); needed only for hosts that `mkdocs.yml` does not define, or to change "
+                                "one of its fields for this episode.", page_only=True),
     "source": FieldSpec("source", "The article: `url` (required), `title`, `publisher`, `published`, `text` "
                                   "(paragraphs separated by blank lines).", page_only=True),
     "summary": FieldSpec("text", "A few sentences.", limit=MAX_SUMMARY, prose=True),

@@ -11,7 +11,7 @@ from slugify import slugify
 
 from ..errors import Problem
 from ..model import Episode, Host, Section, Settings, Source, Turn
-from ..speech import engine_problem, engine_spec
+from ..speech import engine_problem, language_problem
 from .fields import (
     EPISODE_FIELDS,
     EPISODE_TYPES,
@@ -117,7 +117,7 @@ class _EpisodeReader(NodeReader):
 
     def _unvoiced_problem(self, host: Host, language: str) -> str:
         engine = host.engine or self.settings.tts
-        return "" if engine_problem(engine) else engine_spec(engine).voice_problem(language)
+        return "" if engine_problem(engine) else language_problem(engine, language)
 
     def _optional(self, value: dict[str, Node]) -> dict:
         """Every field the table gives a generic kind, read by that kind's reader (the others are read above)."""

@@ -14,11 +14,12 @@ from .registry import (
     engine_problem,
     engine_spec,
     host_voice,
+    language_problem,
     make_engine,
     turn_key,
 )
 
 __all__ = ["BIT_RATE", "DEFAULT_ENGINE", "ENGINES", "FORMAT", "GENDERS", "OFFLINE_ENGINE", "EngineSpec",
            "EspeakEngine", "GttsEngine", "RateLimiter", "RetryPolicy", "SpeechEngine", "SpeechError", "Voice",
-           "engine_name", "engine_problem", "engine_spec", "espeak_voice_name", "host_voice", "make_engine",
-           "silence_mp3", "turn_key"]
+           "engine_name", "engine_problem", "engine_spec", "espeak_voice_name", "host_voice", "language_problem",
+           "make_engine", "silence_mp3", "turn_key"]

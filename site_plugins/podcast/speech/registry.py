@@ -46,6 +46,9 @@ class EngineSpec:
     """Whether its speech may be published when it is not the site's own `tts:` engine."""
     offline: bool = False
     """Whether it speaks without the network: a fallback for previews."""
+    language_problem: Callable[[str], str] | None = None
+    """'' for a language it has a voice for (what a host without `voice:` speaks); None: `voice_problem`
+    checks it, for an engine whose voices are languages."""
     revision: int = 1
     """Raise it when the engine's sound changes for the same voice and text (a new model or library
     version): every turn it spoke is then spoken again. 1 adds nothing to the key."""
@@ -93,6 +96,12 @@ def host_voice(engine: str, host: Host, language: str) -> Voice:
     spec = engine_spec(engine)
     own = host.voice if host.voice and not spec.voice_problem(host.voice) else None
     return spec.voice(own, host, language)
+
+
+def language_problem(engine: str, language: str) -> str:
+    """'' when `engine` has a voice for `language`; else the message."""
+    spec = engine_spec(engine)
+    return (spec.language_problem or spec.voice_problem)(language)
 
 
 def turn_key(engine: str, voice: Voice, text: str) -> str:
