@@ -35,3 +35,12 @@ def test_the_row_check_can_fail(monkeypatch):
 def test_every_option_is_in_the_configuration_reference():
     reference = (REPO / "docs/guide/configuration.md").read_text(encoding="utf-8")
     assert [o for o in OPTIONS if f"| `{o}` |" not in reference] == []
+
+
+def test_the_authoring_guide_shows_the_host_fields_row_by_row():
+    from site_plugins.podcast.load.fields import HOST_FIELDS
+
+    guide = (REPO / "docs/guide/authoring.md").read_text(encoding="utf-8")
+    expected = [f"| `{key}` | {spec.doc} |" for key, spec in HOST_FIELDS.items()]
+    shown = [line for line in guide.splitlines() if line.startswith("| `") and line.count("|") == 3]
+    assert shown[:len(expected)] == expected, "paste into docs/guide/authoring.md:\n" + "\n".join(expected)

@@ -182,8 +182,11 @@ MAYA_AND_THEO = Settings(hosts=(Host("Maya", voice="en"), Host("Theo", voice="en
 
 def speakers_offered(schema) -> list[list[str]]:
     """Every `enum` in the schema: the speakers that editors complete and accept."""
+    from site_plugins.podcast.speech import ENGINES, GENDERS
+
+    others = (["full", "trailer", "bonus"], list(ENGINES), list(GENDERS))  # itunes:episodeType, a host's fields
     if isinstance(schema, dict):
-        speakers = "enum" in schema and schema["enum"] != ["full", "trailer", "bonus"]  # not itunes:episodeType
+        speakers = "enum" in schema and schema["enum"] not in others
         return ([schema["enum"]] if speakers else []) + \
             [found for value in schema.values() for found in speakers_offered(value)]
     if isinstance(schema, list):

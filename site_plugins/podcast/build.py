@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 from .audio.builder import AudioBuilder, AudioReport
-from .audio.speech import EspeakEngine, SpeechEngine, engine_name, make_engine
 from .errors import Problem, Severity
 from .layout import SiteLayout, folder_url
 from .load.catalog import load_catalog
@@ -39,6 +38,7 @@ from .render.playersite import render_player_site
 from .render.redirects import former_addresses, redirect_files
 from .render.search import search_box
 from .render.transcripts import transcript_files
+from .speech import EspeakEngine, SpeechEngine, engine_name, make_engine
 from .writer import Claims
 
 ASSETS = Path(__file__).parent / "render" / "assets"
@@ -62,8 +62,13 @@ class BuildRequest:
     now: datetime
     """The build's time: episodes dated later are scheduled (left out of a published build)."""
     engine: SpeechEngine
+    """Speaks the hosts that name no `engine:` (the site's `tts:`, or PODCAST_TTS); its speech may be published.
+    A host that names another engine gets it made from the table of engines (`speech.ENGINES`)."""
     fallback: SpeechEngine | None = None
-    """Speaks when `engine` cannot be reached; its audio is a preview, never published."""
+    """Speaks when a host's engine cannot be reached and the host names no `fallback:`; its audio is a preview,
+    never published."""
+    engines: tuple[SpeechEngine, ...] = ()
+    """Engines made ahead, used instead of new ones from the table for the hosts that name them."""
     cover: Cover | None = None
     preview: bool = False
     """A preview (mkdocs serve): drafts and scheduled episodes shown and marked, broken files shown."""
@@ -188,7 +193,8 @@ def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: B
 
 def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
     builder = AudioBuilder(request.settings, project_dir=request.project_dir, engine=request.engine,
-                           fallback=request.fallback, cover=request.cover, progress=request.progress,
+                           fallback=request.fallback, engines=request.engines, cover=request.cover,
+                           progress=request.progress,
                            warn=request.warn, clock=time.monotonic, layout=request.layout,
                            speak_until=request.speak_until)
     return builder.build(episodes)
@@ -246,7 +252,7 @@ def prepare(settings: Settings, project_dir: Path, *, now: datetime, preview: bo
     """A request for a site's build: its cover checked, its voices chosen (PODCAST_TTS in `environ` wins)."""
     cover = site_cover(project_dir, settings.cover)
     environ = environ or {}
-    engine = make_engine(engine_name(settings.tts, environ), requests_per_second=settings.tts_rate)
+    engine = make_engine(engine_name(settings.tts, environ), settings=settings)
     until = environ.get(SPEAK_UNTIL, "").strip()
     return BuildRequest(settings=settings, project_dir=project_dir, now=now, engine=engine, fallback=EspeakEngine(),
                         cover=cover, preview=preview, directory_urls=directory_urls, progress=progress, warn=warn,

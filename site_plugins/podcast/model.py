@@ -19,11 +19,24 @@ PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 class Host:
     name: str
     voice: str | None = None
-    """Language/voice code for speech, e.g. `zh-CN`, `zh-TW`, `en`."""
+    """The voice in its engine's terms: a language for gTTS (`zh-CN`, `zh-TW`, `en`), a language or an eSpeak NG
+    voice (`cmn+m3`) for the offline engine."""
     tld: str | None = None
     """gTTS accent for English voices: `com`, `co.uk`, `com.au`, ..."""
     variant: int = 0
     """Order in which the host was declared; gives each host of a show its own offline voice."""
+    engine: str | None = None
+    """The speech engine that speaks the host (a name in `speech.ENGINES`); None: the site's `tts:`."""
+    gender: str | None = None
+    """`female` or `male`: picks the engine's voice for the language when `voice` names none."""
+    gender_rank: int = 0
+    """Order among the declared hosts of the same gender: two women get two different female voices."""
+    rate: int = 0
+    """Speaking rate, percent faster (+) or slower (-)."""
+    pitch: int = 0
+    """Pitch, percent higher (+) or lower (-)."""
+    fallback: tuple[str, ...] | None = None
+    """Engines that speak, in order, when `engine` cannot be reached; None: the offline engine, for previews."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -22,13 +23,14 @@ from pathlib import Path
 from ..errors import Problem, Severity
 from ..layout import SiteLayout
 from ..markup import plain_text
-from ..model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
+from ..model import Cover, Episode, EpisodeAudio, Host, Settings, TurnSpan
 from ..mp3frames import audio_bytes, duration_of, read_frames
 from ..recordings import locate_recording, mp3_frames
+from ..speech import ENGINES, SpeechEngine, SpeechError, Voice, host_voice, silence_mp3
+from ..speech import turn_key as _engine_turn_key
 from ..writer import remove_stale_parts
 from .clips import Clip, ClipStore, find_damage
 from .id3 import TagInfo, read_finished, tagged_mp3
-from .speech import SpeechEngine, SpeechError, Voice, silence_mp3
 
 AUDIO_FORMAT_VERSION = 1
 """Bump when the layout of episode MP3s changes: every episode is then assembled again."""
@@ -53,22 +55,28 @@ class _Job:
     key: str
     text: str
     voice: Voice
+    engine: str
+    """The engine of the host, whose key `key` is."""
+    host: Host
+    language: str
 
 
-def voice_for(episode: Episode, speaker: str) -> Voice:
+def voice_for(episode: Episode, speaker: str, engine: str = "gtts") -> Voice:
+    """How `speaker` sounds on `engine` in this episode."""
     host = next(h for h in episode.hosts if h.name == speaker)
-    return Voice(language=host.voice or episode.language, tld=host.tld or "com", variant=host.variant)
+    return host_voice(engine, host, episode.language)
 
 
 def turn_key(engine: str, voice: Voice, text: str) -> str:
-    return hashlib.sha256(f"{engine}\n{voice.key}\n{text}".encode()).hexdigest()[:40]
+    return _engine_turn_key(engine, voice, text)
 
 
 class AudioBuilder:
     """Makes the audio of a set of episodes, one episode at a time; one instance per build."""
 
     def __init__(self, settings: Settings, *, project_dir: Path, engine: SpeechEngine,
-                 fallback: SpeechEngine | None = None, cover: Cover | None = None,
+                 fallback: SpeechEngine | None = None, engines: Sequence[SpeechEngine] = (),
+                 cover: Cover | None = None,
                  progress: Callable[[str], None] = lambda _: None, warn: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.monotonic, layout: SiteLayout | None = None,
                  speak_until: float | None = None) -> None:
@@ -76,14 +84,20 @@ class AudioBuilder:
         self.layout = layout or SiteLayout.from_settings(settings)
         self.project_dir = project_dir
         self.engine = engine
+        """Speaks the hosts that name no engine: the site's `tts:` (or PODCAST_TTS), whose speech is published."""
         self.fallback = fallback if fallback is not None and fallback.name != engine.name else None
+        """Speaks, for previews, when a host's engine cannot be reached and the host names no `fallback:`."""
+        self._engines = {e.name: e for e in (*engines, *([self.fallback] if self.fallback else ()), engine)}
+        """Engines made so far, by name; the others are made from their row in the table when a host needs one."""
+        self._engines_lock = threading.Lock()
+        self._limits: dict[str, threading.BoundedSemaphore] = {}
+        self._unreachable: set[str] = set()
         self.progress = progress
         self.warn = warn or progress
         self.clock = clock
         self.audio_dir = project_dir / settings.audio_dir
         self.cache_dir = project_dir / settings.cache_dir
         self.store = ClipStore(self.cache_dir, self.audio_dir)
-        self._use_fallback = False
         self._pause = audio_bytes(silence_mp3(settings.pause)) if settings.pause > 0 else b""
         self._pause_seconds = duration_of(read_frames(self._pause)) if self._pause else 0.0
         self._cover = (cover.data, cover.mime) if cover else None
@@ -122,8 +136,30 @@ class AudioBuilder:
 
     # --- keys and reuse ---------------------------------------------------------
     def _keys(self, episode: Episode) -> list[str]:
-        """Each turn's key for the publishing engine; computed once per episode and build."""
-        return [turn_key(self.engine.name, voice_for(episode, t.speaker), t.spoken) for t in episode.turns]
+        """Each turn's key for its host's engine; computed once per episode and build."""
+        return [job.key for job in self._jobs(episode)]
+
+    def _jobs(self, episode: Episode) -> list[_Job]:
+        hosts = {h.name: h for h in episode.hosts}
+        jobs = []
+        for turn in episode.turns:
+            host = hosts[turn.speaker]
+            engine = host.engine or self.engine.name
+            voice = host_voice(engine, host, episode.language)
+            jobs.append(_Job(turn_key(engine, voice, turn.spoken), turn.spoken, voice, engine, host,
+                             episode.language))
+        return jobs
+
+    def engine_named(self, name: str) -> SpeechEngine:
+        """The build's engine of this name, made from its row in the table the first time a host needs it."""
+        with self._engines_lock:
+            if name not in self._engines:
+                self._engines[name] = ENGINES[name].make(self.settings)
+            if name not in self._limits:
+                spec = ENGINES.get(name)
+                most = min(spec.concurrency, self.settings.tts_concurrency) if spec else self.settings.tts_concurrency
+                self._limits[name] = threading.BoundedSemaphore(most)
+            return self._engines[name]
 
     def _tag_info(self, episode: Episode) -> TagInfo:
         return TagInfo(title=episode.title, artist=", ".join(h.name for h in episode.hosts),
@@ -160,15 +196,15 @@ class AudioBuilder:
 
     # --- gathering and synthesis ------------------------------------------------------
     def _clips(self, episode: Episode, keys: list[str], report: AudioReport) -> list[tuple[Clip, bool]] | None:
-        """Every turn's (clip, spoken by the fallback), synthesizing what is missing; None on failure."""
+        """Every turn's (clip, whether it may not be published), synthesizing what is missing; None on failure."""
         clips: dict[int, tuple[Clip, bool]] = {}
         missing: list[tuple[int, _Job]] = []
-        for index, (turn, key) in enumerate(zip(episode.turns, keys, strict=True)):
+        for index, (job, key) in enumerate(zip(self._jobs(episode), keys, strict=True)):
             clip = self.store.get(key)
             if clip is not None:
-                clips[index] = (clip, False)
+                clips[index] = (clip, not self._may_publish(job.engine))
             else:
-                missing.append((index, _Job(key, turn.spoken, voice_for(episode, turn.speaker))))
+                missing.append((index, job))
         failed = False
         with ThreadPoolExecutor(max_workers=self.settings.tts_concurrency) as pool:
             futures = {pool.submit(self._speak, job): index for index, job in missing}
@@ -176,7 +212,8 @@ class AudioBuilder:
                 for future in as_completed(futures):
                     failed |= self._gather(future, futures[future], episode, clips, report)
             except BaseException:  # Ctrl-C: no new request starts; turns already spoken stay in the cache
-                getattr(self.engine, "cancel", lambda: None)()
+                for engine in list(self._engines.values()):
+                    getattr(engine, "cancel", lambda: None)()
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
         return None if failed else [clips[i] for i in range(len(keys))]
@@ -186,10 +223,10 @@ class AudioBuilder:
         """Take one finished turn into `clips`; True when it failed."""
         error = future.exception()
         if error is None:
-            clip, spoke, fallback = future.result()
-            clips[index] = (clip, fallback)
+            clip, spoke, fell_back, preview = future.result()
+            clips[index] = (clip, preview)
             report.synthesized += spoke
-            report.fallback += fallback
+            report.fallback += fell_back
             self._report_progress()
             return False
         if isinstance(error, SpeechError) and error.stopped:
@@ -198,30 +235,54 @@ class AudioBuilder:
             report.problems.append(_turn_problem(episode, index, error))
         return True
 
-    def _speak(self, job: _Job) -> tuple[Clip, bool, bool]:
-        """One turn's clip: (clip, whether an engine spoke, whether it was the fallback)."""
+    def _speak(self, job: _Job) -> tuple[Clip, bool, bool, bool]:
+        """One turn's clip: (clip, whether an engine spoke, whether a fallback did, whether it may not be
+        published)."""
         if self._speak_until is not None and time.time() > self._speak_until:
             raise SpeechError("this run's time for speech is used up", stopped=True)
-        if not self._use_fallback:
+        chain = [job.engine, *self._chain(job)]
+        for position, name in enumerate(chain):
+            if name in self._unreachable and position < len(chain) - 1:
+                continue
+            voice = job.voice if position == 0 else host_voice(name, job.host, job.language)
+            key = job.key if position == 0 else turn_key(name, voice, job.text)
+            preview = position > 0 or not self._may_publish(name)
+            clip = self.store.cached(key) if position else None
+            if clip is not None:
+                return clip, False, True, preview
             try:
-                clip = Clip.from_speech(self.engine.synthesize(job.text, job.voice))
-                self.store.put(job.key, clip)
-                return clip, True, False
+                clip = Clip.from_speech(self._synthesize(name, job.text, voice))
             except SpeechError as exc:
-                if not (exc.unreachable and self.fallback):
+                if not exc.unreachable or position == len(chain) - 1:
                     raise
-                if not self._use_fallback:
-                    self._use_fallback = True
-                    self.warn(f"{exc}; the offline engine speaks the missing turns "
-                              "(kept as a preview, never published)")
-        assert self.fallback is not None
-        key = turn_key(self.fallback.name, job.voice, job.text)
-        clip = self.store.cached(key)
-        if clip is not None:
-            return clip, False, True
-        clip = Clip.from_speech(self.fallback.synthesize(job.text, job.voice))
-        self.store.put(key, clip)
-        return clip, True, True
+                self._mark_unreachable(name, exc, chain[position + 1])
+                continue
+            self.store.put(key, clip)
+            return clip, True, position > 0, preview
+        raise AssertionError("unreachable")
+
+    def _chain(self, job: _Job) -> tuple[str, ...]:
+        """The engines after the host's own, in order, that speak (for a preview) when it cannot be reached."""
+        chain = job.host.fallback if job.host.fallback is not None else \
+            ((self.fallback.name,) if self.fallback else ())
+        return tuple(name for name in chain if name != job.engine)
+
+    def _may_publish(self, name: str) -> bool:
+        spec = ENGINES.get(name)
+        return name == self.engine.name or (spec is not None and spec.publishable)
+
+    def _synthesize(self, name: str, text: str, voice: Voice) -> bytes:
+        engine = self.engine_named(name)
+        with self._limits[name]:
+            return engine.synthesize(text, voice)
+
+    def _mark_unreachable(self, name: str, exc: SpeechError, instead: str) -> None:
+        with self._engines_lock:
+            if name in self._unreachable:
+                return
+            self._unreachable.add(name)
+        self.warn(f"{exc}; {instead} speaks the turns {name} would have spoken"
+                  f"{'' if self._may_publish(instead) else ' (kept as a preview, never published)'}")
 
     def _report_progress(self) -> None:
         self._done += 1
@@ -243,8 +304,9 @@ class AudioBuilder:
             parts.append(clip.data)
             offset += len(clip.data)
             clock += clip.seconds
-        # Drafts and offline fallback audio stay in the cache: audio/ holds only what may be published.
-        publishable = not episode.draft and not any(fallback for _, fallback in clips)
+        # Drafts, fallback audio and engines that may not publish stay in the cache: audio/ holds only what may be
+        # published.
+        publishable = not episode.draft and not any(preview for _, preview in clips)
         info = replace(self._tag_info(episode), chapters=_chapters(episode, spans))
         signature = self._signature(episode, keys)
         content = tagged_mp3(b"".join(parts), info, tuple(spans), signature)

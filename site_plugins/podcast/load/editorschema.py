@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 
 from ..model import Settings
+from ..speech import ENGINES, GENDERS
 from .fields import (
     EPISODE_FIELDS,
     EPISODE_TYPES,
     HOST_FIELDS,
     LANGUAGE_PATTERN,
     LONG_TURN_FIELDS,
+    PERCENT_PATTERN,
     SECTION_FIELDS,
     SLUG_PATTERN,
     SOURCE_FIELDS,
@@ -58,7 +60,11 @@ def kind_schemas(speakers: list[str]) -> dict[str, dict]:
         "list of text": {"type": "array", "items": TEXT, "uniqueItems": True},
         "analysis": {"type": "object", "propertyNames": NAME, "additionalProperties": TEXT},
         "speaker": {**TEXT, "examples": speakers} if speakers else TEXT,
+        "engine": {"type": "string", "enum": list(ENGINES)},
+        "gender": {"type": "string", "enum": list(GENDERS)},
+        "percent": {"type": "string", "pattern": PERCENT_PATTERN},
     }
+    kinds["list of engines"] = {"type": "array", "items": kinds["engine"], "uniqueItems": True}
     # The kinds that are tables of their own, made of the kinds above.
     kinds["turns"] = {"type": "array", "minItems": 1, "items": _turn(kinds, speakers)}
     kinds["hosts"] = {"type": "object", "propertyNames": NAME,  # `name:` alone: a site host, as it is

@@ -28,6 +28,8 @@ class FieldSpec:
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 URL_PATTERN = r"^https?://[^\s/]+\.[^\s]*$"
+PERCENT_PATTERN = r"^[+-]?[0-9]{1,3}%$"
+"""A host's `rate` and `pitch`: +10%, -15%, 0%."""
 
 # Limits, set from what the format needs and what feeds, files and chapter tables can hold. Each is
 # reported as a located error: a file past one would otherwise crash, hang or blow up a build.
@@ -72,8 +74,9 @@ EPISODE_FIELDS: dict[str, FieldSpec] = {
     "listener": FieldSpec("text", "Whom the episode is made for; shown under the title.", limit=MAX_SHORT,
                           page_only=True),
     "draft": FieldSpec("bool", "`true` or `false`. Drafts appear in the preview, never on the published site."),
-    "hosts": FieldSpec("hosts", "`name: {voice: ..., tld: ...}` for each host; needed only for hosts that "
-                                "`mkdocs.yml` does not define.", page_only=True),
+    "hosts": FieldSpec("hosts", "`name: {voice: ..., gender: ...}` for each host (the fields are under *Hosts* "
+                                "below); needed only for hosts that `mkdocs.yml` does not define, or to change "
+                                "one of its fields for this episode.", page_only=True),
     "source": FieldSpec("source", "The article: `url` (required), `title`, `publisher`, `published`, `text` "
                                   "(paragraphs separated by blank lines).", page_only=True),
     "summary": FieldSpec("text", "A few sentences.", limit=MAX_SUMMARY, prose=True),
@@ -115,8 +118,19 @@ SECTION_FIELDS: dict[str, FieldSpec] = {
 }
 
 HOST_FIELDS: dict[str, FieldSpec] = {
-    "voice": FieldSpec("text", "Voice/language code for speech: zh-CN, zh-TW, en, ..."),
+    "engine": FieldSpec("engine", "The speech engine: `gtts` or `espeak`. Default: the site's `tts`."),
+    "voice": FieldSpec("text", "The voice in the engine's terms: a language for `gtts` (`zh-CN`, `zh-TW`, `en`, ...); "
+                               "a language or an eSpeak NG voice such as `cmn+m3` for `espeak`. Default: the "
+                               "episode's language."),
+    "gender": FieldSpec("gender", "`female` or `male`: picks the engine's voice for the language when `voice` "
+                                  "names none (`espeak`: its female or male variant; `gtts` has one voice per "
+                                  "language)."),
+    "rate": FieldSpec("percent", "Speaking rate, e.g. `+10%` or `-15%` (from -50% to +100%); `gtts` ignores it."),
+    "pitch": FieldSpec("percent", "Pitch, e.g. `+10%` or `-15%` (from -50% to +50%); `gtts` ignores it."),
     "tld": FieldSpec("text", "Accent for English voices (gTTS): com, co.uk, com.au, ca, ..."),
+    "fallback": FieldSpec("list of engines", "Engines that speak, in order, when `engine` cannot be reached, e.g. "
+                                             "`[espeak]`. Default: `espeak`, whose audio is a preview that is "
+                                             "never published."),
 }
 
 LONG_TURN_FIELDS: dict[str, FieldSpec] = {

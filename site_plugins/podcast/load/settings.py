@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import SettingsError
 from ..layout import episode_url_problems, folder_url
 from ..model import Host, Settings, Show
-from ..voices import tld_problem, voice_problem
+from ..speech import DEFAULT_ENGINE, ENGINES
+from .fields import HOST_FIELDS
+from .hosts import rank_genders, read_host
 from .nodes import did_you_mean
 from .show import DIRECTORIES, SHOW_TYPES, parse_category
 
@@ -24,7 +26,8 @@ class OptionSpec:
 OPTIONS: dict[str, OptionSpec] = {
     "language": OptionSpec(str, "Site language for labels and the default episode language "
                                 "(default: the theme's `language`, else en)."),
-    "hosts": OptionSpec(dict, "Hosts every episode may use: name -> {voice, tld}."),
+    "hosts": OptionSpec(dict, "Hosts every episode may use: name -> {engine, voice, gender, rate, pitch, tld, "
+                              "fallback}, as in an episode's `hosts:`."),
     "episodes_dir": OptionSpec(str, "Folder of episode files, relative to mkdocs.yml (default: episodes)."),
     "timezone": OptionSpec(str, "IANA time zone for dates given without a time (default: UTC)."),
     "per_page": OptionSpec(int, "Episodes per page on the home page (default: 10)."),
@@ -35,7 +38,7 @@ OPTIONS: dict[str, OptionSpec] = {
                                          "episode_url (default: its page's folder)."),
     "episodes_uri": OptionSpec(str, "Older form of episode_url: the folder of the episode pages; "
                                     "'x' is episode_url 'x/{slug}/'."),
-    "tts": OptionSpec(str, "Speech engine for publishing: gtts or espeak (default: gtts); "
+    "tts": OptionSpec(str, f"Speech engine of the hosts that name none: {' or '.join(ENGINES)} (default: gtts); "
                            "the environment variable PODCAST_TTS overrides it."),
     "audio_dir": OptionSpec(str, "Folder of finished episode MP3s, kept on the podcast-audio branch "
                                     "(default: audio)."),
@@ -65,7 +68,6 @@ OPTIONS: dict[str, OptionSpec] = {
 }
 SHOW_OPTIONS = ("title", "description", "author", "owner_name", "owner_email", "explicit", "show_type",
                 "media_base_url", "locked", "guid", "copyright", "new_feed_url")
-ENGINES = ("gtts", "espeak")
 
 
 def parse_settings(options: Mapping[str, object], *, origin: str = "mkdocs.yml", site_name: str = "",
@@ -84,7 +86,7 @@ def parse_settings(options: Mapping[str, object], *, origin: str = "mkdocs.yml",
                 problems.append(f"option '{name}' must be {spec.kind.__name__}, found {value!r}")
             else:
                 values[name] = value
-    hosts = _parse_hosts(values.pop("hosts", {}), problems)
+    hosts = _parse_hosts(values.pop("hosts", {}), problems, default_engine=str(values.get("tts", DEFAULT_ENGINE)))
     show = _parse_show(values, problems, Show(title=site_name, description=site_description,
                                                site_url=_folder_url(site_url)))
     _check_values(values, problems)
@@ -151,21 +153,21 @@ def _directory_links(links: dict) -> tuple[tuple[str, str], ...]:
     return tuple(ordered + others)
 
 
-def _parse_hosts(raw: object, problems: list[str]) -> tuple[Host, ...]:
-    hosts = []
+def _parse_hosts(raw: object, problems: list[str], *, default_engine: str) -> tuple[Host, ...]:
+    hosts: dict[str, Host] = {}
     for name, options in dict(raw).items():
         options = options or {}
-        if not isinstance(options, dict) or set(options) - {"voice", "tld"}:
-            problems.append(f"hosts: '{name}' takes only 'voice' and 'tld', e.g. {{voice: zh-CN}}")
+        if not isinstance(options, dict) or set(options) - set(HOST_FIELDS):
+            problems.append(f"hosts: '{name}' takes only {', '.join(HOST_FIELDS)}, e.g. {{voice: zh-CN}} or "
+                            "{gender: female}")
             continue
-        if options.get("voice") is not None and voice_problem(options["voice"]):
-            problems.append(f"hosts: '{name}': voice {voice_problem(options['voice'])}")
-            continue
-        if options.get("tld") is not None and tld_problem(options["tld"]):
-            problems.append(f"hosts: '{name}': {tld_problem(options['tld'])}")
-            continue
-        hosts.append(Host(str(name), voice=options.get("voice"), tld=options.get("tld"), variant=len(hosts)))
-    return tuple(hosts)
+        values = {key: value for key, value in options.items() if value is not None}
+        host, found = read_host(str(name), values, base=None, variant=len(hosts),
+                                default_engine=default_engine if default_engine in ENGINES else DEFAULT_ENGINE)
+        problems += [f"hosts: '{name}': {message}" for _, message in found]
+        if not found:
+            hosts[str(name)] = host
+    return tuple(rank_genders(hosts).values())
 
 
 def _check_values(values: dict[str, object], problems: list[str]) -> None:

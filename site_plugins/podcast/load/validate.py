@@ -11,7 +11,7 @@ from slugify import slugify
 
 from ..errors import Problem
 from ..model import Episode, Host, Section, Settings, Source, Turn
-from ..voices import tld_problem, voice_problem
+from ..speech import engine_problem, language_problem
 from .fields import (
     EPISODE_FIELDS,
     EPISODE_TYPES,
@@ -31,6 +31,7 @@ from .fields import (
     SOURCE_FIELDS,
     FieldSpec,
 )
+from .hosts import rank_genders, read_host
 from .nodes import NodeReader, describe, did_you_mean, is_null
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, compose_yaml, node_properties, where
 
@@ -102,15 +103,21 @@ class _EpisodeReader(NodeReader):
         )
 
     def _check_unvoiced(self, value: dict[str, Node], optional: dict, speakers: list[Host]) -> None:
-        """A host without `voice:` speaks the episode's language: the voices must know it (unless recorded)."""
+        """A host without `voice:` speaks the episode's language: its engine must know it (unless recorded)."""
         language = optional["language"]
-        if "audio" in optional or not any(h.voice is None for h in speakers) or not voice_problem(language):
+        problems = {self._unvoiced_problem(host, language) for host in speakers if host.voice is None}
+        problem = next((p for p in sorted(problems) if p), "")
+        if "audio" in optional or not problem:
             return
         node = value.get("language")
         if node is not None:
-            self.error(node, f"language {voice_problem(language)}; or give each host a 'voice:'")
+            self.error(node, f"language {problem}; or give each host a 'voice:'")
         else:
-            self.error(value["script"], f"the site's language {voice_problem(language)}; give each host a 'voice:'")
+            self.error(value["script"], f"the site's language {problem}; give each host a 'voice:'")
+
+    def _unvoiced_problem(self, host: Host, language: str) -> str:
+        engine = host.engine or self.settings.tts
+        return "" if engine_problem(engine) else language_problem(engine, language)
 
     def _optional(self, value: dict[str, Node]) -> dict:
         """Every field the table gives a generic kind, read by that kind's reader (the others are read above)."""
@@ -164,14 +171,19 @@ class _EpisodeReader(NodeReader):
                 hosts[name] = hosts.get(name, Host(name, variant=len(hosts)))
                 continue
             options = self.mapping(value_node, f"host '{name}'", HOST_FIELDS)
-            voice, tld = (self.text(options[k][1], k) if k in options else None for k in ("voice", "tld"))
-            if tld is not None and tld_problem(tld):
-                self.error(options["tld"][1], f"host '{name}': {tld_problem(tld)}")
-            if voice is not None and voice_problem(voice):
-                self.error(options["voice"][1], f"host '{name}': voice {voice_problem(voice)}")
-            variant = hosts[name].variant if name in hosts else len(hosts)
-            hosts[name] = Host(name, voice=voice, tld=tld, variant=variant)
-        return hosts
+            values = {key: self._host_value(key, value) for key, (_, value) in options.items()
+                      if key in HOST_FIELDS and not is_null(value)}
+            host, found = read_host(name, {k: v for k, v in values.items() if v is not None}, base=hosts.get(name),
+                                    variant=len(hosts), default_engine=self.settings.tts)
+            for key, message in found:
+                self.error(options[key][1], f"host '{name}': {message}")
+            hosts[name] = host
+        return rank_genders(hosts)
+
+    def _host_value(self, key: str, node: Node) -> object:
+        if HOST_FIELDS[key].kind == "list of engines":
+            return list(self.text_list(node, key)) if isinstance(node, SequenceNode) else describe(node)
+        return self.text(node, key)
 
     def _script(self, node: Node, hosts: dict[str, Host]) -> tuple[Section, ...]:
         if is_null(node):

@@ -1,0 +1,112 @@
+"""What every speech engine shares: a voice in, MP3 bytes in one format out, and the errors on the way."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..errors import PodcastError
+from ..mp3frames import FrameFormat
+
+FORMAT = FrameFormat(version="2", layer=3, sample_rate=24000, channels=1)
+"""What the engines deliver, and what episodes are made of (MPEG-2 Layer III, 24 kHz, mono)."""
+BIT_RATE = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """How one host sounds on one engine: each engine reads the fields it knows."""
+
+    language: str
+    """BCP 47 code: zh-CN, zh-TW, en, ..."""
+    tld: str = "com"
+    """gTTS accent for English (com, co.uk, com.au, ...)."""
+    variant: int = 0
+    """Which of the offline engine's voice variants; hosts of one show get different ones."""
+    name: str = ""
+    """The engine's own name of a voice (an eSpeak NG voice such as `cmn+m3`); '' for its voice of the language."""
+    rate: int = 0
+    """Speaking rate, percent faster (+) or slower (-) than the engine's own."""
+    pitch: int = 0
+    """Pitch, percent higher (+) or lower (-) than the engine's own."""
+
+    @property
+    def key(self) -> str:
+        """Every field that changes the sound; the first three alone for a voice as it was before the others
+        existed, so that turns spoken then keep their cache keys."""
+        extra = [f"{field}={value}" for field, value in (("name", self.name), ("rate", self.rate),
+                                                         ("pitch", self.pitch)) if value]
+        return "|".join([self.language, self.tld, str(self.variant), *extra])
+
+
+class SpeechError(PodcastError):
+    """Synthesis failed; `retryable` says whether trying again may help."""
+
+    def __init__(self, message: str, *, retryable: bool = False, unreachable: bool = False,
+                 stopped: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.unreachable = unreachable
+        self.stopped = stopped
+        """The engine gave up on this build (failures in a row, or cancelled): no request was sent."""
+
+
+class SpeechEngine(Protocol):
+    name: str
+    """The engine's row in the table of engines (`speech.registry.ENGINES`); part of every cache key."""
+
+    def synthesize(self, text: str, voice: Voice) -> bytes:
+        """MP3 bytes in the engine's declared format for `text`; raises SpeechError."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 5
+    base_delay: float = 1.0
+    max_delay: float = 30.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        """Exponential backoff with full jitter, for the wait after failed `attempt` (1-based)."""
+        return rng.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
+
+
+class RateLimiter:
+    """At most `per_second` starts per second, shared by every thread."""
+
+    def __init__(self, per_second: float, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.interval = 1.0 / per_second if per_second > 0 else 0.0
+        self.clock, self.sleep = clock, sleep
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = self.clock()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        if start > now:
+            self.sleep(start - now)
+
+
+def encode_mp3(pcm: bytes, sample_rate: int) -> bytes:
+    """16-bit mono PCM as MP3 in `FORMAT` (LAME through lameenc)."""
+    import lameenc
+
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(BIT_RATE)
+    encoder.set_in_sample_rate(sample_rate)
+    encoder.set_out_sample_rate(FORMAT.sample_rate)
+    encoder.set_channels(1)
+    encoder.set_quality(2)
+    return bytes(encoder.encode(pcm) + encoder.flush())
+
+
+def silence_mp3(seconds: float) -> bytes:
+    """A pause in `FORMAT`, encoded once as its own stream so it joins cleanly."""
+    samples = int(FORMAT.sample_rate * seconds)
+    return encode_mp3(b"\0\0" * samples, FORMAT.sample_rate)

@@ -1,0 +1,129 @@
+"""Google Translate's voices through gTTS: one voice per language (accents by `tld` for English)."""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from collections.abc import Callable
+
+from ..markup import split_for_speech
+from ..model import Host
+from ..voices import google_domains
+from ..voices import voice_problem as gtts_voice_problem
+from .core import RateLimiter, RetryPolicy, SpeechError, Voice
+
+__all__ = ["GttsEngine", "gtts_identity", "gtts_voice", "gtts_voice_problem"]
+
+
+def gtts_voice(own: str | None, host: Host, language: str) -> Voice:
+    """A host's voice is a language (with `tld` for the accent); gTTS has one voice per language, so
+    `gender` picks nothing here, and it cannot change rate or pitch."""
+    return Voice(language=own or language, tld=host.tld or "com", variant=host.variant)
+
+
+def gtts_identity(voice: Voice) -> str:
+    """What gTTS reads of a voice. `variant` is not among it but stays, so that every turn spoken before
+    keeps its cache key (and published episodes their turns)."""
+    return f"{voice.language}|{voice.tld}|{voice.variant}"
+
+
+class GttsEngine:
+    """Google Translate's voices through gTTS, with splitting, retries and a rate limit."""
+
+    name = "gtts"
+
+    def __init__(self, *, retry: RetryPolicy | None = None, requests_per_second: float = 2.0,
+                 timeout: float = 20.0, sleep: Callable[[float], None] | None = None,
+                 rng: random.Random | None = None, give_up_after: int = 3) -> None:
+        self.retry = retry or RetryPolicy()
+        self.timeout = timeout
+        self._cancelled = threading.Event()
+        self.sleep = sleep or self._cancelled.wait  # a wait that Ctrl-C (cancel) cuts short
+        self.rng = rng or random.Random()
+        self.limiter = RateLimiter(requests_per_second, sleep=self.sleep)
+        self.give_up_after = give_up_after
+        """Turns in a row that failed every retry before the engine stops trying in this build."""
+        self._failed_in_a_row = 0
+        self._last_error = ""
+
+    def cancel(self) -> None:
+        """Stop: no new request starts, waits end now (for Ctrl-C)."""
+        self._cancelled.set()
+
+    def synthesize(self, text: str, voice: Voice) -> bytes:
+        pieces = split_for_speech(text)
+        if not pieces:
+            raise SpeechError(f"nothing to say in {text[:30]!r}")
+        try:
+            audio = b"".join(self._piece(piece, voice) for piece in pieces)
+        except SpeechError as exc:
+            if not exc.stopped and not exc.unreachable:
+                self._failed_in_a_row += 1
+                self._last_error = str(exc)
+            raise
+        self._failed_in_a_row = 0
+        return audio
+
+    def _piece(self, piece: str, voice: Voice) -> bytes:
+        for attempt in range(1, self.retry.attempts + 1):
+            self._check_going()
+            self.limiter.wait()
+            self._check_going()
+            try:
+                return self._request(piece, voice)
+            except SpeechError as exc:
+                if exc.unreachable or not exc.retryable or attempt == self.retry.attempts:
+                    raise
+                self.sleep(self.retry.delay(attempt, self.rng))
+        raise AssertionError("unreachable")
+
+    def _check_going(self) -> None:
+        if self._cancelled.is_set():
+            raise SpeechError("speech was cancelled", stopped=True)
+        if self._failed_in_a_row >= self.give_up_after:
+            raise SpeechError(f"gTTS failed {self._failed_in_a_row} turns in a row ({self._last_error}), so no "
+                              "more requests are sent in this build", stopped=True)
+
+    def _request(self, piece: str, voice: Voice) -> bytes:
+        from gtts import gTTS, gTTSError  # imported here: the offline engine must not need it
+
+        if voice.tld not in google_domains():  # checked on input too; the host must never come from a file
+            raise SpeechError(f"'{voice.tld}' is not one of Google's domains; no request was sent")
+
+        tts = gTTS(piece, lang=voice.language, tld=voice.tld, lang_check=False, timeout=self.timeout,
+                   tokenizer_func=lambda text: [text])
+        try:
+            audio = b"".join(tts.stream())
+        except gTTSError as exc:
+            raise _classify(exc) from exc
+        if not audio:
+            raise SpeechError("gTTS returned empty audio", retryable=True)
+        return audio
+
+
+_OFFLINE = re.compile(r"resolve|name or service|nodename|getaddrinfo|refused|no route|unreachable", re.I)
+"""What a failed connection says when no request can get through (no network, no DNS); anything else
+(a reset, a timeout, a dropped answer) is worth trying again."""
+
+
+def _classify(exc: Exception) -> SpeechError:
+    response = getattr(exc, "rsp", None)
+    if response is None:
+        cause = " ".join(str(e) for e in _chain(exc))
+        if _OFFLINE.search(cause):
+            return SpeechError(f"gTTS could not be reached ({exc})", unreachable=True)
+        return SpeechError(f"gTTS's connection failed ({cause[-200:]})", retryable=True)
+    status = response.status_code
+    retryable = status in (408, 429) or status >= 500 or status == 200
+    return SpeechError(f"gTTS answered HTTP {status}", retryable=retryable)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and those it was raised from or while handling (gTTS hides requests' error there)."""
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in found and len(found) < 10:
+        found.append(current)
+        current = current.__cause__ or current.__context__
+    return found
