@@ -30,6 +30,8 @@ from site_plugins.podcast.speech import (
 )
 from site_plugins.podcast.speech.core import FORMAT, encode_mp3
 
+pytestmark = pytest.mark.unit
+
 LINES = ["大家好，欢迎收听。", "今天我们谈谈能源。", "能源收入锐减。", "财政赤字飙升。", "我们下期再见。", "再见。"]
 
 
