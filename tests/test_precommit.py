@@ -68,7 +68,7 @@ def borrow_venv(root: Path) -> None:
     venv.mkdir()
     (venv / "bin").symlink_to(BIN, target_is_directory=True)
     later = (root / "pyproject.toml").stat().st_mtime + 60
-    for extras in ("", "[dev]"):  # scripts/check installs the project, scripts/lint its dev extra
+    for extras in ("", "[lint]"):  # scripts/check installs the project, scripts/lint its lint extra
         stamp = venv / f".installed{extras}"
         stamp.touch()
         os.utime(stamp, (later, later))
