@@ -145,9 +145,9 @@ def test_the_request_carries_article_hosts_language_schema_and_cache(site):
     ((200, message("", stop_reason="refusal"), {}), "Claude declined to draft this article; nothing was written"),
     ((401, {"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}}, {}),
      "the API refused the key (HTTP 401): check ANTHROPIC_API_KEY"),
-    ((429, {"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}}, {"retry-after": "0"}),
+    ((429, {"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}}, {"retry-after-ms": "1"}),
      "Claude is rate-limiting this key (HTTP 429) even after retrying"),
-    ((529, {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}, {"retry-after": "0"}),
+    ((529, {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}, {"retry-after-ms": "1"}),
      "the API answered HTTP 529: Overloaded"),
 ])
 def test_bad_answers_write_nothing(site, reply, expected):
@@ -160,7 +160,7 @@ def test_bad_answers_write_nothing(site, reply, expected):
 
 def test_429_then_success(site):
     api = FakeAPI((429, {"type": "error", "error": {"type": "rate_limit_error", "message": "slow"}},
-                   {"retry-after": "0"}), ok())
+                   {"retry-after-ms": "1"}), ok())
     assert run_draft(args(site), client=api.client(), today=date(2025, 12, 9)) == 0
     assert len(api.requests) == 2 and len(written(site)) == 1
 

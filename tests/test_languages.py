@@ -23,6 +23,7 @@ def words(element) -> str:
     return " ".join(element.text_content().split())
 
 
+@pytest.mark.site  # the sample site's build
 def test_an_english_episode_on_a_chinese_site_is_labelled_in_english(sample_site):
     page = episode_part(sample_site, TIDES)
     assert page.get("lang") == "en"
@@ -43,6 +44,7 @@ def test_an_english_episode_on_a_chinese_site_is_labelled_in_english(sample_site
     assert words(chinese.xpath(".//a[@class='gp-download']")[0]) == "下载 MP3"
 
 
+@pytest.mark.site  # the sample site's build
 def test_cards_are_labelled_in_their_episodes_language(sample_site):
     home = lxml_html.fromstring(sample_site.page(""))
     cards = {card.get("lang"): card for card in home.xpath("//li[contains(@class, 'gp-card')]")}
@@ -52,6 +54,7 @@ def test_cards_are_labelled_in_their_episodes_language(sample_site):
     assert cards["zh-CN"].xpath("string(.//span[@class='gp-card-duration'])").startswith("时长 ")
 
 
+@pytest.mark.site  # the sample site's build
 def test_parts_in_another_language_than_the_page_carry_lang(sample_site):
     chinese = episode_part(sample_site, LIBRARIES)
     assert chinese.xpath("string(.//p[@class='gp-article-title']/@lang)") == "en"
@@ -62,6 +65,7 @@ def test_parts_in_another_language_than_the_page_carry_lang(sample_site):
     assert english.xpath(".//div[@class='gp-article-text']/@lang | .//h3/@lang") == [], "English on an English page"
 
 
+@pytest.mark.site  # the sample site's build
 def test_the_404_page_speaks_the_sites_language_and_offers_search_and_the_latest(sample_site):
     page = lxml_html.fromstring((sample_site.root / "site/404.html").read_text(encoding="utf-8"))
     assert "404 - Not found" not in page.text_content()

@@ -93,6 +93,7 @@ def test_the_play_data_is_json_escaped_for_its_attribute(catalog):
     assert "data-podcast-play=\"{&#34;src&#34;" in pages["index.md"].html
 
 
+@pytest.mark.site  # the sample site's build
 def test_an_episodes_own_image_is_published_beside_its_page_and_shown(sample_site):
     site = sample_site.root / "site"
     source = REPO / "episodes/images/tidal-power-pilot.png"

@@ -107,6 +107,7 @@ def related_titles(page_html: str) -> list[str]:
     return [" ".join(h.text_content().split()) for h in tree.xpath("//section[@class='gp-related']//h3")]
 
 
+@pytest.mark.site  # the sample site's build
 def test_every_episode_page_of_the_sample_site_shows_related_podcasts(sample_site):
     site = sample_site.root / "site"
     pages = sorted(site.glob("episodes/*/index.html"))

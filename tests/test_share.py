@@ -7,7 +7,7 @@ import json
 import pytest
 from lxml import html as lxml_html
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.site
 
 SITE = "https://example.github.io/goose-pod/"
 

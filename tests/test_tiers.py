@@ -25,3 +25,17 @@ def test_the_check_names_a_test_without_a_tier(pytester):
     result = pytester.runpytest_inprocess("-p", "tests.tiers", "-p", "no:cacheprovider", "-p", "no:xdist")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*no tier: *test_forgotten.py::test_forgotten*"])
+
+
+def test_a_tests_own_tier_wins_over_its_modules(pytester):
+    pytester.makepyfile(test_mixed="import pytest\npytestmark = pytest.mark.unit\n"
+                                   "def test_quick():\n    pass\n"
+                                   "@pytest.mark.site\ndef test_builds():\n    pass\n")
+    unit = pytester.runpytest_inprocess("-p", "tests.tiers", "-p", "no:cacheprovider", "-p", "no:xdist",
+                                        "--tier", "unit", "-v")
+    unit.assert_outcomes(passed=1, deselected=1)
+    unit.stdout.fnmatch_lines(["*test_quick PASSED*"])
+    site = pytester.runpytest_inprocess("-p", "tests.tiers", "-p", "no:cacheprovider", "-p", "no:xdist",
+                                        "--tier", "site", "-v")
+    site.assert_outcomes(passed=1, deselected=1)
+    site.stdout.fnmatch_lines(["*test_builds PASSED*"])
