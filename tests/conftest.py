@@ -153,7 +153,9 @@ def sample_site(tmp_path_factory) -> SiteProject:
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's chromium, driven by Playwright; skipped (failed in CI) where it is missing."""
+    """Debian's chromium, driven by Playwright; skipped (failed in CI) where it is missing. Its pages are watched
+    so that a test can wait for one to settle (tests/browsing.py)."""
+    from .browsing import WatchedBrowser
     from .checkers import CHROMIUM, CHROMIUM_ARGS, require
 
     require(CHROMIUM)
@@ -161,5 +163,5 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
