@@ -242,6 +242,14 @@ function scrolledByHand(event) {
   if (player) player.stopFollowing();
 }
 
+/* A jump from the phone's list of contents closes the list first: on the first jump the theme loads the
+   page again in place (the list closed) and, on a slow phone, scrolls back to where the jump had put it,
+   which is the heading only if nothing above it has changed meanwhile. */
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element && event.target.closest(".gp-toc nav a");
+  if (link) link.closest("details").open = false;
+}, true);
+
 window.addEventListener("hashchange", startAtHash);
 window.addEventListener("wheel", scrolledByHand, { passive: true });
 window.addEventListener("touchmove", scrolledByHand, { passive: true });
