@@ -29,6 +29,7 @@ AS_WRITTEN = (
     ".venv/bin/podcast check episodes/tidal-power-pilot.yaml",
     ".venv/bin/podcast check --strict",
     "scripts/check",
+    "scripts/lint",
     "export ANTHROPIC_API_KEY=...",
     ".venv/bin/pip install pre-commit",
     ".venv/bin/pre-commit install",
@@ -54,6 +55,7 @@ install what they need and stop with one line naming the missing key (no traceba
 
 ELSEWHERE = {
     "scripts/test": "the command running this suite (.ci/run runs exactly it)",
+    "scripts/test --fast": "this suite's unit tier, which every run of the suite runs",
     "git clone <address of this repository> my-podcast": "placeholders for the reader's own repository",
     "cd my-podcast": "part of the clone above",
     "git remote set-url origin https://github.com/<user>/<repo>.git": "placeholders for the reader's repository",
