@@ -215,7 +215,7 @@ def test_every_request_refused_gives_one_summary_and_few_requests(tmp_path):
 
 
 INTERRUPTED_RUN = """
-import sys, threading, time, responses, random
+import signal, sys, threading, time, responses, random
 from dataclasses import replace
 from pathlib import Path
 from site_plugins.podcast import load_catalog
@@ -229,6 +229,11 @@ settings = replace(TEST_SETTINGS, tts="gtts", tts_concurrency=2, audio_dir=str(r
 catalog = load_catalog([root / "episodes"], settings, root=root, include_drafts=False)
 body = gtts_body(real_mp3())
 calls = []
+interrupted = []
+def on_ctrl_c(number, frame):
+    interrupted.append(time.monotonic())
+    signal.default_int_handler(number, frame)
+signal.signal(signal.SIGINT, on_ctrl_c)
 def slow(request):
     calls.append(time.monotonic())
     if len(calls) == 3:
@@ -240,7 +245,7 @@ with responses.RequestsMock() as answered:
     try:
         AudioBuilder(settings, project_dir=root, engine=GttsEngine(requests_per_second=0)).build(catalog.episodes)
     except KeyboardInterrupt:
-        print("interrupted", len(calls), flush=True)
+        print("interrupted", sum(1 for at in calls if at > interrupted[0]), flush=True)
         raise SystemExit(130)
 """
 
@@ -263,11 +268,14 @@ def test_ctrl_c_during_synthesis_stops_within_seconds(tmp_path):
     time.sleep(0.5)
     process.send_signal(signal.SIGINT)
     interrupted = time.monotonic()
-    out, err = process.communicate(timeout=30)
-    assert time.monotonic() - interrupted < 5, "Ctrl-C must stop synthesis within a few seconds"
+    out, err = process.communicate(timeout=60)  # a guard against a hang only: a loaded machine is slow to exit
+    waited = time.monotonic() - interrupted
     assert process.returncode == 130, err[-2000:]
-    count = int(out.split()[-1])
-    assert count < 10, f"{count} requests: speech went on after Ctrl-C"
+    # Stopping within seconds, measured in what the machine's load cannot stretch: the requests begun after
+    # Ctrl-C. Each takes 0.3 s and two run at once, so going on for 5 s would begin some 30; the two workers
+    # may each begin one before they see the stop.
+    after = int(out.split()[-1])
+    assert after <= 2, f"{after} requests began after Ctrl-C (it took {waited:.1f} s): speech went on"
     assert not list(tmp_path.rglob("*.part")), "nothing half-written is left"
 
 
