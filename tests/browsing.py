@@ -9,23 +9,25 @@ fonts are loaded, no transition runs and the layout has stayed the same for some
 from __future__ import annotations
 
 WATCH = """(() => {
-    const state = window.__gpSettling = {loading: 0, sitemap: false};
+    const state = window.__gpSettling = {loading: 0, sitemaps: 0, sitemapsRead: 0};
     const open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
     XMLHttpRequest.prototype.open = function (method, url) {
-        this.gpPage = !/\\.xml([?#]|$)/.test(String(url));  // the theme's XHRs: pages, or its sitemap
+        this.gpPage = !/\\.xml([?#]|$)/.test(String(url));  // the theme's XHRs: pages, or its sitemaps
         return open.apply(this, arguments);
     };
     XMLHttpRequest.prototype.send = function () {
-        if (this.gpPage) {
-            state.loading++;  // until the theme has put the page in (document$), or given up on it
-            this.addEventListener("loadend", () => { if (this.status !== 200) state.loading--; });
-        }
+        // A page counts until the theme has put it in (document$), a sitemap until it is parsed; either until its
+        // request fails. (Not at loadend: the theme aborts a finished request, which sets its status to 0.)
+        const failed = this.gpPage ? () => state.loading-- : () => state.sitemapsRead++;
+        for (const type of ["error", "abort", "timeout"]) this.addEventListener(type, failed);
+        if (this.gpPage) state.loading++;
+        else state.sitemaps++;  // one for instant navigation, one for each link rel=alternate (the feed's)
         return send.apply(this, arguments);
     };
     const parse = DOMParser.prototype.parseFromString;
     DOMParser.prototype.parseFromString = function (text, type) {
         const parsed = parse.call(this, text, type);
-        if (type === "text/xml") state.sitemap = true;  // the theme follows links instantly from now on
+        if (type === "text/xml") state.sitemapsRead++;
         return parsed;
     };
     document.addEventListener("DOMContentLoaded", () => {
@@ -81,4 +83,5 @@ def settled(page, selector: str | None = None, *, timeout: float = 30_000) -> di
 
 def sitemap_read(page, *, timeout: float = 30_000) -> None:
     """Wait until mkdocs-material has read its sitemap: before that, a link followed loads a whole new page."""
-    page.wait_for_function("window.__gpSettling && window.__gpSettling.sitemap", timeout=timeout)
+    page.wait_for_function("(s => s && s.sitemaps > 0 && s.sitemapsRead === s.sitemaps)(window.__gpSettling)",
+                           timeout=timeout)

@@ -8,6 +8,7 @@ import math
 
 import pytest
 
+from .browsing import settled, sitemap_read
 from .checkers import AXE_JS, require, serve
 from .test_html_checks import axe_violations
 from .test_player import page as page
@@ -33,9 +34,8 @@ def open_episode(page, base: str, width: int, slug: str = "ep") -> None:
 
 def goto(page, url: str) -> None:
     """Open a page and let mkdocs-material read its sitemap: a link followed before that loads a new page."""
-    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
-        page.goto(url)
-    page.wait_for_timeout(200)
+    page.goto(url)
+    sitemap_read(page)
 
 
 def play_turn(page, number: int) -> None:
@@ -69,7 +69,7 @@ def scroll_to_bottom(page, width: int) -> None:
     page.mouse.move(width / 2, 400)
     for _ in range(10):
         page.mouse.wheel(0, 100_000)
-        page.wait_for_timeout(300)
+        settled(page)
         if page.evaluate("scrollY + innerHeight >= document.documentElement.scrollHeight - 2"):
             return
     raise AssertionError("the page never scrolled to its bottom")
