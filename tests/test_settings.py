@@ -89,3 +89,13 @@ def test_the_voice_lists_are_gtts_own_read_without_importing_its_http_stack():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('gtts', 'requests', 'urllib3')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("code, speakable", [
+    ("zh-CN", True), ("zh-TW", True), ("en", True), ("en-GB", True), ("es-419", True),
+    ("zh-|CN", False), ("en-", False), ("en-GB-x", False), ("klingon", False),
+])
+def test_a_gtts_voice_is_a_language_or_a_language_with_a_region(code, speakable):
+    from site_plugins.podcast.voices import voice_problem
+
+    assert (voice_problem(code) == "") is speakable, voice_problem(code)

@@ -7,6 +7,7 @@ the host again before it asks it."""
 from __future__ import annotations
 
 import importlib.util
+import re
 from functools import cache
 from types import ModuleType
 
@@ -44,8 +45,15 @@ def _gtts_data(name: str) -> ModuleType:
     return module
 
 
+_REGION = re.compile(r"[A-Za-z]{2}|[0-9]{3}")
+"""A region after a language, as BCP 47 writes it: GB in en-GB, 419 in es-419."""
+
+
 def voice_problem(code: object) -> str:
     """'' for a language gTTS speaks (zh-CN, zh-TW, en, fr-CA, or a regional form of one: en-GB)."""
-    if isinstance(code, str) and (code.lower() in _speakable() or code.split("-")[0].lower() in _speakable()):
+    if not isinstance(code, str):
+        return f"'{code}' is not a language the voices speak; use one like zh-CN, zh-TW, en, fr or ja"
+    language, _, region = code.partition("-")
+    if code.lower() in _speakable() or (language.lower() in _speakable() and _REGION.fullmatch(region)):
         return ""
     return f"'{code}' is not a language the voices speak; use one like zh-CN, zh-TW, en, fr or ja"
