@@ -36,11 +36,11 @@ sys.path.insert(0, str(ROOT))
 
 from site_plugins.podcast import Episode, Section, Turn, load_catalog  # noqa: E402
 from site_plugins.podcast.audio.builder import AudioBuilder  # noqa: E402
-from site_plugins.podcast.audio.speech import EspeakEngine  # noqa: E402
 from site_plugins.podcast.layout import SiteLayout  # noqa: E402
 from site_plugins.podcast.model import EpisodeAudio  # noqa: E402
 from site_plugins.podcast.render.feed import render_feed  # noqa: E402
 from site_plugins.podcast.render.related import compute_related  # noqa: E402
+from site_plugins.podcast.speech import EspeakEngine  # noqa: E402
 
 SECTIONS = [("Intro", 3), ("Core Event", 12), ("Background", 13), ("Conflict", 10), ("Impact", 8),
             ("Future", 7), ("Conclusion", 2)]
@@ -305,7 +305,7 @@ def feed_seconds(podcast: Path) -> float:
 
 def recorded_case(root: Path, count: int, minutes: float, repeat: int) -> None:
     """Episodes with `audio:` recordings: the second build (durations kept) against the baseline's time."""
-    from site_plugins.podcast.audio.speech import silence_mp3
+    from site_plugins.podcast.speech import silence_mp3
 
     podcast, baseline = make_sites(root / "recorded", count)
     recording = podcast / "recordings/master.mp3"

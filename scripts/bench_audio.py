@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from site_plugins.podcast import Host, Settings, load_catalog
 from site_plugins.podcast.audio.builder import AudioBuilder
-from site_plugins.podcast.audio.speech import EspeakEngine
+from site_plugins.podcast.speech import EspeakEngine
 
 SECTIONS = [("Intro", 3), ("Core Event", 12), ("Background", 13), ("Conflict", 10), ("Impact", 8),
             ("Future", 7), ("Conclusion", 2)]

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from site_plugins.podcast.audio.speech import EspeakEngine, Voice
+from site_plugins.podcast.speech import EspeakEngine, Voice
 
 from .test_speech import gtts_body
 

@@ -10,7 +10,7 @@ import podcastparser
 import pytest
 from lxml import html as lxml_html
 
-from site_plugins.podcast.audio.speech import EspeakEngine, Voice
+from site_plugins.podcast.speech import EspeakEngine, Voice
 
 from .conftest import SiteProject, square_png
 from .test_audio import SAY, script_episode

@@ -21,8 +21,8 @@ from mutagen.id3 import ID3
 
 from site_plugins.podcast import load_catalog
 from site_plugins.podcast.audio.builder import AudioBuilder
-from site_plugins.podcast.audio.speech import EspeakEngine, GttsEngine, RetryPolicy, Voice, silence_mp3
 from site_plugins.podcast.mp3frames import duration_of, read_frames
+from site_plugins.podcast.speech import EspeakEngine, GttsEngine, RetryPolicy, Voice, silence_mp3
 
 from .checkers import require
 from .conftest import REPO, TEST_SETTINGS, SiteProject, site_mp3, square_png
@@ -219,7 +219,7 @@ KILLED_RUN = textwrap.dedent("""
     from pathlib import Path
     from site_plugins.podcast import Host, Settings, load_catalog
     from site_plugins.podcast.audio.builder import AudioBuilder
-    from site_plugins.podcast.audio.speech import EspeakEngine
+    from site_plugins.podcast.speech import EspeakEngine
     root = Path(sys.argv[1])
     settings = Settings(language="zh", hosts=(Host("卿姐", voice="zh-CN"), Host("晓旭", voice="zh-TW", variant=1)),
                         tts="espeak", tts_concurrency=1)

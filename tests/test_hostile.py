@@ -11,8 +11,8 @@ import pytest
 
 from site_plugins.podcast import load_catalog, validate_episode
 from site_plugins.podcast.audio.builder import AudioBuilder
-from site_plugins.podcast.audio.speech import EspeakEngine
 from site_plugins.podcast.cli import main
+from site_plugins.podcast.speech import EspeakEngine
 
 from .conftest import TEST_SETTINGS, SiteProject, episode_yaml
 from .test_audio import SAY, catalog_of, decode, gtts_settings, script_episode
@@ -117,7 +117,7 @@ def test_an_alias_bomb_is_refused_quickly():
 def test_no_request_leaves_for_a_host_not_on_googles_list(tld):
     import responses
 
-    from site_plugins.podcast.audio.speech import GttsEngine, SpeechError, Voice
+    from site_plugins.podcast.speech import GttsEngine, SpeechError, Voice
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as answered:
         with pytest.raises(SpeechError, match="not one of Google's domains"):
@@ -194,7 +194,7 @@ def test_every_request_refused_gives_one_summary_and_few_requests(tmp_path):
 
     import responses
 
-    from site_plugins.podcast.audio.speech import GttsEngine, RetryPolicy
+    from site_plugins.podcast.speech import GttsEngine, RetryPolicy
 
     from .test_speech import ENDPOINT
 
@@ -220,7 +220,7 @@ from dataclasses import replace
 from pathlib import Path
 from site_plugins.podcast import load_catalog
 from site_plugins.podcast.audio.builder import AudioBuilder
-from site_plugins.podcast.audio.speech import GttsEngine
+from site_plugins.podcast.speech import GttsEngine
 from tests.conftest import TEST_SETTINGS
 from tests.test_speech import ENDPOINT, gtts_body, real_mp3
 root = Path(sys.argv[1])

@@ -110,7 +110,7 @@ def test_the_layers_point_one_way():
     ("render/errorpages.py", "from ..load.validate import slug_from_title\n", "imports site_plugins.podcast.load"),
     ("load/catalog.py", "from ..render import pages\n", "imports site_plugins.podcast.render"),
     ("load/catalog.py", "from ..audio.id3 import read_finished\n", "imports site_plugins.podcast.audio.id3"),
-    ("audio/speech.py", "from ..load import voices\n", "imports site_plugins.podcast.load"),
+    ("audio/clips.py", "from ..load import voices\n", "imports site_plugins.podcast.load"),
     ("audio/builder.py", "def f():\n    from ..load.catalog import Catalog\n", "imports site_plugins.podcast.load"),
     ("model.py", "import mkdocs.plugins\n", "never imports MkDocs"),
     ("cli.py", "from .drafting.command import run_draft\n", "at start-up"),

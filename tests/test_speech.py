@@ -15,17 +15,9 @@ import pytest
 import requests
 import responses
 
-from site_plugins.podcast.audio.speech import (
-    FORMAT,
-    EspeakEngine,
-    GttsEngine,
-    RateLimiter,
-    RetryPolicy,
-    SpeechError,
-    Voice,
-    split_for_speech,
-)
+from site_plugins.podcast.markup import split_for_speech
 from site_plugins.podcast.mp3frames import duration_of, read_frames
+from site_plugins.podcast.speech import FORMAT, EspeakEngine, GttsEngine, RateLimiter, RetryPolicy, SpeechError, Voice
 
 from .checkers import require
 

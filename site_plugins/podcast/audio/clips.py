@@ -12,9 +12,9 @@ from typing import ClassVar
 
 from ..model import TurnSpan
 from ..mp3frames import audio_bytes, check_format, duration_of, read_frames
+from ..speech import FORMAT
 from ..writer import write_atomic
 from .id3 import FinishedMp3, read_finished
-from .speech import FORMAT
 
 
 def digest(data: bytes) -> str:
