@@ -104,7 +104,7 @@ class SiteSession:
 
     @property
     def page_assets(self) -> tuple[list[str], list[dict[str, str]]]:
-        """(stylesheets, scripts) every page of the site loads, the scripts in the order they run."""
+        """(stylesheets, script modules) every page of the site loads, as `page_assets` gives them."""
         return page_assets(self.request.settings)
 
     def build(self, *, home_intro: str | None = None, strict: bool = False) -> list[SiteFile]:
