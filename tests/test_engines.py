@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import responses
 
 from site_plugins.podcast import load_catalog
 from site_plugins.podcast.audio.builder import AudioBuilder
@@ -29,6 +30,8 @@ from site_plugins.podcast.speech import (
     turn_key,
 )
 from site_plugins.podcast.speech.core import FORMAT, encode_mp3
+
+from .test_speech import ENDPOINT, OFFLINE
 
 pytestmark = pytest.mark.unit
 
@@ -187,3 +190,20 @@ def test_an_episode_overrides_the_site_hosts_fields_it_gives():
     first, second = found.hosts
     assert (first.voice, first.gender, first.rate, first.pitch) == ("zh-CN", "female", 10, -5)
     assert (second.gender, second.gender_rank, second.variant) == ("male", 0, 1)
+
+
+@responses.activate
+def test_a_host_whose_engine_cannot_be_reached_falls_back_along_its_own_chain(tmp_path):
+    import requests
+
+    responses.add(responses.POST, ENDPOINT, body=requests.ConnectionError(OFFLINE))
+    settings = site(tmp_path, {"卿姐": {"engine": "gtts", "voice": "zh-CN", "fallback": ["espeak"]},
+                               "晓旭": {"gender": "male"}})
+    said: list[str] = []
+    lines = [f"{n}. {line}" for n, line in enumerate(LINES * 2)]
+    report = build(tmp_path, settings, episode("", lines), progress=said.append)
+    assert len(responses.calls) < len(lines[::2]), "an engine that cannot be reached is skipped once found so"
+    assert report.fallback == len(lines[::2]) and report.spoken_by == {"espeak": len(lines)}
+    assert not report.audio["engines"].publishable, "turns a fallback spoke are a preview"
+    assert any("espeak speaks the turns gtts would have spoken" in line for line in said)
+    assert f"speech: turns spoken by engine in this build: espeak {len(lines)}" in said

@@ -1,5 +1,6 @@
 """The `podcast` command: `check` validates episode files without building the site, `schema` writes
-the editors' JSON Schema, `draft` drafts an episode with Claude (its packages are imported only then)."""
+the editors' JSON Schema, `draft` drafts an episode with Claude (its packages are imported only then),
+`voices` and `say` list and audition voices."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .auditions import add_voice_commands
 from .errors import PodcastError, Problem, Severity
 from .load.catalog import Catalog, load_catalog
 from .load.show import site_cover
@@ -35,6 +37,10 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None) -> int:
             return run_publish_build(args.config, out=args.out, remote=args.remote, minutes=args.minutes)
         if args.command == "schema":
             return run_schema(args.config, output=args.output)
+        if args.command in ("voices", "say"):
+            from .auditions import run_say, run_voices
+
+            return run_voices(args) if args.command == "voices" else run_say(args)
         return run_check(args.paths, config_path=args.config, strict=args.strict, output_format=args.format,
                          now=now or datetime.now(UTC))
     except PodcastError as exc:
@@ -62,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="the staging folder, replaced (default: build/podcast)")
     build.add_argument("--strict", action="store_true", help="stop on any problem, as publishing does")
     add_publish_command(commands, _config_argument)
+    add_voice_commands(commands, _config_argument)
     from .drafting.command import add_draft_command  # its packages are imported only by a draft
 
     add_draft_command(commands)

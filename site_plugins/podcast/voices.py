@@ -35,6 +35,12 @@ def _speakable() -> frozenset[str]:
 _GTTS_EXTRA_LANGS = ("zh-TW", "zh")
 
 
+@cache
+def gtts_languages() -> dict[str, str]:
+    """gTTS's languages by code, with their English names (zh-CN: Chinese (Simplified), ...)."""
+    return dict(_gtts_data("langs")._main_langs())
+
+
 def _gtts_data(name: str) -> ModuleType:
     """One of gTTS's data modules (its lists of domains and languages), read without importing gTTS itself:
     that would import its HTTP stack (8 MB) into every check and build that never speaks online."""

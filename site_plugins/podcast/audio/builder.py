@@ -47,7 +47,16 @@ class AudioReport:
     """Turns the offline engine spoke because the publishing engine could not be reached."""
     missing: int = 0
     """Turns of episodes left without audio that no cache holds: what the next build must still speak."""
+    spoken_by: dict[str, int] = field(default_factory=dict)
+    """Turns each engine spoke in this run, by engine name (the build log says it)."""
     problems: list[Problem] = field(default_factory=list)
+
+    def spoken_line(self) -> str:
+        """'speech: edge spoke 40 turns, espeak 3 (a preview)': who spoke what in this run; '' when none did."""
+        if not self.spoken_by:
+            return ""
+        parts = [f"{name} {count}" for name, count in sorted(self.spoken_by.items(), key=lambda item: -item[1])]
+        return f"speech: turns spoken by engine in this build: {', '.join(parts)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +140,8 @@ class AudioBuilder:
         report.missing = len({k for keys in unpublishable for k in keys if not self.store.has(k)})
         if self._stopped:
             report.problems.append(_stopped_problem(self._stopped))
+        if report.spoken_line():
+            self.progress(report.spoken_line())
         self.store.save()
         return report
 
@@ -225,8 +236,10 @@ class AudioBuilder:
         if error is None:
             clip, spoke, fell_back, preview = future.result()
             clips[index] = (clip, preview)
-            report.synthesized += spoke
+            report.synthesized += bool(spoke)
             report.fallback += fell_back
+            if spoke:
+                report.spoken_by[spoke] = report.spoken_by.get(spoke, 0) + 1
             self._report_progress()
             return False
         if isinstance(error, SpeechError) and error.stopped:
@@ -235,9 +248,9 @@ class AudioBuilder:
             report.problems.append(_turn_problem(episode, index, error))
         return True
 
-    def _speak(self, job: _Job) -> tuple[Clip, bool, bool, bool]:
-        """One turn's clip: (clip, whether an engine spoke, whether a fallback did, whether it may not be
-        published)."""
+    def _speak(self, job: _Job) -> tuple[Clip, str, bool, bool]:
+        """One turn's clip: (clip, the engine that spoke it or '' when a cache held it, whether a fallback
+        gave it, whether it may not be published)."""
         if self._speak_until is not None and time.time() > self._speak_until:
             raise SpeechError("this run's time for speech is used up", stopped=True)
         chain = [job.engine, *self._chain(job)]
@@ -249,7 +262,7 @@ class AudioBuilder:
             preview = position > 0 or not self._may_publish(name)
             clip = self.store.cached(key) if position else None
             if clip is not None:
-                return clip, False, True, preview
+                return clip, "", True, preview
             try:
                 clip = Clip.from_speech(self._synthesize(name, job.text, voice))
             except SpeechError as exc:
@@ -258,7 +271,7 @@ class AudioBuilder:
                 self._mark_unreachable(name, exc, chain[position + 1])
                 continue
             self.store.put(key, clip)
-            return clip, True, position > 0, preview
+            return clip, name, position > 0, preview
         raise AssertionError("unreachable")
 
     def _chain(self, job: _Job) -> tuple[str, ...]:

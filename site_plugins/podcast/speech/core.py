@@ -43,6 +43,27 @@ class Voice:
         return "|".join([self.language, self.tld, str(self.variant), *extra])
 
 
+@dataclass(frozen=True, slots=True)
+class VoiceInfo:
+    """One voice an engine offers, as `podcast voices` lists it."""
+
+    name: str
+    """What a host's `voice:` says to choose it."""
+    language: str
+    """BCP 47: zh-CN, en-US, ..."""
+    gender: str = ""
+    """female, male, or '' when the engine does not say."""
+    note: str = ""
+    also: tuple[str, ...] = ()
+    """Other language codes it answers to (eSpeak NG's Mandarin is `cmn`, also `zh`)."""
+
+    def speaks(self, language: str) -> bool:
+        """Whether it speaks `language` or a regional form of it: `zh` matches zh-CN and cmn's `zh`."""
+        wanted = language.lower()
+        return any(code.lower() == wanted or code.lower().startswith(f"{wanted}-")
+                   for code in (self.language, *self.also))
+
+
 class SpeechError(PodcastError):
     """Synthesis failed; `retryable` says whether trying again may help."""
 

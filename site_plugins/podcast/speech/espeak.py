@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from ..model import Host
-from .core import SpeechError, Voice, encode_mp3
+from .core import SpeechError, Voice, VoiceInfo, encode_mp3
 
 _VARIANTS = ("f3", "m3", "f5", "m7", "f2", "m1")
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -64,6 +64,30 @@ def espeak_voice_problem(voice: str) -> str:
         return (f"'{voice}': eSpeak NG has no variant '{variant}'; use one like {base}+f3 (female) "
                 f"or {base}+m3 (male)")
     return ""
+
+
+def espeak_voices() -> list[VoiceInfo]:
+    """Each language eSpeak NG speaks, in the female and male variants hosts get (`cmn+f3`, `cmn+m3`, ...)."""
+    found = []
+    for path in sorted((_data() / "lang").rglob("*")):
+        fields = _voice_file(path)
+        codes = [value.split(" ")[0] for value in fields.get("language", [])]
+        if codes and not espeak_voice_problem(f"{path.name}+{_VARIANTS[0]}"):
+            found += [VoiceInfo(f"{path.name}+{variant}", codes[0], "female" if variant[0] == "f" else "male",
+                                fields["name"][0] if fields.get("name") else "", tuple(codes[1:]))
+                      for variant in _VARIANTS]
+    return found
+
+
+def _voice_file(path: Path) -> dict[str, list[str]]:
+    """The values of each field of an eSpeak NG voice file (`name`, `language`, which may repeat)."""
+    if not path.is_file():
+        return {}
+    fields: dict[str, list[str]] = {}
+    for line in path.read_bytes().decode("utf-8", "replace").splitlines():
+        key, _, value = line.partition(" ")
+        fields.setdefault(key, []).append(value.strip())
+    return fields
 
 
 @cache

@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 from ..markup import split_for_speech
 from ..model import Host
-from ..voices import google_domains
+from ..voices import google_domains, gtts_languages
 from ..voices import voice_problem as gtts_voice_problem
-from .core import RateLimiter, RetryPolicy, SpeechError, Voice
+from .core import RateLimiter, RetryPolicy, SpeechError, Voice, VoiceInfo
 
-__all__ = ["GttsEngine", "gtts_identity", "gtts_voice", "gtts_voice_problem"]
+__all__ = ["GttsEngine", "gtts_describe", "gtts_identity", "gtts_voice", "gtts_voice_problem", "gtts_voices"]
 
 
 def gtts_voice(own: str | None, host: Host, language: str) -> Voice:
@@ -26,6 +26,15 @@ def gtts_identity(voice: Voice) -> str:
     """What gTTS reads of a voice. `variant` is not among it but stays, so that every turn spoken before
     keeps its cache key (and published episodes their turns)."""
     return f"{voice.language}|{voice.tld}|{voice.variant}"
+
+
+def gtts_voices() -> list[VoiceInfo]:
+    """One voice per language (Google does not say whose); English accents come by `tld:`."""
+    return [VoiceInfo(code, code, note=name) for code, name in sorted(gtts_languages().items())]
+
+
+def gtts_describe(voice: Voice) -> str:
+    return voice.language if voice.tld == "com" else f"{voice.language} (translate.google.{voice.tld})"
 
 
 class GttsEngine:

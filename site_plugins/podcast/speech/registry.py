@@ -8,15 +8,22 @@ module with its class and a row in `ENGINES` (docs/guide/audio.md says how).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ..errors import PodcastError
 from ..model import Host, Settings
 from ..mp3frames import FrameFormat
-from .core import FORMAT, SpeechEngine, Voice
-from .espeak import EspeakEngine, espeak_identity, espeak_voice, espeak_voice_problem
-from .gtts import GttsEngine, gtts_identity, gtts_voice, gtts_voice_problem
+from .core import FORMAT, SpeechEngine, Voice, VoiceInfo
+from .espeak import (
+    EspeakEngine,
+    espeak_identity,
+    espeak_voice,
+    espeak_voice_name,
+    espeak_voice_problem,
+    espeak_voices,
+)
+from .gtts import GttsEngine, gtts_describe, gtts_identity, gtts_voice, gtts_voice_problem, gtts_voices
 
 GENDERS = ("female", "male")
 
@@ -52,15 +59,23 @@ class EngineSpec:
     revision: int = 1
     """Raise it when the engine's sound changes for the same voice and text (a new model or library
     version): every turn it spoke is then spoken again. 1 adds nothing to the key."""
+    voices: Callable[[], Iterable[VoiceInfo]] = tuple
+    """The voices it offers, for `podcast voices` (read without the network)."""
+    describe: Callable[[Voice], str] = lambda voice: voice.name or voice.language
+    """A voice as the engine names it, for the build log and `podcast say`."""
+    refresh: Callable[[], int] | None = None
+    """Fetches the engine's current voice list into the project's copy that `voices` reads; returns how many
+    (`podcast voices --refresh`). None: its list comes with its package."""
 
 
 ENGINES: dict[str, EngineSpec] = {spec.name: spec for spec in (
     EngineSpec("gtts", "Google Translate's voices through gTTS: one voice per language, accents by `tld:`.",
                make=lambda s: GttsEngine(requests_per_second=s.tts_rate), voice_problem=gtts_voice_problem,
-               voice=gtts_voice, identity=gtts_identity, concurrency=4),
+               voice=gtts_voice, identity=gtts_identity, concurrency=4, voices=gtts_voices, describe=gtts_describe),
     EngineSpec("espeak", "eSpeak NG, offline: robotic, with female and male variants; for previews and tests.",
                make=lambda s: EspeakEngine(), voice_problem=espeak_voice_problem, voice=espeak_voice,
-               identity=espeak_identity, concurrency=2, publishable=False, offline=True),
+               identity=espeak_identity, concurrency=2, publishable=False, offline=True, voices=espeak_voices,
+               describe=espeak_voice_name),
 )}
 DEFAULT_ENGINE = "gtts"
 OFFLINE_ENGINE = "espeak"
