@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import shutil
 import struct
 import threading
 from dataclasses import replace
@@ -24,6 +25,7 @@ from site_plugins.podcast.speech import (
     ENGINES,
     EngineSpec,
     EspeakEngine,
+    GttsEngine,
     Voice,
     espeak_voice_name,
     host_voice,
@@ -31,7 +33,7 @@ from site_plugins.podcast.speech import (
 )
 from site_plugins.podcast.speech.core import FORMAT, encode_mp3
 
-from .test_speech import ENDPOINT, OFFLINE
+from .test_speech import ENDPOINT, OFFLINE, gtts_body
 
 pytestmark = pytest.mark.unit
 
@@ -88,13 +90,14 @@ def episode(hosts: str, lines: list[str] = LINES, speakers: tuple[str, str] = ("
             "script:\n  - section: Intro\n    turns:\n" + turns)
 
 
-def build(tmp_path: Path, settings: Settings, text: str, **kwargs):
+def build(tmp_path: Path, settings: Settings, text: str, *, engine=None, **kwargs):
     folder = tmp_path / "episodes"
     folder.mkdir(exist_ok=True)
     (folder / "a.yaml").write_text(text, encoding="utf-8")
     catalog = load_catalog([folder], settings, root=tmp_path, include_drafts=False)
     assert not [p for p in catalog.problems if p.is_error], catalog.problems
-    return AudioBuilder(settings, project_dir=tmp_path, engine=EspeakEngine(), **kwargs).build(catalog.episodes)
+    return AudioBuilder(settings, project_dir=tmp_path, engine=engine or EspeakEngine(), fallback=EspeakEngine(),
+                        **kwargs).build(catalog.episodes)
 
 
 def site(tmp_path: Path, hosts: dict) -> Settings:
@@ -203,7 +206,24 @@ def test_a_host_whose_engine_cannot_be_reached_falls_back_along_its_own_chain(tm
     lines = [f"{n}. {line}" for n, line in enumerate(LINES * 2)]
     report = build(tmp_path, settings, episode("", lines), progress=said.append)
     assert len(responses.calls) < len(lines[::2]), "an engine that cannot be reached is skipped once found so"
-    assert report.fallback == len(lines[::2]) and report.spoken_by == {"espeak": len(lines)}
-    assert not report.audio["engines"].publishable, "turns a fallback spoke are a preview"
+    assert report.spoken_by == {"espeak": len(lines)}
     assert any("espeak speaks the turns gtts would have spoken" in line for line in said)
     assert f"speech: turns spoken by engine in this build: espeak {len(lines)}" in said
+    assert report.audio["engines"].publishable and report.fallback == 0, "the site's own engine may publish"
+    shutil.rmtree(tmp_path / "cache")  # a fresh clone: only the published MP3
+
+    responses.replace(responses.POST, ENDPOINT, body=gtts_body(EspeakEngine().synthesize("好。", Voice("zh-CN"))))
+    again = build(tmp_path, settings, episode("", lines))
+    assert again.spoken_by == {"gtts": len(lines[::2])}, "once reachable, the host's engine speaks its turns"
+    assert again.audio["engines"].publishable
+
+
+@responses.activate
+def test_a_fallback_that_may_not_publish_keeps_the_episode_a_preview(tmp_path):
+    import requests
+
+    responses.add(responses.POST, ENDPOINT, body=requests.ConnectionError(OFFLINE))
+    settings = replace(site(tmp_path, {"卿姐": {"voice": "zh-CN"}, "晓旭": {"voice": "zh-TW"}}), tts="gtts")
+    report = build(tmp_path, settings, episode(""), engine=GttsEngine())
+    assert report.spoken_by == {"espeak": len(LINES)} and report.fallback == len(LINES)
+    assert not report.audio["engines"].publishable and not (tmp_path / "audio/engines.mp3").exists()

@@ -44,7 +44,8 @@ class AudioReport:
     reused: int = 0
     """Episodes whose finished MP3 was still right, untouched."""
     fallback: int = 0
-    """Turns the offline engine spoke because the publishing engine could not be reached."""
+    """Turns that a fallback whose speech may not be published spoke, because a host's engine could not be
+    reached: the episode is a preview."""
     missing: int = 0
     """Turns of episodes left without audio that no cache holds: what the next build must still speak."""
     spoken_by: dict[str, int] = field(default_factory=dict)
@@ -68,6 +69,21 @@ class _Job:
     """The engine of the host, whose key `key` is."""
     host: Host
     language: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Spoken:
+    """One turn's audio for an episode, and where it came from."""
+
+    clip: Clip
+    key: str
+    """The key it is kept under: the host's engine's, or the fallback's that spoke it."""
+    preview: bool
+    """Spoken by an engine whose speech may not be published: the episode stays a preview."""
+    engine: str = ""
+    """The engine that spoke it in this run; '' when a cache or a finished MP3 held it."""
+    fell_back: bool = False
+    """A fallback of the host's chain gave it."""
 
 
 def voice_for(episode: Episode, speaker: str, engine: str = "gtts") -> Voice:
@@ -134,7 +150,7 @@ class AudioBuilder:
         for episode, keys in pending:
             clips = self._clips(episode, keys, report)
             if clips is not None:
-                report.audio[episode.slug] = self._assemble(episode, keys, clips)
+                report.audio[episode.slug] = self._assemble(episode, clips)
         unpublishable = [keys for e, keys in pending
                          if e.slug not in report.audio or not report.audio[e.slug].publishable]
         report.missing = len({k for keys in unpublishable for k in keys if not self.store.has(k)})
@@ -206,14 +222,14 @@ class AudioBuilder:
         return True
 
     # --- gathering and synthesis ------------------------------------------------------
-    def _clips(self, episode: Episode, keys: list[str], report: AudioReport) -> list[tuple[Clip, bool]] | None:
-        """Every turn's (clip, whether it may not be published), synthesizing what is missing; None on failure."""
-        clips: dict[int, tuple[Clip, bool]] = {}
+    def _clips(self, episode: Episode, keys: list[str], report: AudioReport) -> list[_Spoken] | None:
+        """Every turn's clip, synthesizing what is missing; None on failure."""
+        clips: dict[int, _Spoken] = {}
         missing: list[tuple[int, _Job]] = []
         for index, (job, key) in enumerate(zip(self._jobs(episode), keys, strict=True)):
             clip = self.store.get(key)
             if clip is not None:
-                clips[index] = (clip, not self._may_publish(job.engine))
+                clips[index] = _Spoken(clip, key, not self._may_publish(job.engine))
             else:
                 missing.append((index, job))
         failed = False
@@ -229,17 +245,15 @@ class AudioBuilder:
                 raise
         return None if failed else [clips[i] for i in range(len(keys))]
 
-    def _gather(self, future, index: int, episode: Episode, clips: dict[int, tuple[Clip, bool]],
-                report: AudioReport) -> bool:
+    def _gather(self, future, index: int, episode: Episode, clips: dict[int, _Spoken], report: AudioReport) -> bool:
         """Take one finished turn into `clips`; True when it failed."""
         error = future.exception()
         if error is None:
-            clip, spoke, fell_back, preview = future.result()
-            clips[index] = (clip, preview)
-            report.synthesized += bool(spoke)
-            report.fallback += fell_back
-            if spoke:
-                report.spoken_by[spoke] = report.spoken_by.get(spoke, 0) + 1
+            clips[index] = spoken = future.result()
+            report.synthesized += bool(spoken.engine)
+            report.fallback += spoken.fell_back and spoken.preview
+            if spoken.engine:
+                report.spoken_by[spoken.engine] = report.spoken_by.get(spoken.engine, 0) + 1
             self._report_progress()
             return False
         if isinstance(error, SpeechError) and error.stopped:
@@ -248,9 +262,10 @@ class AudioBuilder:
             report.problems.append(_turn_problem(episode, index, error))
         return True
 
-    def _speak(self, job: _Job) -> tuple[Clip, str, bool, bool]:
-        """One turn's clip: (clip, the engine that spoke it or '' when a cache held it, whether a fallback
-        gave it, whether it may not be published)."""
+    def _speak(self, job: _Job) -> _Spoken:
+        """One turn's clip, from the host's engine or, when that cannot be reached, the next of its chain
+        (from the cache or a finished MP3 when that engine spoke it before). A fallback's turn is kept under
+        its own key, so that the host's engine speaks it once it can be reached again."""
         if self._speak_until is not None and time.time() > self._speak_until:
             raise SpeechError("this run's time for speech is used up", stopped=True)
         chain = [job.engine, *self._chain(job)]
@@ -259,10 +274,10 @@ class AudioBuilder:
                 continue
             voice = job.voice if position == 0 else host_voice(name, job.host, job.language)
             key = job.key if position == 0 else turn_key(name, voice, job.text)
-            preview = position > 0 or not self._may_publish(name)
-            clip = self.store.cached(key) if position else None
+            preview = not self._may_publish(name)
+            clip = self.store.get(key) if position else None
             if clip is not None:
-                return clip, "", True, preview
+                return _Spoken(clip, key, preview, fell_back=True)
             try:
                 clip = Clip.from_speech(self._synthesize(name, job.text, voice))
             except SpeechError as exc:
@@ -271,7 +286,7 @@ class AudioBuilder:
                 self._mark_unreachable(name, exc, chain[position + 1])
                 continue
             self.store.put(key, clip)
-            return clip, name, position > 0, preview
+            return _Spoken(clip, key, preview, engine=name, fell_back=position > 0)
         raise AssertionError("unreachable")
 
     def _chain(self, job: _Job) -> tuple[str, ...]:
@@ -305,9 +320,10 @@ class AudioBuilder:
             self.progress(f"speech: {self._done} of {total} turns, about {left:.0f} s left")
 
     # --- assembly -----------------------------------------------------------------
-    def _assemble(self, episode: Episode, keys: list[str], clips: list[tuple[Clip, bool]]) -> EpisodeAudio:
+    def _assemble(self, episode: Episode, clips: list[_Spoken]) -> EpisodeAudio:
         parts, spans, offset, clock = [], [], 0, 0.0
-        for index, (key, (clip, _)) in enumerate(zip(keys, clips, strict=True)):
+        keys = [spoken.key for spoken in clips]
+        for index, (key, clip) in enumerate((spoken.key, spoken.clip) for spoken in clips):
             if index:
                 parts.append(self._pause)
                 offset += len(self._pause)
@@ -319,7 +335,7 @@ class AudioBuilder:
             clock += clip.seconds
         # Drafts, fallback audio and engines that may not publish stay in the cache: audio/ holds only what may be
         # published.
-        publishable = not episode.draft and not any(preview for _, preview in clips)
+        publishable = not episode.draft and not any(spoken.preview for spoken in clips)
         info = replace(self._tag_info(episode), chapters=_chapters(episode, spans))
         signature = self._signature(episode, keys)
         content = tagged_mp3(b"".join(parts), info, tuple(spans), signature)
