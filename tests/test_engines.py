@@ -227,3 +227,17 @@ def test_a_fallback_that_may_not_publish_keeps_the_episode_a_preview(tmp_path):
     report = build(tmp_path, settings, episode(""), engine=GttsEngine())
     assert report.spoken_by == {"espeak": len(LINES)} and report.fallback == len(LINES)
     assert not report.audio["engines"].publishable and not (tmp_path / "audio/engines.mp3").exists()
+
+
+@responses.activate  # nothing answers: a request to Google would fail the build's online turns
+def test_podcast_tts_speaks_every_host_whatever_engine_it_names(tmp_path):
+    from datetime import UTC, datetime
+
+    from site_plugins.podcast.build import prepare
+
+    settings = site(tmp_path, {"卿姐": {"engine": "gtts", "voice": "zh-CN"}, "晓旭": {"gender": "male"}})
+    request = prepare(settings, tmp_path, now=datetime.now(UTC), environ={"PODCAST_TTS": "espeak"})
+    assert request.engine.name == "espeak" and request.every_host
+    report = build(tmp_path, settings, episode(""), every_host=True)
+    assert report.spoken_by == {"espeak": len(LINES)} and not responses.calls
+    assert report.audio["engines"].publishable

@@ -13,7 +13,7 @@ from .load.catalog import load_catalog
 from .load.siteconfig import read_site_config
 from .model import Host, Settings
 from .mp3frames import duration_of, read_frames
-from .speech import ENGINES, GENDERS, OFFLINE_ENGINE, SpeechError, engine_name, engine_spec, host_voice
+from .speech import ENGINES, GENDERS, OFFLINE_ENGINE, SpeechError, engine_spec, host_voice
 from .writer import write_atomic
 
 
@@ -57,7 +57,7 @@ def run_voices(args: argparse.Namespace) -> int:
 def run_say(args: argparse.Namespace) -> int:
     site = read_site_config(args.config)
     host, language = _host(args, site.settings, site.project_dir)
-    first = args.engine or host.engine or engine_name(site.settings.tts, os.environ)
+    first = args.engine or os.environ.get("PODCAST_TTS", "").strip() or host.engine or site.settings.tts
     chain = list(dict.fromkeys([first, *(host.fallback if host.fallback is not None else (OFFLINE_ENGINE,))]))
     for position, name in enumerate(chain):
         spec, voice = engine_spec(name), host_voice(name, host, language)

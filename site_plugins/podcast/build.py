@@ -69,6 +69,8 @@ class BuildRequest:
     never published."""
     engines: tuple[SpeechEngine, ...] = ()
     """Engines made ahead, used instead of new ones from the table for the hosts that name them."""
+    every_host: bool = False
+    """`engine` speaks every host, whatever engine a host names: PODCAST_TTS was set for this build."""
     cover: Cover | None = None
     preview: bool = False
     """A preview (mkdocs serve): drafts and scheduled episodes shown and marked, broken files shown."""
@@ -193,7 +195,8 @@ def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: B
 
 def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
     builder = AudioBuilder(request.settings, project_dir=request.project_dir, engine=request.engine,
-                           fallback=request.fallback, engines=request.engines, cover=request.cover,
+                           fallback=request.fallback, engines=request.engines, every_host=request.every_host,
+                           cover=request.cover,
                            progress=request.progress,
                            warn=request.warn, clock=time.monotonic, layout=request.layout,
                            speak_until=request.speak_until)
@@ -249,12 +252,14 @@ def prepare(settings: Settings, project_dir: Path, *, now: datetime, preview: bo
             directory_urls: bool = True, environ: Mapping[str, str] | None = None,
             progress: Callable[[str], None] = lambda _: None,
             warn: Callable[[str], None] = lambda _: None) -> BuildRequest:
-    """A request for a site's build: its cover checked, its voices chosen (PODCAST_TTS in `environ` wins)."""
+    """A request for a site's build: its cover checked, its voices chosen (PODCAST_TTS in `environ` wins over
+    the site's `tts:` and every host's `engine:`)."""
     cover = site_cover(project_dir, settings.cover)
     environ = environ or {}
     engine = make_engine(engine_name(settings.tts, environ), settings=settings)
     until = environ.get(SPEAK_UNTIL, "").strip()
     return BuildRequest(settings=settings, project_dir=project_dir, now=now, engine=engine, fallback=EspeakEngine(),
+                        every_host=bool(environ.get("PODCAST_TTS", "").strip()),
                         cover=cover, preview=preview, directory_urls=directory_urls, progress=progress, warn=warn,
                         speak_until=float(until) if until.replace(".", "", 1).isdigit() else None)
 

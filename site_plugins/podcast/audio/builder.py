@@ -4,16 +4,16 @@ Where a turn's audio comes from, first match wins:
 1. the per-turn cache (`cache_dir/turns/`), keyed by engine, voice and spoken text;
 2. a finished episode MP3 in `audio_dir` (committed), whose tag lists each turn's key and bytes,
    so a fresh clone or CI splices unchanged turns back out instead of synthesizing them;
-3. the speech engine.
-An episode whose turns all come from the publishing engine is written to `audio_dir`;
-one that needed the offline fallback goes to `cache_dir/preview/` and is never committed.
+3. the host's speech engine, or the next of its fallback chain when that cannot be reached
+   (`speakers.py`).
+An episode whose turns all come from engines that may publish is written to `audio_dir`;
+one that needed an engine that may not (the offline fallback) goes to `cache_dir/preview/`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -23,14 +23,15 @@ from pathlib import Path
 from ..errors import Problem, Severity
 from ..layout import SiteLayout
 from ..markup import plain_text
-from ..model import Cover, Episode, EpisodeAudio, Host, Settings, TurnSpan
+from ..model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
 from ..mp3frames import audio_bytes, duration_of, read_frames
 from ..recordings import locate_recording, mp3_frames
-from ..speech import ENGINES, SpeechEngine, SpeechError, Voice, host_voice, silence_mp3
+from ..speech import SpeechEngine, SpeechError, Voice, host_voice, silence_mp3
 from ..speech import turn_key as _engine_turn_key
 from ..writer import remove_stale_parts
-from .clips import Clip, ClipStore, find_damage
+from .clips import ClipStore, find_damage
 from .id3 import TagInfo, read_finished, tagged_mp3
+from .speakers import Job, Speakers, Spoken
 
 AUDIO_FORMAT_VERSION = 1
 """Bump when the layout of episode MP3s changes: every episode is then assembled again."""
@@ -60,32 +61,6 @@ class AudioReport:
         return f"speech: turns spoken by engine in this build: {', '.join(parts)}"
 
 
-@dataclass(frozen=True, slots=True)
-class _Job:
-    key: str
-    text: str
-    voice: Voice
-    engine: str
-    """The engine of the host, whose key `key` is."""
-    host: Host
-    language: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Spoken:
-    """One turn's audio for an episode, and where it came from."""
-
-    clip: Clip
-    key: str
-    """The key it is kept under: the host's engine's, or the fallback's that spoke it."""
-    preview: bool
-    """Spoken by an engine whose speech may not be published: the episode stays a preview."""
-    engine: str = ""
-    """The engine that spoke it in this run; '' when a cache or a finished MP3 held it."""
-    fell_back: bool = False
-    """A fallback of the host's chain gave it."""
-
-
 def voice_for(episode: Episode, speaker: str, engine: str = "gtts") -> Voice:
     """How `speaker` sounds on `engine` in this episode."""
     host = next(h for h in episode.hosts if h.name == speaker)
@@ -100,7 +75,7 @@ class AudioBuilder:
     """Makes the audio of a set of episodes, one episode at a time; one instance per build."""
 
     def __init__(self, settings: Settings, *, project_dir: Path, engine: SpeechEngine,
-                 fallback: SpeechEngine | None = None, engines: Sequence[SpeechEngine] = (),
+                 fallback: SpeechEngine | None = None, engines: Sequence[SpeechEngine] = (), every_host: bool = False,
                  cover: Cover | None = None,
                  progress: Callable[[str], None] = lambda _: None, warn: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.monotonic, layout: SiteLayout | None = None,
@@ -108,30 +83,20 @@ class AudioBuilder:
         self.settings = settings
         self.layout = layout or SiteLayout.from_settings(settings)
         self.project_dir = project_dir
-        self.engine = engine
-        """Speaks the hosts that name no engine: the site's `tts:` (or PODCAST_TTS), whose speech is published."""
-        self.fallback = fallback if fallback is not None and fallback.name != engine.name else None
-        """Speaks, for previews, when a host's engine cannot be reached and the host names no `fallback:`."""
-        self._engines = {e.name: e for e in (*engines, *([self.fallback] if self.fallback else ()), engine)}
-        """Engines made so far, by name; the others are made from their row in the table when a host needs one."""
-        self._engines_lock = threading.Lock()
-        self._limits: dict[str, threading.BoundedSemaphore] = {}
-        self._unreachable: set[str] = set()
         self.progress = progress
         self.warn = warn or progress
         self.clock = clock
         self.audio_dir = project_dir / settings.audio_dir
         self.cache_dir = project_dir / settings.cache_dir
         self.store = ClipStore(self.cache_dir, self.audio_dir)
+        self.speakers = Speakers(settings, self.store, engine=engine, fallback=fallback, engines=engines,
+                                 every_host=every_host, progress=progress, warn=self.warn, speak_until=speak_until)
         self._pause = audio_bytes(silence_mp3(settings.pause)) if settings.pause > 0 else b""
         self._pause_seconds = duration_of(read_frames(self._pause)) if self._pause else 0.0
         self._cover = (cover.data, cover.mime) if cover else None
         self._todo = self._done = 0
         self._started = 0.0
         self._stopped: list[tuple[Episode, int, str]] = []
-        self._speak_until = speak_until
-        """Wall-clock time (time.time()) after which no turn is sent to the engine: a publishing run's
-        budget, so that it ends in time to store what it made."""
 
     def build(self, episodes: Sequence[Episode]) -> AudioReport:
         report = AudioReport()
@@ -166,27 +131,9 @@ class AudioBuilder:
         """Each turn's key for its host's engine; computed once per episode and build."""
         return [job.key for job in self._jobs(episode)]
 
-    def _jobs(self, episode: Episode) -> list[_Job]:
+    def _jobs(self, episode: Episode) -> list[Job]:
         hosts = {h.name: h for h in episode.hosts}
-        jobs = []
-        for turn in episode.turns:
-            host = hosts[turn.speaker]
-            engine = host.engine or self.engine.name
-            voice = host_voice(engine, host, episode.language)
-            jobs.append(_Job(turn_key(engine, voice, turn.spoken), turn.spoken, voice, engine, host,
-                             episode.language))
-        return jobs
-
-    def engine_named(self, name: str) -> SpeechEngine:
-        """The build's engine of this name, made from its row in the table the first time a host needs it."""
-        with self._engines_lock:
-            if name not in self._engines:
-                self._engines[name] = ENGINES[name].make(self.settings)
-            if name not in self._limits:
-                spec = ENGINES.get(name)
-                most = min(spec.concurrency, self.settings.tts_concurrency) if spec else self.settings.tts_concurrency
-                self._limits[name] = threading.BoundedSemaphore(most)
-            return self._engines[name]
+        return [self.speakers.job(hosts[turn.speaker], turn.spoken, episode.language) for turn in episode.turns]
 
     def _tag_info(self, episode: Episode) -> TagInfo:
         return TagInfo(title=episode.title, artist=", ".join(h.name for h in episode.hosts),
@@ -222,30 +169,29 @@ class AudioBuilder:
         return True
 
     # --- gathering and synthesis ------------------------------------------------------
-    def _clips(self, episode: Episode, keys: list[str], report: AudioReport) -> list[_Spoken] | None:
+    def _clips(self, episode: Episode, keys: list[str], report: AudioReport) -> list[Spoken] | None:
         """Every turn's clip, synthesizing what is missing; None on failure."""
-        clips: dict[int, _Spoken] = {}
-        missing: list[tuple[int, _Job]] = []
+        clips: dict[int, Spoken] = {}
+        missing: list[tuple[int, Job]] = []
         for index, (job, key) in enumerate(zip(self._jobs(episode), keys, strict=True)):
             clip = self.store.get(key)
             if clip is not None:
-                clips[index] = _Spoken(clip, key, not self._may_publish(job.engine))
+                clips[index] = Spoken(clip, key, not self.speakers.may_publish(job.engine))
             else:
                 missing.append((index, job))
         failed = False
         with ThreadPoolExecutor(max_workers=self.settings.tts_concurrency) as pool:
-            futures = {pool.submit(self._speak, job): index for index, job in missing}
+            futures = {pool.submit(self.speakers.speak, job): index for index, job in missing}
             try:
                 for future in as_completed(futures):
                     failed |= self._gather(future, futures[future], episode, clips, report)
             except BaseException:  # Ctrl-C: no new request starts; turns already spoken stay in the cache
-                for engine in list(self._engines.values()):
-                    getattr(engine, "cancel", lambda: None)()
+                self.speakers.cancel()
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
         return None if failed else [clips[i] for i in range(len(keys))]
 
-    def _gather(self, future, index: int, episode: Episode, clips: dict[int, _Spoken], report: AudioReport) -> bool:
+    def _gather(self, future, index: int, episode: Episode, clips: dict[int, Spoken], report: AudioReport) -> bool:
         """Take one finished turn into `clips`; True when it failed."""
         error = future.exception()
         if error is None:
@@ -262,56 +208,6 @@ class AudioBuilder:
             report.problems.append(_turn_problem(episode, index, error))
         return True
 
-    def _speak(self, job: _Job) -> _Spoken:
-        """One turn's clip, from the host's engine or, when that cannot be reached, the next of its chain
-        (from the cache or a finished MP3 when that engine spoke it before). A fallback's turn is kept under
-        its own key, so that the host's engine speaks it once it can be reached again."""
-        if self._speak_until is not None and time.time() > self._speak_until:
-            raise SpeechError("this run's time for speech is used up", stopped=True)
-        chain = [job.engine, *self._chain(job)]
-        for position, name in enumerate(chain):
-            if name in self._unreachable and position < len(chain) - 1:
-                continue
-            voice = job.voice if position == 0 else host_voice(name, job.host, job.language)
-            key = job.key if position == 0 else turn_key(name, voice, job.text)
-            preview = not self._may_publish(name)
-            clip = self.store.get(key) if position else None
-            if clip is not None:
-                return _Spoken(clip, key, preview, fell_back=True)
-            try:
-                clip = Clip.from_speech(self._synthesize(name, job.text, voice))
-            except SpeechError as exc:
-                if not exc.unreachable or position == len(chain) - 1:
-                    raise
-                self._mark_unreachable(name, exc, chain[position + 1])
-                continue
-            self.store.put(key, clip)
-            return _Spoken(clip, key, preview, engine=name, fell_back=position > 0)
-        raise AssertionError("unreachable")
-
-    def _chain(self, job: _Job) -> tuple[str, ...]:
-        """The engines after the host's own, in order, that speak (for a preview) when it cannot be reached."""
-        chain = job.host.fallback if job.host.fallback is not None else \
-            ((self.fallback.name,) if self.fallback else ())
-        return tuple(name for name in chain if name != job.engine)
-
-    def _may_publish(self, name: str) -> bool:
-        spec = ENGINES.get(name)
-        return name == self.engine.name or (spec is not None and spec.publishable)
-
-    def _synthesize(self, name: str, text: str, voice: Voice) -> bytes:
-        engine = self.engine_named(name)
-        with self._limits[name]:
-            return engine.synthesize(text, voice)
-
-    def _mark_unreachable(self, name: str, exc: SpeechError, instead: str) -> None:
-        with self._engines_lock:
-            if name in self._unreachable:
-                return
-            self._unreachable.add(name)
-        self.warn(f"{exc}; {instead} speaks the turns {name} would have spoken"
-                  f"{'' if self._may_publish(instead) else ' (kept as a preview, never published)'}")
-
     def _report_progress(self) -> None:
         self._done += 1
         total = max(self._todo, self._done)
@@ -320,7 +216,7 @@ class AudioBuilder:
             self.progress(f"speech: {self._done} of {total} turns, about {left:.0f} s left")
 
     # --- assembly -----------------------------------------------------------------
-    def _assemble(self, episode: Episode, clips: list[_Spoken]) -> EpisodeAudio:
+    def _assemble(self, episode: Episode, clips: list[Spoken]) -> EpisodeAudio:
         parts, spans, offset, clock = [], [], 0, 0.0
         keys = [spoken.key for spoken in clips]
         for index, (key, clip) in enumerate((spoken.key, spoken.clip) for spoken in clips):
