@@ -34,13 +34,13 @@ def load_article(source: str, *, timeout: float = 30.0) -> Article:
     if re.match(r"^https?://", source):
         return _from_html(_fetch(source, timeout), url=source)
     if source == "-":
-        raw = sys.stdin.read()
+        raw = decode_page(sys.stdin.buffer.read())
         url = ""
     else:
         try:
-            raw = Path(source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ArticleError(f"cannot read {source}: {exc}") from exc
+            raw = decode_page(Path(source).read_bytes())
+        except OSError as exc:
+            raise ArticleError(f"cannot read {source}: {exc.strerror}") from exc
         url = ""
     if re.search(r"<(html|body|article|p)\b", raw[:5000], re.IGNORECASE):
         return _from_html(raw, url=url)
@@ -56,8 +56,46 @@ def _fetch(url: str, timeout: float) -> str:
         raise ArticleError(f"cannot fetch {url}: {exc.__class__.__name__}; check the address and the network") from exc
     if response.status_code != 200:
         raise ArticleError(f"cannot fetch {url}: HTTP {response.status_code}")
-    response.encoding = response.encoding or response.apparent_encoding
-    return response.text
+    return decode_page(response.content, response.headers.get("Content-Type", ""))
+
+
+_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs", "shift_jis": "cp932",
+            "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "iso-8859-1": "cp1252", "latin1": "cp1252",
+            "ascii": "cp1252", "us-ascii": "cp1252", "euc-kr": "cp949"}
+"""What browsers read for a declared charset (the WHATWG Encoding Standard): each superset, as pages that
+declare GB2312 or Shift_JIS are really written in it."""
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_HEADER = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def decode_page(body: bytes, content_type: str = "") -> str:
+    """A page's text, in the encoding that the first of these names: the HTTP header's charset, a byte-order
+    mark, the page's own <meta charset> (or http-equiv), else detection. A server that says
+    `text/html` alone must not turn UTF-8 or GB18030 into Latin-1 soup."""
+    declared = _HEADER.search(content_type)
+    for bom, encoding in _BOMS:
+        if body.startswith(bom) and not declared:
+            return body[len(bom):].decode(encoding, "replace")
+    meta = _META.search(body[:4096])
+    for name in (declared.group(1) if declared else "", meta.group(1).decode("ascii") if meta else ""):
+        if name:
+            try:
+                return body.decode(_ALIASES.get(name.lower(), name), "replace")
+            except LookupError:
+                continue
+    return _detected(body)
+
+
+def _detected(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body).best()
+    return str(best) if best is not None else body.decode("utf-8", "replace")
 
 
 def _from_html(html: str, *, url: str) -> Article:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import Problem, Severity
 from .fields import LANGUAGE_PATTERN, URL_PATTERN, FieldSpec
+from .mojibake import garbled
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, where
 
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -114,6 +115,12 @@ class NodeReader:
         hint = self._comment_hint(node) if prose else ""
         if hint:
             self.warn(node, f"{name} is cut short: {hint}")
+        found = garbled(value)
+        if found:  # its C1 control characters are part of it: one warning, not two
+            self.warn(node, f"{name} looks garbled: '{_CONTROL.sub('', found[0])}' is UTF-8 text read as Latin-1 or "
+                            f"Windows-1252, and probably meant '{found[1]}'; paste it again from its source, or save "
+                            "the file as UTF-8")
+            return _CONTROL.sub("", value).strip()
         return self._without_controls(node, name, value)
 
     def choice(self, node: Node, name: str, choices: tuple[str, ...]) -> str | None:
