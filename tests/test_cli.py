@@ -132,3 +132,13 @@ def test_a_strict_build_stops_at_a_warning_as_the_plugins_does(project: SiteProj
     assert "warnings, which a strict build refuses" in printed
     with pytest.raises(Abort, match="1 warnings in strict mode"):
         project.build(strict=True)
+
+
+def test_publishing_refuses_the_samples_placeholder_address_in_one_line(tmp_path):
+    shutil.copy(REPO / "mkdocs.yml", tmp_path)
+    result = run("publish", "build", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mkdocs.yml:3:1: site_url is still the sample's placeholder "
+                                                   "(https://example.github.io/goose-pod/); set it"), result
+    assert not (tmp_path / "build").exists(), "nothing is built or prepared"

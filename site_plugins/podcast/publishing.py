@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .load.siteconfig import read_site_config
 from .manifest import SPEAK_UNTIL, Manifest, manifest_path, read_manifest
@@ -37,6 +38,10 @@ def run_publish_build(config_path: Path, *, out: Path = DEFAULT_OUT, remote: str
     """0 when the site was built and may be deployed; the build's status otherwise."""
     site = read_site_config(config_path)
     project, settings = site.project_dir, site.settings
+    placeholder = placeholder_problem(config_path, settings.show.site_url)
+    if placeholder:
+        say(placeholder)
+        return 1
     audio_dir = project / settings.audio_dir
     base = _bring_published_audio(project, audio_dir, remote, branch, say)
     if git(project, "ls-files", "--", settings.audio_dir, check=False).stdout.strip():
@@ -60,6 +65,18 @@ def run_publish_build(config_path: Path, *, out: Path = DEFAULT_OUT, remote: str
         _link_all(project, manifest.media(), out / MEDIA)
     _report(manifest, status, say)
     return status
+
+
+def placeholder_problem(config_path: Path, site_url: str) -> str:
+    """'' unless `site_url` is the sample's placeholder (a host named example.*): published, its feed would send
+    every podcast app to someone else's address."""
+    host = urlsplit(site_url).hostname or ""
+    if host.split(".")[0] != "example":
+        return ""
+    lines = config_path.read_text(encoding="utf-8").splitlines()
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith("site_url:")), 1)
+    return (f"{config_path}:{line}:1: site_url is still the sample's placeholder ({site_url}); set it to your site's "
+            "address, e.g. https://<user>.github.io/<repository>/, before publishing")
 
 
 def _bring_published_audio(project: Path, audio_dir: Path, remote: str, branch: str, say) -> str | None:
