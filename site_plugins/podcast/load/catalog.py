@@ -14,7 +14,7 @@ from ..model import BrokenFile, Episode, EpisodeAddress, Settings
 from ..recordings import recording_problem
 from ..store.record import Published, read_record
 from .broken import find_broken_files
-from .published import keep_published_guids, record_path
+from .published import keep_published_guids, keep_published_slugs, published_first, record_path
 from .show import episode_image_problem
 from .validate import validate_episode
 
@@ -112,8 +112,8 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
             episodes.append(episode)
     base = project_dir or root
     record = read_record(record_path(base, settings.audio_dir))
-    episodes = keep_published_guids(episodes, problems, record)
-    episodes = _drop_clashes(_drop_clashes(episodes, problems, "slug"), problems, "guid")
+    episodes = keep_published_slugs(keep_published_guids(episodes, problems, record), problems, record)
+    episodes = _drop_clashes(_drop_clashes(published_first(episodes, record), problems, "slug"), problems, "guid")
     episodes = _drop_bad_recordings(episodes, problems, settings, base)
     episodes = _drop_bad_images(episodes, problems, base)
     _check_related(episodes, problems)

@@ -45,6 +45,36 @@ def keep_published_guids(episodes: list[Episode], problems: list[Problem], recor
     return kept
 
 
+def keep_published_slugs(episodes: list[Episode], problems: list[Problem], record: dict[str, Published]
+                         ) -> list[Episode]:
+    """An episode without `slug:` whose title changed after it was published keeps its published address
+    (its slug came from the old title); a note prints the `slug:` line that keeps it for good."""
+    kept = []
+    for episode in episodes:
+        entry = record.get(episode.guid)
+        if entry is None or episode.wrote("slug") or not entry.slug or entry.slug == episode.slug:
+            kept.append(episode)
+            continue
+        line, column = episode.position("title")
+        problems.append(Problem(
+            episode.source_path, line, column,
+            f"this episode was published at the address '{entry.slug}', and its title now makes '{episode.slug}'; "
+            f"the page stays where listeners and links know it, and the line 'slug: {entry.slug}' in this file "
+            "keeps it there for good (to move it on purpose, write the new 'slug:': the old address then sends "
+            "visitors on)", Severity.NOTE))
+        kept.append(replace(episode, slug=entry.slug))
+    return kept
+
+
+def published_first(episodes: list[Episode], record: dict[str, Published]) -> list[Episode]:
+    """The episodes, those already published first (in file order otherwise): of two files that claim one slug
+    or GUID, the one published with it keeps it and the newcomer (a copy) is the one told."""
+    def published(episode: Episode) -> bool:
+        entry = record.get(episode.guid)
+        return entry is not None and entry.file == episode.source_path
+    return sorted(episodes, key=lambda episode: not published(episode))
+
+
 def _match(episode: Episode, orphans: list[Published]) -> Published | None:
     same = [e for e in orphans if e.slug == episode.slug] or \
         [e for e in orphans if e.title == episode.title and e.date == episode.date.isoformat()]
