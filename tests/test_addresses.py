@@ -29,6 +29,7 @@ SCHEMES = {"beside": "", "apart": "files/{slug}/"}
 """Where the episodes' own files go: beside their pages, or under a folder of their own."""
 SITE_URL = "https://example.github.io/goose-pod/"
 OLD_SLUG = "an-older-name"
+GONE = "a-deleted-episode"
 
 
 class DatedSite:
@@ -58,7 +59,10 @@ class DatedSite:
                              page=f"episodes/{first.slug}/"),
                    # Recorded before pages were, under the slug it had then; and at an address before that.
                    Published(second.guid, second.source_path, OLD_SLUG, second.title, second.date.isoformat(), False,
-                             former=(f"2024/old/{second.slug}/",))]
+                             former=(f"2024/old/{second.slug}/",)),
+                   # An episode published, then deleted: its file is gone.
+                   Published("gone-guid", "episodes/gone.yaml", GONE, "一期已下架的节目", "2025-01-02", False,
+                             page=f"episodes/{GONE}/")]
         (root / "audio").mkdir()
         (root / "audio" / RECORD_NAME).write_bytes(record_bytes({e.guid: e for e in entries}))
         return {f"episodes/{first.slug}/": page_of(first), f"episodes/{OLD_SLUG}/": page_of(second),
@@ -120,7 +124,7 @@ def test_episode_pages_are_where_the_pattern_puts_them_with_their_files(dated):
     assert sorted(p.relative_to(site).as_posix() for p in site.glob("2025/*/*/index.html")) == \
         sorted(page_of(e) + "index.html" for e in dated.episodes)
     assert not (site / "episodes").exists() or {p.name for p in (site / "episodes").iterdir()} == \
-        {dated.episodes[0].slug, OLD_SLUG}, "only the redirects are left under episodes/"
+        {dated.episodes[0].slug, OLD_SLUG, GONE}, "only the redirects and the removal page are left under episodes/"
     for episode in dated.episodes:
         url = page_of(episode)
         tree = page_tree(site, url)
@@ -223,3 +227,16 @@ def test_a_cards_play_button_reads_the_chapters_where_the_layout_put_them(sites,
         assert base + target("", play["chaptersUrl"]) in requested
         assert errors == []
         page.close()
+
+
+def test_a_deleted_episodes_address_says_it_was_removed_and_offers_the_latest(dated):
+    url = f"episodes/{GONE}/"
+    page = page_tree(dated.site, url)
+    assert page.xpath("string(//h1)") == "一期已下架的节目"
+    assert "本期节目已下架" in page.xpath("string(//p)")
+    assert page.xpath("string(//meta[@name='robots']/@content)") == "noindex"
+    latest = [target(url, href) for href in page.xpath("//ul//a/@href")]
+    assert latest == [page_of(e) for e in sorted(dated.episodes, key=lambda e: e.published, reverse=True)]
+    for path in latest:
+        assert_exists(dated.site, path, "the removal page")
+    assert SITE_URL + url not in (dated.site / "sitemap.xml").read_text(encoding="utf-8")

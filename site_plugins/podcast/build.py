@@ -35,7 +35,7 @@ from .render.i18n import labels_for
 from .render.notfound import render_not_found
 from .render.pages import GeneratedPage, build_episode_page, build_pages
 from .render.playersite import render_player_site
-from .render.redirects import former_addresses, redirect_files
+from .render.redirects import former_addresses, redirect_files, removed_files
 from .render.search import search_box
 from .render.transcripts import transcript_files
 from .speech import EspeakEngine, SpeechEngine, engine_name, make_engine
@@ -160,10 +160,14 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
         preview = render_problem_pages(catalog.broken, settings, layout=request.layout)
         pages, notice = [*pages, *preview.pages], preview.notice
     files = _files(request, catalog.episodes, report.audio)
-    former = former_addresses(catalog.episodes, catalog.record, layout=request.layout,
-                              legacy=SiteLayout(folder_url(settings.episodes_uri), request.directory_urls))
+    legacy = SiteLayout(folder_url(settings.episodes_uri), request.directory_urls)
+    former = former_addresses(catalog.episodes, catalog.record, layout=request.layout, legacy=legacy)
     taken = {*files, *asset_files(), *(request.layout.output_path(page.src_uri) for page in pages)}
     files.update(redirect_files(catalog.episodes, former, settings, layout=request.layout, taken=taken))
+    if not request.preview:
+        files.update(removed_files(catalog.record, (*catalog.episodes, *catalog.scheduled), settings,
+                                   layout=request.layout, legacy=legacy, taken={*taken, *files},
+                                   gone=lambda entry: not (request.project_dir / entry.file).exists()))
     check_claims(pages, files, layout=request.layout)
     if not request.preview:
         write_manifest(request.project_dir, settings, catalog.episodes, report.audio, missing=report.missing,
