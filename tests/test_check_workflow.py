@@ -25,7 +25,8 @@ PUBLISH = WORKFLOWS / "publish.yml"
 BIN = Path(sys.executable).parent  # not resolved: a venv's python is a symlink
 
 BAD_SPEAKER = episode_yaml("坏节目", turns="      - 卿 姐: 你好。\n")
-TYPO = episode_yaml("错字", extra="titel: typo\n")
+TYPO = episode_yaml("错字 #2")
+"""A file with a warning: its title is cut at ' #'."""
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +121,8 @@ def test_the_check_step_annotates_each_problem_on_its_line(workflow, tmp_path: P
     assert annotations == [
         "::error file=episodes/bad-speaker.yaml,line=6,col=9::speaker '卿 姐' is not a host "
         "(known: 卿姐, 晓旭) (did you mean '卿姐'?)",
-        "::warning file=episodes/typo.yaml,line=3,col=1::unknown key 'titel' in the episode "
-        "(did you mean 'title'?); it is ignored",
+        "::error file=episodes/typo.yaml,line=1,col=8::title is cut short: YAML reads ' #' and what follows on "
+        "the line as a comment and leaves it out; put the whole text in quotes, or write it as a block with '|'",
     ]
 
 
@@ -150,8 +151,8 @@ def test_the_problem_matcher_annotates_a_warning_of_the_build(workflow, tmp_path
     result = replay(step_running(workflow, "mkdocs build"), root)
     assert result.returncode == 1, result.stdout
     assert "Aborted with 1 warnings in strict mode!" in result.stdout
-    assert "WARNING -  podcast: episodes/typo.yaml:3:1: warning: unknown key 'titel'" in result.stdout
+    assert "WARNING -  podcast: episodes/typo.yaml:1:8: warning: title is cut short" in result.stdout
     assert matches(workflow, result.stdout) == [
-        ("episodes/typo.yaml", 3, 1, "warning", "unknown key 'titel' in the episode (did you mean 'title'?); "
-         "it is ignored"),
+        ("episodes/typo.yaml", 1, 8, "warning", "title is cut short: YAML reads ' #' and what follows on the line "
+         "as a comment and leaves it out; put the whole text in quotes, or write it as a block with '|'"),
     ]

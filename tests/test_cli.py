@@ -33,21 +33,22 @@ def test_problems_of_every_file_in_one_run(tmp_path):
     shutil.copytree(REPO / "docs/assets", tmp_path / "docs/assets")
     (tmp_path / "episodes/a.yaml").write_text(episode_yaml(turns="      - 卿 姐: 你好。\n"), encoding="utf-8")
     (tmp_path / "episodes/b.yaml").write_text("title: b\ndate: 2025-1-1\nscript: []\n", encoding="utf-8")
-    (tmp_path / "episodes/c.yaml").write_text(episode_yaml("好", extra="titel: typo\n"), encoding="utf-8")
+    (tmp_path / "episodes/c.yaml").write_text(episode_yaml("好 #2"), encoding="utf-8")
     result = run("check", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "episodes/a.yaml:6:9: speaker '卿 姐' is not a host (known: 卿姐, 晓旭) (did you mean '卿姐'?)",
         "episodes/b.yaml:2:7: date '2025-1-1' is not a date; write YYYY-MM-DD, e.g. 2025-12-08",
         "episodes/b.yaml:3:9: the script is empty; add at least one section with turns",
-        "episodes/c.yaml:3:1: warning: unknown key 'titel' in the episode (did you mean 'title'?); it is ignored",
+        "episodes/c.yaml:1:8: warning: title is cut short: YAML reads ' #' and what follows on the line as a "
+        "comment and leaves it out; put the whole text in quotes, or write it as a block with '|'",
     ]
     assert "Traceback" not in result.stderr
 
 
 def test_warnings_fail_only_with_strict(tmp_path, capsys):
     path = tmp_path / "w.yaml"
-    path.write_text(episode_yaml(extra="titel: typo\n"), encoding="utf-8")
+    path.write_text(episode_yaml("好 #2"), encoding="utf-8")
     config = str(DATA / "site.yml")
     assert main(["check", "--config", config, str(path)]) == 0
     assert main(["check", "--config", config, "--strict", str(path)]) == 1
@@ -66,13 +67,13 @@ def test_github_format_puts_each_problem_on_its_line(tmp_path, capsys, monkeypat
     monkeypatch.chdir(tmp_path)
     (tmp_path / "episodes").mkdir()
     (tmp_path / "episodes/a.yaml").write_text(
-        episode_yaml(turns="      - 卿 姐: 你好。\n", extra="titel: x\n"), encoding="utf-8")
+        episode_yaml("测试节目 #2", turns="      - 卿 姐: 你好。\n"), encoding="utf-8")
     (tmp_path / "episodes/b.yaml").write_bytes(b"title: \xff\n")
     assert main(["check", "--config", str(DATA / "site.yml"), "--format", "github", "episodes"]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "::warning file=episodes/a.yaml,line=3,col=1::unknown key 'titel' in the episode (did you mean 'title'?); "
-        "it is ignored",
-        "::error file=episodes/a.yaml,line=7,col=9::speaker '卿 姐' is not a host (known: 卿姐, 晓旭) "
+        "::warning file=episodes/a.yaml,line=1,col=8::title is cut short: YAML reads ' #' and what follows on the "
+        "line as a comment and leaves it out; put the whole text in quotes, or write it as a block with '|'",
+        "::error file=episodes/a.yaml,line=6,col=9::speaker '卿 姐' is not a host (known: 卿姐, 晓旭) "
         "(did you mean '卿姐'?)",
         "::error file=episodes/b.yaml,line=1,col=8::the file is not UTF-8 text; save it as UTF-8",
     ]
@@ -123,12 +124,12 @@ def test_a_strict_build_stops_at_a_warning_as_the_plugins_does(project: SiteProj
     """`podcast build --strict` and a strict MkDocs build refuse the same things (one rule, `strict_refusal`)."""
     from mkdocs.exceptions import Abort
 
-    project.add_episode("typo.yaml", episode_yaml(extra="slug: typo\ntitel: typo\n"))
+    project.add_episode("typo.yaml", episode_yaml("好 #2", extra="slug: typo\n"))
     config, out = str(project.root / "mkdocs.yml"), str(tmp_path / "staged")
     assert main(["build", "--config", config, "--out", out]) == 0
     assert main(["build", "--config", config, "--out", out, "--strict"]) == 1
     printed = capsys.readouterr().out
-    assert printed.count("episodes/typo.yaml:4:1: warning: unknown key 'titel'") == 2, printed
+    assert printed.count("episodes/typo.yaml:1:8: warning: title is cut short") == 2, printed
     assert "warnings, which a strict build refuses" in printed
     with pytest.raises(Abort, match="1 warnings in strict mode"):
         project.build(strict=True)
@@ -142,3 +143,23 @@ def test_publishing_refuses_the_samples_placeholder_address_in_one_line(tmp_path
     assert len(lines) == 1 and lines[0].startswith("mkdocs.yml:3:1: site_url is still the sample's placeholder "
                                                    "(https://example.github.io/goose-pod/); set it"), result
     assert not (tmp_path / "build").exists(), "nothing is built or prepared"
+
+
+def test_an_unknown_key_is_an_error_as_the_editors_schema_marks_it(tmp_path, capsys):
+    path = tmp_path / "typo.yaml"
+    path.write_text(episode_yaml(extra="catgory: 科技\n"), encoding="utf-8")
+    assert main(["check", "--config", str(DATA / "site.yml"), str(path)]) == 1
+    out = capsys.readouterr()
+    assert out.out.endswith(":3:1: unknown key 'catgory' in the episode (did you mean 'category'?); correct its "
+                            "name or remove it\n")
+    assert "0 episodes valid, 1 error, 0 warnings" in out.err
+
+
+def test_a_warning_that_fails_a_strict_check_is_annotated_as_an_error(tmp_path, capsys):
+    path = tmp_path / "cut.yaml"
+    path.write_text(episode_yaml("好 #2"), encoding="utf-8")
+    config = str(DATA / "site.yml")
+    assert main(["check", "--config", config, "--format", "github", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("::warning ")
+    assert main(["check", "--config", config, "--format", "github", "--strict", str(path)]) == 1
+    assert capsys.readouterr().out.startswith("::error ")

@@ -136,11 +136,11 @@ def test_an_installed_hook_refuses_a_commit_with_a_warning(clone: Path, home: Pa
     git("commit", "--quiet", "-m", "The samples", cwd=clone, env=env)
 
     typo = clone / "episodes" / "typo.yaml"
-    typo.write_text(episode_yaml(extra="titel: typo\n"), encoding="utf-8")
+    typo.write_text(episode_yaml("好 #2"), encoding="utf-8")
     git("add", "episodes/typo.yaml", cwd=clone, env=env)
     refused = run("git", "commit", "-m", "An episode with a typo", cwd=clone, env=env)
     assert refused.returncode == 1, refused.stdout + refused.stderr
-    assert "episodes/typo.yaml:3:1: warning: unknown key 'titel'" in refused.stdout + refused.stderr
+    assert "episodes/typo.yaml:1:8: warning: title is cut short" in refused.stdout + refused.stderr
     log = run("git", "log", "--format=%s", cwd=clone, env=env)
     assert log.stdout.splitlines() == ["The samples"]
 

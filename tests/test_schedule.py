@@ -69,6 +69,6 @@ def test_check_prints_when_it_goes_live(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert out == (f"{path.as_posix()}:2:7: note: scheduled: goes live at 2026-12-02 00:00 (Asia/Shanghai), "
                    "in 1 d 3 h 45 min; the first build from then on publishes it\n")
-    assert err.strip() == "1 episodes valid, 0 errors, 0 warnings, 1 scheduled"
+    assert err.strip() == "1 episode valid, 0 errors, 0 warnings, 1 scheduled"
     assert main(["check", "--config", str(DATA / "site.yml"), "--format", "github", str(path)], now=now) == 0
     assert capsys.readouterr().out.startswith(f"::notice file={path.as_posix()},line=2,col=7::scheduled: goes live")

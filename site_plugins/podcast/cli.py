@@ -88,14 +88,15 @@ def run_check(paths: list[Path], *, config_path: Path, strict: bool = False, out
     site_cover(site.project_dir, settings.cover, origin=str(config_path))
     catalog = load_catalog(paths or [site.project_dir / settings.episodes_dir], settings, root=Path.cwd(),
                            include_drafts=True, now=now, project_dir=site.project_dir)
-    show = _github_line if output_format == "github" else str
+    show = partial(_github_line, strict=strict) if output_format == "github" else str
     for problem in catalog.problems:
         print(show(problem))
     for line in _schedule_notes(catalog, ZoneInfo(settings.timezone), now):
         print(show(line))
     errors, warnings = len(catalog.errors), len(catalog.warnings)
     scheduled = f", {len(catalog.scheduled)} scheduled" if catalog.scheduled else ""
-    print(f"{len(catalog.episodes)} episodes valid, {errors} errors, {warnings} warnings{scheduled}", file=sys.stderr)
+    print(f"{_count(len(catalog.episodes), 'episode')} valid, {_count(errors, 'error')}, "
+          f"{_count(warnings, 'warning')}{scheduled}", file=sys.stderr)
     return 1 if errors or (strict and warnings) else 0
 
 
@@ -120,9 +121,15 @@ def _span(delta) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _github_line(problem: Problem) -> str:
-    """A workflow command that GitHub shows as an annotation on the file's line in a pull request."""
-    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}[problem.severity]
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _github_line(problem: Problem, *, strict: bool = False) -> str:
+    """A workflow command that GitHub shows as an annotation on the file's line in a pull request; with
+    `strict`, a warning fails the job, so it is shown as the error it is there."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "error" if strict else "warning",
+             Severity.NOTE: "notice"}[problem.severity]
     where = [f"file={_property(problem.path)}"]
     if problem.line:
         where += [f"line={problem.line}", f"col={problem.column}"]

@@ -83,7 +83,9 @@ class NodeReader:
                     fields: dict[str, FieldSpec]) -> None:
         for key, (key_node, _) in entries.items():
             if key not in fields:
-                self.warn(key_node, f"unknown key '{key}' in {name}{did_you_mean(key, fields)}; it is ignored")
+                # An error, as in the editors' schema: a misspelt field would otherwise be lost without a word.
+                self.error(key_node, f"unknown key '{key}' in {name}{did_you_mean(key, fields)}; correct its name "
+                                     "or remove it")
         for key, spec in fields.items():
             if spec.required and key not in entries:
                 self.error(node, f"{name} has no '{key}'; it is required")
