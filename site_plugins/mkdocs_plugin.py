@@ -7,6 +7,7 @@ place, `_redo_pages`, for the preview's quick edits (tests/test_serve.py pins wh
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
-from .podcast import OPTIONS, PodcastError, SiteInfo, SiteSession
+from .podcast import OPTIONS, ExpectedAnswers, PodcastError, SiteInfo, SiteSession
 
 log = get_plugin_logger("podcast")
 
@@ -47,7 +48,8 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         options = {**self.config, "language": self.config["language"] or config.theme.get("language") or "en"}
         project_dir = Path(config.config_file_path or ".").resolve().parent
         site = SiteInfo(config.site_name, project_dir, Path(config.site_dir), url=config.site_url or "",
-                        description=config.site_description or "", directory_urls=config.use_directory_urls)
+                        description=config.site_description or "", directory_urls=config.use_directory_urls,
+                        serve_at=(config.dev_addr.host, config.dev_addr.port) if config.dev_addr else None)
         watched = [Path(config.docs_dir), Path(config.config_file_path or "mkdocs.yml"), *map(Path, config.watch)]
         try:
             self.session = SiteSession.start(options, site, clock=_now, environ=os.environ, watched=watched,
@@ -91,6 +93,9 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
     def on_serve(self, server, *, config, builder):  # page-only edits are previewed without a full rebuild
         full_build = server.builder
         server.set_app(self.session.serve(server.get_app()))
+        served = logging.getLogger("mkdocs.livereload")
+        if not any(isinstance(f, ExpectedAnswers) for f in served.filters):
+            served.addFilter(ExpectedAnswers())
 
         def build() -> None:
             if not self.session.preview_edits(self._redo_pages):

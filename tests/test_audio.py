@@ -13,10 +13,12 @@ import textwrap
 import time
 import wave
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import responses
+import yaml
 from mutagen.id3 import ID3
 
 from site_plugins.podcast import load_catalog
@@ -329,3 +331,36 @@ def test_turn_tables_read_fast_match_mutagen(tmp_path):
     data = path.read_bytes()
     assert _latin1_txxx(data[:10], data[10:]) is None
     assert read_finished(path).signature == "sig"
+
+
+@responses.activate
+def test_a_preview_remembers_an_engine_it_could_not_reach_and_counts_only_turns_spoken(project: SiteProject,
+                                                                                      monkeypatch):
+    import requests
+
+    from site_plugins.podcast import SiteInfo, SiteSession
+    from site_plugins.podcast.load.siteconfig import _plugin_options
+
+    monkeypatch.delenv("PODCAST_TTS")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("tts: espeak", "tts: gtts"), encoding="utf-8")
+    project.add_episode("a.yaml", script_episode("a", SAY[:4]))
+    responses.add(responses.POST, ENDPOINT, body=requests.ConnectionError(OFFLINE))
+    options = {**_plugin_options(yaml.safe_load(config.read_text(encoding="utf-8"))["plugins"]), "language": "zh"}
+    site = SiteInfo("Test Pod", project.root, project.root / "site")
+    said: list[str] = []
+    first = SiteSession.start(options, site, clock=lambda: datetime.now(UTC), environ={}, preview=True,
+                              progress=said.append, warn=said.append)
+    first.build()
+    asked = len(responses.calls)
+    assert asked >= 1 and any("could not be reached" in line for line in said)
+    assert "speech: 4 of 4 turns, about 0 s left" in said
+    project.add_episode("b.yaml", script_episode("b", SAY[:4]))  # the same turns: the offline ones are cached
+    said.clear()
+    second = SiteSession.start(options, site, clock=lambda: datetime.now(UTC), environ={}, preview=True,
+                               progress=said.append, warn=said.append, previous=first)
+    second.build()
+    assert len(responses.calls) == asked, "not asked again in the same preview"
+    assert any("gtts was not reachable earlier in this preview" in line for line in said), said
+    assert not [line for line in said if line.startswith("speech: ") and " of " in line], \
+        "no turn was spoken, so none is counted"

@@ -120,3 +120,25 @@ def test_mkdocs_private_page_steps_redo_an_edited_page(project: SiteProject):
     page = project.page("episodes/a", site)
     assert "大家早上好" in page and "大家早上好" not in before
     assert 'class="md-header' in page and "application/ld+json" in page and page.count("gp-turn") >= 2
+
+
+def test_a_seek_is_answered_quietly_and_a_busy_port_is_one_line_before_any_build(served, tmp_path):
+    project, server = served
+    request = urllib.request.Request(f"http://127.0.0.1:{server.port}/episodes/tidal-power-pilot/",
+                                     headers={"Range": "bytes=10-99"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 206 and len(response.read()) == 90
+    server.get("episodes/tidal-power-pilot/")  # a request after it: its answer is logged after the 206's
+    assert "code 206" not in server.output() and "WARNING" not in server.output(), server.output()
+
+    second = Served.__new__(Served)
+    second.port, second.log = server.port, tmp_path / "second.log"
+    with second.log.open("wb") as out:
+        done = subprocess.run([str(MKDOCS), "serve", "-f", str(project.root / "mkdocs.yml"),
+                               "-a", f"127.0.0.1:{server.port}"], stdout=out, stderr=subprocess.STDOUT,
+                              env={**os.environ, "PODCAST_TTS": "espeak", "NO_MKDOCS_2_WARNING": "1"}, timeout=120)
+    printed = second.output()
+    assert done.returncode == 1 and "Traceback" not in printed
+    assert f"127.0.0.1:{server.port} is in use (is another preview running?); stop the other server, or preview " \
+           f"at another port: scripts/site serve -a 127.0.0.1:{server.port + 1}" in printed
+    assert "podcast: speech" not in printed and "Documentation built" not in printed, "it stops before building"

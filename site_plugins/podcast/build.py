@@ -71,6 +71,8 @@ class BuildRequest:
     """Engines made ahead, used instead of new ones from the table for the hosts that name them."""
     every_host: bool = False
     """`engine` speaks every host, whatever engine a host names: PODCAST_TTS was set for this build."""
+    unreachable: set[str] = field(default_factory=set)
+    """Engines a preview found unreachable: not tried again in its later builds (each would wait for them)."""
     cover: Cover | None = None
     preview: bool = False
     """A preview (mkdocs serve): drafts and scheduled episodes shown and marked, broken files shown."""
@@ -200,6 +202,7 @@ def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: B
 def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
     builder = AudioBuilder(request.settings, project_dir=request.project_dir, engine=request.engine,
                            fallback=request.fallback, engines=request.engines, every_host=request.every_host,
+                           unreachable=request.unreachable if request.preview else None,
                            cover=request.cover,
                            progress=request.progress,
                            warn=request.warn, clock=time.monotonic, layout=request.layout,

@@ -7,7 +7,10 @@ that answers every request with the whole file makes each seek start again at th
 
 from __future__ import annotations
 
+import errno
+import logging
 import re
+import socket
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from typing import Any
@@ -149,3 +152,27 @@ class _Body:
         close = getattr(self._result, "close", None)
         if close is not None:
             close()
+
+
+def port_problem(host: str, port: int) -> str:
+    """'' when a preview server can listen at host:port; else one line that says what to do."""
+    try:
+        with socket.create_server((host, port)):
+            return ""
+    except OSError as exc:
+        reason = "is in use (is another preview running?)" if exc.errno == errno.EADDRINUSE else f"cannot be used " \
+            f"({exc.strerror})"
+        return (f"{host}:{port} {reason}; stop the other server, or preview at another port: "
+                f"scripts/site serve -a {host}:{port + 1}")
+
+
+class ExpectedAnswers(logging.Filter):
+    """Drops a preview server's log lines for answers that are no trouble: 206 (a byte range, each time a
+    browser seeks audio) and 304 (not modified). A server that logs all but 200 as warnings would otherwise
+    fill the terminal with them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.WARNING and _EXPECTED.search(record.getMessage()))
+
+
+_EXPECTED = re.compile(r'" code (206|304)$')

@@ -31,7 +31,7 @@ from .build import (
     problem_lines,
     strict_refusal,
 )
-from .devserver import WSGIApp, byte_ranges
+from .devserver import WSGIApp, byte_ranges, port_problem
 from .errors import PodcastError
 from .load.settings import parse_settings
 from .preview import QuickPreview, write_changed
@@ -65,6 +65,8 @@ class SiteInfo:
     url: str = ""
     description: str = ""
     directory_urls: bool = True
+    serve_at: tuple[str, int] | None = None
+    """The preview server's address (host, port): checked free before the first build, not after it."""
 
 
 class SiteSession:
@@ -90,10 +92,16 @@ class SiteSession:
               warn: Callable[[str], None] = lambda _: None, previous: SiteSession | None = None) -> SiteSession:
         """A session for the host's options; `previous`, the session of the configuration before (a preview
         server reads its configuration again for each full build), passes on its last output."""
+        if preview and previous is None and site.serve_at is not None:
+            problem = port_problem(*site.serve_at)
+            if problem:
+                raise PodcastError(problem)
         settings = parse_settings(options, site_name=site.name, site_url=site.url,
                                   site_description=site.description)
         request = prepare(settings, site.project_dir, now=clock(), environ=environ, preview=preview,
                           directory_urls=site.directory_urls, progress=progress, warn=warn)
+        if previous is not None:
+            request = replace(request, unreachable=previous.request.unreachable)
         for message in clashing_plugins(settings, other_plugins):
             warn(message)
         session = cls(request, site_dir=site.site_dir, clock=clock,

@@ -76,6 +76,7 @@ class AudioBuilder:
 
     def __init__(self, settings: Settings, *, project_dir: Path, engine: SpeechEngine,
                  fallback: SpeechEngine | None = None, engines: Sequence[SpeechEngine] = (), every_host: bool = False,
+                 unreachable: set[str] | None = None,
                  cover: Cover | None = None,
                  progress: Callable[[str], None] = lambda _: None, warn: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.monotonic, layout: SiteLayout | None = None,
@@ -90,7 +91,8 @@ class AudioBuilder:
         self.cache_dir = project_dir / settings.cache_dir
         self.store = ClipStore(self.cache_dir, self.audio_dir)
         self.speakers = Speakers(settings, self.store, engine=engine, fallback=fallback, engines=engines,
-                                 every_host=every_host, progress=progress, warn=self.warn, speak_until=speak_until)
+                                 every_host=every_host, progress=progress, warn=self.warn, speak_until=speak_until,
+                                 unreachable=unreachable)
         self._pause = audio_bytes(silence_mp3(settings.pause)) if settings.pause > 0 else b""
         self._pause_seconds = duration_of(read_frames(self._pause)) if self._pause else 0.0
         self._cover = (cover.data, cover.mime) if cover else None
@@ -200,7 +202,9 @@ class AudioBuilder:
             report.fallback += spoken.fell_back and spoken.preview
             if spoken.engine:
                 report.spoken_by[spoken.engine] = report.spoken_by.get(spoken.engine, 0) + 1
-            self._report_progress()
+                self._report_progress()
+            else:  # a fallback's turn from a cache: nothing was spoken, nothing is counted
+                self._todo -= 1
             return False
         if isinstance(error, SpeechError) and error.stopped:
             self._stopped.append((episode, index, str(error)))  # summed up once, not one message per turn

@@ -48,7 +48,7 @@ class Speakers:
     def __init__(self, settings: Settings, store: ClipStore, *, engine: SpeechEngine,
                  fallback: SpeechEngine | None = None, engines: Sequence[SpeechEngine] = (), every_host: bool = False,
                  progress: Callable[[str], None], warn: Callable[[str], None],
-                 speak_until: float | None = None) -> None:
+                 speak_until: float | None = None, unreachable: set[str] | None = None) -> None:
         self.settings, self.store = settings, store
         self.engine = engine
         """Speaks the hosts that name no engine: the site's `tts:` (or PODCAST_TTS), whose speech is published."""
@@ -60,7 +60,9 @@ class Speakers:
         """Engines made so far, by name; the others are made from their row in the table when a host needs one."""
         self._lock = threading.Lock()
         self._limits: dict[str, threading.BoundedSemaphore] = {}
-        self._unreachable: set[str] = set()
+        self._unreachable = unreachable if unreachable is not None else set()
+        """Engines found unreachable: skipped for the rest of the build (of the preview, when it passes its own)."""
+        self._remembered = frozenset(self._unreachable)
         self.progress, self.warn = progress, warn
         self.speak_until = speak_until
         """Wall-clock time (time.time()) after which no turn is sent to an engine: a publishing run's budget,
@@ -84,6 +86,10 @@ class Speakers:
         chain = [job.engine, *self._chain(job)]
         for position, name in enumerate(chain):
             if name in self._unreachable and position < len(chain) - 1:
+                if name in self._remembered:  # said once, in the build that found it
+                    self._remembered = self._remembered - {name}
+                    self.progress(f"{name} was not reachable earlier in this preview, so {chain[position + 1]} "
+                                  "speaks its turns; restart the preview to try it again")
                 continue
             voice = job.voice if position == 0 else host_voice(name, job.host, job.language)
             key = job.key if position == 0 else turn_key(name, voice, job.text)
