@@ -47,10 +47,13 @@ def test_home_keeps_the_editors_intro(sample_site):
     assert tree.xpath("//article//h2[@id='latest']")
 
 
-def test_drafts_only_under_serve(project: SiteProject):
+def test_drafts_only_under_serve(project: SiteProject, caplog):
     project.add_episode("draft.yaml", episode_yaml("草稿节目", extra="slug: a-draft\ndraft: true\n"))
     project.add_episode("public.yaml", episode_yaml("公开节目", extra="slug: public\n"))
+    caplog.set_level(logging.INFO)
     site = project.build()
+    assert any(m.endswith("1 draft left out (episodes/draft.yaml): drafts are never published; `scripts/site serve` "
+                          "shows them") for m in caplog.messages)
     assert (site / "episodes/public/index.html").exists()
     assert not (site / "episodes/a-draft").exists()
     assert "a-draft" not in (site / "index.html").read_text(encoding="utf-8")

@@ -114,6 +114,17 @@ class SiteOutput:
     """A preview's list of broken episode files, for the top of the home page."""
     known_addresses: Mapping[str, EpisodeAddress] = field(default_factory=dict)
     """Episode file -> the address it last had: a broken file keeps showing at that address."""
+    drafts: tuple[Episode, ...] = ()
+    """Drafts this (published) build left out."""
+
+    @property
+    def drafts_note(self) -> str:
+        """'' when no draft was left out; else which, and where they show."""
+        if not self.drafts:
+            return ""
+        files = ", ".join(sorted(e.source_path for e in self.drafts))
+        count = f"{len(self.drafts)} draft{'' if len(self.drafts) == 1 else 's'}"
+        return f"{count} left out ({files}): drafts are never published; `scripts/site serve` shows them"
 
     @property
     def audio_problems(self) -> tuple[Problem, ...]:
@@ -179,7 +190,7 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
         heads=_heads(request, catalog.episodes, report.audio),
         search_order={request.layout.episode_page(e): e.published.timestamp() for e in catalog.episodes},
         problems=catalog.problems, audio=report, episodes=catalog.episodes, notice=notice,
-        known_addresses=known)
+        known_addresses=known, drafts=catalog.drafts)
 
 
 def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: BuildRequest) -> SiteOutput:

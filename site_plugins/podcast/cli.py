@@ -160,6 +160,8 @@ def run_build(config_path: Path, *, out: Path, strict: bool, now: datetime) -> i
     refusal = strict_refusal(output, request.engine.name) if strict else ""
     for line in [refusal] if refusal else problems:  # a refusal lists the problems too
         print(line)
+    if output.drafts_note:
+        print(output.drafts_note, file=sys.stderr)
     print(f"{len(output.episodes)} episodes, {len(output.pages)} pages staged in {out}; build the site with: "
           f"mkdocs build -f {out / 'mkdocs.yml'}", file=sys.stderr)
     return 1 if refusal or any(p.is_error for p in problems) else 0

@@ -126,6 +126,8 @@ class SiteSession:
         for warn, line in problem_lines(output):
             (request.warn if warn else request.progress)(line)
         request.progress(f"{len(output.episodes)} episodes, {len(output.pages)} generated pages")
+        if output.drafts_note:
+            request.progress(output.drafts_note)
         self._bodies = output.page_bodies
         if not request.preview:  # a build holds no page's HTML twice; a preview's quick edits need them
             self.output = replace(output, pages=())

@@ -33,6 +33,8 @@ class Catalog:
     """Files with an error and no episode, each with the address a preview shows its problems at."""
     record: Mapping[str, Published] = field(default_factory=dict)
     """The publish record: GUID -> what was published (where each page was, for its redirects)."""
+    drafts: tuple[Episode, ...] = ()
+    """Valid drafts that a published build leaves out (a preview shows them, in `episodes`)."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -126,7 +128,9 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
         due += [replace(e, scheduled=True) for e in later]
     published = [e for e in due if include_drafts or not e.draft]
     published.sort(key=lambda e: (-e.published.timestamp(), e.slug))
-    return Catalog(tuple(published), tuple(sorted(problems, key=_file_order)), tuple(later), broken, record)
+    drafts = () if include_drafts else tuple(e for e in due if e.draft)
+    return Catalog(tuple(published), tuple(sorted(problems, key=_file_order)), tuple(later), broken, record,
+                   drafts)
 
 
 def _file_order(problem: Problem) -> tuple[str, int, int]:
