@@ -163,3 +163,18 @@ def test_a_warning_that_fails_a_strict_check_is_annotated_as_an_error(tmp_path, 
     assert capsys.readouterr().out.startswith("::warning ")
     assert main(["check", "--config", config, "--format", "github", "--strict", str(path)]) == 1
     assert capsys.readouterr().out.startswith("::error ")
+
+
+def test_every_problem_of_a_file_at_once_a_structural_one_included(tmp_path):
+    """A script without `section:` no longer hides that `audio:` points outside the repository, nor a bad date."""
+    (tmp_path / "episodes").mkdir()
+    shutil.copy(REPO / "mkdocs.yml", tmp_path)
+    shutil.copytree(REPO / "docs/assets", tmp_path / "docs/assets")
+    (tmp_path / "episodes/three.yaml").write_text(
+        "title: 三个错\ndate: 2025-13-01\naudio: ../../outside.mp3\nscript:\n  - turns:\n      - 卿姐: 你好。\n",
+        encoding="utf-8")
+    result = run("check", cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1 and len(lines) == 3, lines
+    assert [line.split(":")[1:3] for line in lines] == [["2", "7"], ["3", "8"], ["5", "5"]], lines
+    assert "is outside the project" in lines[1]

@@ -80,7 +80,7 @@ def page_only_edits(changed: Iterable[str], episodes: Iterable[Episode], setting
         old = by_path.get(shown)
         if old is None:
             return None
-        new, problems = read_episode_file(path, shown, settings)
+        new, problems = read_episode_file(path, shown, settings, project_dir=root)
         if new is not None:
             new = replace(new, scheduled=old.scheduled)  # its date is unchanged, or this is no page-only edit
         if new is None or any(p.is_error for p in problems) or not page_only_change(old, new):

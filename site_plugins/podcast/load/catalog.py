@@ -11,11 +11,9 @@ from pathlib import Path
 
 from ..errors import Problem, Severity
 from ..model import BrokenFile, Episode, EpisodeAddress, Settings
-from ..recordings import recording_problem
 from ..store.record import Published, read_record
 from .broken import find_broken_files
 from .published import keep_published_guids, keep_published_slugs, published_first, record_path
-from .show import episode_image_problem
 from .validate import validate_episode
 
 EPISODE_SUFFIXES = (".yaml", ".yml")
@@ -63,7 +61,8 @@ def find_episode_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def read_episode_file(path: Path, shown: str, settings: Settings) -> tuple[Episode | None, list[Problem]]:
+def read_episode_file(path: Path, shown: str, settings: Settings, *, project_dir: Path | None = None
+                      ) -> tuple[Episode | None, list[Problem]]:
     """Read and validate one file; unreadable bytes become a located problem, never a traceback.
 
     Only a regular file is read: a symbolic link could publish (or print into a public build log)
@@ -78,10 +77,11 @@ def read_episode_file(path: Path, shown: str, settings: Settings) -> tuple[Episo
                                            "repository); put the episode file itself here")]
     if not stat.S_ISREG(mode):
         return None, [Problem(shown, 0, 0, "is not a regular file; an episode is a .yaml text file")]
-    return _read_regular(path, shown, settings)
+    return _read_regular(path, shown, settings, project_dir)
 
 
-def _read_regular(path: Path, shown: str, settings: Settings) -> tuple[Episode | None, list[Problem]]:
+def _read_regular(path: Path, shown: str, settings: Settings, project_dir: Path | None
+                  ) -> tuple[Episode | None, list[Problem]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -92,7 +92,7 @@ def _read_regular(path: Path, shown: str, settings: Settings) -> tuple[Episode |
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [Problem(shown, line, column, "the file is not UTF-8 text; save it as UTF-8")]
-    return validate_episode(text, shown, settings)
+    return validate_episode(text, shown, settings, project_dir=project_dir)
 
 
 def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_drafts: bool,
@@ -107,17 +107,15 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
     problems: list[Problem] = []
     episodes: list[Episode] = []
     files = {shown_path(path, root): path for path in find_episode_files(paths)}
+    base = project_dir or root
     for shown, path in files.items():
-        episode, found = read_episode_file(path, shown, settings)
+        episode, found = read_episode_file(path, shown, settings, project_dir=base)
         problems.extend(found)
         if episode is not None:
             episodes.append(episode)
-    base = project_dir or root
     record = read_record(record_path(base, settings.audio_dir))
     episodes = keep_published_slugs(keep_published_guids(episodes, problems, record), problems, record)
     episodes = _drop_clashes(_drop_clashes(published_first(episodes, record), problems, "slug"), problems, "guid")
-    episodes = _drop_bad_recordings(episodes, problems, settings, base)
-    episodes = _drop_bad_images(episodes, problems, base)
     _check_related(episodes, problems)
     broken = find_broken_files(problems, episodes, files=files, known_addresses=known_addresses or {},
                                today=now.date() if now else None)
@@ -176,26 +174,3 @@ def _check_related(episodes: list[Episode], problems: list[Problem]) -> None:
                     Severity.WARNING))
 
 
-def _drop_bad_images(episodes: list[Episode], problems: list[Problem], project_dir: Path) -> list[Episode]:
-    kept = []
-    for episode in episodes:
-        problem = episode_image_problem(episode.image, project_dir=project_dir) if episode.image else ""
-        if problem:
-            problems.append(Problem(episode.source_path, *episode.position("image"), problem))
-        else:
-            kept.append(episode)
-    return kept
-
-
-def _drop_bad_recordings(episodes: list[Episode], problems: list[Problem], settings: Settings,
-                         project_dir: Path) -> list[Episode]:
-    kept = []
-    for episode in episodes:
-        problem = recording_problem(episode.audio, project_dir=project_dir, audio_dir=settings.audio_dir) \
-            if episode.audio is not None else ""
-        if problem:
-            line, column = episode.position("audio")
-            problems.append(Problem(episode.source_path, line, column, problem))
-        else:
-            kept.append(episode)
-    return kept

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 from slugify import slugify
 
 from ..errors import Problem
 from ..model import Episode, Host, Section, Settings, Source, Turn
+from ..recordings import recording_problem
 from ..speech import engine_problem, language_problem
 from .fields import (
     EPISODE_FIELDS,
@@ -33,6 +34,7 @@ from .fields import (
 )
 from .hosts import rank_genders, read_host
 from .nodes import NodeReader, describe, did_you_mean, is_null
+from .show import episode_image_problem
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, compose_yaml, node_properties, where
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -57,8 +59,10 @@ def default_guid(path: str, episodes_dir: str = "episodes") -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, relative.with_suffix("").as_posix()))
 
 
-def validate_episode(text: str, path: str, settings: Settings) -> tuple[Episode | None, list[Problem]]:
-    """Parse and validate one episode file's text; the episode is None when there are errors."""
+def validate_episode(text: str, path: str, settings: Settings, *, project_dir: Path | None = None
+                     ) -> tuple[Episode | None, list[Problem]]:
+    """Parse and validate one episode file's text; the episode is None when there are errors. With
+    `project_dir`, the files it names (`audio:`, `image:`) are checked too, whatever else is wrong."""
     root, syntax = compose_yaml(text, path)
     if syntax is not None:
         return None, [syntax]
@@ -67,16 +71,17 @@ def validate_episode(text: str, path: str, settings: Settings) -> tuple[Episode 
         return None, properties
     if root is None:
         return None, [Problem(path, 1, 1, "the file is empty; an episode needs at least title, date and script")]
-    reader = _EpisodeReader(path, settings, text)
+    reader = _EpisodeReader(path, settings, text, project_dir)
     episode = reader.read(root)
     problems = sorted(reader.problems + properties, key=lambda p: (p.line, p.column))
     return (None if reader.failed else episode), problems
 
 
 class _EpisodeReader(NodeReader):
-    def __init__(self, path: str, settings: Settings, source: str) -> None:
+    def __init__(self, path: str, settings: Settings, source: str, project_dir: Path | None = None) -> None:
         super().__init__(path, source)
         self.settings = settings
+        self.project_dir = project_dir
 
     def read(self, root: Node) -> Episode | None:
         fields = self.mapping(root, "the episode", EPISODE_FIELDS)
@@ -136,9 +141,19 @@ class _EpisodeReader(NodeReader):
             if key in _READ_FIRST or key not in value or is_null(value[key]):
                 continue
             result = readers[spec.kind](value[key], key, spec)
-            if result is not None:
+            if result is not None and not self._file_problem(key, result, value[key]):
                 out[spec.attribute or key] = result
         return out
+
+    def _file_problem(self, key: str, name: object, node: Node) -> bool:
+        """Whether the file that `audio:` or `image:` names is missing or wrong (an error at its value)."""
+        if self.project_dir is None or key not in ("audio", "image"):
+            return False
+        problem = recording_problem(str(name), project_dir=self.project_dir, audio_dir=self.settings.audio_dir) \
+            if key == "audio" else episode_image_problem(str(name), project_dir=self.project_dir)
+        if problem:
+            self.error(node, problem)
+        return bool(problem)
 
     def _slug(self, node: Node | None, title: str | None, root: Node) -> str | None:
         if node is not None and not is_null(node):
