@@ -29,7 +29,7 @@ from ..recordings import locate_recording, mp3_frames
 from ..speech import ENGINES, SpeechEngine, SpeechError, Voice, host_voice, silence_mp3
 from ..speech import turn_key as _engine_turn_key
 from ..writer import remove_stale_parts
-from .clips import Clip, ClipStore, find_damage
+from .clips import Clip, ClipStore, at_one_bitrate, find_damage
 from .id3 import TagInfo, read_finished, tagged_mp3
 
 AUDIO_FORMAT_VERSION = 1
@@ -294,10 +294,11 @@ class AudioBuilder:
     # --- assembly -----------------------------------------------------------------
     def _assemble(self, episode: Episode, keys: list[str], clips: list[tuple[Clip, bool]]) -> EpisodeAudio:
         parts, spans, offset, clock = [], [], 0, 0.0
+        clips, pause = at_one_bitrate(clips, self._pause)  # players take a file's first bitrate for all of it
         for index, (key, (clip, _)) in enumerate(zip(keys, clips, strict=True)):
             if index:
-                parts.append(self._pause)
-                offset += len(self._pause)
+                parts.append(pause)
+                offset += len(pause)
                 clock += self._pause_seconds
             spans.append(TurnSpan(key, offset, len(clip.data), round(clock, 3), round(clock + clip.seconds, 3),
                                   clip.digest))
