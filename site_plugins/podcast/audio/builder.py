@@ -29,7 +29,7 @@ from ..recordings import locate_recording, mp3_frames
 from ..speech import SpeechEngine, SpeechError, Voice, host_voice, silence_mp3
 from ..speech import turn_key as _engine_turn_key
 from ..writer import remove_stale_parts
-from .clips import ClipStore, find_damage
+from .clips import ClipStore, at_one_bitrate, find_damage
 from .id3 import TagInfo, read_finished, tagged_mp3
 from .speakers import Job, Speakers, Spoken
 
@@ -223,10 +223,12 @@ class AudioBuilder:
     def _assemble(self, episode: Episode, clips: list[Spoken]) -> EpisodeAudio:
         parts, spans, offset, clock = [], [], 0, 0.0
         keys = [spoken.key for spoken in clips]
-        for index, (key, clip) in enumerate((spoken.key, spoken.clip) for spoken in clips):
+        # Players take a file's first bitrate for all of it.
+        joined, pause = at_one_bitrate([(spoken.clip, spoken.key) for spoken in clips], self._pause)
+        for index, (clip, key) in enumerate(joined):
             if index:
-                parts.append(self._pause)
-                offset += len(self._pause)
+                parts.append(pause)
+                offset += len(pause)
                 clock += self._pause_seconds
             spans.append(TurnSpan(key, offset, len(clip.data), round(clock, 3), round(clock + clip.seconds, 3),
                                   clip.digest))

@@ -6,15 +6,19 @@ import hashlib
 import json
 import os
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from ..model import TurnSpan
 from ..mp3frames import audio_bytes, check_format, duration_of, read_frames
 from ..speech import FORMAT
 from ..writer import write_atomic
 from .id3 import FinishedMp3, read_finished
+from .uniform import at_bitrate, first_bitrate, in_format, one_bitrate
+
+_Marked = TypeVar("_Marked")
 
 
 def digest(data: bytes) -> str:
@@ -34,7 +38,8 @@ class Clip:
 
     @classmethod
     def from_speech(cls, mp3: bytes) -> Clip:
-        """Check fresh speech frame by frame (once), and strip its tags."""
+        """Check fresh speech frame by frame (once), bring it to `FORMAT` when it is not, and strip its tags."""
+        mp3 = in_format(mp3)
         frames = read_frames(mp3)
         check_format(frames, FORMAT)
         data = audio_bytes(mp3, frames)
@@ -144,20 +149,31 @@ class ClipStore:
         return Clip(data, span.end - span.start, span.digest)
 
 
+def at_one_bitrate(clips: Sequence[tuple[Clip, _Marked]], pause: bytes) -> tuple[list[tuple[Clip, _Marked]], bytes]:
+    """An episode's clips (each with what the builder marks it with) and its pause, all at one bitrate (see
+    `audio.uniform`); a clip that changes gets the digest of the bytes the episode file will hold."""
+    *parts, pause = one_bitrate([clip.data for clip, _ in clips] + [pause])
+    return [(clip if data is clip.data else Clip(data, clip.seconds, digest(data)), mark)
+            for (clip, mark), data in zip(clips, parts, strict=True)], pause
+
+
 def find_damage(finished: FinishedMp3, pause: bytes) -> str:
-    """'' when the file is exactly its tag, then its turns (each matching its digest) joined by `pause`;
-    else what is wrong. A file's signature can be computed from the public episode file, so only the
-    digests tell a damaged or tampered file from the one a build wrote."""
+    """'' when the file is exactly its tag, then its turns (each matching its digest, all at one bitrate) joined
+    by `pause` (at that bitrate); else what is wrong. A file's signature can be computed from the public episode
+    file, so only the digests tell a damaged or tampered file from the one a build wrote."""
     try:
         data = memoryview(finished.path.read_bytes())[finished.audio_offset:]
     except OSError as exc:
         return f"it cannot be read ({exc.strerror})"
+    pause, kbps = at_bitrate(pause, first_bitrate(data)), first_bitrate(data)
     at = 0
     for number, span in enumerate(finished.turns, start=1):
         if number > 1 and data[at:span.offset] != pause:
             return f"the pause before turn {number} is not the one the build writes"
         if digest(data[span.offset:span.offset + span.length]) != span.digest:
             return f"turn {number} does not match its digest"
+        if first_bitrate(data[span.offset:span.offset + 4]) != kbps:  # joined before episodes had one bitrate
+            return f"turn {number} is at another bitrate than turn 1"
         at = span.offset + span.length
     if len(data) != at:
         return f"it has {len(data) - at:+d} bytes more than its turns"
