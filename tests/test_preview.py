@@ -78,7 +78,7 @@ def test_a_broken_episode_shows_its_errors_until_it_is_fixed(served, browser, pa
     assert page.locator(".gp-problem-source mark").inner_text() == "Theodore"
     assert "speaker 'Theodore' is not a host" in page.locator(".gp-problem-message").inner_text()
     assert page.locator(".gp-transcript").count() == 0
-    assert page.title().startswith("tidal-power-pilot.yaml 有错误")
+    assert page.title().startswith("Errors in tidal-power-pilot.yaml")
     assert "livereload" in page.content(), "mkdocs serve reloads the page once the file is fixed"
 
     home = browser.new_page()

@@ -88,7 +88,11 @@ class NodeReader:
                                      "or remove it")
         for key, spec in fields.items():
             if spec.required and key not in entries:
-                self.error(node, f"{name} has no '{key}'; it is required")
+                message = f"{name} has no '{key}'; it is required"
+                if name == "the episode":  # the top of the file: not the first key's line after a comment
+                    self.problems.append(Problem(self.path, 1, 1, message))
+                else:
+                    self.error(node, message)
 
     def text(self, node: Node, name: str, *, allow_empty: bool = False, limit: int = 0,
              prose: bool = False) -> str | None:

@@ -31,7 +31,7 @@ class PreviewProblems:
 def render_problem_pages(broken: Sequence[BrokenFile], settings: Settings, *,
                          layout: SiteLayout | None = None) -> PreviewProblems:
     """An error page per broken file, and the home page's notice that links to them."""
-    t = labels_for(settings.language)
+    t = labels_for("en")  # in the language of the messages, which are English: the page reads as one
     layout = layout or SiteLayout.from_settings(settings)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
                       undefined=StrictUndefined)
