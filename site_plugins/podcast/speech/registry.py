@@ -15,6 +15,7 @@ from ..errors import PodcastError
 from ..model import Host, Settings
 from ..mp3frames import FrameFormat
 from .core import FORMAT, SpeechEngine, Voice
+from .edge import EdgeEngine, edge_identity, edge_language_problem, edge_voice, edge_voice_problem
 from .espeak import EspeakEngine, espeak_identity, espeak_voice, espeak_voice_problem
 from .gtts import GttsEngine, gtts_identity, gtts_voice, gtts_voice_problem
 
@@ -61,6 +62,11 @@ ENGINES: dict[str, EngineSpec] = {spec.name: spec for spec in (
     EngineSpec("espeak", "eSpeak NG, offline: robotic, with female and male variants; for previews and tests.",
                make=lambda s: EspeakEngine(), voice_problem=espeak_voice_problem, voice=espeak_voice,
                identity=espeak_identity, concurrency=2, publishable=False, offline=True),
+    EngineSpec("edge", "Microsoft Edge's online neural voices through edge-tts: female and male voices in many "
+                       "languages, no key; an unofficial endpoint, so retried, limited and backed by a fallback.",
+               make=lambda s: EdgeEngine(), voice_problem=edge_voice_problem, voice=edge_voice,
+               identity=edge_identity, concurrency=4, publishable=True, offline=False,
+               language_problem=edge_language_problem),
 )}
 DEFAULT_ENGINE = "gtts"
 OFFLINE_ENGINE = "espeak"
