@@ -264,7 +264,8 @@ def test_a_run_of_failed_turns_stops_the_engine_for_the_build(standin):
     sent = standin.connections
     with pytest.raises(SpeechError, match="Edge failed 3 turns in a row") as raised:
         engine.synthesize("测试。", voice)
-    assert raised.value.stopped and standin.connections == sent == 3 + 1 + 1, "3 tries, then one try per turn"
+    assert raised.value.stopped and raised.value.unreachable, "a turn left waiting goes to the host's next engine"
+    assert standin.connections == sent == 3 + 1 + 1, "3 tries, then one try per turn"
 
 
 def test_refresh_writes_the_live_list_trimmed_and_keeps_the_old_one_on_failure(tmp_path, standin):

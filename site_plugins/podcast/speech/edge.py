@@ -226,8 +226,9 @@ class EdgeEngine:
         if self._cancelled.is_set():
             raise SpeechError("speech was cancelled", stopped=True)
         if self._failed_in_a_row >= self.give_up_after:
+            # unreachable too: a turn still waiting when the engine gives up goes to the host's next engine
             raise SpeechError(f"Edge failed {self._failed_in_a_row} turns in a row ({self._last_error}), so no "
-                              "more requests are sent in this build", stopped=True)
+                              "more requests are sent in this build", stopped=True, unreachable=True)
 
     def _request(self, text: str, voice: Voice) -> bytes:
         import edge_tts  # imported here: a site that never speaks with Edge does not load it
