@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import re
 import socket
 import struct
@@ -128,11 +129,18 @@ class EdgeStandIn:
         from edge_tts.drm import DRM
 
         saved = (edge_tts.communicate.WSS_URL, edge_tts.voices.VOICE_LIST, DRM.clock_skew_seconds)
+        proxies = {name: os.environ.get(name) for name in ("no_proxy", "NO_PROXY")}
         edge_tts.communicate.WSS_URL, edge_tts.voices.VOICE_LIST = self.wss_url, self.voice_list_url
+        os.environ.update(dict.fromkeys(proxies, "127.0.0.1"))  # edge-tts trusts the environment's proxies
         try:
             yield self
         finally:
             edge_tts.communicate.WSS_URL, edge_tts.voices.VOICE_LIST, DRM.clock_skew_seconds = saved
+            for name, value in proxies.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
     # --- the server -----------------------------------------------------------------
     def __enter__(self) -> EdgeStandIn:
