@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Audio benchmark: speech calls for common edits, and the time to assemble an episode from cache.
+"""Audio benchmark: speech calls for common edits, the time to assemble an episode from cache, and the wall time of
+speaking an episode through the Edge stand-in one request at a time and four at a time.
 
-Run: .venv/bin/python scripts/bench_audio.py [--turns 55] [--repeat 20]
-Uses the offline engine (real speech, no network) in a temporary project.
+Run: .venv/bin/python scripts/bench_audio.py [--turns 55] [--repeat 20] [--edge-delay 0.3]
+Uses the offline engine (real speech, no network) in a temporary project; the Edge rows run the real edge-tts
+client against the tests' stand-in on 127.0.0.1 (tests/edgestandin.py), which answers each request after
+--edge-delay seconds with the same real MP3, so that the rows measure the requests, not eSpeak NG.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from site_plugins.podcast import Host, Settings, load_catalog
 from site_plugins.podcast.audio.builder import AudioBuilder
-from site_plugins.podcast.speech import EspeakEngine
+from site_plugins.podcast.speech import EdgeEngine, EspeakEngine
 
 SECTIONS = [("Intro", 3), ("Core Event", 12), ("Background", 13), ("Conflict", 10), ("Impact", 8),
             ("Future", 7), ("Conclusion", 2)]
@@ -41,10 +44,11 @@ def episode_text(turns: int, edits: dict[int, str]) -> str:
 
 
 class Bench:
-    def __init__(self, root: Path, turns: int) -> None:
-        self.root, self.turns = root, turns
-        self.settings = Settings(language="zh", tts="espeak", tts_concurrency=2,
-                                 hosts=(Host("卿姐", voice="zh-CN"), Host("晓旭", voice="zh-TW", variant=1)))
+    def __init__(self, root: Path, turns: int, settings: Settings | None = None, engine=EspeakEngine) -> None:
+        self.root, self.turns, self.engine = root, turns, engine
+        self.settings = settings or Settings(
+            language="zh", tts="espeak", tts_concurrency=2,
+            hosts=(Host("卿姐", voice="zh-CN"), Host("晓旭", voice="zh-TW", variant=1)))
         (root / "episodes").mkdir(parents=True)
 
     def run(self, edits: dict[int, str] | None = None, settings: Settings | None = None):
@@ -52,15 +56,36 @@ class Bench:
         catalog = load_catalog([self.root / "episodes"], settings or self.settings, root=self.root,
                                include_drafts=False)
         started = time.perf_counter()
-        report = AudioBuilder(settings or self.settings, project_dir=self.root, engine=EspeakEngine()).build(
+        report = AudioBuilder(settings or self.settings, project_dir=self.root, engine=self.engine()).build(
             catalog.episodes)
         return report, time.perf_counter() - started, catalog.episodes[0]
+
+
+def bench_edge(turns: int, delay: float) -> list[tuple[int, int, float]]:
+    """(requests at once, speech calls, wall seconds) of a first build through the Edge stand-in, at 1 and 4."""
+    from tests.edgestandin import EdgeStandIn, espeak_mp3
+
+    canned = espeak_mp3("能源收入锐减、财政赤字飙升。", "zh-CN-XiaoxiaoNeural")
+    hosts = (Host("卿姐", engine="edge", gender="female"), Host("晓旭", engine="edge", gender="male", variant=1))
+    rows = []
+    with EdgeStandIn(speak=lambda text, voice: canned) as standin, standin.use():
+        standin.delay = delay
+        for at_once in (1, 4):
+            root = Path(tempfile.mkdtemp(prefix="podcast-bench-edge-"))
+            try:
+                settings = Settings(language="zh", tts="edge", tts_concurrency=at_once, hosts=hosts)
+                report, seconds, _ = Bench(root, turns, settings, EdgeEngine).run()
+                rows.append((at_once, report.synthesized, seconds))
+            finally:
+                shutil.rmtree(root, ignore_errors=True)
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=55)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--edge-delay", type=float, default=0.3, help="seconds the Edge stand-in takes per request")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="podcast-bench-"))
     try:
@@ -82,7 +107,7 @@ def main() -> None:
         clone = root.parent / (root.name + "-clone")
         shutil.copytree(root, clone, ignore=shutil.ignore_patterns(".cache"))
         fresh = Bench.__new__(Bench)
-        fresh.root, fresh.turns, fresh.settings = clone, args.turns, bench.settings
+        fresh.root, fresh.turns, fresh.settings, fresh.engine = clone, args.turns, bench.settings, bench.engine
         report, seconds, _ = fresh.run()
         print(f"{'fresh clone with published audio':<44}{report.synthesized:>13}{seconds:>10.3f}")
         report, seconds, _ = fresh.run({5: "克隆里改一句。"})
@@ -96,6 +121,9 @@ def main() -> None:
             times.append(seconds)
         print(f"assemble {turns} turns from cache (no re-encoding), {args.repeat} runs: "
               f"median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms")
+        for at_once, calls, seconds in bench_edge(args.turns, args.edge_delay):
+            label = f"edge stand-in, {args.edge_delay * 1000:.0f} ms a request, {at_once} at once"
+            print(f"{label:<44}{calls:>13}{seconds:>10.3f}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

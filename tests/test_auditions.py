@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import pytest
 import responses
@@ -22,7 +23,22 @@ def test_voices_lists_each_engines_voices_with_their_gender(capsys):
     assert all(row[0] == "espeak" and row[3] == "male" for row in rows)
     assert {"cmn+m3", "cmn+m7", "yue+m3"} <= {row[1] for row in rows}
     assert main(["voices", "--language", "zh-TW"]) == 0
-    assert [line.split()[:2] for line in capsys.readouterr().out.splitlines()] == [["gtts", "zh-TW"]]
+    rows = [line.split()[:4] for line in capsys.readouterr().out.splitlines()]
+    assert rows[0][:2] == ["gtts", "zh-TW"]
+    assert ["edge", "zh-TW-HsiaoChenNeural", "zh-TW", "female"] in rows
+    assert ["edge", "zh-TW-YunJheNeural", "zh-TW", "male"] in rows
+
+
+def test_voices_refresh_fetches_the_edge_list_into_the_file_check_reads(tmp_path, monkeypatch, capsys):
+    from site_plugins.podcast.speech import ENGINES, edge
+
+    from .edgestandin import EdgeStandIn
+
+    target = tmp_path / "edge_voices.json"
+    monkeypatch.setitem(ENGINES, "edge", replace(ENGINES["edge"], refresh=lambda: edge.refresh_edge_voices(target)))
+    with EdgeStandIn() as standin, standin.use():
+        assert main(["voices", "--engine", "edge", "--refresh", "--language", "en"]) == 0
+    assert f"edge: {len(edge.edge_voices(target))} voices fetched" in capsys.readouterr().err
 
 
 def test_voices_says_when_nothing_matches(capsys):

@@ -36,7 +36,10 @@ def test_related_only_benchmark_times_related_podcasts_alone():
 
 
 def test_audio_benchmark_counts_speech_calls():
-    out = run("scripts/bench_audio.py", "--turns", "12", "--repeat", "2")
+    out = run("scripts/bench_audio.py", "--turns", "12", "--repeat", "2", "--edge-delay", "0.05")
     rows = {line[:44].strip(): line[44:].split() for line in out.splitlines() if line[:1].isalpha()}
     assert rows["edit 1 turn"][0] == "1" and rows["edit 3 other turns"][0] == "3"
     assert rows["rebuild, nothing changed"][0] == "0" and rows["fresh clone with published audio"][0] == "0"
+    every_turn = rows["first build (cold cache)"][0]
+    for at_once in (1, 4):
+        assert rows[f"edge stand-in, 50 ms a request, {at_once} at once"][0] == every_turn, out

@@ -169,15 +169,18 @@ def test_changing_one_hosts_voice_speaks_only_that_hosts_turns_again(tmp_path):
 
 @pytest.mark.parametrize("hosts, expected", [
     ("  Ann: {engine: edg}\n",
-     "x.yaml:4:17: host 'Ann': engine 'edg' is not a speech engine; use one of: gtts, espeak"),
+     "x.yaml:4:17: host 'Ann': engine 'edg' is not a speech engine; use one of: gtts, espeak, edge (did you mean "
+     "'edge'?)"),
     ("  Ann: {gender: man}\n", "x.yaml:4:17: host 'Ann': gender 'man' must be female or male"),
     ("  Ann: {engine: espeak, voice: cmn+zz}\n",
      "x.yaml:4:32: host 'Ann': voice 'cmn+zz': eSpeak NG has no variant 'zz'; use one like cmn+f3 (female) "
      "or cmn+m3 (male)"),
     ("  Ann: {voice: xx}\n", "x.yaml:4:16: host 'Ann': voice 'xx' is not a language the voices speak"),
     ("  Ann: {rate: fast}\n", "x.yaml:4:15: host 'Ann': rate 'fast' must be a percentage from -50% to +100%"),
-    ("  Ann: {fallback: [espeak, edge]}\n", "x.yaml:4:19: host 'Ann': fallback: engine 'edge' is not a speech "
-                                            "engine"),
+    ("  Ann: {fallback: [espeak, azure]}\n", "x.yaml:4:19: host 'Ann': fallback: engine 'azure' is not a speech "
+                                             "engine"),
+    ("  Ann: {engine: edge, voice: en-US-Andrew}\n", "x.yaml:4:30: host 'Ann': voice 'en-US-Andrew' is not an Edge "
+                                                    "voice (did you mean 'en-US-AndrewNeural'?)"),
 ])
 def test_a_bad_host_is_reported_where_it_is_written(hosts, expected):
     text = f"title: T\ndate: 2025-12-08\nhosts:\n{hosts}script:\n  - section: Intro\n    turns:\n      - Ann: Hi.\n"

@@ -22,7 +22,7 @@ def test_every_problem_is_reported_at_once():
     assert "show_type 'daily' must be one of: episodic, serial" in message
     assert "option 'explicit' must be bool, found 'no'" in message
     assert "links: 'Spotify' must be a full address starting with https://" in message
-    assert "tts 'say' is not an engine; use one of: gtts, espeak" in message
+    assert "tts 'say' is not an engine; use one of: gtts, espeak, edge" in message
 
 
 def test_unknown_category_lists_apples():

@@ -20,7 +20,7 @@ class Host:
     name: str
     voice: str | None = None
     """The voice in its engine's terms: a language for gTTS (`zh-CN`, `zh-TW`, `en`), a language or an eSpeak NG
-    voice (`cmn+m3`) for the offline engine."""
+    voice (`cmn+m3`) for the offline engine, a neural voice (`zh-CN-XiaoxiaoNeural`) for Edge."""
     tld: str | None = None
     """gTTS accent for English voices: `com`, `co.uk`, `com.au`, ..."""
     variant: int = 0
@@ -306,7 +306,7 @@ class Settings:
     show: Show = Show()
     """The show as feeds and podcast apps see it."""
     tts: str = "gtts"
-    """Speech engine for publishing: `gtts` or `espeak` (the environment's PODCAST_TTS overrides it)."""
+    """Speech engine for publishing: `gtts`, `espeak` or `edge` (the environment's PODCAST_TTS overrides it)."""
     audio_dir: str = "audio"
     """Where finished episode MP3s are kept, relative to the project; commit it."""
     cache_dir: str = ".cache/podcast"

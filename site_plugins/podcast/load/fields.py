@@ -118,12 +118,13 @@ SECTION_FIELDS: dict[str, FieldSpec] = {
 }
 
 HOST_FIELDS: dict[str, FieldSpec] = {
-    "engine": FieldSpec("engine", "The speech engine: `gtts` or `espeak`. Default: the site's `tts`."),
+    "engine": FieldSpec("engine", "The speech engine: `gtts`, `espeak` or `edge`. Default: the site's `tts`."),
     "voice": FieldSpec("text", "The voice in the engine's terms: a language for `gtts` (`zh-CN`, `zh-TW`, `en`, ...); "
-                               "a language or an eSpeak NG voice such as `cmn+m3` for `espeak`. Default: the "
-                               "episode's language."),
+                               "a language or an eSpeak NG voice such as `cmn+m3` for `espeak`; a neural voice "
+                               "such as `zh-CN-XiaoxiaoNeural` for `edge`. Default: the episode's language."),
     "gender": FieldSpec("gender", "`female` or `male`: picks the engine's voice for the language when `voice` "
-                                  "names none (`espeak`: its female or male variant; `gtts` has one voice per "
+                                  "names none (`edge`: a female or male neural voice, a second woman the second "
+                                  "female voice; `espeak`: its female or male variant; `gtts` has one voice per "
                                   "language)."),
     "rate": FieldSpec("percent", "Speaking rate, e.g. `+10%` or `-15%` (from -50% to +100%); `gtts` ignores it."),
     "pitch": FieldSpec("percent", "Pitch, e.g. `+10%` or `-15%` (from -50% to +50%); `gtts` ignores it."),

@@ -2,6 +2,7 @@
 (which makes the engines and keys their turns by it)."""
 
 from .core import BIT_RATE, FORMAT, RateLimiter, RetryPolicy, SpeechEngine, SpeechError, Voice, silence_mp3
+from .edge import EdgeEngine, edge_voices, refresh_edge_voices
 from .espeak import EspeakEngine, espeak_voice_name
 from .gtts import GttsEngine
 from .registry import (
@@ -19,7 +20,7 @@ from .registry import (
     turn_key,
 )
 
-__all__ = ["BIT_RATE", "DEFAULT_ENGINE", "ENGINES", "FORMAT", "GENDERS", "OFFLINE_ENGINE", "EngineSpec",
-           "EspeakEngine", "GttsEngine", "RateLimiter", "RetryPolicy", "SpeechEngine", "SpeechError", "Voice",
-           "engine_name", "engine_problem", "engine_spec", "espeak_voice_name", "host_voice", "language_problem",
-           "make_engine", "silence_mp3", "turn_key"]
+__all__ = ["BIT_RATE", "DEFAULT_ENGINE", "ENGINES", "FORMAT", "GENDERS", "OFFLINE_ENGINE", "EdgeEngine",
+           "EngineSpec", "EspeakEngine", "GttsEngine", "RateLimiter", "RetryPolicy", "SpeechEngine", "SpeechError",
+           "Voice", "edge_voices", "engine_name", "engine_problem", "engine_spec", "espeak_voice_name", "host_voice",
+           "language_problem", "make_engine", "refresh_edge_voices", "silence_mp3", "turn_key"]

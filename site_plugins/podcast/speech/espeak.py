@@ -124,11 +124,16 @@ class EspeakEngine:
         return cls._library
 
     def synthesize(self, text: str, voice: Voice) -> bytes:
+        return encode_mp3(*self.pcm(text, voice))
+
+    def pcm(self, text: str, voice: Voice) -> tuple[bytes, int]:
+        """The speech as 16-bit mono PCM, and its sample rate (for a stand-in that encodes it as another
+        service does)."""
         with self._lock:
             pcm = self._pcm(text, voice)
         if not pcm:
             raise SpeechError(f"eSpeak NG produced no sound for {text[:30]!r}")
-        return encode_mp3(pcm, self._sample_rate)
+        return pcm, self._sample_rate
 
     def _pcm(self, text: str, voice: Voice) -> bytes:
         voice_name = espeak_voice_name(voice)

@@ -15,6 +15,15 @@ from ..errors import PodcastError
 from ..model import Host, Settings
 from ..mp3frames import FrameFormat
 from .core import FORMAT, SpeechEngine, Voice, VoiceInfo
+from .edge import (
+    EdgeEngine,
+    edge_identity,
+    edge_language_problem,
+    edge_voice,
+    edge_voice_infos,
+    edge_voice_problem,
+    refresh_edge_voices,
+)
 from .espeak import (
     EspeakEngine,
     espeak_identity,
@@ -76,6 +85,11 @@ ENGINES: dict[str, EngineSpec] = {spec.name: spec for spec in (
                make=lambda s: EspeakEngine(), voice_problem=espeak_voice_problem, voice=espeak_voice,
                identity=espeak_identity, concurrency=2, publishable=False, offline=True, voices=espeak_voices,
                describe=espeak_voice_name),
+    EngineSpec("edge", "Microsoft Edge's online neural voices through edge-tts: female and male voices in many "
+                       "languages, no key; an unofficial endpoint, so retried, limited and backed by a fallback.",
+               make=lambda s: EdgeEngine(), voice_problem=edge_voice_problem, voice=edge_voice,
+               identity=edge_identity, concurrency=4, publishable=True, offline=False,
+               language_problem=edge_language_problem, voices=edge_voice_infos, refresh=refresh_edge_voices),
 )}
 DEFAULT_ENGINE = "gtts"
 OFFLINE_ENGINE = "espeak"
