@@ -39,6 +39,8 @@ AS_WRITTEN = (
     ".venv/bin/pip install zensical",
     ".venv/bin/zensical build -f build/podcast/mkdocs.yml",
     "scripts/publish fetch --local",
+    ".venv/bin/podcast voices --engine espeak --language zh --gender male",
+    '.venv/bin/podcast say "大家好，欢迎收听。" --host 晓旭 -o sample.mp3',
 )
 """Commands that must exit 0 in the fresh copy after SETUP, run in this order (later ones need earlier ones)."""
 

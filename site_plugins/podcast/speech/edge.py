@@ -288,7 +288,8 @@ def _classify(exc: BaseException) -> SpeechError:
     if isinstance(exc, aiohttp.ClientSSLError):
         return SpeechError(f"Edge's certificate was refused ({exc})", unreachable=True)
     if isinstance(exc, aiohttp.ClientConnectorError) and _offline(exc.os_error):
-        return SpeechError(f"Edge could not be reached ({exc})", unreachable=True)
+        reason = exc.os_error.strerror or type(exc.os_error).__name__
+        return SpeechError(f"Edge could not be reached ({exc.host}: {reason})", unreachable=True)
     if isinstance(exc, aiohttp.ClientError | EdgeTTSException | TimeoutError | OSError):
         return SpeechError(f"Edge's answer failed ({type(exc).__name__}: {exc})", retryable=True)
     return SpeechError(f"edge-tts failed ({type(exc).__name__}: {exc})")
