@@ -253,6 +253,37 @@ class Cover:
 
 
 @dataclass(frozen=True, slots=True)
+class TurnLevel:
+    """How loud a turn is as its engine spoke it, before any gain: what levelling an episode needs."""
+
+    loudness: float | None
+    """Integrated loudness (ITU-R BS.1770-4, gated), LUFS; None for a turn with nothing above the gates."""
+    seconds: float
+    """How long the turn's gated blocks last: its weight in the episode's loudness."""
+    peak: float
+    """True peak (4x oversampled), dBTP."""
+    lowest: int
+    """The smallest `global_gain` of its audible granules: how far it may be made quieter."""
+    highest: int
+    """The largest: how far it may be made louder (255 at most)."""
+
+    def as_list(self) -> list:
+        return [self.loudness, self.seconds, self.peak, self.lowest, self.highest]
+
+    @classmethod
+    def from_list(cls, value: object) -> TurnLevel | None:
+        """The level stored by `as_list`; None for anything else."""
+        if not isinstance(value, list) or len(value) != 5:
+            return None
+        loudness, seconds, peak, lowest, highest = value
+        try:
+            return cls(None if loudness is None else float(loudness), float(seconds), float(peak), int(lowest),
+                       int(highest))
+        except (TypeError, ValueError):
+            return None
+
+
+@dataclass(frozen=True, slots=True)
 class TurnSpan:
     key: str
     """The turn's content hash: engine, voice and spoken text."""
