@@ -295,6 +295,10 @@ class TurnSpan:
     end: float
     digest: str = ""
     """blake2b of the turn's bytes: a damaged file is noticed before its bytes are reused."""
+    gain: int = 0
+    """Steps of `global_gain` (1.505 dB each) these bytes carry over the engine's own."""
+    level: TurnLevel | None = None
+    """The turn's level as its engine spoke it, so that a build that splices it need not decode it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,6 +348,8 @@ class Settings:
     """Per-turn speech cache and preview audio, relative to the project; never commit it."""
     pause: float = 0.4
     """Seconds of silence between turns."""
+    loudness: float | None = -16.0
+    """Integrated loudness (LUFS) every episode is brought to, by a lossless gain per turn; None: off."""
     tts_concurrency: int = 4
     """Turns synthesized at once."""
     tts_rate: float = 2.0

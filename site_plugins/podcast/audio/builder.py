@@ -31,9 +31,11 @@ from ..speech import turn_key as _engine_turn_key
 from ..writer import remove_stale_parts
 from .clips import Clip, ClipStore, find_damage
 from .id3 import TagInfo, read_finished, tagged_mp3
+from .levelling import Leveller
 
-AUDIO_FORMAT_VERSION = 1
-"""Bump when the layout of episode MP3s changes: every episode is then assembled again."""
+AUDIO_FORMAT_VERSION = 2
+"""Bump when the layout of episode MP3s changes: every episode is then assembled again.
+2: turns levelled to the site's `loudness:`, each turn's gain and level in the turn table."""
 
 
 @dataclass(slots=True)
@@ -98,6 +100,7 @@ class AudioBuilder:
         self.audio_dir = project_dir / settings.audio_dir
         self.cache_dir = project_dir / settings.cache_dir
         self.store = ClipStore(self.cache_dir, self.audio_dir)
+        self.leveller = Leveller(self.store, target=settings.loudness, say=progress)
         self._pause = audio_bytes(silence_mp3(settings.pause)) if settings.pause > 0 else b""
         self._pause_seconds = duration_of(read_frames(self._pause)) if self._pause else 0.0
         self._cover = (cover.data, cover.mime) if cover else None
@@ -169,7 +172,7 @@ class AudioBuilder:
     def _signature(self, episode: Episode, keys: list[str]) -> str:
         info = self._tag_info(episode)
         sections = [(s.name, len(s.turns)) for s in episode.sections]
-        material = [AUDIO_FORMAT_VERSION, keys, self.settings.pause, sections,
+        material = [AUDIO_FORMAT_VERSION, keys, self.settings.pause, self.settings.loudness, sections,
                     [info.title, info.artist, info.album, info.date, info.language, info.comment],
                     hashlib.sha256(info.cover[0]).hexdigest() if info.cover else None]
         return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
@@ -294,13 +297,14 @@ class AudioBuilder:
     # --- assembly -----------------------------------------------------------------
     def _assemble(self, episode: Episode, keys: list[str], clips: list[tuple[Clip, bool]]) -> EpisodeAudio:
         parts, spans, offset, clock = [], [], 0, 0.0
-        for index, (key, (clip, _)) in enumerate(zip(keys, clips, strict=True)):
+        levelled = self.leveller.level([clip for clip, _ in clips], name=episode.slug)
+        for index, (key, clip) in enumerate(zip(keys, levelled, strict=True)):
             if index:
                 parts.append(self._pause)
                 offset += len(self._pause)
                 clock += self._pause_seconds
             spans.append(TurnSpan(key, offset, len(clip.data), round(clock, 3), round(clock + clip.seconds, 3),
-                                  clip.digest))
+                                  clip.digest, clip.gain, clip.level))
             parts.append(clip.data)
             offset += len(clip.data)
             clock += clip.seconds
