@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Audio benchmark: speech calls for common edits, and the time to assemble an episode from cache.
+"""Audio benchmark: speech calls for common edits, the time to assemble an episode from cache, and to level it.
 
 Run: .venv/bin/python scripts/bench_audio.py [--turns 55] [--repeat 20]
 Uses the offline engine (real speech, no network) in a temporary project.
@@ -52,8 +52,8 @@ class Bench:
         catalog = load_catalog([self.root / "episodes"], settings or self.settings, root=self.root,
                                include_drafts=False)
         started = time.perf_counter()
-        report = AudioBuilder(settings or self.settings, project_dir=self.root, engine=EspeakEngine()).build(
-            catalog.episodes)
+        self.builder = AudioBuilder(settings or self.settings, project_dir=self.root, engine=EspeakEngine())
+        report = self.builder.build(catalog.episodes)
         return report, time.perf_counter() - started, catalog.episodes[0]
 
 
@@ -96,8 +96,21 @@ def main() -> None:
             times.append(seconds)
         print(f"assemble {turns} turns from cache (no re-encoding), {args.repeat} runs: "
               f"median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms")
+        loudness(bench, turns)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def loudness(bench: Bench, turns: int) -> None:
+    """Measuring and levelling: every turn from a cold level cache, then a one-turn edit."""
+    (bench.root / "audio/bench.mp3").unlink()
+    (bench.root / ".cache/podcast/levels.json").unlink()
+    _, seconds, _ = bench.run()
+    print(f"loudness: measure and level {turns} turns (no level cached): {seconds:.3f} s, "
+          f"{bench.builder.leveller.measured} turns decoded")
+    _, seconds, _ = bench.run({turns // 2: "只改了这一句。"})
+    print(f"loudness: edit 1 turn (spoken, measured, all levelled again): {seconds:.3f} s, "
+          f"{bench.builder.leveller.measured} turn decoded")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -40,3 +41,6 @@ def test_audio_benchmark_counts_speech_calls():
     rows = {line[:44].strip(): line[44:].split() for line in out.splitlines() if line[:1].isalpha()}
     assert rows["edit 1 turn"][0] == "1" and rows["edit 3 other turns"][0] == "3"
     assert rows["rebuild, nothing changed"][0] == "0" and rows["fresh clone with published audio"][0] == "0"
+    assert re.search(r"^loudness: measure and level (\d+) turns \(no level cached\): [\d.]+ s, \1 turns decoded$",
+                     out, re.MULTILINE), out
+    assert re.search(r"^loudness: edit 1 turn .*: [\d.]+ s, 1 turn decoded$", out, re.MULTILINE), out
