@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Audio benchmark: speech calls for common edits, the time to assemble an episode from cache, and the wall time of
-speaking an episode through the Edge stand-in one request at a time and four at a time.
+"""Audio benchmark: speech calls for common edits, the time to assemble an episode from cache and to level
+it, and the wall time of speaking an episode through the Edge stand-in one request at a time and four at a time.
 
 Run: .venv/bin/python scripts/bench_audio.py [--turns 55] [--repeat 20] [--edge-delay 0.3]
 Uses the offline engine (real speech, no network) in a temporary project; the Edge rows run the real edge-tts
@@ -56,8 +56,8 @@ class Bench:
         catalog = load_catalog([self.root / "episodes"], settings or self.settings, root=self.root,
                                include_drafts=False)
         started = time.perf_counter()
-        report = AudioBuilder(settings or self.settings, project_dir=self.root, engine=self.engine()).build(
-            catalog.episodes)
+        self.builder = AudioBuilder(settings or self.settings, project_dir=self.root, engine=self.engine())
+        report = self.builder.build(catalog.episodes)
         return report, time.perf_counter() - started, catalog.episodes[0]
 
 
@@ -121,11 +121,24 @@ def main() -> None:
             times.append(seconds)
         print(f"assemble {turns} turns from cache (no re-encoding), {args.repeat} runs: "
               f"median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms")
+        loudness(bench, turns)
         for at_once, calls, seconds in bench_edge(args.turns, args.edge_delay):
             label = f"edge stand-in, {args.edge_delay * 1000:.0f} ms a request, {at_once} at once"
             print(f"{label:<44}{calls:>13}{seconds:>10.3f}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def loudness(bench: Bench, turns: int) -> None:
+    """Measuring and levelling: every turn from a cold level cache, then a one-turn edit."""
+    (bench.root / "audio/bench.mp3").unlink()
+    (bench.root / ".cache/podcast/levels.json").unlink()
+    _, seconds, _ = bench.run()
+    print(f"loudness: measure and level {turns} turns (no level cached): {seconds:.3f} s, "
+          f"{bench.builder.leveller.measured} turns decoded")
+    _, seconds, _ = bench.run({turns // 2: "只改了这一句。"})
+    print(f"loudness: edit 1 turn (spoken, measured, all levelled again): {seconds:.3f} s, "
+          f"{bench.builder.leveller.measured} turn decoded")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -43,3 +44,6 @@ def test_audio_benchmark_counts_speech_calls():
     every_turn = rows["first build (cold cache)"][0]
     for at_once in (1, 4):
         assert rows[f"edge stand-in, 50 ms a request, {at_once} at once"][0] == every_turn, out
+    assert re.search(r"^loudness: measure and level (\d+) turns \(no level cached\): [\d.]+ s, \1 turns decoded$",
+                     out, re.MULTILINE), out
+    assert re.search(r"^loudness: edit 1 turn .*: [\d.]+ s, 1 turn decoded$", out, re.MULTILINE), out

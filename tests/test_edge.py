@@ -15,6 +15,7 @@ import pytest
 from site_plugins.podcast import load_catalog
 from site_plugins.podcast.audio.builder import AudioBuilder
 from site_plugins.podcast.audio.clips import ClipStore
+from site_plugins.podcast.audio.gain import apply_gain
 from site_plugins.podcast.cli import main
 from site_plugins.podcast.load.settings import parse_settings
 from site_plugins.podcast.load.validate import validate_episode
@@ -195,7 +196,8 @@ def test_a_lasting_failure_falls_back_along_the_chain_to_a_preview(tmp_path, sta
     cache = ClipStore(Path(settings.cache_dir), Path(settings.audio_dir))
     for turn, span in zip(built.turns, audio.turns, strict=True):
         spoken = cache.get(turn_key("espeak", host_voice("espeak", hosts[turn.speaker], "zh"), turn.spoken))
-        assert data[span.offset:span.offset + span.length] == spoken.data, "spoken by the chain's next engine"
+        assert data[span.offset:span.offset + span.length] == apply_gain(spoken.data, span.gain), \
+            "spoken by the chain's next engine (and levelled)"
     assert max(f.length for f in turn_frames(audio)) < 144, "eSpeak's 32 kbit/s frames"
     assert any("espeak speaks the turns edge would have spoken (kept as a preview" in w for w in warnings), warnings
 

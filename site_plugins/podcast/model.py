@@ -253,6 +253,37 @@ class Cover:
 
 
 @dataclass(frozen=True, slots=True)
+class TurnLevel:
+    """How loud a turn is as its engine spoke it, before any gain: what levelling an episode needs."""
+
+    loudness: float | None
+    """Integrated loudness (ITU-R BS.1770-4, gated), LUFS; None for a turn with nothing above the gates."""
+    seconds: float
+    """How long the turn's gated blocks last: its weight in the episode's loudness."""
+    peak: float
+    """True peak (4x oversampled), dBTP."""
+    lowest: int
+    """The smallest `global_gain` of its audible granules: how far it may be made quieter."""
+    highest: int
+    """The largest: how far it may be made louder (255 at most)."""
+
+    def as_list(self) -> list:
+        return [self.loudness, self.seconds, self.peak, self.lowest, self.highest]
+
+    @classmethod
+    def from_list(cls, value: object) -> TurnLevel | None:
+        """The level stored by `as_list`; None for anything else."""
+        if not isinstance(value, list) or len(value) != 5:
+            return None
+        loudness, seconds, peak, lowest, highest = value
+        try:
+            return cls(None if loudness is None else float(loudness), float(seconds), float(peak), int(lowest),
+                       int(highest))
+        except (TypeError, ValueError):
+            return None
+
+
+@dataclass(frozen=True, slots=True)
 class TurnSpan:
     key: str
     """The turn's content hash: engine, voice and spoken text."""
@@ -264,6 +295,10 @@ class TurnSpan:
     end: float
     digest: str = ""
     """blake2b of the turn's bytes: a damaged file is noticed before its bytes are reused."""
+    gain: int = 0
+    """Steps of `global_gain` (1.505 dB each) these bytes carry over the engine's own."""
+    level: TurnLevel | None = None
+    """The turn's level as its engine spoke it, so that a build that splices it need not decode it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +348,8 @@ class Settings:
     """Per-turn speech cache and preview audio, relative to the project; never commit it."""
     pause: float = 0.4
     """Seconds of silence between turns."""
+    loudness: float | None = -16.0
+    """Integrated loudness (LUFS) every episode is brought to, by a lossless gain per turn; None: off."""
     tts_concurrency: int = 4
     """Turns synthesized at once."""
     tts_rate: float = 2.0

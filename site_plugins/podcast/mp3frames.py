@@ -133,3 +133,8 @@ def duration_of(frames: list[Frame]) -> float:
     """Exact seconds: samples counted frame by frame."""
     return sum(f.format.samples_per_frame / f.format.sample_rate for f in frames)
 
+
+
+def frame_at(data: bytes | memoryview, offset: int) -> Frame | None:
+    """The frame whose header starts at `offset`; None when there is none (it may run past the data)."""
+    return _parse_header(data, offset)

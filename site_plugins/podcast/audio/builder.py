@@ -31,10 +31,12 @@ from ..speech import turn_key as _engine_turn_key
 from ..writer import remove_stale_parts
 from .clips import ClipStore, at_one_bitrate, find_damage
 from .id3 import TagInfo, read_finished, tagged_mp3
+from .levelling import Leveller
 from .speakers import Job, Speakers, Spoken
 
-AUDIO_FORMAT_VERSION = 1
-"""Bump when the layout of episode MP3s changes: every episode is then assembled again."""
+AUDIO_FORMAT_VERSION = 2
+"""Bump when the layout of episode MP3s changes: every episode is then assembled again.
+2: turns levelled to the site's `loudness:`, each turn's gain and level in the turn table."""
 
 
 @dataclass(slots=True)
@@ -93,6 +95,7 @@ class AudioBuilder:
         self.speakers = Speakers(settings, self.store, engine=engine, fallback=fallback, engines=engines,
                                  every_host=every_host, progress=progress, warn=self.warn, speak_until=speak_until,
                                  unreachable=unreachable)
+        self.leveller = Leveller(self.store, target=settings.loudness, say=progress)
         self._pause = audio_bytes(silence_mp3(settings.pause)) if settings.pause > 0 else b""
         self._pause_seconds = duration_of(read_frames(self._pause)) if self._pause else 0.0
         self._cover = (cover.data, cover.mime) if cover else None
@@ -145,7 +148,7 @@ class AudioBuilder:
     def _signature(self, episode: Episode, keys: list[str]) -> str:
         info = self._tag_info(episode)
         sections = [(s.name, len(s.turns)) for s in episode.sections]
-        material = [AUDIO_FORMAT_VERSION, keys, self.settings.pause, sections,
+        material = [AUDIO_FORMAT_VERSION, keys, self.settings.pause, self.settings.loudness, sections,
                     [info.title, info.artist, info.album, info.date, info.language, info.comment],
                     hashlib.sha256(info.cover[0]).hexdigest() if info.cover else None]
         return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
@@ -223,15 +226,16 @@ class AudioBuilder:
     def _assemble(self, episode: Episode, clips: list[Spoken]) -> EpisodeAudio:
         parts, spans, offset, clock = [], [], 0, 0.0
         keys = [spoken.key for spoken in clips]
+        levelled = self.leveller.level([spoken.clip for spoken in clips], name=episode.slug)
         # Players take a file's first bitrate for all of it.
-        joined, pause = at_one_bitrate([(spoken.clip, spoken.key) for spoken in clips], self._pause)
+        joined, pause = at_one_bitrate(list(zip(levelled, keys, strict=True)), self._pause)
         for index, (clip, key) in enumerate(joined):
             if index:
                 parts.append(pause)
                 offset += len(pause)
                 clock += self._pause_seconds
             spans.append(TurnSpan(key, offset, len(clip.data), round(clock, 3), round(clock + clip.seconds, 3),
-                                  clip.digest))
+                                  clip.digest, clip.gain, clip.level))
             parts.append(clip.data)
             offset += len(clip.data)
             clock += clip.seconds

@@ -7,11 +7,11 @@ import json
 import os
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-from ..model import TurnSpan
+from ..model import TurnLevel, TurnSpan
 from ..mp3frames import audio_bytes, check_format, duration_of, read_frames
 from ..speech import FORMAT
 from ..writer import write_atomic
@@ -32,6 +32,11 @@ class Clip:
     data: bytes
     seconds: float
     digest: str
+    gain: int = 0
+    """Steps of `global_gain` the bytes carry over what the engine returned (a turn spliced from a levelled
+    episode); the cache holds turns as the engine returned them."""
+    level: TurnLevel | None = None
+    """The turn's level as the engine returned it, when known without decoding."""
 
     HEADER: ClassVar[struct.Struct] = struct.Struct("<4sd32s")
     MAGIC: ClassVar[bytes] = b"PCT1"
@@ -70,6 +75,8 @@ class ClipStore:
         self._finished: dict[str, tuple[FinishedMp3, TurnSpan]] | None = None
         self._recordings: dict[str, list] | None = None
         self._recordings_changed = False
+        self._levels: dict[str, list] | None = None
+        self._levels_changed = False
 
     # --- recordings: their duration is read once, then kept by content signature ----------------
     @property
@@ -90,18 +97,35 @@ class ClipStore:
 
     def _known_recordings(self) -> dict[str, list]:
         if self._recordings is None:
-            try:
-                loaded = json.loads(self.recordings_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                loaded = {}
-            self._recordings = loaded if isinstance(loaded, dict) else {}
+            self._recordings = _read_json(self.recordings_path)
         return self._recordings
 
+    # --- turns' levels, measured once, by the digest of the turn as its engine returned it --------------
+    @property
+    def levels_path(self) -> Path:
+        return self.cache_dir / "levels.json"
+
+    def level(self, digest: str) -> TurnLevel | None:
+        return TurnLevel.from_list(self._known_levels().get(digest))
+
+    def remember_level(self, digest: str, level: TurnLevel) -> None:
+        self._known_levels()[digest] = level.as_list()
+        self._levels_changed = True
+
+    def _known_levels(self) -> dict[str, list]:
+        if self._levels is None:
+            self._levels = _read_json(self.levels_path)
+        return self._levels
+
     def save(self) -> None:
-        """Write what this build learned about recordings (the turn cache is written as it goes)."""
+        """Write what this build learned about recordings and turns' levels (the turn cache is written as it
+        goes)."""
         if self._recordings_changed and self._recordings is not None:
             write_atomic(self.recordings_path, json.dumps(self._recordings, sort_keys=True).encode("utf-8"))
             self._recordings_changed = False
+        if self._levels_changed and self._levels is not None:
+            write_atomic(self.levels_path, json.dumps(self._levels, sort_keys=True).encode("utf-8"))
+            self._levels_changed = False
 
     def cache_path(self, key: str) -> Path:
         return self.cache_dir / "turns" / key[:2] / f"{key}.mp3"
@@ -146,14 +170,23 @@ class ClipStore:
         data = finished.turn_bytes(span)
         if digest(data) != span.digest:
             return None
-        return Clip(data, span.end - span.start, span.digest)
+        return Clip(data, span.end - span.start, span.digest, span.gain, span.level)
+
+
+def _read_json(path: Path) -> dict:
+    """A JSON object kept in the cache; empty when it is missing or damaged (it is made again)."""
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        loaded = {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def at_one_bitrate(clips: Sequence[tuple[Clip, _Marked]], pause: bytes) -> tuple[list[tuple[Clip, _Marked]], bytes]:
     """An episode's clips (each with what the builder marks it with) and its pause, all at one bitrate (see
     `audio.uniform`); a clip that changes gets the digest of the bytes the episode file will hold."""
     *parts, pause = one_bitrate([clip.data for clip, _ in clips] + [pause])
-    return [(clip if data is clip.data else Clip(data, clip.seconds, digest(data)), mark)
+    return [(clip if data is clip.data else replace(clip, data=data, digest=digest(data)), mark)
             for (clip, mark), data in zip(clips, parts, strict=True)], pause
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from mutagen import MutagenError
 from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TXXX, CTOCFlags
 
-from ..model import TurnSpan
+from ..model import TurnLevel, TurnSpan
 from ..mp3frames import id3v2_size
 
 TURNS_DESC = "podcast:turns"
@@ -50,7 +50,8 @@ def tagged_mp3(audio: bytes, info: TagInfo, turns: tuple[TurnSpan, ...], signatu
     for element_id, (title, start, end) in zip(ids, info.chapters, strict=True):
         tags.add(CHAP(element_id=element_id, start_time=round(start * 1000), end_time=round(end * 1000),
                       start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=1, text=title)]))
-    table = [[t.key, t.offset, t.length, round(t.start, 3), round(t.end, 3), t.digest] for t in turns]
+    table = [[t.key, t.offset, t.length, round(t.start, 3), round(t.end, 3), t.digest, t.gain,
+              t.level.as_list() if t.level else None] for t in turns]
     # ASCII in Latin-1: ID3v2.3 has no UTF-8, and mutagen reads UTF-16 text one character at a time.
     tags.add(TXXX(encoding=0, desc=TURNS_DESC, text=json.dumps(table, separators=(",", ":"))))
     tags.add(TXXX(encoding=0, desc=SIGNATURE_DESC, text=signature))
@@ -86,10 +87,17 @@ def read_finished(path: Path) -> FinishedMp3 | None:
             frames = {desc: str(tags.getall(f"TXXX:{desc}")[0].text[0]) for desc in (TURNS_DESC, SIGNATURE_DESC)}
         table = json.loads(frames[TURNS_DESC])
         signature = frames[SIGNATURE_DESC]
-        turns = tuple(TurnSpan(str(k), int(o), int(n), float(s), float(e), str(d)) for k, o, n, s, e, d in table)
+        turns = tuple(_span(*row) for row in table)
     except (OSError, MutagenError, IndexError, KeyError, ValueError, TypeError):
         return None
     return FinishedMp3(path, size, signature, turns)
+
+
+def _span(key: str, offset: int, length: int, start: float, end: float, digest: str, gain: int = 0,
+          level: object = None) -> TurnSpan:
+    """A row of the turn table; rows written before turns were levelled have no gain and no level."""
+    return TurnSpan(str(key), int(offset), int(length), float(start), float(end), str(digest), int(gain),
+                    TurnLevel.from_list(level))
 
 
 def _latin1_txxx(head: bytes, body: bytes) -> dict[str, str] | None:

@@ -68,9 +68,23 @@ def at_bitrate(part: bytes, kbps: int) -> bytes:
     return part if not rates or rates <= {kbps} or max(rates) > kbps else repack(part, kbps)
 
 
+def bitrates(part: bytes) -> set[int]:
+    """The bitrates (kbit/s) of a turn's bare frames of `FORMAT`. Each such frame is exactly 3 bytes per kbit/s
+    long, so the walk reads one byte per frame: an episode's 30,000 frames in milliseconds, where parsing each
+    header in full took a tenth of a second (the checked reading is `read_frames`, when the turn arrived)."""
+    found, at, end = set(), 0, len(part)
+    while at + 4 <= end:
+        kbps = _KBPS[part[at + 2] >> 4]
+        if not kbps:
+            return {bitrate(part, frame) for frame in read_frames(part)}
+        found.add(kbps)
+        at += _FRAME_BYTES_PER_KBPS * kbps + (part[at + 2] >> 1 & 1)
+    return found if at == end else {bitrate(part, frame) for frame in read_frames(part)}
+
+
 def one_bitrate(parts: Sequence[bytes]) -> list[bytes]:
     """The parts of an episode (turns' bare frames, the pause), each at the highest bitrate among them."""
-    rates = [{bitrate(part, frame) for frame in read_frames(part)} for part in parts]
+    rates = [bitrates(part) for part in parts]
     highest = max(set().union(*rates), default=0)
     return [part if found <= {highest} else repack(part, highest) for part, found in zip(parts, rates, strict=True)]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,6 +21,24 @@ from .show import DIRECTORIES, SHOW_TYPES, parse_category
 class OptionSpec:
     kind: type
     doc: str
+    read: Callable[[object], tuple[object, str]] | None = None
+    """Reads a value that is more than one type (`loudness: -16` or `off`): (value, problem or '')."""
+
+
+LOUDNESS_RANGE = (-30, -10)
+"""LUFS a site may ask for: from quiet speech to as loud as streaming services play."""
+
+
+def read_loudness(value: object) -> tuple[object, str]:
+    """`loudness:` as LUFS, or None for `off` (YAML reads a bare off as false)."""
+    if value is False or (isinstance(value, str) and value.strip().lower() == "off"):
+        return None, ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if LOUDNESS_RANGE[0] <= value <= LOUDNESS_RANGE[1]:
+            return float(value), ""
+        return None, (f"loudness {value} is out of range: give LUFS from {LOUDNESS_RANGE[0]} to {LOUDNESS_RANGE[1]} "
+                      "(podcasts: -16), or off")
+    return None, f"loudness must be LUFS such as -16, or off; found {value!r}"
 
 
 OPTIONS: dict[str, OptionSpec] = {
@@ -44,6 +62,9 @@ OPTIONS: dict[str, OptionSpec] = {
                                     "(default: audio)."),
     "cache_dir": OptionSpec(str, "Folder of the per-turn speech cache, never committed (default: .cache/podcast)."),
     "pause": OptionSpec(float, "Seconds of silence between turns (default: 0.4)."),
+    "loudness": OptionSpec(float, "Integrated loudness (LUFS) of every episode, reached by a lossless gain per turn "
+                                  "with true peaks at most -1 dBTP (default: -16); off publishes turns as their "
+                                  "engines return them.", read=read_loudness),
     "tts_concurrency": OptionSpec(int, "Turns synthesized at once (default: 4)."),
     "tts_rate": OptionSpec(float, "Requests per second to gTTS, at most (default: 2)."),
     "cover": OptionSpec(str, "The show's cover image: square JPEG or PNG, 1400-3000 px, relative to mkdocs.yml."),
@@ -78,6 +99,12 @@ def parse_settings(options: Mapping[str, object], *, origin: str = "mkdocs.yml",
     for name, value in options.items():
         if name not in OPTIONS:
             problems.append(f"unknown option '{name}'{did_you_mean(name, OPTIONS)}")
+        elif value is not None and OPTIONS[name].read is not None:
+            value, problem = OPTIONS[name].read(value)
+            if problem:
+                problems.append(problem)
+            else:
+                values[name] = value
         elif value is not None:
             spec = OPTIONS[name]
             if spec.kind is float and isinstance(value, int) and not isinstance(value, bool):

@@ -24,9 +24,11 @@ import random
 import re
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..model import Host
 from ..writer import write_atomic
@@ -35,6 +37,7 @@ from .core import RetryPolicy, SpeechError, Voice, VoiceInfo
 __all__ = ["VOICES_PATH", "EdgeEngine", "edge_identity", "edge_language_problem", "edge_locale", "edge_prosody",
            "edge_voice", "edge_voice_problem", "edge_voices", "refresh_edge_voices"]
 
+T = TypeVar("T")
 VOICES_PATH = Path(__file__).with_name("edge_voices.json")
 _KEPT = ("ShortName", "Gender", "Locale", "VoiceTag")
 _DEFAULTS = {
@@ -152,7 +155,7 @@ def refresh_edge_voices(path: Path = VOICES_PATH) -> int:
     import edge_tts
 
     try:
-        voices = asyncio.run(edge_tts.list_voices())
+        voices = run_apart(edge_tts.list_voices())
     except Exception as exc:
         raise _classify(exc) from exc
     trimmed = sorted(({key: voice[key] for key in _KEPT if key in voice} for voice in voices
@@ -246,7 +249,7 @@ class EdgeEngine:
         except (TypeError, ValueError) as exc:
             raise SpeechError(f"edge-tts refused voice {voice.name!r} ({exc})") from exc
         try:
-            audio = asyncio.run(self._watched(_audio_of(communicate)))
+            audio = run_apart(self._watched(_audio_of(communicate)))
         except SpeechError:
             raise
         except Exception as exc:
@@ -265,6 +268,17 @@ class EdgeEngine:
                 await asyncio.wait({task}, timeout=self.poll * 10)
                 raise SpeechError("speech was cancelled", stopped=True)
         return task.result()
+
+
+def run_apart(work: Coroutine[Any, Any, T]) -> T:
+    """`work` run to its end on an event loop of its own: in this thread, or, when this thread already runs a
+    loop (a host's, a test browser's), in a thread of its own, since a thread holds one running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with ThreadPoolExecutor(max_workers=1) as apart:
+        return apart.submit(asyncio.run, work).result()
 
 
 async def _audio_of(communicate) -> bytes:
