@@ -130,8 +130,9 @@ HOST_FIELDS: dict[str, FieldSpec] = {
     "pitch": FieldSpec("percent", "Pitch, e.g. `+10%` or `-15%` (from -50% to +50%); `gtts` ignores it."),
     "tld": FieldSpec("text", "Accent for English voices (gTTS): com, co.uk, com.au, ca, ..."),
     "fallback": FieldSpec("list of engines", "Engines that speak, in order, when `engine` cannot be reached, e.g. "
-                                             "`[espeak]`. Default: `espeak`, whose audio is a preview that is "
-                                             "never published."),
+                                             "`[gtts, espeak]`. Default: `espeak`. A fallback's turns are published "
+                                             "when its engine may publish (gTTS, Edge); the offline `espeak` makes "
+                                             "a preview that is never published."),
 }
 
 LONG_TURN_FIELDS: dict[str, FieldSpec] = {
