@@ -37,6 +37,8 @@ plugins:
       hosts:
         卿姐: {{voice: zh-CN}}
         晓旭: {{voice: zh-TW}}
+        Maya: {{voice: en, tld: co.uk, gender: female}}
+        Theo: {{voice: en, tld: com.au, gender: male}}
 nav:
   - index.md
   - archive/index.md

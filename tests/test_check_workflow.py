@@ -120,7 +120,7 @@ def test_the_check_step_annotates_each_problem_on_its_line(workflow, tmp_path: P
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
     assert annotations == [
         "::error file=episodes/bad-speaker.yaml,line=6,col=9::speaker '卿 姐' is not a host "
-        "(known: 卿姐, 晓旭) (did you mean '卿姐'?)",
+        "(known: 卿姐, 晓旭, Maya, Theo) (did you mean '卿姐'?)",
         "::error file=episodes/typo.yaml,line=1,col=8::title is cut short: YAML reads ' #' and what follows on "
         "the line as a comment and leaves it out; put the whole text in quotes, or write it as a block with '|'",
     ]
@@ -139,7 +139,7 @@ def test_the_problem_matcher_annotates_an_error_of_the_build(workflow, tmp_path:
     assert result.returncode == 1, result.stdout
     assert "episodes/bad-speaker.yaml:6:9: speaker '卿 姐' is not a host" in result.stdout
     assert matches(workflow, result.stdout) == [
-        ("episodes/bad-speaker.yaml", 6, 9, "error", "speaker '卿 姐' is not a host (known: 卿姐, 晓旭) "
+        ("episodes/bad-speaker.yaml", 6, 9, "error", "speaker '卿 姐' is not a host (known: 卿姐, 晓旭, Maya, Theo) "
          "(did you mean '卿姐'?)"),
     ]
 

@@ -37,7 +37,7 @@ def test_problems_of_every_file_in_one_run(tmp_path):
     result = run("check", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "episodes/a.yaml:6:9: speaker '卿 姐' is not a host (known: 卿姐, 晓旭) (did you mean '卿姐'?)",
+        "episodes/a.yaml:6:9: speaker '卿 姐' is not a host (known: 卿姐, 晓旭, Maya, Theo) (did you mean '卿姐'?)",
         "episodes/b.yaml:2:7: date '2025-1-1' is not a date; write YYYY-MM-DD, e.g. 2025-12-08",
         "episodes/b.yaml:3:9: the script is empty; add at least one section with turns",
         "episodes/c.yaml:1:8: warning: title is cut short: YAML reads ' #' and what follows on the line as a "
