@@ -128,3 +128,14 @@ def test_a_linked_file_is_never_read_for_its_address(tmp_path):
     folder.mkdir()
     (folder / "link.yaml").symlink_to(tmp_path / "outside.yaml")
     assert [(b.path, b.slug) for b in catalog_of(folder).broken] == [("episodes/link.yaml", "link")]
+
+
+def test_a_missing_field_is_not_pinned_on_the_line_that_happens_to_be_first(tmp_path):
+    folder = tmp_path / "episodes"
+    write(folder, "x.yaml", "# yaml-language-server: $schema=episode.schema.json\ndate: 2025-12-08\n"
+                            "script:\n  - section: Intro\n    turns:\n      - 卿姐: 大家好。\n")
+    (item,) = catalog_of(folder).broken
+    (problem,) = item.problems
+    assert (problem.problem.line, problem.problem.column) == (1, 1) and problem.source is None
+    page = render_problem_pages([item], TEST_SETTINGS).pages[0]
+    assert "<pre" not in page.html and "the episode has no &#39;title&#39;; it is required" in page.html

@@ -29,6 +29,8 @@ class Problem:
     """1-based column; 0 when the problem concerns the whole file."""
     message: str
     severity: Severity = Severity.ERROR
+    missing: bool = False
+    """Something the file lacks (a required field): located where it would go, with no text there to point at."""
 
     def __str__(self) -> str:
         where = self.path if self.line == 0 else f"{self.path}:{self.line}:{self.column}"

@@ -45,7 +45,7 @@ def find_broken_files(problems: Iterable[Problem], episodes: Sequence[Episode], 
         slug = _free_slug(_slug_candidates(path, text, known.slug if known else None), taken)
         taken.add(slug)
         lines = _LINE_BREAK.split(text)
-        located = tuple(LocatedProblem(p, lines[p.line - 1] if 0 < p.line <= len(lines) else None)
+        located = tuple(LocatedProblem(p, lines[p.line - 1] if 0 < p.line <= len(lines) and not p.missing else None)
                         for p in by_file[path])
         day = known.date if known else _file_date(text) or today or date(1970, 1, 1)
         broken.append(BrokenFile(path, slug, day, located))

@@ -90,7 +90,7 @@ class NodeReader:
             if spec.required and key not in entries:
                 message = f"{name} has no '{key}'; it is required"
                 if name == "the episode":  # the top of the file: not the first key's line after a comment
-                    self.problems.append(Problem(self.path, 1, 1, message))
+                    self.problems.append(Problem(self.path, 1, 1, message, missing=True))
                 else:
                     self.error(node, message)
 
