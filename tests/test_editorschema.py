@@ -1,11 +1,13 @@
 """The editors' JSON Schema: made from the field tables, it accepts every good episode and marks the
 structural mistakes of the bad corpus, reading YAML as yaml-language-server does (YAML 1.2 core). It
-says what a value must be in words, never as a pattern."""
+compiles in ajv's strict mode, and says what a value must be in words, never as a pattern."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -15,11 +17,12 @@ from jsonschema import Draft7Validator
 from site_plugins.podcast import Host, Settings
 from site_plugins.podcast.cli import main
 from site_plugins.podcast.load import editorschema
-from site_plugins.podcast.load.editorschema import MODELINE, SCHEMA_NAME, build_schema, render_schema
+from site_plugins.podcast.load.editorschema import EDITOR_KEYWORDS, MODELINE, SCHEMA_NAME, build_schema, render_schema
 from site_plugins.podcast.load.fields import EPISODE_FIELDS, VALUE_FORMS, FieldSpec
 from site_plugins.podcast.load.siteconfig import read_site_settings
 from site_plugins.podcast.load.validate import validate_episode
 
+from .checkers import NODE_MODULES, require
 from .conftest import DATA, REPO, episode_yaml
 
 pytestmark = pytest.mark.unit
@@ -318,3 +321,75 @@ def test_the_schema_takes_what_podcast_check_takes(line: str):
     checked = validate_episode(text, "x.yaml", SITE_SETTINGS)[0] is not None
     assert checked == AGREEMENT[line], validate_episode(text, "x.yaml", SITE_SETTINGS)[1]
     assert (problems(SITE_SETTINGS, text) == []) == checked
+
+
+# ajv (JavaScript, ECMAScript patterns) in strict mode: tests/js/schema_check.mjs.
+NODE = shutil.which("node") or "/usr/bin/node"
+SCHEMA_CHECK = REPO / "tests" / "js" / "schema_check.mjs"
+
+
+def ajv_check(schema: dict, episodes: dict[str, str], *, keywords=EDITOR_KEYWORDS) -> subprocess.CompletedProcess:
+    """The script's run over these episode files (read as editors read YAML)."""
+    require(NODE, NODE_MODULES / "ajv")
+    data = {"schema": schema, "editorKeywords": list(keywords),
+            "episodes": {name: load_yaml12(text) for name, text in episodes.items()}}
+    return subprocess.run([NODE, str(SCHEMA_CHECK)], cwd=REPO, input=json.dumps(data, ensure_ascii=False),
+                          capture_output=True, text=True, timeout=120)
+
+
+def ajv_errors(settings: Settings, episodes: dict[str, str]) -> dict[str, list[dict]]:
+    result = ajv_check(build_schema(settings), episodes)
+    assert result.returncode == 0, f"ajv's strict mode refuses the schema: {result.stderr}"
+    return json.loads(result.stdout)
+
+
+def test_ajv_compiles_the_schema_in_strict_mode_and_the_good_episodes_pass():
+    samples = {path.name: path.read_text(encoding="utf-8") for path in SAMPLES}
+    assert ajv_errors(SITE_SETTINGS, samples) == {name: [] for name in samples}
+    tests = {path.name: path.read_text(encoding="utf-8") for path in TEST_EPISODES}
+    assert ajv_errors(CORPUS_SETTINGS, tests) == {name: [] for name in tests}
+    own = {"own hosts": episode_yaml(extra="hosts:\n  卿姐:\n  晓旭:\n")}
+    assert ajv_errors(Settings(), own) == {"own hosts": []}
+
+
+def test_ajv_in_strict_mode_refuses_what_it_does_not_know():
+    schema = build_schema(SITE_SETTINGS)
+    result = ajv_check(schema, {}, keywords=())
+    assert result.returncode == 1 and 'unknown keyword: "errorMessage"' in result.stderr, result.stderr
+    union = {**schema, "properties": {**schema["properties"], "title": {"type": ["string", "number"]}}}
+    result = ajv_check(union, {})
+    assert result.returncode == 1 and "allowUnionTypes" in result.stderr, result.stderr
+
+
+def test_ajv_agrees_with_podcast_check():
+    found = ajv_errors(SITE_SETTINGS, {line: agreement_episode(line) for line in AGREEMENT})
+    assert {line: not errors for line, errors in found.items()} == AGREEMENT
+
+
+BAD_VALUES = {
+    "bad-date": ("/date", "date"),
+    "date-ancient": ("/date", "date"),
+    "datetime-without-offset": ("/date", "date"),
+    "bad-language": ("/language", "language"),
+    "bad-slug": ("/slug", "slug"),
+    "source-bad-url": ("/source/url", "url"),
+    "draft-yes": ("/draft", "bool"),
+}
+
+
+def test_ajv_says_what_a_bad_value_must_be_in_words():
+    found = ajv_errors(CORPUS_SETTINGS, {case: (DATA / "bad" / f"{case}.yaml").read_text(encoding="utf-8")
+                                         for case in BAD_VALUES})
+    for case, (path, kind) in BAD_VALUES.items():
+        assert {"path": path, "keyword": "pattern" if VALUE_FORMS[kind].pattern else "type",
+                "message": VALUE_FORMS[kind].words} in found[case], (case, found[case])
+        shown = " ".join(error["message"] for error in found[case])
+        assert "pattern" not in shown and not any(pattern in shown for pattern in PATTERNS), (case, shown)
+    assert found["bad-date"][0]["message"] == ("a date as YYYY-MM-DD, or a date and time with its offset: "
+                                               "2025-12-08T07:30:00+08:00")
+
+
+def test_ajv_names_the_site_hosts_for_a_speaker_who_is_not_one():
+    text = (DATA / "bad" / "unknown-speaker.yaml").read_text(encoding="utf-8")
+    messages = [error["message"] for error in ajv_errors(CORPUS_SETTINGS, {"case": text})["case"]]
+    assert "one of the site's hosts: 卿姐, 晓旭; an episode may add its own under hosts:" in messages, messages
