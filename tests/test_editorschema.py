@@ -1,10 +1,13 @@
 """The editors' JSON Schema: made from the field tables, it accepts every good episode and marks the
-structural mistakes of the bad corpus, reading YAML as yaml-language-server does (YAML 1.2 core)."""
+structural mistakes of the bad corpus, reading YAML as yaml-language-server does (YAML 1.2 core). It
+compiles in ajv's strict mode, and says what a value must be in words, never as a pattern."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -14,10 +17,12 @@ from jsonschema import Draft7Validator
 from site_plugins.podcast import Host, Settings
 from site_plugins.podcast.cli import main
 from site_plugins.podcast.load import editorschema
-from site_plugins.podcast.load.editorschema import MODELINE, SCHEMA_NAME, build_schema, render_schema
-from site_plugins.podcast.load.fields import EPISODE_FIELDS, FieldSpec
+from site_plugins.podcast.load.editorschema import EDITOR_KEYWORDS, MODELINE, SCHEMA_NAME, build_schema, render_schema
+from site_plugins.podcast.load.fields import EPISODE_FIELDS, VALUE_FORMS, FieldSpec
 from site_plugins.podcast.load.siteconfig import read_site_settings
+from site_plugins.podcast.load.validate import validate_episode
 
+from .checkers import NODE_MODULES, require
 from .conftest import DATA, REPO, episode_yaml
 
 pytestmark = pytest.mark.unit
@@ -107,6 +112,8 @@ STRUCTURAL = {
     "bad-language": ("language",),
     "bad-slug": ("slug",),
     "dash-no-space-in-script": ("script",),
+    "date-ancient": ("date",),
+    "date-compact": ("date",),
     "datetime-without-offset": ("date",),
     "draft-yes": ("draft",),
     "empty-file": (),
@@ -197,6 +204,7 @@ def speakers_offered(schema) -> list[list[str]]:
 def test_the_site_hosts_are_the_speakers():
     assert speakers_offered(build_schema(MAYA_AND_THEO)) == [["Maya", "Theo"], ["Maya", "Theo"]]
     assert speakers_offered(build_schema(SITE_SETTINGS)) == [["卿姐", "晓旭", "Maya", "Theo"]] * 2
+    assert speakers_offered(build_schema(CORPUS_SETTINGS)) == [["卿姐", "晓旭"], ["卿姐", "晓旭"]]
     assert problems(MAYA_AND_THEO, episode_yaml(turns="      - Maya: Hi.\n      - Theo: Hello.\n")) == []
     assert sorted(path for path, _ in problems(MAYA_AND_THEO, episode_yaml())) == [("script", 0, "turns", 0),
                                                                                    ("script", 0, "turns", 1)]
@@ -253,3 +261,136 @@ def test_vscode_applies_the_schema_to_the_episode_files():
 def test_the_sample_episodes_name_the_schema_on_their_first_line(path: Path):
     assert path.read_text(encoding="utf-8").splitlines()[0] == MODELINE
     assert (path.parent / MODELINE.rpartition("$schema=")[2]).is_file()
+
+
+# Every kind's words, and the patterns they stand for: what an editor must never show instead.
+WORDS = {form.words for form in VALUE_FORMS.values()}
+PATTERNS = {form.pattern for form in VALUE_FORMS.values() if form.pattern}
+
+
+def worded_fragments(schema) -> list[dict]:
+    """Every fragment of the schema that holds a pattern, or says in words what its value must be."""
+    found = []
+    if isinstance(schema, dict):
+        found += [schema] if "pattern" in schema or "errorMessage" in schema else []
+        found += [fragment for value in schema.values() for fragment in worded_fragments(value)]
+    elif isinstance(schema, list):
+        found += [fragment for value in schema for fragment in worded_fragments(value)]
+    return found
+
+
+@pytest.mark.parametrize("settings", [SITE_SETTINGS, Settings()], ids=["site hosts", "no site hosts"])
+def test_every_pattern_comes_with_its_words(settings: Settings):
+    fragments = worded_fragments(build_schema(settings))
+    assert {f["pattern"] for f in fragments if "pattern" in f} == PATTERNS
+    for fragment in fragments:
+        assert fragment.get("errorMessage"), f"a pattern without words: {fragment}"
+        if "pattern" in fragment:
+            assert fragment["errorMessage"] in WORDS and fragment["pattern"] not in fragment["errorMessage"]
+    assert {f["errorMessage"] for f in fragments} >= WORDS, "a kind's words are used nowhere"
+
+
+# Lines of an episode that `podcast check` takes, and lines it refuses: the editors' schema must agree.
+TAKEN = ["date: 2025-12-08", "date: 1900-01-01", "date: 2025-12-08T07:30:00+08:00", "date: 2025-12-08 07:30Z",
+         "date: 2025-12-08T07:30+0800", "date: 2025-12-08T07:30:00.125-05:00", "date: 2025-12-31T23:59:59+23:59",
+         "language: zh-CN", "slug: tidal-power", "slug: 2024", "source: {url: 'https://example.org/a'}",
+         "hosts: {卿姐: {rate: '+10%', pitch: -5%}}", "episode: 12", "draft: true"]
+REFUSED = ["date: 2025-13-40", "date: 2025-1-8", "date: 1899-12-31", "date: 2025-12-08T07:30:00",
+           "date: 2025-12-08T07:30:00+08", "date: 2025-12-08T07:30:00,5+08:00", "date: 2025-12-08T07:30:00.+08:00",
+           "date: 2025-12-08T24:00+08:00", "date: 2025-12-08T07:60+08:00", "date: 2025-12-08T07:30+24:00",
+           "date: 2025-12-08T07:30+08:60", "date: '20251208'", "date: ２０２５-12-08", "language: zh_CN",
+           "slug: Tidal-power", "slug: tidal--power", "slug: -5", "source: {url: 'ftp://example.org/a'}",
+           "hosts: {卿姐: {rate: fast}}", "episode: 0", "draft: yes"]
+AGREEMENT = {**dict.fromkeys(TAKEN, True), **dict.fromkeys(REFUSED, False)}
+
+
+def agreement_episode(line: str) -> str:
+    """A good episode but for this line; the date's line is replaced, any other added."""
+    if line.startswith("date: "):
+        return episode_yaml(date=line.removeprefix("date: "))
+    return episode_yaml(extra=line + "\n")
+
+
+def test_the_agreement_cases_differ_from_a_good_episode_by_their_line_alone():
+    assert validate_episode(episode_yaml(), "x.yaml", SITE_SETTINGS)[0] is not None
+    assert len(AGREEMENT) == len(TAKEN) + len(REFUSED)
+
+
+@pytest.mark.parametrize("line", AGREEMENT)
+def test_the_schema_takes_what_podcast_check_takes(line: str):
+    text = agreement_episode(line)
+    checked = validate_episode(text, "x.yaml", SITE_SETTINGS)[0] is not None
+    assert checked == AGREEMENT[line], validate_episode(text, "x.yaml", SITE_SETTINGS)[1]
+    assert (problems(SITE_SETTINGS, text) == []) == checked
+
+
+# ajv (JavaScript, ECMAScript patterns) in strict mode: tests/js/schema_check.mjs.
+NODE = shutil.which("node") or "/usr/bin/node"
+SCHEMA_CHECK = REPO / "tests" / "js" / "schema_check.mjs"
+
+
+def ajv_check(schema: dict, episodes: dict[str, str], *, keywords=EDITOR_KEYWORDS) -> subprocess.CompletedProcess:
+    """The script's run over these episode files (read as editors read YAML)."""
+    require(NODE, NODE_MODULES / "ajv")
+    data = {"schema": schema, "editorKeywords": list(keywords),
+            "episodes": {name: load_yaml12(text) for name, text in episodes.items()}}
+    return subprocess.run([NODE, str(SCHEMA_CHECK)], cwd=REPO, input=json.dumps(data, ensure_ascii=False),
+                          capture_output=True, text=True, timeout=120)
+
+
+def ajv_errors(settings: Settings, episodes: dict[str, str]) -> dict[str, list[dict]]:
+    result = ajv_check(build_schema(settings), episodes)
+    assert result.returncode == 0, f"ajv's strict mode refuses the schema: {result.stderr}"
+    return json.loads(result.stdout)
+
+
+def test_ajv_compiles_the_schema_in_strict_mode_and_the_good_episodes_pass():
+    samples = {path.name: path.read_text(encoding="utf-8") for path in SAMPLES}
+    assert ajv_errors(SITE_SETTINGS, samples) == {name: [] for name in samples}
+    tests = {path.name: path.read_text(encoding="utf-8") for path in TEST_EPISODES}
+    assert ajv_errors(CORPUS_SETTINGS, tests) == {name: [] for name in tests}
+    own = {"own hosts": episode_yaml(extra="hosts:\n  卿姐:\n  晓旭:\n")}
+    assert ajv_errors(Settings(), own) == {"own hosts": []}
+
+
+def test_ajv_in_strict_mode_refuses_what_it_does_not_know():
+    schema = build_schema(SITE_SETTINGS)
+    result = ajv_check(schema, {}, keywords=())
+    assert result.returncode == 1 and 'unknown keyword: "errorMessage"' in result.stderr, result.stderr
+    union = {**schema, "properties": {**schema["properties"], "title": {"type": ["string", "number"]}}}
+    result = ajv_check(union, {})
+    assert result.returncode == 1 and "allowUnionTypes" in result.stderr, result.stderr
+
+
+def test_ajv_agrees_with_podcast_check():
+    found = ajv_errors(SITE_SETTINGS, {line: agreement_episode(line) for line in AGREEMENT})
+    assert {line: not errors for line, errors in found.items()} == AGREEMENT
+
+
+BAD_VALUES = {
+    "bad-date": ("/date", "date"),
+    "date-ancient": ("/date", "date"),
+    "datetime-without-offset": ("/date", "date"),
+    "bad-language": ("/language", "language"),
+    "bad-slug": ("/slug", "slug"),
+    "source-bad-url": ("/source/url", "url"),
+    "draft-yes": ("/draft", "bool"),
+}
+
+
+def test_ajv_says_what_a_bad_value_must_be_in_words():
+    found = ajv_errors(CORPUS_SETTINGS, {case: (DATA / "bad" / f"{case}.yaml").read_text(encoding="utf-8")
+                                         for case in BAD_VALUES})
+    for case, (path, kind) in BAD_VALUES.items():
+        assert {"path": path, "keyword": "pattern" if VALUE_FORMS[kind].pattern else "type",
+                "message": VALUE_FORMS[kind].words} in found[case], (case, found[case])
+        shown = " ".join(error["message"] for error in found[case])
+        assert "pattern" not in shown and not any(pattern in shown for pattern in PATTERNS), (case, shown)
+    assert found["bad-date"][0]["message"] == ("a date as YYYY-MM-DD, or a date and time with its offset: "
+                                               "2025-12-08T07:30:00+08:00")
+
+
+def test_ajv_names_the_site_hosts_for_a_speaker_who_is_not_one():
+    text = (DATA / "bad" / "unknown-speaker.yaml").read_text(encoding="utf-8")
+    messages = [error["message"] for error in ajv_errors(CORPUS_SETTINGS, {"case": text})["case"]]
+    assert "one of the site's hosts: 卿姐, 晓旭; an episode may add its own under hosts:" in messages, messages

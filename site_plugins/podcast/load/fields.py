@@ -30,6 +30,36 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 URL_PATTERN = r"^https?://[^\s/]+\.[^\s]*$"
 PERCENT_PATTERN = r"^[+-]?[0-9]{1,3}%$"
 """A host's `rate` and `pitch`: +10%, -15%, 0%."""
+DATE_PATTERN = (r"^(?:19|[2-9][0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])(?:[T ](?:[01][0-9]|2[0-3])"
+                r":[0-5][0-9](?::[0-5][0-9](?:\.[0-9]+)?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9]))?$")
+"""The dates and times that validation's date reader (`NodeReader.moment`) accepts, from 1900 on, as one
+pattern for the editors' schema; only a day past its month's end (2025-02-30) is left to validation."""
+
+
+@dataclass(frozen=True, slots=True)
+class ValueForm:
+    """What a value of one kind must look like, for the editors' schema."""
+
+    words: str
+    """What the value must be, in words: editors show them instead of a pattern no one can read."""
+    pattern: str = ""
+    """The pattern a text value must match, if any."""
+
+
+VALUE_FORMS: dict[str, ValueForm] = {
+    "text": ValueForm("text that is not blank", r"\S"),
+    "name": ValueForm("a name that is not blank", r"\S"),
+    "date": ValueForm("a date as YYYY-MM-DD, or a date and time with its offset: 2025-12-08T07:30:00+08:00",
+                      DATE_PATTERN),
+    "language": ValueForm("a language code such as zh-CN or en", LANGUAGE_PATTERN),
+    "slug": ValueForm("a slug: a-z, 0-9 and single hyphens between words, such as my-first-episode", SLUG_PATTERN),
+    "url": ValueForm("a web address in full, starting with https:// or http://", URL_PATTERN),
+    "percent": ValueForm("a percentage such as +10% or -15%", PERCENT_PATTERN),
+    "bool": ValueForm("true or false"),
+    "integer": ValueForm("a whole number from 1 to 999999"),
+}
+"""Each kind's words, and its pattern where it has one: the editors' schema is made from them. Validation
+reads the same patterns, and says more (the value, the likely fix): an editor marks the value itself."""
 
 # Limits, set from what the format needs and what feeds, files and chapter tables can hold. Each is
 # reported as a located error: a file past one would otherwise crash, hang or blow up a build.

@@ -206,7 +206,8 @@ class NodeReader:
         try:
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
                 value = datetime.combine(date.fromisoformat(raw), time(), zone)
-            elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", raw):
+            elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?[0-5]\d)?", raw):
+                # The offset's minutes stay under 60 by the pattern: fromisoformat reads +08:99 as +09:39.
                 value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
             else:
                 raise ValueError(raw)
