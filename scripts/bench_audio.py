@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Audio benchmark: speech calls for common edits, the time to assemble an episode from cache and to level
-it, and the wall time of speaking an episode through the Edge stand-in one request at a time and four at a time.
+"""Audio benchmark: speech calls for common edits, the time to assemble an episode from cache, to level it and to
+limit its turns, and the wall time of speaking an episode through the Edge stand-in one request at a time and four
+at a time.
 
 Run: .venv/bin/python scripts/bench_audio.py [--turns 55] [--repeat 20] [--edge-delay 0.3]
 Uses the offline engine (real speech, no network) in a temporary project; the Edge rows run the real edge-tts
@@ -17,12 +18,14 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from site_plugins.podcast import Host, Settings, load_catalog
 from site_plugins.podcast.audio.builder import AudioBuilder
+from site_plugins.podcast.audio.id3 import read_finished
 from site_plugins.podcast.speech import EdgeEngine, EspeakEngine
 
 SECTIONS = [("Intro", 3), ("Core Event", 12), ("Background", 13), ("Conflict", 10), ("Impact", 8),
@@ -121,7 +124,7 @@ def main() -> None:
             times.append(seconds)
         print(f"assemble {turns} turns from cache (no re-encoding), {args.repeat} runs: "
               f"median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms")
-        loudness(bench, turns)
+        limiter(bench, turns, loudness(bench, turns))
         for at_once, calls, seconds in bench_edge(args.turns, args.edge_delay):
             label = f"edge stand-in, {args.edge_delay * 1000:.0f} ms a request, {at_once} at once"
             print(f"{label:<44}{calls:>13}{seconds:>10.3f}")
@@ -129,16 +132,47 @@ def main() -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def loudness(bench: Bench, turns: int) -> None:
-    """Measuring and levelling: every turn from a cold level cache, then a one-turn edit."""
+def loudness(bench: Bench, turns: int) -> str:
+    """Measuring and levelling by a lossless gain alone (the limiter off): every turn from a cold level cache, then a
+    one-turn edit; the episode's loudness by ffmpeg (what the limiter starts from)."""
     (bench.root / "audio/bench.mp3").unlink()
     (bench.root / ".cache/podcast/levels.json").unlink()
-    _, seconds, _ = bench.run()
-    print(f"loudness: measure and level {turns} turns (no level cached): {seconds:.3f} s, "
+    lossless = replace(bench.settings, loudness_limiter=False)
+    _, seconds, _ = bench.run(settings=lossless)
+    print(f"loudness: measure and level {turns} turns (no level cached, limiter off): {seconds:.3f} s, "
           f"{bench.builder.leveller.measured} turns decoded")
-    _, seconds, _ = bench.run({turns // 2: "只改了这一句。"})
+    before = metered(bench.root / "audio/bench.mp3")
+    _, seconds, _ = bench.run({turns // 2: "只改了这一句。"}, settings=lossless)
     print(f"loudness: edit 1 turn (spoken, measured, all levelled again): {seconds:.3f} s, "
           f"{bench.builder.leveller.measured} turn decoded")
+    return before
+
+
+def limiter(bench: Bench, turns: int, before: str) -> None:
+    """The limiter's cost: every turn limited from a cold cache of limited turns (levels cached), then a one-turn
+    edit; the episode's loudness by ffmpeg before and after."""
+    (bench.root / "audio/bench.mp3").unlink()
+    shutil.rmtree(bench.root / ".cache/podcast/limited", ignore_errors=True)
+    _, seconds, _ = bench.run()
+    finished = read_finished(bench.root / "audio/bench.mp3")
+    limited = sum(span.limited for span in finished.turns) if finished else 0
+    print(f"limiter: limit {turns} turns (none cached): {seconds:.3f} s, {bench.builder.leveller.limited} turns "
+          f"limited, {limited} of {turns} in the episode")
+    after = metered(bench.root / "audio/bench.mp3")
+    _, seconds, _ = bench.run({turns // 2 + 1: SENTENCE.format(n=f"{turns}（改）")})  # a turn as long as the others
+    print(f"limiter: edit 1 turn (spoken, measured, limited): {seconds:.3f} s, "
+          f"{bench.builder.leveller.limited} turn limited")
+    print(f"episode by ffmpeg ebur128: lossless gain alone {before}; limited {after}")
+
+
+def metered(path: Path) -> str:
+    """'-21.3 LUFS, true peak -1.2 dBTP' by ffmpeg's ebur128 on mpg123's decode; 'not measured' without them."""
+    from tests.meters import TOOLS, ebur128
+
+    if not all(shutil.which(tool) for tool in TOOLS):
+        return f"not measured (needs {' and '.join(TOOLS)})"
+    loudness, peak = ebur128(path)
+    return f"{loudness:.1f} LUFS, true peak {peak:.1f} dBTP"
 
 
 if __name__ == "__main__":

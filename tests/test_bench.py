@@ -44,6 +44,14 @@ def test_audio_benchmark_counts_speech_calls():
     every_turn = rows["first build (cold cache)"][0]
     for at_once in (1, 4):
         assert rows[f"edge stand-in, 50 ms a request, {at_once} at once"][0] == every_turn, out
-    assert re.search(r"^loudness: measure and level (\d+) turns \(no level cached\): [\d.]+ s, \1 turns decoded$",
-                     out, re.MULTILINE), out
+    assert re.search(r"^loudness: measure and level (\d+) turns \(no level cached, limiter off\): [\d.]+ s, \1 turns "
+                     r"decoded$", out, re.MULTILINE), out
     assert re.search(r"^loudness: edit 1 turn .*: [\d.]+ s, 1 turn decoded$", out, re.MULTILINE), out
+    assert re.search(r"^limiter: limit (\d+) turns \(none cached\): [\d.]+ s, \1 turns limited, \1 of \1 in the "
+                     r"episode$", out, re.MULTILINE), out
+    assert re.search(r"^limiter: edit 1 turn .*: [\d.]+ s, 1 turn limited$", out, re.MULTILINE), out
+    measured = re.search(r"^episode by ffmpeg ebur128: lossless gain alone (-[\d.]+) LUFS, true peak (-[\d.]+) dBTP; "
+                         r"limited (-[\d.]+) LUFS, true peak (-[\d.]+) dBTP$", out, re.MULTILINE)
+    assert measured, out
+    before, before_peak, after, after_peak = map(float, measured.groups())
+    assert before < -19 and abs(after + 16) <= 1 and max(before_peak, after_peak) <= -1, out

@@ -298,7 +298,10 @@ class TurnSpan:
     gain: int = 0
     """Steps of `global_gain` (1.505 dB each) these bytes carry over the engine's own."""
     level: TurnLevel | None = None
-    """The turn's level as its engine spoke it, so that a build that splices it need not decode it."""
+    """The turn's level as its engine spoke it (a limited turn: its own), so that a build that splices it need not
+    decode it."""
+    limited: bool = False
+    """The bytes were decoded, limited and encoded again to reach the episode's loudness: they take no gain."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +353,8 @@ class Settings:
     """Seconds of silence between turns."""
     loudness: float | None = -16.0
     """Integrated loudness (LUFS) every episode is brought to, by a lossless gain per turn; None: off."""
+    loudness_limiter: bool = True
+    """Whether a turn whose peaks keep it below `loudness` by a lossless gain is limited and encoded again."""
     tts_concurrency: int = 4
     """Turns synthesized at once."""
     tts_rate: float = 2.0

@@ -34,9 +34,10 @@ from .id3 import TagInfo, read_finished, tagged_mp3
 from .levelling import Leveller
 from .speakers import Job, Speakers, Spoken
 
-AUDIO_FORMAT_VERSION = 2
+AUDIO_FORMAT_VERSION = 3
 """Bump when the layout of episode MP3s changes: every episode is then assembled again.
-2: turns levelled to the site's `loudness:`, each turn's gain and level in the turn table."""
+2: turns levelled to the site's `loudness:`, each turn's gain and level in the turn table.
+3: turns whose peaks kept them below it limited and encoded again, marked in the turn table."""
 
 
 @dataclass(slots=True)
@@ -95,7 +96,7 @@ class AudioBuilder:
         self.speakers = Speakers(settings, self.store, engine=engine, fallback=fallback, engines=engines,
                                  every_host=every_host, progress=progress, warn=self.warn, speak_until=speak_until,
                                  unreachable=unreachable)
-        self.leveller = Leveller(self.store, target=settings.loudness, say=progress)
+        self.leveller = Leveller(self.store, target=settings.loudness, limit=settings.loudness_limiter, say=progress)
         self._pause = audio_bytes(silence_mp3(settings.pause)) if settings.pause > 0 else b""
         self._pause_seconds = duration_of(read_frames(self._pause)) if self._pause else 0.0
         self._cover = (cover.data, cover.mime) if cover else None
@@ -148,7 +149,8 @@ class AudioBuilder:
     def _signature(self, episode: Episode, keys: list[str]) -> str:
         info = self._tag_info(episode)
         sections = [(s.name, len(s.turns)) for s in episode.sections]
-        material = [AUDIO_FORMAT_VERSION, keys, self.settings.pause, self.settings.loudness, sections,
+        material = [AUDIO_FORMAT_VERSION, keys, self.settings.pause, self.settings.loudness,
+                    self.settings.loudness_limiter, sections,
                     [info.title, info.artist, info.album, info.date, info.language, info.comment],
                     hashlib.sha256(info.cover[0]).hexdigest() if info.cover else None]
         return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
@@ -235,7 +237,7 @@ class AudioBuilder:
                 offset += len(pause)
                 clock += self._pause_seconds
             spans.append(TurnSpan(key, offset, len(clip.data), round(clock, 3), round(clock + clip.seconds, 3),
-                                  clip.digest, clip.gain, clip.level))
+                                  clip.digest, clip.gain, clip.level, clip.limited))
             parts.append(clip.data)
             offset += len(clip.data)
             clock += clip.seconds

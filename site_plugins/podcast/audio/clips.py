@@ -37,6 +37,9 @@ class Clip:
     episode); the cache holds turns as the engine returned them."""
     level: TurnLevel | None = None
     """The turn's level as the engine returned it, when known without decoding."""
+    limited: bool = False
+    """The bytes are the turn limited and encoded again (`audio.limiter`) for the episode's loudness; `level` is
+    theirs, and `gain` 0."""
 
     HEADER: ClassVar[struct.Struct] = struct.Struct("<4sd32s")
     MAGIC: ClassVar[bytes] = b"PCT1"
@@ -138,13 +141,18 @@ class ClipStore:
         return self.cached(key) or self._spliced(key)
 
     def cached(self, key: str) -> Clip | None:
-        path = self.cache_path(key)
-        if not path.exists():
-            return None
-        clip = Clip.unpack(path.read_bytes())
-        if clip is None:
-            path.unlink(missing_ok=True)  # damaged: it will be made again
-        return clip
+        return _read_clip(self.cache_path(key))
+
+    def limited_path(self, key: str) -> Path:
+        return self.cache_dir / "limited" / key[:2] / f"{key}.mp3"
+
+    def limited(self, key: str) -> Clip | None:
+        """A turn limited before (see `levelling.limited_key`), or None."""
+        clip = _read_clip(self.limited_path(key))
+        return None if clip is None else replace(clip, limited=True)
+
+    def put_limited(self, key: str, clip: Clip) -> None:
+        write_atomic(self.limited_path(key), clip.pack())
 
     def write_episode(self, path: Path, content: bytes) -> None:
         """A finished episode MP3 (in the audio folder, or the preview cache): the store writes all audio."""
@@ -170,7 +178,16 @@ class ClipStore:
         data = finished.turn_bytes(span)
         if digest(data) != span.digest:
             return None
-        return Clip(data, span.end - span.start, span.digest, span.gain, span.level)
+        return Clip(data, span.end - span.start, span.digest, span.gain, span.level, span.limited)
+
+
+def _read_clip(path: Path) -> Clip | None:
+    if not path.exists():
+        return None
+    clip = Clip.unpack(path.read_bytes())
+    if clip is None:
+        path.unlink(missing_ok=True)  # damaged: it will be made again
+    return clip
 
 
 def _read_json(path: Path) -> dict:

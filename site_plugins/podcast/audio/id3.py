@@ -51,7 +51,7 @@ def tagged_mp3(audio: bytes, info: TagInfo, turns: tuple[TurnSpan, ...], signatu
         tags.add(CHAP(element_id=element_id, start_time=round(start * 1000), end_time=round(end * 1000),
                       start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=1, text=title)]))
     table = [[t.key, t.offset, t.length, round(t.start, 3), round(t.end, 3), t.digest, t.gain,
-              t.level.as_list() if t.level else None] for t in turns]
+              t.level.as_list() if t.level else None, int(t.limited)] for t in turns]
     # ASCII in Latin-1: ID3v2.3 has no UTF-8, and mutagen reads UTF-16 text one character at a time.
     tags.add(TXXX(encoding=0, desc=TURNS_DESC, text=json.dumps(table, separators=(",", ":"))))
     tags.add(TXXX(encoding=0, desc=SIGNATURE_DESC, text=signature))
@@ -94,10 +94,11 @@ def read_finished(path: Path) -> FinishedMp3 | None:
 
 
 def _span(key: str, offset: int, length: int, start: float, end: float, digest: str, gain: int = 0,
-          level: object = None) -> TurnSpan:
-    """A row of the turn table; rows written before turns were levelled have no gain and no level."""
+          level: object = None, limited: int = 0) -> TurnSpan:
+    """A row of the turn table; rows written before turns were levelled have no gain and no level, and rows
+    written before turns were limited no mark."""
     return TurnSpan(str(key), int(offset), int(length), float(start), float(end), str(digest), int(gain),
-                    TurnLevel.from_list(level))
+                    TurnLevel.from_list(level), bool(limited))
 
 
 def _latin1_txxx(head: bytes, body: bytes) -> dict[str, str] | None:

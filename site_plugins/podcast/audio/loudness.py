@@ -31,7 +31,7 @@ def measure_clip(data: bytes) -> TurnLevel:
     """The level of one turn's bare MP3 frames, as its engine spoke them (decoded once)."""
     frames = read_frames(data)
     gains = gain_range(data, frames)
-    samples, rate = _decoded(apply_gain(data, -HEADROOM_STEPS, frames))
+    samples, rate = decoded(apply_gain(data, -HEADROOM_STEPS, frames))
     shift = HEADROOM_STEPS * STEP_DB
     loudness, seconds = integrated_loudness(samples, rate)
     peak = true_peak(samples)
@@ -39,7 +39,7 @@ def measure_clip(data: bytes) -> TurnLevel:
                      round(peak + shift, 2) if peak > SILENT_PEAK else SILENT_PEAK, gains.lowest, gains.highest)
 
 
-def _decoded(data: bytes):
+def decoded(data: bytes):
     """(samples as float64 in -1..1, one column per channel; the sample rate)."""
     import miniaudio
     import numpy as np

@@ -65,6 +65,9 @@ OPTIONS: dict[str, OptionSpec] = {
     "loudness": OptionSpec(float, "Integrated loudness (LUFS) of every episode, reached by a lossless gain per turn "
                                   "with true peaks at most -1 dBTP (default: -16); off publishes turns as their "
                                   "engines return them.", read=read_loudness),
+    "loudness_limiter": OptionSpec(bool, "Limit and encode again the turns whose peaks keep them below `loudness` by "
+                                         "a lossless gain (default: true); false keeps every turn lossless and such "
+                                         "episodes quieter."),
     "tts_concurrency": OptionSpec(int, "Turns synthesized at once (default: 4)."),
     "tts_rate": OptionSpec(float, "Requests per second to gTTS, at most (default: 2)."),
     "cover": OptionSpec(str, "The show's cover image: square JPEG or PNG, 1400-3000 px, relative to mkdocs.yml."),

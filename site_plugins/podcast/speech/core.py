@@ -114,12 +114,12 @@ class RateLimiter:
             self.sleep(start - now)
 
 
-def encode_mp3(pcm: bytes, sample_rate: int) -> bytes:
-    """16-bit mono PCM as MP3 in `FORMAT` (LAME through lameenc)."""
+def encode_mp3(pcm: bytes, sample_rate: int, *, kbps: int = BIT_RATE) -> bytes:
+    """16-bit mono PCM as MP3 in `FORMAT` at `kbps` kbit/s (LAME through lameenc)."""
     import lameenc
 
     encoder = lameenc.Encoder()
-    encoder.set_bit_rate(BIT_RATE)
+    encoder.set_bit_rate(kbps)
     encoder.set_in_sample_rate(sample_rate)
     encoder.set_out_sample_rate(FORMAT.sample_rate)
     encoder.set_channels(1)
