@@ -37,8 +37,6 @@ plugins:
       hosts:
         卿姐: {{voice: zh-CN}}
         晓旭: {{voice: zh-TW}}
-        Maya: {{voice: en, tld: co.uk, gender: female}}
-        Theo: {{voice: en, tld: com.au, gender: male}}
 nav:
   - index.md
   - archive/index.md
@@ -90,6 +88,13 @@ class SiteProject:
         return path
 
     def copy_samples(self) -> None:
+        """The sample episodes, and the English sample's hosts, which the sample site declares (as its
+        episodes keep the site's hosts)."""
+        config = self.root / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "        晓旭: {voice: zh-TW}\n", "        晓旭: {voice: zh-TW}\n"
+            "        Maya: {voice: en, tld: co.uk, gender: female}\n"
+            "        Theo: {voice: en, tld: com.au, gender: male}\n", 1), encoding="utf-8")
         for path in (REPO / "episodes").glob("*.yaml"):
             shutil.copy(path, self.root / "episodes" / path.name)
         shutil.copytree(REPO / "episodes/images", self.root / "episodes/images")  # what `image:` names
