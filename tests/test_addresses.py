@@ -240,3 +240,20 @@ def test_a_deleted_episodes_address_says_it_was_removed_and_offers_the_latest(da
     for path in latest:
         assert_exists(dated.site, path, "the removal page")
     assert SITE_URL + url not in (dated.site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_a_renamed_slugs_old_address_takes_a_visitor_to_the_page_and_a_deleted_one_says_so(sites, browser):
+    dated = sites("beside")
+    second = dated.episodes[1]
+    with serve(dated.site) as base:
+        page = browser.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{base}episodes/{OLD_SLUG}/")
+        page.wait_for_url(base + page_of(second))
+        assert page.locator("h1").first.inner_text() == second.title
+        page.goto(f"{base}episodes/{GONE}/")
+        assert "本期节目已下架" in page.locator("p").first.inner_text()
+        page.locator("ul a").first.click()
+        page.wait_for_url(base + page_of(sorted(dated.episodes, key=lambda e: e.published)[-1]))
+        page.close()

@@ -394,3 +394,14 @@ def test_ajv_names_the_site_hosts_for_a_speaker_who_is_not_one():
     text = (DATA / "bad" / "unknown-speaker.yaml").read_text(encoding="utf-8")
     messages = [error["message"] for error in ajv_errors(CORPUS_SETTINGS, {"case": text})["case"]]
     assert "one of the site's hosts: 卿姐, 晓旭; an episode may add its own under hosts:" in messages, messages
+
+
+def test_the_sample_episodes_keep_the_sites_hosts_so_copies_keep_speaker_checks():
+    """An episode with its own `hosts:` switches off the schema's list of speakers: the samples, which editors
+    copy, leave their hosts to mkdocs.yml."""
+    for path in sorted((REPO / "episodes").glob("*.yaml")):
+        assert not re.search(r"^hosts:", path.read_text(encoding="utf-8"), re.MULTILINE), path.name
+        speakers = {turn["speaker"] if "speaker" in turn else next(iter(turn))
+                    for section in yaml.safe_load(path.read_text(encoding="utf-8"))["script"]
+                    for turn in section["turns"]}
+        assert speakers and speakers <= {h.name for h in SITE_SETTINGS.hosts}, (path.name, speakers)
