@@ -329,3 +329,21 @@ def test_a_tab_that_only_libyaml_refuses_is_checked_not_crashed_on():
     episode, problems = validate_episode(text, "episodes/tab.yaml", TEST_SETTINGS)
     assert all(p.line > 0 for p in problems), problems
     assert episode is not None or any(p.is_error for p in problems)
+
+
+def test_a_huge_episode_file_is_refused_in_one_line_without_being_parsed(tmp_path):
+    """A 40 MB file: refused by its size, in a time that does not grow with what it holds (the issue's 452 s)."""
+    import time
+
+    folder = tmp_path / "episodes"
+    folder.mkdir()
+    turn = "      - 卿姐: 第一段：能源收入锐减、财政赤字飙升，这些都迫使莫斯科寻求和平解决方案。\n"
+    body = "title: x\ndate: 2025-12-01\nscript:\n  - section: Intro\n    turns:\n" + turn * (40_000_000 // len(turn.encode()))
+    (folder / "huge.yaml").write_text(body, encoding="utf-8")
+    started = time.perf_counter()
+    catalog = load_catalog([folder], TEST_SETTINGS, root=tmp_path, include_drafts=False)
+    elapsed = time.perf_counter() - started
+    assert [str(p) for p in catalog.problems] == ["episodes/huge.yaml: the file is 40.0 MB; an episode file may be at "
+                                                  "most 4 MB (a script and its article take well under 1): remove "
+                                                  "what does not belong in it"]
+    assert elapsed < 5, f"{elapsed:.1f} s"

@@ -80,9 +80,19 @@ def read_episode_file(path: Path, shown: str, settings: Settings, *, project_dir
     return _read_regular(path, shown, settings, project_dir)
 
 
+MAX_FILE_BYTES = 4_000_000
+"""An episode file's largest size: its script's 100,000 characters and the article's 60,000 take under 1 MB of
+UTF-8, so a larger file is a mistake (or an attack), refused before it is read or parsed."""
+
+
 def _read_regular(path: Path, shown: str, settings: Settings, project_dir: Path | None
                   ) -> tuple[Episode | None, list[Problem]]:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(shown, 0, 0, f"the file is {size / 1e6:.1f} MB; an episode file may be at most "
+                                               f"{MAX_FILE_BYTES // 1_000_000} MB (a script and its article take "
+                                               "well under 1): remove what does not belong in it")]
         data = path.read_bytes()
     except OSError as exc:
         return None, [Problem(shown, 0, 0, f"cannot read the file: {exc.strerror}")]

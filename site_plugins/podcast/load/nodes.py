@@ -148,7 +148,9 @@ class NodeReader:
         """What to do when a plain value is followed on its line by ' #' (YAML's comment), else ''."""
         if not isinstance(node, ScalarNode) or node.style or not self.source:  # plain: None, or "" from libyaml
             return ""
-        rest = self.source[node.end_mark.index:].split("\n", 1)[0]
+        start = node.end_mark.index
+        end = self.source.find("\n", start)
+        rest = self.source[start:end if end != -1 else len(self.source)]  # this line alone: linear in the file
         if not _COMMENT_AFTER.match(rest):
             return ""
         return ("YAML reads ' #' and what follows on the line as a comment and leaves it out; "
