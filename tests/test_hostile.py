@@ -338,7 +338,8 @@ def test_a_huge_episode_file_is_refused_in_one_line_without_being_parsed(tmp_pat
     folder = tmp_path / "episodes"
     folder.mkdir()
     turn = "      - 卿姐: 第一段：能源收入锐减、财政赤字飙升，这些都迫使莫斯科寻求和平解决方案。\n"
-    body = "title: x\ndate: 2025-12-01\nscript:\n  - section: Intro\n    turns:\n" + turn * (40_000_000 // len(turn.encode()))
+    head = "title: x\ndate: 2025-12-01\nscript:\n  - section: Intro\n    turns:\n"
+    body = head + turn * (40_000_000 // len(turn.encode()))
     (folder / "huge.yaml").write_text(body, encoding="utf-8")
     started = time.perf_counter()
     catalog = load_catalog([folder], TEST_SETTINGS, root=tmp_path, include_drafts=False)
