@@ -49,7 +49,8 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         project_dir = Path(config.config_file_path or ".").resolve().parent
         site = SiteInfo(config.site_name, project_dir, Path(config.site_dir), url=config.site_url or "",
                         description=config.site_description or "", directory_urls=config.use_directory_urls,
-                        serve_at=(config.dev_addr.host, config.dev_addr.port) if config.dev_addr else None)
+                        serve_at=(config.dev_addr.host, config.dev_addr.port) if config.dev_addr else None,
+                        docs_dir=Path(config.docs_dir))
         watched = [Path(config.docs_dir), Path(config.config_file_path or "mkdocs.yml"), *map(Path, config.watch)]
         try:
             self.session = SiteSession.start(options, site, clock=_now, environ=os.environ, watched=watched,

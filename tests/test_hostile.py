@@ -348,3 +348,44 @@ def test_a_huge_episode_file_is_refused_in_one_line_without_being_parsed(tmp_pat
                                                   "most 4 MB (a script and its article take well under 1): remove "
                                                   "what does not belong in it"]
     assert elapsed < 5, f"{elapsed:.1f} s"
+
+
+@pytest.fixture
+def leaky(tmp_path):
+    """The sample site with docs/ links: one to a file outside the repository, one inside (fine), one loop."""
+    import shutil
+
+    from .conftest import REPO
+
+    (tmp_path / "pod").mkdir()
+    for name in ("mkdocs.yml", "docs", "episodes"):
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, tmp_path / "pod" / name)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the web\n", encoding="utf-8")
+    docs = tmp_path / "pod/docs/assets"
+    (docs / "leak.txt").symlink_to(secret)
+    (docs / "fine.png").symlink_to(docs / "cover.png")
+    (docs / "loop").symlink_to(docs / "loop")
+    return tmp_path / "pod"
+
+
+LEAK_LINES = ["docs/assets/leak.txt: is a symbolic link that leads outside the repository (or nowhere), so it is "
+              "never published; put the file itself here, or remove the link",
+              "docs/assets/loop: is a symbolic link that leads outside the repository (or nowhere), so it is "
+              "never published; put the file itself here, or remove the link"]
+
+
+def test_a_docs_link_to_outside_is_refused_by_check_build_and_staging(leaky, capsys, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(leaky)
+    assert main(["check"]) == 1
+    assert capsys.readouterr().out.splitlines() == LEAK_LINES
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml"], cwd=leaky,
+                           capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert built.returncode == 1 and "Traceback" not in built.stderr
+    assert all(line in built.stderr for line in LEAK_LINES), built.stderr
+    assert not (leaky / "site/assets/leak.txt").exists()
+    assert main(["build", "--out", str(leaky / "staged")]) == 2
+    assert LEAK_LINES[0] in capsys.readouterr().err and not (leaky / "staged/docs/assets/leak.txt").exists()

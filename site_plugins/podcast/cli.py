@@ -16,6 +16,7 @@ from .errors import PodcastError, Problem, Severity
 from .load.catalog import Catalog, load_catalog
 from .load.show import site_cover
 from .load.siteconfig import read_site_config
+from .load.tree import outside_links
 from .publishing import add_publish_command, run_publish_build
 
 FORMATS = ("text", "github")
@@ -89,11 +90,12 @@ def run_check(paths: list[Path], *, config_path: Path, strict: bool = False, out
     catalog = load_catalog(paths or [site.project_dir / settings.episodes_dir], settings, root=Path.cwd(),
                            include_drafts=True, now=now, project_dir=site.project_dir)
     show = partial(_github_line, strict=strict) if output_format == "github" else str
-    for problem in catalog.problems:
+    leaks = outside_links(site.project_dir / site.docs_dir, site.project_dir) if not paths else []
+    for problem in [*leaks, *catalog.problems]:
         print(show(problem))
     for line in _schedule_notes(catalog, ZoneInfo(settings.timezone), now):
         print(show(line))
-    errors, warnings = len(catalog.errors), len(catalog.warnings)
+    errors, warnings = len(catalog.errors) + len(leaks), len(catalog.warnings)
     scheduled = f", {len(catalog.scheduled)} scheduled" if catalog.scheduled else ""
     print(f"{_count(len(catalog.episodes), 'episode')} valid, {_count(errors, 'error')}, "
           f"{_count(warnings, 'warning')}{scheduled}", file=sys.stderr)

@@ -34,6 +34,7 @@ from .build import (
 from .devserver import WSGIApp, byte_ranges, port_problem
 from .errors import PodcastError
 from .load.settings import parse_settings
+from .load.tree import outside_links
 from .preview import QuickPreview, write_changed
 from .render.errorpages import add_notice
 from .render.pages import BODY_PLACEHOLDER, GeneratedPage
@@ -67,6 +68,8 @@ class SiteInfo:
     directory_urls: bool = True
     serve_at: tuple[str, int] | None = None
     """The preview server's address (host, port): checked free before the first build, not after it."""
+    docs_dir: Path | None = None
+    """The host's folder of pages and files it publishes: a link in it that leads outside stops the build."""
 
 
 class SiteSession:
@@ -92,6 +95,9 @@ class SiteSession:
               warn: Callable[[str], None] = lambda _: None, previous: SiteSession | None = None) -> SiteSession:
         """A session for the host's options; `previous`, the session of the configuration before (a preview
         server reads its configuration again for each full build), passes on its last output."""
+        leaks = outside_links(site.docs_dir, site.project_dir) if site.docs_dir is not None else []
+        if leaks:
+            raise PodcastError("\n".join(str(p) for p in leaks))
         if preview and previous is None and site.serve_at is not None:
             problem = port_problem(*site.serve_at)
             if problem:

@@ -22,6 +22,7 @@ from .build import build_site as run_build
 from .errors import PodcastError
 from .layout import SiteLayout
 from .load.siteconfig import PLUGIN_NAME, SiteConfig
+from .load.tree import outside_links
 from .render.i18n import labels_for
 from .render.pages import GeneratedPage
 from .render.search import SearchIndex, search_form
@@ -47,6 +48,9 @@ def stage_site(site: SiteConfig, request: BuildRequest, out: Path) -> SiteOutput
     docs = out / "docs"
     if out.exists():
         shutil.rmtree(out)
+    leaks = outside_links(site.project_dir / site.docs_dir, site.project_dir)
+    if leaks:
+        raise PodcastError("\n".join(str(p) for p in leaks))
     intro = _copy_docs(site.project_dir / site.docs_dir, docs)
     output = run_build(replace(request, home_intro=intro))
     writer = SiteWriter(docs)

@@ -1,0 +1,34 @@
+"""Folders the build publishes from (the docs folder) may hold symbolic links, but none that leads outside the
+repository: such a link would publish a file from the machine that builds (`/etc/passwd`, the environment
+under `/proc`) as if it were the project's. Episode files are refused as links anyway (`catalog`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import Problem
+
+
+def outside_links(folder: Path, project_dir: Path) -> list[Problem]:
+    """Each link under `folder` (files and folders, not followed) that leads outside `project_dir`, or nowhere
+    that can be resolved (a loop), as a problem named by its path from the project."""
+    root = project_dir.resolve()
+    problems = []
+    for place, folders, files in os.walk(folder):
+        for name in sorted([*folders, *files]):
+            path = Path(place) / name
+            if not path.is_symlink():
+                continue
+            try:
+                target = path.resolve(strict=True)
+                inside = target.is_relative_to(root)
+            except (OSError, RuntimeError):  # a loop, or a link to nothing
+                inside = False
+            if not inside:
+                shown = path.absolute().relative_to(root).as_posix() if path.absolute().is_relative_to(root) \
+                    else path.as_posix()
+                problems.append(Problem(shown, 0, 0, "is a symbolic link that leads outside the repository (or "
+                                                     "nowhere), so it is never published; put the file itself "
+                                                     "here, or remove the link"))
+    return problems
