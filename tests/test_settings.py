@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from site_plugins.podcast import SettingsError, parse_settings
@@ -99,3 +101,17 @@ def test_a_gtts_voice_is_a_language_or_a_language_with_a_region(code, speakable)
     from site_plugins.podcast.voices import voice_problem
 
     assert (voice_problem(code) == "") is speakable, voice_problem(code)
+
+
+@pytest.mark.parametrize("option, value, expected", [
+    ("audio_dir", "../elsewhere", "option 'audio_dir' must be a path inside the project"),
+    ("cache_dir", "/tmp/cache", "option 'cache_dir' must be a path inside the project"),
+    ("cover", "../../etc/passwd", "option 'cover' must be a path inside the project"),
+    ("pause", float("inf"), "option 'pause' must be a number from 0 to 10, found inf"),
+    ("pause", 1e6, "option 'pause' must be a number from 0 to 10"),
+    ("per_page", 10**9, "option 'per_page' must be at most 1000"),
+])
+def test_paths_stay_in_the_project_and_numbers_within_reason(option, value, expected):
+    """What once wrote files outside the project, opened /etc/passwd as a cover, or crashed the build."""
+    with pytest.raises(SettingsError, match=re.escape(expected)):
+        parse_settings({option: value})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import SettingsError
@@ -213,6 +214,19 @@ def _check_values(values: dict[str, object], problems: list[str]) -> None:
         problems.append(f"episodes_uri '{values['episodes_uri']}' must be a folder name such as 'episodes'")
     if values.get("tts", "gtts") not in ENGINES:
         problems.append(f"tts '{values['tts']}' is not an engine; use one of: {', '.join(ENGINES)}")
-    for name in ("pause", "tts_rate"):
-        if name in values and float(values[name]) < 0:  # type: ignore[arg-type]
-            problems.append(f"option '{name}' must not be negative")
+    for name, most in (("pause", 10.0), ("tts_rate", 100.0)):
+        if name in values and not 0 <= float(values[name]) <= most:  # type: ignore[arg-type]  # NaN fails too
+            problems.append(f"option '{name}' must be a number from 0 to {most:g}, found {values[name]}")
+    for name in ("per_page", "related_count", "tts_concurrency"):
+        if name in values and int(values[name]) > 1000:  # type: ignore[call-overload]
+            problems.append(f"option '{name}' must be at most 1000, found {values[name]}")
+    for name in ("episodes_dir", "audio_dir", "cache_dir", "cover"):
+        if name in values and not _inside_project(str(values[name])):
+            problems.append(f"option '{name}' must be a path inside the project, relative to mkdocs.yml, found "
+                            f"'{values[name]}'")
+
+
+def _inside_project(path: str) -> bool:
+    """A relative path that stays below the folder of mkdocs.yml, whatever the folder holds."""
+    parts = PurePosixPath(path.replace("\\", "/")).parts
+    return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts and ":" not in parts[0]
