@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import responses
 
 from site_plugins.podcast import load_catalog, validate_episode
 from site_plugins.podcast.audio.builder import AudioBuilder
@@ -389,3 +390,22 @@ def test_a_docs_link_to_outside_is_refused_by_check_build_and_staging(leaky, cap
     assert not (leaky / "site/assets/leak.txt").exists()
     assert main(["build", "--out", str(leaky / "staged")]) == 2
     assert LEAK_LINES[0] in capsys.readouterr().err and not (leaky / "staged/docs/assets/leak.txt").exists()
+
+
+@responses.activate
+def test_a_speech_answer_of_a_tag_and_no_frames_is_refused_never_a_silent_episode(tmp_path):
+    from site_plugins.podcast.speech import GttsEngine
+
+    from .test_speech import ENDPOINT, gtts_body
+
+    empty = b"ID3\x04\x00\x00\x00\x00\x00\x0a" + bytes(10)  # an ID3v2 header and padding, no audio frame
+    responses.add(responses.POST, ENDPOINT, body=gtts_body(empty))
+    folder = tmp_path / "episodes"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(episode_yaml(extra="slug: a\n"), encoding="utf-8")
+    settings = replace(TEST_SETTINGS, tts="gtts", audio_dir=str(tmp_path / "audio"), cache_dir=str(tmp_path / "c"))
+    catalog = load_catalog([folder], settings, root=tmp_path, include_drafts=False)
+    report = AudioBuilder(settings, project_dir=tmp_path, engine=GttsEngine(requests_per_second=0)).build(
+        catalog.episodes)
+    assert "a" not in report.audio and not (tmp_path / "audio/a.mp3").exists()
+    assert any("holds no audio frames" in p.message for p in report.problems), report.problems

@@ -60,3 +60,14 @@ test("the speed is kept when it is one the player offers", () => {
   assert.equal(savedSpeed(store), 1);
   assert.equal(savedSpeed(null), 1);
 });
+
+test("a kept position that is not a finite time within the episode is not offered", () => {
+  const store = new Store();
+  for (const bad of ["Infinity", "-Infinity", "NaN", "1e400", "12abc", "-5", ""]) {
+    store.setItem("podcast-position:" + "x.mp3", bad);
+    assert.ok(Number.isNaN(savedPosition(store, "x.mp3")), bad);
+  }
+  store.setItem("podcast-position:" + "x.mp3", "700");
+  assert.ok(Number.isNaN(savedPosition(store, "x.mp3", 600)), "past the end of a 600 s episode");
+  assert.equal(savedPosition(store, "x.mp3", 800), 700);
+});

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from ..model import TurnLevel, TurnSpan
-from ..mp3frames import audio_bytes, check_format, duration_of, read_frames
+from ..mp3frames import Mp3Error, audio_bytes, check_format, duration_of, read_frames
 from ..speech import FORMAT
 from ..writer import write_atomic
 from .id3 import FinishedMp3, read_finished
@@ -47,6 +47,8 @@ class Clip:
     @classmethod
     def from_speech(cls, mp3: bytes) -> Clip:
         """Check fresh speech frame by frame (once), bring it to `FORMAT` when it is not, and strip its tags."""
+        if not read_frames(mp3, limit=1):  # a tag and nothing else: never a 0-second episode
+            raise Mp3Error("the speech engine's answer holds no audio frames")
         mp3 = in_format(mp3)
         frames = read_frames(mp3)
         check_format(frames, FORMAT)

@@ -85,7 +85,8 @@ class Dock {
       this.savedAt = -1;
       if (this.audio.src !== episode.src) this.audio.src = episode.src;
       this.audio.playbackRate = this.audio.defaultPlaybackRate;
-      this.resumeAt = isNaN(at) ? savedPosition(this.store, episode.src) : NaN;  /* offered only when no place was asked */
+      /* offered only when no place was asked, and only within the episode */
+      this.resumeAt = isNaN(at) ? savedPosition(this.store, episode.src, episode.duration || 0) : NaN;
       if (!episode.chapters) this.fetchChapters(episode);
       this.showEpisode();
       describeForSystem(episode);

@@ -11,9 +11,12 @@ export function browserStorage() {
 }
 
 /* The kept position of the episode at `src`; NaN when there is none. */
-export function savedPosition(store, src) {
-  const value = store ? parseFloat(store.getItem(POSITION_KEY + src)) : NaN;
-  return value > 0 ? value : NaN;
+/* A kept position, or NaN: one that is not a finite time (a stored "Infinity" would offer "Infinity:NaN:NaN"),
+   or that lies past the episode's end when its length is known. */
+export function savedPosition(store, src, duration = 0) {
+  let value = NaN;
+  try { value = store ? Number(store.getItem(POSITION_KEY + src)) : NaN; } catch { /* storage refused */ }
+  return Number.isFinite(value) && value > 0 && !(duration > 0 && value >= duration) ? value : NaN;
 }
 
 export function savePosition(store, src, seconds, duration) {
