@@ -70,3 +70,23 @@ def test_a_copy_of_a_published_episode_is_the_one_told(published, copy):
         errors = [str(p) for p in catalog.errors]
         assert len(errors) == 1 and errors[0].startswith(f"episodes/{copy}:7:7: slug 'tidal-power-pilot' is "
                                                          f"already used by {TIDES}"), errors
+
+
+def test_one_malformed_record_entry_costs_only_itself(published):
+    """A renamed episode keeps its published GUID even when another entry of the record is broken; a record
+    nested too deep to read is no record, not a crash."""
+    import json
+
+    from site_plugins.podcast.store.record import parse_record
+
+    path = published / "audio" / RECORD_NAME
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["episodes"]["broken"] = {"slug": None, "former": "not a list", "file": 3}
+    path.write_text(json.dumps(record), encoding="utf-8")
+    guid = next(e.guid for e in catalog_of(published).episodes if e.source_path == TIDES)
+    text = (published / TIDES).read_text(encoding="utf-8")
+    (published / TIDES).unlink()
+    (published / "episodes/tides-renamed.yaml").write_text(text, encoding="utf-8")
+    renamed = next(e for e in catalog_of(published).episodes if e.source_path == "episodes/tides-renamed.yaml")
+    assert renamed.guid == guid, "the record's other entries still hold the published GUID"
+    assert parse_record(b'{"format": 1, "episodes": ' + b"[" * 100_000 + b"]" * 100_000 + b"}") == {}

@@ -45,15 +45,41 @@ def read_record(path: Path) -> dict[str, Published]:
 
 
 def parse_record(data: bytes) -> dict[str, Published]:
-    """GUID -> entry, from a record's bytes; empty when they are not one."""
+    """GUID -> entry, from a record's bytes; empty when they are not one. A malformed entry is skipped alone:
+    one bad line must not cost every other episode its GUID history (a renamed episode would get a new one)."""
     try:
         data = json.loads(data.decode("utf-8"))
-        entries = data["episodes"] if data.get("format") == FORMAT else {}
-        return {guid: Published(guid=guid, **{k: tuple(entry[k]) if k == "former" else entry[k]
-                                              for k in Published.__slots__ if k in entry and k != "guid"})
-                for guid, entry in entries.items()}
-    except (ValueError, TypeError, KeyError, AttributeError):
+        entries = data["episodes"] if isinstance(data, dict) and data.get("format") == FORMAT else {}
+    except (ValueError, RecursionError, UnicodeDecodeError):  # RecursionError: nesting too deep to be a record
         return {}
+    if not isinstance(entries, dict):
+        return {}
+    found = {}
+    for guid, entry in entries.items():
+        published = _entry(guid, entry)
+        if published is not None:
+            found[guid] = published
+    return found
+
+
+_TEXT_FIELDS = ("file", "slug", "title", "date", "audio", "page")
+
+
+def _entry(guid: object, entry: object) -> Published | None:
+    """One record entry, or None when any of its fields is not what a publish writes."""
+    if not isinstance(guid, str) or not guid or len(guid) > 2000 or not isinstance(entry, dict) \
+            or any(key not in Published.__slots__ or key == "guid" for key in entry):
+        return None
+    if any(not isinstance(entry.get(key, ""), str) for key in _TEXT_FIELDS) \
+            or not isinstance(entry.get("given", False), bool) or not isinstance(entry.get("former", []), list) \
+            or not all(isinstance(url, str) for url in entry.get("former", [])):
+        return None
+    try:
+        guid.encode("utf-8")  # a lone surrogate would break every file it is written to
+    except UnicodeEncodeError:
+        return None
+    fields = {key: tuple(value) if key == "former" else value for key, value in entry.items()}
+    return Published(guid=guid, **{"file": "", "slug": "", "title": "", "date": "", "given": False, **fields})
 
 
 def record_bytes(entries: Mapping[str, Published]) -> bytes:
