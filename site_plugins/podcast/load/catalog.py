@@ -136,7 +136,7 @@ def _read_record(project_dir: Path, audio_dir: str, problems: list[Problem]) -> 
     strict publishing build, and only the next publish's store can replace the record)."""
     record = load_record(record_path(project_dir, audio_dir))
     shown = f"{audio_dir.rstrip('/')}/{RECORD_NAME}"
-    problems.extend(Problem(shown, line, column if line else 0, message, Severity.NOTE)
+    problems.extend(Problem(shown, line, max(column, 1) if line else 0, message, Severity.NOTE)
                     for line, column, message in record.problems)
     return record.entries
 
