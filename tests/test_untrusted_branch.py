@@ -125,8 +125,8 @@ def test_a_bad_record_is_read_around_keeps_the_renamed_episodes_guid_and_heals(r
     run = repo.publish()
     assert run.status == 0, run.output
     for name in ("bad-nan", "bad-deep", "bad-type"):
-        assert re.search(rf'audio/published\.json:\d+:1: note: the entry of the GUID "{name}" is skipped', run.output), \
-            run.output
+        line = rf'audio/published\.json:\d+:1: note: the entry of the GUID "{name}" is skipped'
+        assert re.search(line, run.output), run.output
     items = feedparser.parse((run.site / "feed.xml").read_bytes()).entries
     assert guid in {e.id for e in items}, "the renamed episode keeps the GUID podcast apps know it by"
     record = json.loads(git_bytes(repo.remote, "podcast-audio:published.json"))["episodes"]
