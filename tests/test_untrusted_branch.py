@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,7 +49,6 @@ def branch_files(repo: Repository, folder: Path) -> Path:
 
 
 def git_bytes(cwd: Path, spec: str) -> bytes:
-    import subprocess
     return subprocess.run(["git", "-C", str(cwd), "show", spec], capture_output=True, check=True).stdout
 
 
