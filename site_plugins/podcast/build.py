@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .audio.builder import AudioBuilder, AudioReport
+from .audio.trust import audio_key
 from .errors import Problem, Severity
 from .layout import SiteLayout, folder_url
 from .load.catalog import load_catalog
@@ -83,6 +84,8 @@ class BuildRequest:
     warn: Callable[[str], None] = lambda _: None
     speak_until: float | None = None
     """No turn is sent to the engine after this time (time.time()): a publishing run's budget."""
+    audio_key: bytes | None = None
+    """The key that seals the episode MP3s this site's builds write (`PODCAST_AUDIO_KEY`, see `audio.trust`)."""
 
     @property
     def layout(self) -> SiteLayout:
@@ -217,7 +220,7 @@ def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
                            cover=request.cover,
                            progress=request.progress,
                            warn=request.warn, clock=time.monotonic, layout=request.layout,
-                           speak_until=request.speak_until)
+                           speak_until=request.speak_until, audio_key=request.audio_key)
     return builder.build(episodes)
 
 
@@ -279,7 +282,8 @@ def prepare(settings: Settings, project_dir: Path, *, now: datetime, preview: bo
     return BuildRequest(settings=settings, project_dir=project_dir, now=now, engine=engine, fallback=EspeakEngine(),
                         every_host=bool(environ.get("PODCAST_TTS", "").strip()),
                         cover=cover, preview=preview, directory_urls=directory_urls, progress=progress, warn=warn,
-                        speak_until=float(until) if until.replace(".", "", 1).isdigit() else None)
+                        speak_until=float(until) if until.replace(".", "", 1).isdigit() else None,
+                        audio_key=audio_key(environ))
 
 
 def finish_page(html: str, output: SiteOutput, request: BuildRequest, *, src_uri: str, page_url: str) -> str:

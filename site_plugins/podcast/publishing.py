@@ -21,11 +21,12 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .errors import PodcastError
 from .load.siteconfig import read_site_config
 from .manifest import SPEAK_UNTIL, Manifest, manifest_path, read_manifest
 from .store.__main__ import BASE_NAME
 from .store.branch import BRANCH, StoreError, extract, fetch, git, tree_of
-from .store.record import RECORD_NAME, read_record, record_bytes, with_published
+from .store.record import RECORD_NAME, load_record, record_bytes, with_published
 from .writer import write_atomic
 
 DEFAULT_OUT = Path("build/publish")
@@ -88,8 +89,12 @@ def _bring_published_audio(project: Path, audio_dir: Path, remote: str, branch: 
         return None
     if base is None:
         say(f"{remote} has no branch '{branch}' yet: this is the first publish, every turn is spoken")
-    else:
+        return None
+    try:
         say(f"published audio {base[:7]} from '{branch}': {extract(project, base, audio_dir)} files brought in")
+    except (PodcastError, OSError) as exc:  # the build makes again what it needs; the store replaces the branch
+        say(f"the audio branch '{branch}' ({base[:7]}) cannot be read ({exc}): its audio is made again, and this "
+            "publish stores a new branch")
     return base
 
 
@@ -98,10 +103,9 @@ def _prepare_store(out: Path, audio_dir: Path, manifest: Manifest, base: str, *,
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     _link_all(audio_dir, {name: name for name in manifest.stored_files()}, out)
-    record = read_record(audio_dir / RECORD_NAME)
-    if publish:
-        record = with_published(record, manifest.published())
-    write_atomic(out / RECORD_NAME, record_bytes(record))
+    record = load_record(audio_dir / RECORD_NAME)  # entries it cannot read are stored again as they are
+    entries = with_published(record.entries, manifest.published()) if publish else record.entries
+    write_atomic(out / RECORD_NAME, record_bytes(entries, record.unread))
     write_atomic(out / BASE_NAME, base.encode("ascii"))
 
 

@@ -2,8 +2,9 @@
 
 Where a turn's audio comes from, first match wins:
 1. the per-turn cache (`cache_dir/turns/`), keyed by engine, voice and spoken text;
-2. a finished episode MP3 in `audio_dir` (committed), whose tag lists each turn's key and bytes,
-   so a fresh clone or CI splices unchanged turns back out instead of synthesizing them;
+2. the episode's own finished MP3 in `audio_dir` (from the audio branch), whose tag lists each turn's key and
+   bytes, so a fresh clone or CI splices unchanged turns back out instead of synthesizing them; it is used only
+   when it passes every check of `audio.trust` (no other file is ever a source);
 3. the host's speech engine, or the next of its fallback chain when that cannot be reached
    (`speakers.py`).
 An episode whose turns all come from engines that may publish is written to `audio_dir`;
@@ -29,10 +30,11 @@ from ..recordings import locate_recording, mp3_frames
 from ..speech import SpeechEngine, SpeechError, Voice, host_voice, silence_mp3
 from ..speech import turn_key as _engine_turn_key
 from ..writer import remove_stale_parts
-from .clips import ClipStore, at_one_bitrate, find_damage
-from .id3 import TagInfo, read_finished, tagged_mp3
+from .clips import ClipStore, Spliceable, at_one_bitrate, spliceable
+from .id3 import FinishedMp3, TagInfo, read_finished, tagged_mp3
 from .levelling import Leveller
 from .speakers import Job, Speakers, Spoken
+from .trust import find_distrust, seal
 
 AUDIO_FORMAT_VERSION = 3
 """Bump when the layout of episode MP3s changes: every episode is then assembled again.
@@ -83,8 +85,9 @@ class AudioBuilder:
                  cover: Cover | None = None,
                  progress: Callable[[str], None] = lambda _: None, warn: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.monotonic, layout: SiteLayout | None = None,
-                 speak_until: float | None = None) -> None:
+                 speak_until: float | None = None, audio_key: bytes | None = None) -> None:
         self.settings = settings
+        self.audio_key = audio_key  # with a key, only files sealed with it are used, and new ones are sealed
         self.layout = layout or SiteLayout.from_settings(settings)
         self.project_dir = project_dir
         self.progress = progress
@@ -108,23 +111,24 @@ class AudioBuilder:
         report = AudioReport()
         for folder in (self.cache_dir, self.audio_dir):
             remove_stale_parts(folder)
-        pending: list[tuple[Episode, list[str]]] = []
+        pending: list[tuple[Episode, list[str], Spliceable]] = []
         for episode in episodes:
             if episode.audio is not None:
                 self._recorded(episode, report)
                 continue
             keys = self._keys(episode)
-            if not self._reuse(episode, keys, report):
-                pending.append((episode, keys))
-        self._todo = len({k for _, keys in pending for k in keys if not self.store.has(k)})
+            finished = self._trusted(episode)
+            if not self._reuse(episode, keys, finished, report):
+                pending.append((episode, keys, spliceable(finished)))
+        self._todo = len({k for _, keys, source in pending for k in keys if not self.store.has(k, source)})
         self._started = self.clock()
-        for episode, keys in pending:
-            clips = self._clips(episode, keys, report)
+        for episode, keys, source in pending:
+            clips = self._clips(episode, keys, source, report)
             if clips is not None:
                 report.audio[episode.slug] = self._assemble(episode, clips)
-        unpublishable = [keys for e, keys in pending
+        unpublishable = [(keys, source) for e, keys, source in pending
                          if e.slug not in report.audio or not report.audio[e.slug].publishable]
-        report.missing = len({k for keys in unpublishable for k in keys if not self.store.has(k)})
+        report.missing = len({k for keys, source in unpublishable for k in keys if not self.store.has(k, source)})
         if self._stopped:
             report.problems.append(_stopped_problem(self._stopped))
         if report.spoken_line():
@@ -158,30 +162,39 @@ class AudioBuilder:
     def finished_path(self, episode: Episode) -> Path:
         return self.audio_dir / f"{episode.slug}.mp3"
 
-    def _reuse(self, episode: Episode, keys: list[str], report: AudioReport) -> bool:
-        """Keep a finished MP3 untouched when it was made from exactly this script and these tags."""
+    def _trusted(self, episode: Episode) -> FinishedMp3 | None:
+        """The episode's own finished MP3, when it passes every check of `audio.trust`; None otherwise."""
         path = self.finished_path(episode)
-        finished = read_finished(path) if path.exists() else None
-        if finished is None or finished.signature != self._signature(episode, keys):
-            return False
-        damage = find_damage(finished, self._pause)
-        if damage:
+        if not path.exists():
+            return None
+        finished = read_finished(path)
+        distrust = find_distrust(finished, self._pause, key=self.audio_key) if finished else \
+            "it is not an episode MP3 as this site's builds write them"
+        if distrust:
             # Said, not warned: a warning fails the strict publishing build, which is what repairs it.
-            self.progress(f"{self.settings.audio_dir}/{path.name} is damaged ({damage}); it is made again from "
-                          "its intact turns, the turn cache and the speech engine")
+            self.progress(f"{self.settings.audio_dir}/{path.name} is damaged or not this site's ({distrust}); it is "
+                          "not published, and is made again from the turn cache and the speech engine")
+            return None
+        return finished
+
+    def _reuse(self, episode: Episode, keys: list[str], finished: FinishedMp3 | None, report: AudioReport) -> bool:
+        """Keep a trusted finished MP3 untouched when it was made from exactly this script and these tags."""
+        if finished is None or finished.signature != self._signature(episode, keys) or \
+                [span.key for span in finished.turns] != keys:
             return False
-        report.audio[episode.slug] = self._result(episode, path, finished.turns, publishable=True,
+        report.audio[episode.slug] = self._result(episode, finished.path, finished.turns, publishable=True,
                                                   version=finished.signature)
         report.reused += 1
         return True
 
     # --- gathering and synthesis ------------------------------------------------------
-    def _clips(self, episode: Episode, keys: list[str], report: AudioReport) -> list[Spoken] | None:
+    def _clips(self, episode: Episode, keys: list[str], source: Spliceable, report: AudioReport
+               ) -> list[Spoken] | None:
         """Every turn's clip, synthesizing what is missing; None on failure."""
         clips: dict[int, Spoken] = {}
         missing: list[tuple[int, Job]] = []
         for index, (job, key) in enumerate(zip(self._jobs(episode), keys, strict=True)):
-            clip = self.store.get(key)
+            clip = self.store.get(key, source)
             if clip is not None:
                 clips[index] = Spoken(clip, key, not self.speakers.may_publish(job.engine))
             else:
@@ -246,7 +259,9 @@ class AudioBuilder:
         publishable = not episode.draft and not any(spoken.preview for spoken in clips)
         info = replace(self._tag_info(episode), chapters=_chapters(episode, spans))
         signature = self._signature(episode, keys)
-        content = tagged_mp3(b"".join(parts), info, tuple(spans), signature)
+        audio = b"".join(parts)
+        sealed = seal(self.audio_key, signature, tuple(spans), audio) if self.audio_key else ""
+        content = tagged_mp3(audio, info, tuple(spans), signature, sealed)
         path = self.finished_path(episode) if publishable else self.cache_dir / "preview" / f"{episode.slug}.mp3"
         self.store.write_episode(path, content)
         return self._result(episode, path, tuple(spans), publishable=publishable, version=signature)

@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import struct
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar, TypeVar
@@ -15,7 +15,7 @@ from ..model import TurnLevel, TurnSpan
 from ..mp3frames import Mp3Error, audio_bytes, check_format, duration_of, read_frames
 from ..speech import FORMAT
 from ..writer import write_atomic
-from .id3 import FinishedMp3, read_finished
+from .id3 import FinishedMp3
 from .uniform import at_bitrate, first_bitrate, in_format, one_bitrate
 
 _Marked = TypeVar("_Marked")
@@ -71,13 +71,22 @@ class Clip:
         return cls(data, seconds, actual)
 
 
+Spliceable = Mapping[str, tuple[FinishedMp3, TurnSpan]]
+"""A finished episode MP3's turns by key: what a build may splice out of it."""
+
+
+def spliceable(finished: FinishedMp3 | None) -> Spliceable:
+    """The turns of `finished` by key; call it only for the episode's own file, checked (see `audio.trust`)."""
+    return {span.key: (finished, span) for span in reversed(finished.turns)} if finished else {}
+
+
 class ClipStore:
-    """Finds a turn's audio by key: the cache first, then any finished MP3 in the audio folder."""
+    """Finds a turn's audio by key: the cache first, then the episode's own finished MP3 (when it was found
+    trustworthy: a file that belongs to no episode, or another episode's, is never a source)."""
 
     def __init__(self, cache_dir: Path, audio_dir: Path) -> None:
         self.cache_dir = cache_dir
         self.audio_dir = audio_dir
-        self._finished: dict[str, tuple[FinishedMp3, TurnSpan]] | None = None
         self._recordings: dict[str, list] | None = None
         self._recordings_changed = False
         self._levels: dict[str, list] | None = None
@@ -135,12 +144,12 @@ class ClipStore:
     def cache_path(self, key: str) -> Path:
         return self.cache_dir / "turns" / key[:2] / f"{key}.mp3"
 
-    def has(self, key: str) -> bool:
+    def has(self, key: str, source: Spliceable | None = None) -> bool:
         """A cheap look, for planning; `get` still checks the bytes."""
-        return self.cache_path(key).exists() or key in self._finished_index()
+        return self.cache_path(key).exists() or key in (source or {})
 
-    def get(self, key: str) -> Clip | None:
-        return self.cached(key) or self._spliced(key)
+    def get(self, key: str, source: Spliceable | None = None) -> Clip | None:
+        return self.cached(key) or self._spliced(key, source or {})
 
     def cached(self, key: str) -> Clip | None:
         return _read_clip(self.cache_path(key))
@@ -163,24 +172,19 @@ class ClipStore:
     def put(self, key: str, clip: Clip) -> None:
         write_atomic(self.cache_path(key), clip.pack())
 
-    def _finished_index(self) -> dict[str, tuple[FinishedMp3, TurnSpan]]:
-        if self._finished is None:
-            self._finished = {}
-            for path in sorted(self.audio_dir.glob("*.mp3")) if self.audio_dir.is_dir() else []:
-                finished = read_finished(path)
-                for span in finished.turns if finished else ():
-                    self._finished.setdefault(span.key, (finished, span))
-        return self._finished
-
-    def _spliced(self, key: str) -> Clip | None:
-        found = self._finished_index().get(key)
+    def _spliced(self, key: str, source: Spliceable) -> Clip | None:
+        found = source.get(key)
         if found is None:
             return None
         finished, span = found
         data = finished.turn_bytes(span)
         if digest(data) != span.digest:
             return None
-        return Clip(data, span.end - span.start, span.digest, span.gain, span.level, span.limited)
+        try:  # the frames' own length: a turn table's is rounded, and would drift turn by turn
+            seconds = duration_of(read_frames(data))
+        except Mp3Error:
+            return None
+        return Clip(data, seconds, span.digest, span.gain, span.level, span.limited)
 
 
 def _read_clip(path: Path) -> Clip | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,10 @@ from ..mp3frames import id3v2_size
 
 TURNS_DESC = "podcast:turns"
 SIGNATURE_DESC = "podcast:signature"
+SEAL_DESC = "podcast:seal"
+MAX_TABLE = 8 << 20
+"""Characters of a turn table at most (some 80 000 turns): a longer one is not read."""
+MAX_TURNS = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +36,8 @@ class TagInfo:
     """(image bytes, MIME type)."""
 
 
-def tagged_mp3(audio: bytes, info: TagInfo, turns: tuple[TurnSpan, ...], signature: str) -> bytes:
-    """`audio` (bare frames) with an ID3v2.3 tag in front."""
+def tagged_mp3(audio: bytes, info: TagInfo, turns: tuple[TurnSpan, ...], signature: str, seal: str = "") -> bytes:
+    """`audio` (bare frames) with an ID3v2.3 tag in front; `seal`: see `audio.trust`."""
     tags = ID3()
     tags.add(TIT2(encoding=1, text=info.title))
     tags.add(TPE1(encoding=1, text=info.artist))
@@ -55,6 +60,8 @@ def tagged_mp3(audio: bytes, info: TagInfo, turns: tuple[TurnSpan, ...], signatu
     # ASCII in Latin-1: ID3v2.3 has no UTF-8, and mutagen reads UTF-16 text one character at a time.
     tags.add(TXXX(encoding=0, desc=TURNS_DESC, text=json.dumps(table, separators=(",", ":"))))
     tags.add(TXXX(encoding=0, desc=SIGNATURE_DESC, text=signature))
+    if seal:
+        tags.add(TXXX(encoding=0, desc=SEAL_DESC, text=seal))
     buffer = io.BytesIO()  # the tag alone: prepending it beats inserting it before megabytes of audio
     tags.save(buffer, v2_version=3, padding=lambda _info: 0)
     return buffer.getvalue() + audio
@@ -68,6 +75,7 @@ class FinishedMp3:
     audio_offset: int
     signature: str
     turns: tuple[TurnSpan, ...]
+    seal: str = ""
 
     def turn_bytes(self, span: TurnSpan) -> bytes:
         with self.path.open("rb") as file:
@@ -81,24 +89,60 @@ def read_finished(path: Path) -> FinishedMp3 | None:
         with path.open("rb") as file:
             head = file.read(10)
             size = id3v2_size(head)
+            if size > MAX_TABLE * 2 + (4 << 20):  # the table, its signature and a cover
+                return None
             frames = _latin1_txxx(head, file.read(max(size - 10, 0)))
         if frames is None:  # not a tag as this project writes them: let mutagen read it
             tags = ID3(path)
-            frames = {desc: str(tags.getall(f"TXXX:{desc}")[0].text[0]) for desc in (TURNS_DESC, SIGNATURE_DESC)}
-        table = json.loads(frames[TURNS_DESC])
-        signature = frames[SIGNATURE_DESC]
-        turns = tuple(_span(*row) for row in table)
-    except (OSError, MutagenError, IndexError, KeyError, ValueError, TypeError):
+            frames = {desc: str(found[0].text[0]) for desc in (TURNS_DESC, SIGNATURE_DESC, SEAL_DESC)
+                      if (found := tags.getall(f"TXXX:{desc}"))}
+        turns = _turn_table(frames[TURNS_DESC])
+        signature, seal = frames[SIGNATURE_DESC], frames.get(SEAL_DESC, "")
+    except (OSError, MutagenError, IndexError, KeyError, ValueError, TypeError, RecursionError):
         return None
-    return FinishedMp3(path, size, signature, turns)
+    return FinishedMp3(path, size, signature, turns, seal) if turns is not None else None
 
 
-def _span(key: str, offset: int, length: int, start: float, end: float, digest: str, gain: int = 0,
-          level: object = None, limited: int = 0) -> TurnSpan:
-    """A row of the turn table; rows written before turns were levelled have no gain and no level, and rows
-    written before turns were limited no mark."""
-    return TurnSpan(str(key), int(offset), int(length), float(start), float(end), str(digest), int(gain),
-                    TurnLevel.from_list(level), bool(limited))
+def _turn_table(text: str) -> tuple[TurnSpan, ...] | None:
+    """The rows of a turn table; None when it is too long, or any row is not one the build writes."""
+    if len(text) > MAX_TABLE:
+        return None
+    table = json.loads(text, parse_constant=_refuse, parse_float=_finite)
+    if not isinstance(table, list) or len(table) > MAX_TURNS or not all(isinstance(row, list) for row in table):
+        return None
+    turns = tuple(_span(*row) for row in table)
+    return None if None in turns else turns
+
+
+def _refuse(name: str) -> None:
+    raise ValueError(f"{name} is not a number a turn table holds")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is not a number a turn table holds")
+    return number
+
+
+def _span(key: object, offset: object, length: object, start: object, end: object, digest: object,
+          gain: object = 0, level: object = None, limited: object = 0) -> TurnSpan | None:
+    """A row of the turn table (rows written before turns were levelled have no gain and no level, rows written
+    before turns were limited no mark); None unless each field has its type and a sane value."""
+    ints, floats = (offset, length, gain), (start, end)
+    if not (_hex(key) and _hex(digest) and all(type(n) is int for n in ints)
+            and all(type(n) in (int, float) for n in floats)):
+        return None
+    if offset < 0 or length <= 0 or not -255 <= gain <= 255 or not 0 <= start <= end <= 1e7 \
+            or type(limited) not in (int, bool):
+        return None
+    return TurnSpan(key, offset, length, float(start), float(end), digest, gain, TurnLevel.from_list(level),
+                    bool(limited))
+
+
+def _hex(value: object) -> bool:
+    """A key or digest as the build writes them (hexadecimal); letters and digits of ASCII at least."""
+    return isinstance(value, str) and 0 < len(value) <= 128 and value.isascii() and value.isalnum()
 
 
 def _latin1_txxx(head: bytes, body: bytes) -> dict[str, str] | None:

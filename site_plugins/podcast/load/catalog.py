@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import Problem, Severity
 from ..model import BrokenFile, Episode, EpisodeAddress, Settings
-from ..store.record import Published, read_record
+from ..store.record import RECORD_NAME, Published, load_record
 from .broken import find_broken_files
 from .published import keep_published_guids, keep_published_slugs, published_first, record_path
 from .validate import validate_episode
@@ -123,7 +123,7 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
         problems.extend(found)
         if episode is not None:
             episodes.append(episode)
-    record = read_record(record_path(base, settings.audio_dir))
+    record = _read_record(base, settings.audio_dir, problems)
     episodes = keep_published_slugs(keep_published_guids(episodes, problems, record), problems, record)
     episodes = _drop_clashes(_drop_clashes(published_first(episodes, record), problems, "slug"), problems, "guid")
     _check_related(episodes, problems)
@@ -139,6 +139,16 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
     drafts = () if include_drafts else tuple(e for e in due if e.draft)
     return Catalog(tuple(published), tuple(sorted(problems, key=_file_order)), tuple(later), broken, record,
                    drafts)
+
+
+def _read_record(project_dir: Path, audio_dir: str, problems: list[Problem]) -> dict[str, Published]:
+    """The publish record's entries; what cannot be read is a note (said, not warned: a warning would fail every
+    strict publishing build, and only the next publish's store can replace the record)."""
+    record = load_record(record_path(project_dir, audio_dir))
+    shown = f"{audio_dir.rstrip('/')}/{RECORD_NAME}"
+    problems.extend(Problem(shown, line, max(column, 1) if line else 0, message, Severity.NOTE)
+                    for line, column, message in record.problems)
+    return record.entries
 
 
 def _file_order(problem: Problem) -> tuple[str, int, int]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import PodcastError
 from ..writer import write_atomic
-from .record import RECORD_NAME, merged, parse_record, read_record, record_bytes
+from .record import RECORD_NAME, load_record, merged, parse_record_in_full, record_bytes
 
 BRANCH = "podcast-audio"
 MARKER = ".published-commit"
@@ -140,7 +140,9 @@ def _their_files(repo: Path, commit: str, folder: Path) -> dict[str, str]:
     """What the other publish stored that this one lacks; its record merged into this one's."""
     theirs = tree_entries(repo, commit)
     if RECORD_NAME in theirs:
-        other = parse_record(git(repo, "cat-file", "blob", theirs[RECORD_NAME][0]).stdout)
-        write_atomic(folder / RECORD_NAME, record_bytes(merged(other, read_record(folder / RECORD_NAME))))
+        other = parse_record_in_full(git(repo, "cat-file", "blob", theirs[RECORD_NAME][0]).stdout)
+        mine = load_record(folder / RECORD_NAME)
+        write_atomic(folder / RECORD_NAME, record_bytes(merged(other.entries, mine.entries),
+                                                        {**other.unread, **mine.unread}))
     return {name: blob for name, (blob, _) in theirs.items()
             if name != RECORD_NAME and not (folder / name).exists()}

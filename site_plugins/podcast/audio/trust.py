@@ -1,0 +1,97 @@
+"""Whether a finished episode MP3 from the audio branch may be reused or spliced from.
+
+The audio branch is untrusted input: anyone who can push to it, or a damaged store, may leave there any bytes
+under an episode's name. A file is used only when it is exactly what a build writes: MPEG frames from its tag to
+its end, all in `FORMAT`, its turns at frame boundaries and lasting what its turn table says, each turn matching
+its digest, the pause between them the build's. That establishes that the file is well formed and says the truth
+about itself; it does not establish who made it, since the digests and the signature can be computed by anyone.
+With a key (`PODCAST_AUDIO_KEY`, a repository secret in the publishing workflow) each file also carries a seal,
+an HMAC of its signature, turn table and audio, which only a holder of the key can make: a file without a valid
+seal is then made again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+
+from ..model import TurnSpan
+from ..mp3frames import Frame, Mp3Error, check_format, read_frames
+from ..speech import FORMAT
+from .clips import find_damage
+from .id3 import FinishedMp3
+
+KEY_VARIABLE = "PODCAST_AUDIO_KEY"
+"""The environment variable that holds the key of the seal; unset, files are checked but not sealed."""
+TOLERANCE = 0.0021
+"""Seconds a turn's length or start in a turn table may differ from its frames': both ends are rounded to
+milliseconds."""
+
+
+def audio_key(environ) -> bytes | None:
+    """The key of the seal from the environment; None when there is none."""
+    value = (environ or {}).get(KEY_VARIABLE, "").strip()
+    return value.encode("utf-8", "surrogateescape") if value else None
+
+
+def seal(key: bytes, signature: str, turns: tuple[TurnSpan, ...], audio: bytes | memoryview) -> str:
+    """The HMAC that says a build holding `key` wrote this signature, turn table and audio."""
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    mac.update(signature.encode("ascii", "replace") + b"\0")
+    for span in turns:
+        mac.update(f"{span.key}:{span.offset}:{span.length}:{span.start:.3f}:{span.end:.3f}:{span.digest}:"
+                   f"{span.gain}\0".encode("ascii", "replace"))
+    mac.update(hashlib.sha256(audio).digest())
+    return mac.hexdigest()
+
+
+def find_distrust(finished: FinishedMp3, pause: bytes, *, key: bytes | None) -> str:
+    """'' when `finished` may be used; else what is wrong with it, for the build log."""
+    damage = find_damage(finished, pause) if finished.turns else "its turn table is empty"
+    if damage:
+        return damage
+    try:
+        data = memoryview(finished.path.read_bytes())[finished.audio_offset:]
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror})"
+    problem = _frames_problem(finished, data)
+    if problem:
+        return problem
+    if key is not None and not hmac.compare_digest(finished.seal, seal(key, finished.signature, finished.turns, data)):
+        return f"its seal is {'missing' if not finished.seal else 'not one made with this site key'}"
+    return ""
+
+
+def _frames_problem(finished: FinishedMp3, data: memoryview) -> str:
+    """What `find_damage` leaves: MPEG frames all the way in the site's format, each turn lasting what its turn
+    table says (the feed's duration is the last turn's end)."""
+    try:
+        frames = read_frames(data)
+        check_format(frames, FORMAT)
+    except Mp3Error as exc:
+        return f"it is not one MP3 stream in the site's format ({exc})"
+    starts = {frame.offset: index for index, frame in enumerate(frames)}
+    at, end = 0, 0.0
+    for number, span in enumerate(finished.turns, start=1):
+        gap = _seconds(frames, starts, at, span.offset)
+        seconds = _seconds(frames, starts, span.offset, span.offset + span.length)
+        if gap is None or not seconds:
+            return f"turn {number} does not start and end on frames"
+        # Each turn on its own: tables rounded turn by turn may drift by a millisecond a turn.
+        if abs(span.start - end - gap) > TOLERANCE or abs(span.end - span.start - seconds) > TOLERANCE:
+            return f"turn {number} lasts {seconds:.3f} s from {end + gap:.3f} s, not what its turn table says"
+        at, end = span.offset + span.length, span.end
+    return ""
+
+
+def _seconds(frames: list[Frame], starts: dict[int, int], begin: int, end: int) -> float | None:
+    """Seconds of the frames from byte `begin` to byte `end`; None when those are not frame boundaries."""
+    if begin == end:
+        return 0.0
+    first, last = starts.get(begin), starts.get(end, len(frames) if end == frames[-1].offset + frames[-1].length
+                                                  else None)
+    if first is None or last is None or last <= first:
+        return None
+    seconds = sum(f.format.samples_per_frame / f.format.sample_rate for f in frames[first:last])
+    return seconds if math.isfinite(seconds) else None
