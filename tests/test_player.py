@@ -56,6 +56,8 @@ def page(browser):
     page.errors = []
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.errors.append(str(e)))
+    # Which address failed, beside the console's "Failed to load resource" that does not say.
+    page.on("response", lambda r: page.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
     yield page
     assert page.errors == []
     page.close()
