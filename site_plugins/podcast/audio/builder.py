@@ -117,10 +117,13 @@ class AudioBuilder:
                 pending.append((episode, keys))
         self._todo = len({k for _, keys in pending for k in keys if not self.store.has(k)})
         self._started = self.clock()
-        for episode, keys in pending:
-            clips = self._clips(episode, keys, report)
-            if clips is not None:
-                report.audio[episode.slug] = self._assemble(episode, clips)
+        try:
+            for episode, keys in pending:
+                clips = self._clips(episode, keys, report)
+                if clips is not None:
+                    report.audio[episode.slug] = self._assemble(episode, clips)
+        finally:
+            self.speakers.close()
         unpublishable = [keys for e, keys in pending
                          if e.slug not in report.audio or not report.audio[e.slug].publishable]
         report.missing = len({k for keys in unpublishable for k in keys if not self.store.has(k)})
