@@ -17,6 +17,7 @@ from .load.catalog import Catalog, load_catalog
 from .load.show import site_cover
 from .load.siteconfig import read_site_config
 from .publishing import add_publish_command, run_publish_build
+from .writer import full_disk_line
 
 FORMATS = ("text", "github")
 
@@ -45,6 +46,11 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None) -> int:
                          now=now or datetime.now(UTC))
     except PodcastError as exc:
         print(f"podcast: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a full disk outside the writer (a copy of an MP3 to upload): one line
+        if not full_disk_line(exc):
+            raise
+        print(f"podcast: {full_disk_line(exc)}", file=sys.stderr)
         return 2
 
 

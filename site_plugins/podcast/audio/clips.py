@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from ..model import TurnLevel, TurnSpan
-from ..mp3frames import audio_bytes, check_format, duration_of, read_frames
+from ..mp3frames import Mp3Error, audio_bytes, check_format, duration_of, read_frames
 from ..speech import FORMAT
 from ..writer import write_atomic
 from .id3 import FinishedMp3, read_finished
@@ -46,6 +46,8 @@ class Clip:
         """Check fresh speech frame by frame (once), bring it to `FORMAT` when it is not, and strip its tags."""
         mp3 = in_format(mp3)
         frames = read_frames(mp3)
+        if not frames:  # an engine's answer with tags and no audio: never a turn of no seconds
+            raise Mp3Error(f"the speech holds no MPEG audio frame ({len(mp3)} bytes)")
         check_format(frames, FORMAT)
         data = audio_bytes(mp3, frames)
         return cls(data, duration_of(frames), digest(data))

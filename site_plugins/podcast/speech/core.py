@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from ..errors import PodcastError
-from ..mp3frames import FrameFormat
+from ..mp3frames import FrameFormat, Mp3Error, read_frames
 
 FORMAT = FrameFormat(version="2", layer=3, sample_rate=24000, channels=1)
 """What the engines deliver, and what episodes are made of (MPEG-2 Layer III, 24 kHz, mono)."""
@@ -113,6 +113,18 @@ class RateLimiter:
             self._next = start + self.interval
         if start > now:
             self.sleep(start - now)
+
+
+def checked_answer(audio: bytes, who: str) -> bytes:
+    """`audio` when it is MPEG audio frames (tags allowed); else a retryable SpeechError, as for any bad answer:
+    an empty answer, or a tag with no frame after it, would otherwise be a turn of no seconds."""
+    try:
+        frames = read_frames(audio)
+    except Mp3Error as exc:
+        raise SpeechError(f"{who} answered with something that is not MP3 ({exc})", retryable=True) from None
+    if not frames:
+        raise SpeechError(f"{who} answered with no audio ({len(audio)} bytes, not one MPEG frame)", retryable=True)
+    return audio
 
 
 def run_within(work: Callable[[], T], *, seconds: float, cancelled: threading.Event, what: str,

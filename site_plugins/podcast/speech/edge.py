@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from ..model import Host
 from ..writer import write_atomic
-from .core import RetryPolicy, SpeechError, Voice, VoiceInfo
+from .core import RetryPolicy, SpeechError, Voice, VoiceInfo, checked_answer
 
 __all__ = ["VOICES_PATH", "EdgeEngine", "edge_identity", "edge_language_problem", "edge_locale", "edge_prosody",
            "edge_voice", "edge_voice_problem", "edge_voices", "refresh_edge_voices"]
@@ -257,9 +257,7 @@ class EdgeEngine:
             raise
         except Exception as exc:
             raise _classify(exc) from exc
-        if not audio:
-            raise SpeechError("Edge returned empty audio", retryable=True)
-        return audio
+        return checked_answer(audio, "Edge")
 
     async def _watched(self, work):
         """`work`'s result, unless `cancel()` or the deadline comes first: then the request is cancelled and

@@ -11,7 +11,7 @@ from ..markup import split_for_speech
 from ..model import Host
 from ..voices import google_domains, gtts_languages
 from ..voices import voice_problem as gtts_voice_problem
-from .core import RateLimiter, RetryPolicy, SpeechError, Voice, VoiceInfo, run_within
+from .core import RateLimiter, RetryPolicy, SpeechError, Voice, VoiceInfo, checked_answer, run_within
 
 __all__ = ["GttsEngine", "gtts_describe", "gtts_identity", "gtts_voice", "gtts_voice_problem", "gtts_voices"]
 
@@ -110,9 +110,7 @@ class GttsEngine:
             audio = b"".join(tts.stream())
         except gTTSError as exc:
             raise _classify(exc) from exc
-        if not audio:
-            raise SpeechError("gTTS returned empty audio", retryable=True)
-        return audio
+        return checked_answer(audio, "gTTS")
 
 
 _OFFLINE = re.compile(r"resolve|name or service|nodename|getaddrinfo|refused|no route|unreachable", re.I)
