@@ -15,13 +15,13 @@ from pathlib import Path
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
-from .podcast import OPTIONS, ExpectedAnswers, PodcastError, SiteInfo, SiteSession
+from .podcast import OPTIONS, ExpectedAnswers, PodcastError, SiteInfo, SiteSession, full_disk_line
 
 log = get_plugin_logger("podcast")
 
@@ -131,3 +131,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
 
     def on_post_build(self, *, config) -> None:
         self.session.finish_build()
+
+    def on_build_error(self, *, error: Exception) -> None:  # MkDocs copying assets onto a full disk: one line
+        if full_disk_line(error):
+            raise Abort(full_disk_line(error)) from None

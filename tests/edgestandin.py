@@ -10,7 +10,8 @@ Edge's `audio-24khz-48kbitrate-mono-mp3`), then `Path:turn.end`.
 It records each request (voice, rate, pitch, text), how many run at once, and can be told to fail as Edge does:
 HTTP 403 or 503 on the handshake, a connection reset (on the handshake; after the text when it waits for a
 marker), or a close without audio ("no audio"), for the next N connections or (reset, no audio) for texts
-holding a marker; and to take `delay` seconds per request.
+holding a marker; and to take `delay` seconds per request, or to `trickle`: answer with one small audio message every
+`trickle` seconds until it is closed, as a stalled service does.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class EdgeStandIn:
         self.active = self.most_at_once = 0
         self.delay = 0.0
         """Seconds each request waits before it answers; math.inf: until the stand-in closes."""
+        self.trickle = 0.0
+        """Seconds between the audio messages of an answer that never ends; 0: answers end."""
         self.gate = 0
         """Requests wait until this many run at once (or 5 s pass), so that a limit is reached, not raced."""
         self.voices = voices if voices is not None else [dict(v) for v in edge_voices()]
@@ -230,10 +233,23 @@ class EdgeStandIn:
         if failure == "reset":
             _reset(request)
             return
-        if failure != "no audio":
+        if self.trickle:
+            await self._trickle(ws)
+        elif failure != "no audio":
             audio = await asyncio.get_running_loop().run_in_executor(None, self._speak, asked.text, asked.voice)
             await _answer(ws, audio)
         await ws.close()
+
+    async def _trickle(self, ws: web.WebSocketResponse) -> None:
+        request_id = uuid.uuid4().hex
+        await ws.send_str(f"X-RequestId:{request_id}\r\nContent-Type:application/json; charset=utf-8\r\n"
+                          'Path:turn.start\r\n\r\n{"context":{"serviceTag":"stand-in"}}')
+        header = f"X-RequestId:{request_id}\r\nContent-Type:audio/mpeg\r\nX-StreamId:{request_id}\r\nPath:audio\r\n"
+        while not self._closing.is_set() and not ws.closed:
+            with suppress(ConnectionError):  # the client gave up
+                await ws.send_bytes(struct.pack(">H", len(header)) + header.encode() + b"\xff")
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), self.trickle)
 
     async def _hold(self) -> None:
         loop = asyncio.get_running_loop()

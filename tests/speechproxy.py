@@ -4,7 +4,8 @@ The publish script builds in a child process, where `responses` cannot reach. gT
 through the proxy named by `https_proxy` (and does not verify certificates), so this local proxy
 accepts the CONNECT, speaks TLS with a certificate of its own, and answers each batchexecute request
 with real speech from the offline engine. It counts the texts it was asked for, and refuses texts that
-contain a marker with HTTP 403, as Google does when it blocks a client.
+contain a marker with HTTP 403, as Google does when it blocks a client. Told to `trickle`, it answers
+200 and then one byte every `trickle` seconds, as a stalled server does, until it is closed.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ class SpeechProxy:
         self.refuse: set[str] = set()
         """Texts containing any of these are answered with HTTP 403."""
         self.lock = threading.Lock()
+        self.trickle = 0.0
+        """Seconds between the bytes of each answer; 0: the answer at once."""
+        self.trickling = threading.Event()
+        """Set once an answer has begun to trickle."""
+        self.closed = threading.Event()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(*self_signed(folder))
         proxy = self
@@ -80,7 +86,10 @@ class SpeechProxy:
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
-                self.wfile.write(reply)
+                if proxy.trickle:
+                    proxy.trickle_out(self.wfile, reply)
+                else:
+                    self.wfile.write(reply)
 
             def log_message(self, *args) -> None:
                 pass
@@ -97,6 +106,14 @@ class SpeechProxy:
             return 403, b"Forbidden"
         return 200, gtts_body(EspeakEngine().synthesize(text, Voice(language))).encode()
 
+    def trickle_out(self, out, reply: bytes) -> None:
+        self.trickling.set()
+        for offset in range(len(reply)):
+            out.write(reply[offset:offset + 1])
+            out.flush()
+            if self.closed.wait(self.trickle):
+                return
+
     @property
     def requests(self) -> int:
         return sum(self.asked.values())
@@ -112,5 +129,6 @@ class SpeechProxy:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.closed.set()
         self.server.shutdown()
         self.server.server_close()

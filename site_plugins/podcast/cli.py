@@ -18,6 +18,7 @@ from .load.show import site_cover
 from .load.siteconfig import read_site_config
 from .load.tree import outside_links
 from .publishing import add_publish_command, run_publish_build
+from .writer import full_disk_line
 
 FORMATS = ("text", "github")
 
@@ -46,6 +47,11 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None) -> int:
                          now=now or datetime.now(UTC))
     except PodcastError as exc:
         print(f"podcast: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a full disk outside the writer (a copy of an MP3 to upload): one line
+        if not full_disk_line(exc):
+            raise
+        print(f"podcast: {full_disk_line(exc)}", file=sys.stderr)
         return 2
 
 

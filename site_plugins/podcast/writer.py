@@ -41,6 +41,15 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
             os.unlink(temporary)
 
 
+def full_disk_line(error: BaseException) -> str:
+    """One line for a full disk met anywhere (a host copying the site's assets, a git step, a copy of an MP3);
+    '' for any other error, which keeps its traceback."""
+    if not isinstance(error, OSError) or error.errno not in _FULL:
+        return ""
+    where = error.filename2 or error.filename or "a file of the build"  # a copy names its source, then its target
+    return f"cannot write {where}: {error.strerror or error}{_advice(error)}"
+
+
 def _advice(exc: OSError) -> str:
     if exc.errno in _FULL:
         return "; the disk (or the space allowed) is full: free some space and build again"

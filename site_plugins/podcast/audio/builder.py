@@ -122,10 +122,13 @@ class AudioBuilder:
                 pending.append((episode, keys, spliceable(finished)))
         self._todo = len({k for _, keys, source in pending for k in keys if not self.store.has(k, source)})
         self._started = self.clock()
-        for episode, keys, source in pending:
-            clips = self._clips(episode, keys, source, report)
-            if clips is not None:
-                report.audio[episode.slug] = self._assemble(episode, clips)
+        try:
+            for episode, keys, source in pending:
+                clips = self._clips(episode, keys, source, report)
+                if clips is not None:
+                    report.audio[episode.slug] = self._assemble(episode, clips)
+        finally:
+            self.speakers.close()
         unpublishable = [(keys, source) for e, keys, source in pending
                          if e.slug not in report.audio or not report.audio[e.slug].publishable]
         report.missing = len({k for keys, source in unpublishable for k in keys if not self.store.has(k, source)})

@@ -13,6 +13,10 @@ from ..model import Host, Settings
 from ..speech import ENGINES, SpeechEngine, SpeechError, Voice, host_voice, turn_key
 from .clips import Clip, ClipStore
 
+OVERTIME = 20.0
+"""Seconds a request begun before a run's time for speech was up may still take; then every engine is stopped,
+so that a publishing run keeps its budget within half a minute whatever a speech server does."""
+
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -42,6 +46,9 @@ class Spoken:
     """A fallback of the host's chain gave it."""
 
 
+TIME_UP = "this run's time for speech is used up"
+
+
 class Speakers:
     """The engines of one build: made when a host first needs one, limited, skipped once unreachable."""
 
@@ -67,6 +74,11 @@ class Speakers:
         self.speak_until = speak_until
         """Wall-clock time (time.time()) after which no turn is sent to an engine: a publishing run's budget,
         so that it ends in time to store what it made."""
+        self._overtime = None if speak_until is None else threading.Timer(
+            max(0.0, speak_until + OVERTIME - time.time()), self._time_up)
+        if self._overtime is not None:
+            self._overtime.daemon = True
+            self._overtime.start()
 
     def job(self, host: Host, text: str, language: str) -> Job:
         engine = self.engine.name if self.every_host else host.engine or self.engine.name
@@ -81,8 +93,16 @@ class Speakers:
         """One turn's clip, from the host's engine or, when that cannot be reached, the next of its chain
         (from the cache or a finished MP3 when that engine spoke it before). A fallback's turn is kept under
         its own key, so that the host's engine speaks it once it can be reached again."""
-        if self.speak_until is not None and time.time() > self.speak_until:
-            raise SpeechError("this run's time for speech is used up", stopped=True)
+        if self._time_is_up():
+            raise SpeechError(TIME_UP, stopped=True)
+        try:
+            return self._speak(job)
+        except SpeechError as exc:
+            if exc.stopped and self._time_is_up():
+                raise SpeechError(TIME_UP, stopped=True) from exc
+            raise
+
+    def _speak(self, job: Job) -> Spoken:
         chain = [job.engine, *self._chain(job)]
         for position, name in enumerate(chain):
             if name in self._unreachable and position < len(chain) - 1:
@@ -112,6 +132,19 @@ class Speakers:
         """Ctrl-C: every engine that waits stops waiting, and sends nothing more."""
         for engine in list(self._engines.values()):
             getattr(engine, "cancel", lambda: None)()
+
+    def close(self) -> None:
+        """The build is over: the budget's timer has nothing left to stop."""
+        if self._overtime is not None:
+            self._overtime.cancel()
+
+    def _time_is_up(self) -> bool:
+        return self.speak_until is not None and time.time() > self.speak_until
+
+    def _time_up(self) -> None:
+        self.progress(f"speech: requests still running {OVERTIME:g} s after this run's time for speech was up "
+                      "are stopped")
+        self.cancel()
 
     def engine_named(self, name: str) -> SpeechEngine:
         """The build's engine of this name, made from its row in the table the first time a host needs it."""

@@ -7,14 +7,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from ..errors import PodcastError
-from ..mp3frames import FrameFormat
+from ..mp3frames import FrameFormat, Mp3Error, read_frames
 
 FORMAT = FrameFormat(version="2", layer=3, sample_rate=24000, channels=1)
 """What the engines deliver, and what episodes are made of (MPEG-2 Layer III, 24 kHz, mono)."""
 BIT_RATE = 32
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,47 @@ class RateLimiter:
             self._next = start + self.interval
         if start > now:
             self.sleep(start - now)
+
+
+def checked_answer(audio: bytes, who: str) -> bytes:
+    """`audio` when it is MPEG audio frames (tags allowed); else a retryable SpeechError, as for any bad answer:
+    an empty answer, or a tag with no frame after it, would otherwise be a turn of no seconds."""
+    try:
+        frames = read_frames(audio)
+    except Mp3Error as exc:
+        raise SpeechError(f"{who} answered with something that is not MP3 ({exc})", retryable=True) from None
+    if not frames:
+        raise SpeechError(f"{who} answered with no audio ({len(audio)} bytes, not one MPEG frame)", retryable=True)
+    return audio
+
+
+def run_within(work: Callable[[], T], *, seconds: float, cancelled: threading.Event, what: str,
+               poll: float = 0.1) -> T:
+    """`work()`'s result, unless `seconds` pass or `cancelled` is set first: then SpeechError (retryable after the
+    deadline, `stopped` when cancelled). A client's timeouts bound each read, not the whole answer: a server that
+    sends one byte every few seconds holds a request for ever, so the request runs in a daemon thread that is
+    left to its socket when time is up; nothing waits for it, not even the interpreter's exit."""
+    box: list = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box.append((True, work()))
+        except BaseException as exc:  # handed to the waiting thread, which raises it
+            box.append((False, exc))
+        done.set()
+
+    threading.Thread(target=run, name=f"speech: {what}", daemon=True).start()
+    until = time.monotonic() + seconds
+    while not done.wait(max(0.0, min(poll, until - time.monotonic()))):
+        if cancelled.is_set():
+            raise SpeechError("speech was cancelled", stopped=True)
+        if time.monotonic() >= until:
+            raise SpeechError(f"{what} took longer than {seconds:g} s to answer", retryable=True)
+    ok, result = box[0]
+    if not ok:
+        raise result
+    return result
 
 
 def encode_mp3(pcm: bytes, sample_rate: int, *, kbps: int = BIT_RATE) -> bytes:

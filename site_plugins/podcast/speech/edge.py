@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from ..model import Host
 from ..writer import write_atomic
-from .core import RetryPolicy, SpeechError, Voice, VoiceInfo
+from .core import RetryPolicy, SpeechError, Voice, VoiceInfo, checked_answer
 
 __all__ = ["VOICES_PATH", "EdgeEngine", "edge_identity", "edge_language_problem", "edge_locale", "edge_prosody",
            "edge_voice", "edge_voice_problem", "edge_voices", "refresh_edge_voices"]
@@ -181,7 +181,7 @@ class EdgeEngine:
 
     def __init__(self, *, retry: RetryPolicy | None = None, sleep: Callable[[float], object] | None = None,
                  rng: random.Random | None = None, give_up_after: int = 3, connect_timeout: int = 10,
-                 receive_timeout: int = 30, poll: float = 0.1) -> None:
+                 receive_timeout: int = 30, deadline: float = 90.0, poll: float = 0.1) -> None:
         self.retry = retry or RetryPolicy(attempts=4, base_delay=1.0, max_delay=10.0)
         self._cancelled = threading.Event()
         self.sleep = sleep or self._cancelled.wait  # a wait that Ctrl-C (cancel) cuts short
@@ -189,6 +189,9 @@ class EdgeEngine:
         self.give_up_after = give_up_after
         """Turns in a row that failed every try before the engine stops sending in this build."""
         self.timeouts = (connect_timeout, receive_timeout)
+        self.deadline = deadline
+        """Seconds for a whole request: the timeouts bound each read only, and a server that trickles audio
+        would hold a turn (and the build) for ever."""
         self.poll = poll
         """Seconds between looks at `cancel()` while a request runs."""
         self._lock = threading.Lock()
@@ -254,20 +257,30 @@ class EdgeEngine:
             raise
         except Exception as exc:
             raise _classify(exc) from exc
-        if not audio:
-            raise SpeechError("Edge returned empty audio", retryable=True)
-        return audio
+        return checked_answer(audio, "Edge")
 
     async def _watched(self, work):
-        """`work`'s result, unless `cancel()` comes first: then the request is cancelled and SpeechError raised."""
+        """`work`'s result, unless `cancel()` or the deadline comes first: then the request is cancelled and
+        SpeechError raised (`stopped` for a cancel, retryable for the deadline)."""
         task = asyncio.ensure_future(work)
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.deadline
         while not task.done():
-            await asyncio.wait({task}, timeout=self.poll)
-            if self._cancelled.is_set() and not task.done():
-                task.cancel()
-                await asyncio.wait({task}, timeout=self.poll * 10)
+            await asyncio.wait({task}, timeout=max(0.0, min(self.poll, until - loop.time())))
+            if task.done():
+                break
+            if self._cancelled.is_set():
+                await _abandon(task, self.poll * 10)
                 raise SpeechError("speech was cancelled", stopped=True)
+            if loop.time() >= until:
+                await _abandon(task, self.poll * 10)
+                raise SpeechError(f"Edge took longer than {self.deadline:g} s to answer", retryable=True)
         return task.result()
+
+
+async def _abandon(task: asyncio.Future, seconds: float) -> None:
+    task.cancel()
+    await asyncio.wait({task}, timeout=seconds)
 
 
 def run_apart(work: Coroutine[Any, Any, T]) -> T:

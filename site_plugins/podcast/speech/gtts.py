@@ -11,7 +11,7 @@ from ..markup import split_for_speech
 from ..model import Host
 from ..voices import google_domains, gtts_languages
 from ..voices import voice_problem as gtts_voice_problem
-from .core import RateLimiter, RetryPolicy, SpeechError, Voice, VoiceInfo
+from .core import RateLimiter, RetryPolicy, SpeechError, Voice, VoiceInfo, checked_answer, run_within
 
 __all__ = ["GttsEngine", "gtts_describe", "gtts_identity", "gtts_voice", "gtts_voice_problem", "gtts_voices"]
 
@@ -44,9 +44,12 @@ class GttsEngine:
 
     def __init__(self, *, retry: RetryPolicy | None = None, requests_per_second: float = 2.0,
                  timeout: float = 20.0, sleep: Callable[[float], None] | None = None,
-                 rng: random.Random | None = None, give_up_after: int = 3) -> None:
+                 rng: random.Random | None = None, give_up_after: int = 3, deadline: float = 60.0) -> None:
         self.retry = retry or RetryPolicy()
         self.timeout = timeout
+        """Seconds for connecting and for each read (requests' timeout)."""
+        self.deadline = deadline
+        """Seconds for a whole request, answer included: a server trickling bytes cannot hold the build."""
         self._cancelled = threading.Event()
         self.sleep = sleep or self._cancelled.wait  # a wait that Ctrl-C (cancel) cuts short
         self.rng = rng or random.Random()
@@ -57,7 +60,7 @@ class GttsEngine:
         self._last_error = ""
 
     def cancel(self) -> None:
-        """Stop: no new request starts, waits end now (for Ctrl-C)."""
+        """Stop: no new request starts, waits and running requests end now (for Ctrl-C)."""
         self._cancelled.set()
 
     def synthesize(self, text: str, voice: Voice) -> bytes:
@@ -80,7 +83,8 @@ class GttsEngine:
             self.limiter.wait()
             self._check_going()
             try:
-                return self._request(piece, voice)
+                return run_within(lambda: self._request(piece, voice), seconds=self.deadline,
+                                  cancelled=self._cancelled, what="gTTS")
             except SpeechError as exc:
                 if exc.unreachable or not exc.retryable or attempt == self.retry.attempts:
                     raise
@@ -106,9 +110,7 @@ class GttsEngine:
             audio = b"".join(tts.stream())
         except gTTSError as exc:
             raise _classify(exc) from exc
-        if not audio:
-            raise SpeechError("gTTS returned empty audio", retryable=True)
-        return audio
+        return checked_answer(audio, "gTTS")
 
 
 _OFFLINE = re.compile(r"resolve|name or service|nodename|getaddrinfo|refused|no route|unreachable", re.I)

@@ -123,13 +123,21 @@ def store(repo: Path, folder: Path, *, base: str | None, remote: str = "origin",
         done = git(repo, "push", "--quiet", lease, remote, f"{commit}:refs/heads/{branch}", check=False)
         if done.returncode == 0:
             return commit
+        now = fetch(repo, remote, branch)
+        if now is None or now == base:  # not a race: the remote refused (a hook, rights, a protected branch)
+            raise StoreError(f"git push of '{branch}' to {remote} was refused, and nobody else stored meanwhile, so "
+                             f"trying again cannot help; the remote said: {_said(done.stderr)}")
         say(f"the audio branch '{branch}' changed while this publish ran; keeping both "
             f"(attempt {attempt} of {attempts})")
-        base = fetch(repo, remote, branch)
-        if base is None:
-            raise StoreError(f"git push to {remote} failed: {done.stderr.decode(errors='replace').strip()}")
+        base = now
         extra = _their_files(repo, base, folder)
     raise StoreError(f"the audio branch '{branch}' kept changing during {attempts} attempts; run the publish again")
+
+
+def _said(stderr: bytes) -> str:
+    """What git and the remote (its hook's "remote: ..." lines) answered, on one line."""
+    lines = [line.strip() for line in stderr.decode(errors="replace").splitlines() if line.strip()]
+    return " / ".join(lines)[:2000] or "(nothing)"
 
 
 def tree_of(repo: Path, commit: str) -> str:
