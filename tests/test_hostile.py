@@ -409,3 +409,32 @@ def test_a_speech_answer_of_a_tag_and_no_frames_is_refused_never_a_silent_episod
         catalog.episodes)
     assert "a" not in report.audio and not (tmp_path / "audio/a.mp3").exists()
     assert any("no audio" in p.message for p in report.problems), report.problems
+
+
+def test_one_odd_file_behind_an_episode_is_a_located_error_never_a_hang_or_a_traceback(tmp_path, monkeypatch,
+                                                                                      capsys):
+    """A pipe as `image:` once blocked check and build for ever; a name over 255 characters, a loop of links and a
+    date at the calendar's end crashed them."""
+    import shutil
+
+    from .conftest import REPO
+
+    (tmp_path / "episodes").mkdir()
+    shutil.copy(REPO / "mkdocs.yml", tmp_path)
+    shutil.copytree(REPO / "docs/assets", tmp_path / "docs/assets")
+    os.mkfifo(tmp_path / "pipe.png")
+    (tmp_path / "loop.mp3").symlink_to(tmp_path / "loop.mp3")
+    head = "title: t\ndate: {date}\nslug: {slug}\n{extra}script:\n  - section: Intro\n    turns:\n      - 卿姐: 你好。\n"
+    cases = {"pipe": ("image: pipe.png\n", "2025-12-01"), "long": ("audio: " + "a" * 300 + ".mp3\n", "2025-12-01"),
+             "loop": ("audio: loop.mp3\n", "2025-12-01"), "late": ("", "9999-12-31T23:59:59-12:00")}
+    for slug, (extra, day) in cases.items():
+        (tmp_path / "episodes" / f"{slug}.yaml").write_text(head.format(date=day, slug=slug, extra=extra),
+                                                            encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--config", str(tmp_path / "mkdocs.yml")]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out] == [f"episodes/{s}.yaml" for s in sorted(cases)], out
+    assert "is not a regular file" in next(line for line in out if "pipe" in line)
+    assert "File name too long" in next(line for line in out if "long.yaml" in line)
+    assert "a loop of links" in next(line for line in out if "loop.yaml" in line)
+    assert "is after 9000; check the year" in next(line for line in out if "late.yaml" in line)

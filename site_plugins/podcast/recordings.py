@@ -6,6 +6,7 @@ both, so a clean check means the build accepts the recording too.
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from .mp3frames import Frame, id3v2_size, read_frames
@@ -16,10 +17,27 @@ SNIFF_FRAMES = 16
 """Frames in a row that make a file an MP3 for `check`; the build reads the whole file once."""
 
 
+def project_file(name: str, project_dir: Path, what: str) -> tuple[Path, str]:
+    """(resolved path, problem or '') of a file an episode names: one line for each way a path can fail (too long,
+    a loop of links, not a regular file such as a pipe that would block every read), never an exception."""
+    root = project_dir.resolve()
+    try:
+        path = (root / name).resolve()
+        mode = path.stat().st_mode if path.exists() else None
+    except (OSError, RuntimeError, ValueError) as exc:  # ENAMETOOLONG, ELOOP, a NUL byte
+        reason = getattr(exc, "strerror", None) or "a loop of links, or a name no file can have"
+        return root / "?", f"{what} '{name[:80]}' cannot be used ({reason}); check the path"
+    if mode is not None and not stat.S_ISREG(mode):
+        return path, f"{what} '{name}' is not a regular file (a folder, a pipe or a device); name the file itself"
+    return path, ""
+
+
 def locate_recording(name: str, *, project_dir: Path, audio_dir: str) -> tuple[Path, str]:
     """(resolved path, problem or ''): the file must be a regular file inside the project, outside audio_dir."""
     root = project_dir.resolve()
-    path = (root / name).resolve()
+    path, problem = project_file(name, project_dir, "audio file")
+    if problem:
+        return path, problem
     if not path.is_relative_to(root):
         return path, f"audio file '{name}' is outside the project; keep recordings in the repository"
     if path.is_relative_to((root / audio_dir).resolve()):

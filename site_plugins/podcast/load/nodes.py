@@ -22,6 +22,8 @@ so they are removed, with a warning (tab and line feed stay)."""
 _COMMENT_AFTER = re.compile(r"[ \t]+#")
 _LANGUAGE = re.compile(LANGUAGE_PATTERN)
 MAX_URL = 2000
+LATEST_YEAR = 9000
+"""Later dates are mistakes, and near the calendar's end (9999) a time zone's shift overflows."""
 EARLIEST_YEAR = 1900
 """Before about 1900 time zones had odd local offsets (+08:05:43): no podcast is dated then."""
 _KINDS = {MappingNode: "a mapping (key: value lines)", SequenceNode: "a list", ScalarNode: "text"}
@@ -218,6 +220,9 @@ class NodeReader:
             return None
         if value.year < EARLIEST_YEAR:
             self.error(node, f"{name} '{raw}' is before {EARLIEST_YEAR}; check the year")
+            return None
+        if value.year > LATEST_YEAR:  # at the calendar's end, a time zone's shift would leave it
+            self.error(node, f"{name} '{raw}' is after {LATEST_YEAR}; check the year")
             return None
         if value.tzinfo is None:
             self.error(node, f"{name} '{raw}' has a time but no UTC offset; add one, e.g. {raw}+08:00, "

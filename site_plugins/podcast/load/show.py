@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import SettingsError
 from ..model import Cover
+from ..recordings import project_file
 
 APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
@@ -109,7 +110,9 @@ def check_cover(data: bytes, name: str) -> str | None:
 def episode_image_problem(name: str, *, project_dir: Path) -> str:
     """What is wrong with an episode's `image:` ('' when nothing is): a file in the project, checked like the cover."""
     root = project_dir.resolve()
-    path = (root / name).resolve()
+    path, problem = project_file(name, project_dir, "image file")
+    if problem:
+        return problem
     if not path.is_relative_to(root):
         return f"image file '{name}' is outside the project; keep images in the repository"
     if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
