@@ -424,7 +424,8 @@ def test_one_odd_file_behind_an_episode_is_a_located_error_never_a_hang_or_a_tra
     shutil.copytree(REPO / "docs/assets", tmp_path / "docs/assets")
     os.mkfifo(tmp_path / "pipe.png")
     (tmp_path / "loop.mp3").symlink_to(tmp_path / "loop.mp3")
-    head = "title: t\ndate: {date}\nslug: {slug}\n{extra}script:\n  - section: Intro\n    turns:\n      - 卿姐: 你好。\n"
+    head = ("title: t\ndate: {date}\nslug: {slug}\n{extra}"
+            "script:\n  - section: Intro\n    turns:\n      - 卿姐: 你好。\n")
     cases = {"pipe": ("image: pipe.png\n", "2025-12-01"), "long": ("audio: " + "a" * 300 + ".mp3\n", "2025-12-01"),
              "loop": ("audio: loop.mp3\n", "2025-12-01"), "late": ("", "9999-12-31T23:59:59-12:00")}
     for slug, (extra, day) in cases.items():
