@@ -115,3 +115,10 @@ def test_paths_stay_in_the_project_and_numbers_within_reason(option, value, expe
     """What once wrote files outside the project, opened /etc/passwd as a cover, or crashed the build."""
     with pytest.raises(SettingsError, match=re.escape(expected)):
         parse_settings({option: value})
+
+
+@pytest.mark.parametrize("options", [{"copyright": "Goose Pod \ud800"}, {"hosts": {"卿姐\udfff": {"voice": "zh-CN"}}}])
+def test_a_lone_surrogate_in_a_setting_is_named_not_a_crash_of_the_build(options):
+    """Once a UnicodeEncodeError wherever the text was written (the feed, a page)."""
+    with pytest.raises(SettingsError, match=r"holds the character U\+D[89A-F][0-9A-F]{2}, which no page or feed"):
+        parse_settings(options)

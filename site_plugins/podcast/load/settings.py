@@ -101,7 +101,11 @@ def parse_settings(options: Mapping[str, object], *, origin: str = "mkdocs.yml",
     problems: list[str] = []
     values: dict[str, object] = {}
     for name, value in options.items():
-        if name not in OPTIONS:
+        unwritable = _unwritable(value)
+        if unwritable:  # a lone surrogate ("\ud800" in quotes) that no page, feed or file can carry
+            problems.append(f"option '{name}' holds the character U+{ord(unwritable):04X}, which no page or feed "
+                            "can carry; remove it (a \\u escape in quotes makes one)")
+        elif name not in OPTIONS:
             problems.append(f"unknown option '{name}'{did_you_mean(name, OPTIONS)}")
         elif value is not None and OPTIONS[name].read is not None:
             value, problem = OPTIONS[name].read(value)
@@ -169,6 +173,17 @@ def _parse_show(values: dict[str, object], problems: list[str], base: Show) -> S
         if not re.match(r"^https?://", str(fields["media_base_url"])):
             problems.append("media_base_url must be a full address starting with https://")
     return replace(base, **{k: v for k, v in fields.items() if v != "" or k in ("title", "description")})
+
+
+def _unwritable(value: object, depth: int = 0) -> str:
+    """The first lone surrogate in a setting's text, its keys and items included; '' when there is none."""
+    if isinstance(value, str):
+        return next((char for char in value if "\ud800" <= char <= "\udfff"), "")
+    if depth < 8 and isinstance(value, dict):
+        return next((found for item in value.items() if (found := _unwritable(item, depth + 1))), "")
+    if depth < 8 and isinstance(value, list | tuple):
+        return next((found for item in value if (found := _unwritable(item, depth + 1))), "")
+    return ""
 
 
 def _directory_links(links: dict) -> tuple[tuple[str, str], ...]:
