@@ -115,7 +115,8 @@ def test_chapters_speed_and_controls(player_site, page):
     assert page.evaluate("document.querySelector('audio.gp-audio').playbackRate") == 1.5
     page.click(".gp-play")
     page.wait_for_function("document.querySelector('audio.gp-audio').paused")
-    assert page.get_attribute(".gp-play", "aria-label") == "播放"
+    # The label follows the audio's "pause" event, which is dispatched after `paused` turns true: wait for it.
+    page.wait_for_function("document.querySelector('.gp-play').getAttribute('aria-label') === '播放'")
     options = page.eval_on_selector_all(".gp-speed option", "els => els.map(e => e.value)")
     assert options == ["0.75", "1", "1.25", "1.5", "1.75", "2"]
     # With instant navigation on, mkdocs-material makes every link absolute.
