@@ -34,7 +34,7 @@ from .clips import ClipStore, Spliceable, at_one_bitrate, spliceable
 from .id3 import FinishedMp3, TagInfo, read_finished, tagged_mp3
 from .levelling import Leveller
 from .speakers import Job, Speakers, Spoken
-from .trust import find_distrust, seal
+from .trust import find_distrust, fingerprint, seal
 
 AUDIO_FORMAT_VERSION = 3
 """Bump when the layout of episode MP3s changes: every episode is then assembled again.
@@ -171,7 +171,7 @@ class AudioBuilder:
         if not path.exists():
             return None
         finished = read_finished(path)
-        distrust = find_distrust(finished, self._pause, key=self.audio_key) if finished else \
+        distrust = find_distrust(finished, self._pause, key=self.audio_key, store=self.store) if finished else \
             "it is not an episode MP3 as this site's builds write them"
         if distrust:
             # Said, not warned: a warning fails the strict publishing build, which is what repairs it.
@@ -267,6 +267,8 @@ class AudioBuilder:
         content = tagged_mp3(audio, info, tuple(spans), signature, sealed)
         path = self.finished_path(episode) if publishable else self.cache_dir / "preview" / f"{episode.slug}.mp3"
         self.store.write_episode(path, content)
+        if publishable:  # made here, from checked turns: the next build need not walk its frames again
+            self.store.remember_checked(fingerprint(self._pause, content))
         return self._result(episode, path, tuple(spans), publishable=publishable, version=signature)
 
     def _result(self, episode: Episode, path: Path, spans: tuple[TurnSpan, ...], *, publishable: bool,

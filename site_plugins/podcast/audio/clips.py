@@ -87,59 +87,42 @@ class ClipStore:
     def __init__(self, cache_dir: Path, audio_dir: Path) -> None:
         self.cache_dir = cache_dir
         self.audio_dir = audio_dir
-        self._recordings: dict[str, list] | None = None
-        self._recordings_changed = False
-        self._levels: dict[str, list] | None = None
-        self._levels_changed = False
-
-    # --- recordings: their duration is read once, then kept by content signature ----------------
-    @property
-    def recordings_path(self) -> Path:
-        return self.cache_dir / "recordings.json"
+        self._recordings = _Kept(cache_dir / "recordings.json")
+        """Recordings' durations by path: measured once, then kept by size and modification time."""
+        self._levels = _Kept(cache_dir / "levels.json")
+        """Turns' levels, measured once, by the digest of the turn as its engine returned it."""
+        self._checked = _Kept(cache_dir / "checked.json")
+        """Finished MP3s found well formed (`audio.trust`), by a digest of their bytes: checked once."""
 
     def recording_duration(self, path: Path, stat: os.stat_result) -> tuple[float, str] | None:
         """A recording's (duration, content digest) as measured before, when its size and modification
         time are unchanged."""
-        known = self._known_recordings().get(str(path))
+        known = self._recordings.data.get(str(path))
         if isinstance(known, list) and len(known) == 4 and known[:2] == [stat.st_size, stat.st_mtime_ns]:
             return float(known[2]), str(known[3])
         return None
 
     def remember_recording(self, path: Path, stat: os.stat_result, duration: float, version: str) -> None:
-        self._known_recordings()[str(path)] = [stat.st_size, stat.st_mtime_ns, duration, version]
-        self._recordings_changed = True
-
-    def _known_recordings(self) -> dict[str, list]:
-        if self._recordings is None:
-            self._recordings = _read_json(self.recordings_path)
-        return self._recordings
-
-    # --- turns' levels, measured once, by the digest of the turn as its engine returned it --------------
-    @property
-    def levels_path(self) -> Path:
-        return self.cache_dir / "levels.json"
+        self._recordings.put(str(path), [stat.st_size, stat.st_mtime_ns, duration, version])
 
     def level(self, digest: str) -> TurnLevel | None:
-        return TurnLevel.from_list(self._known_levels().get(digest))
+        return TurnLevel.from_list(self._levels.data.get(digest))
 
     def remember_level(self, digest: str, level: TurnLevel) -> None:
-        self._known_levels()[digest] = level.as_list()
-        self._levels_changed = True
+        self._levels.put(digest, level.as_list())
 
-    def _known_levels(self) -> dict[str, list]:
-        if self._levels is None:
-            self._levels = _read_json(self.levels_path)
-        return self._levels
+    def checked(self, fingerprint: str) -> bool:
+        """Whether the finished MP3 of these bytes was found well formed before."""
+        return self._checked.data.get(fingerprint) is True
+
+    def remember_checked(self, fingerprint: str) -> None:
+        self._checked.put(fingerprint, True)
 
     def save(self) -> None:
-        """Write what this build learned about recordings and turns' levels (the turn cache is written as it
-        goes)."""
-        if self._recordings_changed and self._recordings is not None:
-            write_atomic(self.recordings_path, json.dumps(self._recordings, sort_keys=True).encode("utf-8"))
-            self._recordings_changed = False
-        if self._levels_changed and self._levels is not None:
-            write_atomic(self.levels_path, json.dumps(self._levels, sort_keys=True).encode("utf-8"))
-            self._levels_changed = False
+        """Write what this build learned about recordings, turns' levels and finished MP3s (the turn cache is
+        written as it goes)."""
+        for kept in (self._recordings, self._levels, self._checked):
+            kept.save()
 
     def cache_path(self, key: str) -> Path:
         return self.cache_dir / "turns" / key[:2] / f"{key}.mp3"
@@ -196,6 +179,30 @@ def _read_clip(path: Path) -> Clip | None:
     return clip
 
 
+class _Kept:
+    """A JSON object kept in the cache: read when first asked for, written by `save` when it changed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._data: dict | None = None
+        self._changed = False
+
+    @property
+    def data(self) -> dict:
+        if self._data is None:
+            self._data = _read_json(self.path)
+        return self._data
+
+    def put(self, key: str, value: object) -> None:
+        self.data[key] = value
+        self._changed = True
+
+    def save(self) -> None:
+        if self._changed and self._data is not None:
+            write_atomic(self.path, json.dumps(self._data, sort_keys=True).encode("utf-8"))
+            self._changed = False
+
+
 def _read_json(path: Path) -> dict:
     """A JSON object kept in the cache; empty when it is missing or damaged (it is made again)."""
     try:
@@ -213,12 +220,13 @@ def at_one_bitrate(clips: Sequence[tuple[Clip, _Marked]], pause: bytes) -> tuple
             for (clip, mark), data in zip(clips, parts, strict=True)], pause
 
 
-def find_damage(finished: FinishedMp3, pause: bytes) -> str:
+def find_damage(finished: FinishedMp3, pause: bytes, audio: bytes | memoryview | None = None) -> str:
     """'' when the file is exactly its tag, then its turns (each matching its digest, all at one bitrate) joined
     by `pause` (at that bitrate); else what is wrong. A file's signature can be computed from the public episode
-    file, so only the digests tell a damaged or tampered file from the one a build wrote."""
+    file, so only the digests tell a damaged or tampered file from the one a build wrote. `audio`: the file's
+    bytes after its tag, when the caller has read them already."""
     try:
-        data = memoryview(finished.path.read_bytes())[finished.audio_offset:]
+        data = memoryview(finished.path.read_bytes())[finished.audio_offset:] if audio is None else audio
     except OSError as exc:
         return f"it cannot be read ({exc.strerror})"
     pause, kbps = at_bitrate(pause, first_bitrate(data)), first_bitrate(data)
