@@ -85,6 +85,36 @@ class SpeechEngine(Protocol):
         """MP3 bytes in the engine's declared format for `text`; raises SpeechError."""
 
 
+class GivingUp:
+    """What an online engine keeps across the turns of one build: whether Ctrl-C cancelled it, and how many turns
+    in a row failed every try, after which it sends nothing more. `check` before each request says which."""
+
+    def __init__(self, who: str, after: int, *, unreachable: bool = False) -> None:
+        self.who, self.after = who, after
+        self.unreachable = unreachable
+        """Given up, the engine is unreachable too: a turn still waiting goes to the host's next engine."""
+        self.cancelled = threading.Event()
+        self._lock = threading.Lock()
+        self._in_a_row = 0
+        self._last = ""
+
+    def check(self) -> None:
+        if self.cancelled.is_set():
+            raise SpeechError("speech was cancelled", stopped=True)
+        if self._in_a_row >= self.after:
+            raise SpeechError(f"{self.who} failed {self._in_a_row} turns in a row ({self._last}), so no more "
+                              "requests are sent in this build", stopped=True, unreachable=self.unreachable)
+
+    def failed(self, error: SpeechError) -> None:
+        with self._lock:
+            self._in_a_row += 1
+            self._last = str(error)
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._in_a_row = 0
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     attempts: int = 5

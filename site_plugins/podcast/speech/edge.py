@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from ..model import Host
 from ..writer import write_atomic
-from .core import RetryPolicy, SpeechError, Voice, VoiceInfo, checked_answer
+from .core import GivingUp, RetryPolicy, SpeechError, Voice, VoiceInfo, checked_answer
 
 __all__ = ["VOICES_PATH", "EdgeEngine", "edge_identity", "edge_language_problem", "edge_locale", "edge_prosody",
            "edge_voice", "edge_voice_problem", "edge_voices", "refresh_edge_voices"]
@@ -183,11 +183,11 @@ class EdgeEngine:
                  rng: random.Random | None = None, give_up_after: int = 3, connect_timeout: int = 10,
                  receive_timeout: int = 30, deadline: float = 90.0, poll: float = 0.1) -> None:
         self.retry = retry or RetryPolicy(attempts=4, base_delay=1.0, max_delay=10.0)
-        self._cancelled = threading.Event()
-        self.sleep = sleep or self._cancelled.wait  # a wait that Ctrl-C (cancel) cuts short
+        self.giving_up = GivingUp("Edge", give_up_after, unreachable=True)
+        """Turns in a row that failed every try before the engine stops sending in this build (a turn still
+        waiting then goes to the host's next engine); Ctrl-C."""
+        self.sleep = sleep or self.giving_up.cancelled.wait  # a wait that Ctrl-C (cancel) cuts short
         self.rng = rng or random.Random()
-        self.give_up_after = give_up_after
-        """Turns in a row that failed every try before the engine stops sending in this build."""
         self.timeouts = (connect_timeout, receive_timeout)
         self.deadline = deadline
         """Seconds for a whole request: the timeouts bound each read only, and a server that trickles audio
@@ -195,14 +195,12 @@ class EdgeEngine:
         self.poll = poll
         """Seconds between looks at `cancel()` while a request runs."""
         self._lock = threading.Lock()
-        self._failed_in_a_row = 0
-        self._last_error = ""
         self._down = False
         """A turn failed every try: later turns try once, so that the chain's next engine speaks sooner."""
 
     def cancel(self) -> None:
         """Stop: no new request starts, running ones and waits end within `poll` seconds (for Ctrl-C)."""
-        self._cancelled.set()
+        self.giving_up.cancelled.set()
 
     def synthesize(self, text: str, voice: Voice) -> bytes:
         if not text.strip():
@@ -210,20 +208,20 @@ class EdgeEngine:
         try:
             audio = self._tries(text, voice)
         except SpeechError as exc:
+            if not exc.stopped:
+                self.giving_up.failed(exc)
             with self._lock:
-                if not exc.stopped:
-                    self._failed_in_a_row += 1
-                    self._last_error = str(exc)
                 self._down |= exc.unreachable
             raise
+        self.giving_up.succeeded()
         with self._lock:
-            self._failed_in_a_row, self._down = 0, False
+            self._down = False
         return audio
 
     def _tries(self, text: str, voice: Voice) -> bytes:
         attempts = 1 if self._down else self.retry.attempts
         for attempt in range(1, attempts + 1):
-            self._check_going()
+            self.giving_up.check()
             try:
                 return self._request(text, voice)
             except SpeechError as exc:
@@ -233,14 +231,6 @@ class EdgeEngine:
                     raise SpeechError(f"Edge failed on every try ({attempts}): {exc}", unreachable=True) from exc
             self.sleep(self.retry.delay(attempt, self.rng))
         raise AssertionError("unreachable")
-
-    def _check_going(self) -> None:
-        if self._cancelled.is_set():
-            raise SpeechError("speech was cancelled", stopped=True)
-        if self._failed_in_a_row >= self.give_up_after:
-            # unreachable too: a turn still waiting when the engine gives up goes to the host's next engine
-            raise SpeechError(f"Edge failed {self._failed_in_a_row} turns in a row ({self._last_error}), so no "
-                              "more requests are sent in this build", stopped=True, unreachable=True)
 
     def _request(self, text: str, voice: Voice) -> bytes:
         import edge_tts  # imported here: a site that never speaks with Edge does not load it
@@ -269,7 +259,7 @@ class EdgeEngine:
             await asyncio.wait({task}, timeout=max(0.0, min(self.poll, until - loop.time())))
             if task.done():
                 break
-            if self._cancelled.is_set():
+            if self.giving_up.cancelled.is_set():
                 await _abandon(task, self.poll * 10)
                 raise SpeechError("speech was cancelled", stopped=True)
             if loop.time() >= until:

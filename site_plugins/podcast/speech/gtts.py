@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import random
 import re
-import threading
 from collections.abc import Callable
 
 from ..markup import split_for_speech
 from ..model import Host
 from ..voices import google_domains, gtts_languages
 from ..voices import voice_problem as gtts_voice_problem
-from .core import RateLimiter, RetryPolicy, SpeechError, Voice, VoiceInfo, checked_answer, run_within
+from .core import GivingUp, RateLimiter, RetryPolicy, SpeechError, Voice, VoiceInfo, checked_answer, run_within
 
 __all__ = ["GttsEngine", "gtts_describe", "gtts_identity", "gtts_voice", "gtts_voice_problem", "gtts_voices"]
 
@@ -50,18 +49,15 @@ class GttsEngine:
         """Seconds for connecting and for each read (requests' timeout)."""
         self.deadline = deadline
         """Seconds for a whole request, answer included: a server trickling bytes cannot hold the build."""
-        self._cancelled = threading.Event()
-        self.sleep = sleep or self._cancelled.wait  # a wait that Ctrl-C (cancel) cuts short
+        self.giving_up = GivingUp("gTTS", give_up_after)
+        """Turns in a row that failed every retry before the engine stops trying in this build; Ctrl-C."""
+        self.sleep = sleep or self.giving_up.cancelled.wait  # a wait that Ctrl-C (cancel) cuts short
         self.rng = rng or random.Random()
         self.limiter = RateLimiter(requests_per_second, sleep=self.sleep)
-        self.give_up_after = give_up_after
-        """Turns in a row that failed every retry before the engine stops trying in this build."""
-        self._failed_in_a_row = 0
-        self._last_error = ""
 
     def cancel(self) -> None:
         """Stop: no new request starts, waits and running requests end now (for Ctrl-C)."""
-        self._cancelled.set()
+        self.giving_up.cancelled.set()
 
     def synthesize(self, text: str, voice: Voice) -> bytes:
         pieces = split_for_speech(text)
@@ -71,32 +67,24 @@ class GttsEngine:
             audio = b"".join(self._piece(piece, voice) for piece in pieces)
         except SpeechError as exc:
             if not exc.stopped and not exc.unreachable:
-                self._failed_in_a_row += 1
-                self._last_error = str(exc)
+                self.giving_up.failed(exc)
             raise
-        self._failed_in_a_row = 0
+        self.giving_up.succeeded()
         return audio
 
     def _piece(self, piece: str, voice: Voice) -> bytes:
         for attempt in range(1, self.retry.attempts + 1):
-            self._check_going()
+            self.giving_up.check()
             self.limiter.wait()
-            self._check_going()
+            self.giving_up.check()
             try:
                 return run_within(lambda: self._request(piece, voice), seconds=self.deadline,
-                                  cancelled=self._cancelled, what="gTTS")
+                                  cancelled=self.giving_up.cancelled, what="gTTS")
             except SpeechError as exc:
                 if exc.unreachable or not exc.retryable or attempt == self.retry.attempts:
                     raise
                 self.sleep(self.retry.delay(attempt, self.rng))
         raise AssertionError("unreachable")
-
-    def _check_going(self) -> None:
-        if self._cancelled.is_set():
-            raise SpeechError("speech was cancelled", stopped=True)
-        if self._failed_in_a_row >= self.give_up_after:
-            raise SpeechError(f"gTTS failed {self._failed_in_a_row} turns in a row ({self._last_error}), so no "
-                              "more requests are sent in this build", stopped=True)
 
     def _request(self, piece: str, voice: Voice) -> bytes:
         from gtts import gTTS, gTTSError  # imported here: the offline engine must not need it
