@@ -111,27 +111,28 @@ class AudioBuilder:
         report = AudioReport()
         for folder in (self.cache_dir, self.audio_dir):
             remove_stale_parts(folder)
-        pending: list[tuple[Episode, list[str], Spliceable]] = []
+        pending: list[tuple[Episode, list[Job], Spliceable]] = []
         for episode in episodes:
             if episode.audio is not None:
                 self._recorded(episode, report)
                 continue
-            keys = self._keys(episode)
+            jobs = self._jobs(episode)  # each turn's voice and key, worked out once per episode and build
             finished = self._trusted(episode)
-            if not self._reuse(episode, keys, finished, report):
-                pending.append((episode, keys, spliceable(finished)))
-        self._todo = len({k for _, keys, source in pending for k in keys if not self.store.has(k, source)})
+            if not self._reuse(episode, [job.key for job in jobs], finished, report):
+                pending.append((episode, jobs, spliceable(finished)))
+        self._todo = len({j.key for _, jobs, source in pending for j in jobs if not self.store.has(j.key, source)})
         self._started = self.clock()
         try:
-            for episode, keys, source in pending:
-                clips = self._clips(episode, keys, source, report)
+            for episode, jobs, source in pending:
+                clips = self._clips(episode, jobs, source, report)
                 if clips is not None:
                     report.audio[episode.slug] = self._assemble(episode, clips)
         finally:
             self.speakers.close()
-        unpublishable = [(keys, source) for e, keys, source in pending
+        unpublishable = [(jobs, source) for e, jobs, source in pending
                          if e.slug not in report.audio or not report.audio[e.slug].publishable]
-        report.missing = len({k for keys, source in unpublishable for k in keys if not self.store.has(k, source)})
+        report.missing = len({j.key for jobs, source in unpublishable for j in jobs
+                              if not self.store.has(j.key, source)})
         if self._stopped:
             report.problems.append(_stopped_problem(self._stopped))
         if report.spoken_line():
@@ -140,10 +141,6 @@ class AudioBuilder:
         return report
 
     # --- keys and reuse ---------------------------------------------------------
-    def _keys(self, episode: Episode) -> list[str]:
-        """Each turn's key for its host's engine; computed once per episode and build."""
-        return [job.key for job in self._jobs(episode)]
-
     def _jobs(self, episode: Episode) -> list[Job]:
         hosts = {h.name: h for h in episode.hosts}
         return [self.speakers.job(hosts[turn.speaker], turn.spoken, episode.language) for turn in episode.turns]
@@ -191,15 +188,15 @@ class AudioBuilder:
         return True
 
     # --- gathering and synthesis ------------------------------------------------------
-    def _clips(self, episode: Episode, keys: list[str], source: Spliceable, report: AudioReport
+    def _clips(self, episode: Episode, jobs: list[Job], source: Spliceable, report: AudioReport
                ) -> list[Spoken] | None:
         """Every turn's clip, synthesizing what is missing; None on failure."""
         clips: dict[int, Spoken] = {}
         missing: list[tuple[int, Job]] = []
-        for index, (job, key) in enumerate(zip(self._jobs(episode), keys, strict=True)):
-            clip = self.store.get(key, source)
+        for index, job in enumerate(jobs):
+            clip = self.store.get(job.key, source)
             if clip is not None:
-                clips[index] = Spoken(clip, key, not self.speakers.may_publish(job.engine))
+                clips[index] = Spoken(clip, job.key, not self.speakers.may_publish(job.engine))
             else:
                 missing.append((index, job))
         failed = False
@@ -212,7 +209,7 @@ class AudioBuilder:
                 self.speakers.cancel()
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
-        return None if failed else [clips[i] for i in range(len(keys))]
+        return None if failed else [clips[i] for i in range(len(jobs))]
 
     def _gather(self, future, index: int, episode: Episode, clips: dict[int, Spoken], report: AudioReport) -> bool:
         """Take one finished turn into `clips`; True when it failed."""
