@@ -47,10 +47,7 @@ class Clip:
     @classmethod
     def from_speech(cls, mp3: bytes) -> Clip:
         """Check fresh speech frame by frame (once), bring it to `FORMAT` when it is not, and strip its tags."""
-        if not read_frames(mp3, limit=1):  # a tag and nothing else: never a 0-second episode
-            raise Mp3Error("the speech engine's answer holds no audio frames")
-        mp3 = in_format(mp3)
-        frames = read_frames(mp3)
+        mp3, frames = in_format(mp3)
         check_format(frames, FORMAT)
         data = audio_bytes(mp3, frames)
         return cls(data, duration_of(frames), digest(data))

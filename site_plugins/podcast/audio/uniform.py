@@ -33,11 +33,14 @@ _FRAME_BYTES_PER_KBPS = FORMAT.samples_per_frame // 8 * 1000 // FORMAT.sample_ra
 """A frame of `FORMAT` takes 3 bytes per kbit/s (72 * bitrate / 24000, never padded at 24 kHz)."""
 
 
-def in_format(mp3: bytes) -> bytes:
-    """`mp3` as MP3 in `FORMAT`: as it is when every frame is, else decoded (miniaudio) and encoded again."""
+def in_format(mp3: bytes) -> tuple[bytes, list[Frame]]:
+    """`mp3` as MP3 in `FORMAT`, with its frames: as it is when every frame is, else decoded (miniaudio) and
+    encoded again. Speech with no frame at all is refused: it would be a turn of no seconds."""
     frames = read_frames(mp3)
+    if not frames:
+        raise Mp3Error("the speech engine's answer holds no audio frames")
     if all(frame.format == FORMAT for frame in frames):
-        return mp3
+        return mp3, frames
     import miniaudio
 
     try:
@@ -45,7 +48,8 @@ def in_format(mp3: bytes) -> bytes:
                                    sample_rate=frames[0].format.sample_rate)  # LAME resamples: better than linear
     except miniaudio.DecodeError as exc:
         raise Mp3Error(f"speech in {frames[0].format} could not be decoded to make it {FORMAT}: {exc}") from None
-    return encode_mp3(decoded.samples.tobytes(), decoded.sample_rate)
+    encoded = encode_mp3(decoded.samples.tobytes(), decoded.sample_rate)
+    return encoded, read_frames(encoded)
 
 
 def bitrate(data: bytes | memoryview, frame: Frame) -> int:
