@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -62,6 +64,27 @@ def square_png(size: int, *, height: int | None = None, alpha: bool = False) -> 
     rows = (b"\x00" + b"\x00\x00\x00\xff"[:4 if alpha else 3] * size) * height
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, height, 8, 6 if alpha else 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+
+
+def copy_site(root: Path, names: tuple[str, ...] = ("mkdocs.yml", "docs", "episodes")) -> None:
+    """The repository's site, or the parts of it named, copied into `root`."""
+    for name in names:
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, root / name)
+
+
+def build_on_a_full_disk(root: Path) -> subprocess.CompletedProcess:
+    """`mkdocs build` of the site in `root`, in a process that cannot write a file past 200 KB, as on a full
+    disk."""
+    import resource
+    import signal
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    return subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "-q", "-f", str(root / "mkdocs.yml")],
+                          preexec_fn=small_disk, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PODCAST_TTS": "espeak", "NO_MKDOCS_2_WARNING": "1"})
 
 
 def site_mp3(site: Path, slug: str) -> Path:
@@ -149,9 +172,7 @@ def project(tmp_path: Path) -> SiteProject:
 def sample_site(tmp_path_factory) -> SiteProject:
     """The repository's own mkdocs.yml, docs and episodes, built once."""
     root = tmp_path_factory.mktemp("sample")
-    for name in ("mkdocs.yml", "docs", "episodes"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    copy_site(root)
     project = SiteProject.__new__(SiteProject)
     project.root = root
     project.build()

@@ -136,3 +136,15 @@ class Repository:
         assert len(parents) == 1, "the audio branch's history is replaced at each publish"
         listing = git(self.remote, "ls-tree", "podcast-audio").stdout.splitlines()
         return {line.split("\t")[1]: line.split()[2] for line in listing}
+
+
+ONE = [f"第一期的第{n}句，聊聊潮汐发电。" for n in range(1, 5)]
+TWO = [f"第二期的第{n}句，说说城市公交。" for n in range(1, 5)]
+"""The turns of the two episodes a publishing test starts from."""
+
+
+def two_episodes(tmp_path: Path, proxy) -> Repository:
+    """A repository (with its bare remote) whose first push holds two short episodes, `one` and `two`."""
+    repo = Repository(tmp_path, proxy)
+    repo.push("Two episodes", {"episodes/one.yaml": episode("one", ONE), "episodes/two.yaml": episode("two", TWO)})
+    return repo

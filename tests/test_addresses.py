@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import posixpath
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,7 +19,7 @@ from site_plugins.podcast.manifest import read_manifest
 from site_plugins.podcast.store.record import RECORD_NAME, Published, record_bytes
 
 from .checkers import serve
-from .conftest import REPO, SiteProject
+from .conftest import SiteProject, copy_site
 
 pytestmark = pytest.mark.site
 
@@ -34,9 +33,7 @@ GONE = "a-deleted-episode"
 
 class DatedSite:
     def __init__(self, root: Path, files_url: str) -> None:
-        for name in ("mkdocs.yml", "docs", "episodes"):
-            source = REPO / name
-            (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+        copy_site(root)
         config = root / "mkdocs.yml"
         options = f'      episode_url: "{DATED}"\n' + (f'      episode_files_url: "{files_url}"\n' if files_url else "")
         config.write_text(config.read_text(encoding="utf-8").replace("  - podcast:\n", "  - podcast:\n" + options, 1),

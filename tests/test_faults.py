@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from site_plugins.podcast.audio.builder import AudioBuilder
 from site_plugins.podcast.speech import EdgeEngine, GttsEngine, RetryPolicy, SpeechError, Voice
 from site_plugins.podcast.store.branch import StoreError, store
 
-from .conftest import REPO
+from .conftest import build_on_a_full_disk, copy_site
 from .edgestandin import EdgeStandIn
 from .test_audio import SAY, catalog_of, gtts_settings, script_episode
 from .test_speech import ENDPOINT, gtts_body
@@ -79,22 +77,10 @@ def test_a_refused_push_says_what_the_remote_said_and_is_not_tried_again(tmp_pat
 
 
 def test_a_full_disk_while_mkdocs_copies_an_asset_is_one_line(tmp_path):
-    import resource
-    import signal
-
-    for name in ("mkdocs.yml", "docs"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    copy_site(tmp_path, ("mkdocs.yml", "docs"))
     (tmp_path / "episodes").mkdir()
     (tmp_path / "docs/big.bin").write_bytes(os.urandom(300_000))
-
-    def small_disk():  # files past 200 KB cannot be written, as on a full disk
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
-
-    result = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "-q", "-f",
-                             str(tmp_path / "mkdocs.yml")], preexec_fn=small_disk, capture_output=True, text=True,
-                            env={**os.environ, "PODCAST_TTS": "espeak", "NO_MKDOCS_2_WARNING": "1"}, timeout=300)
+    result = build_on_a_full_disk(tmp_path)
     assert result.returncode == 1
     said = result.stdout + result.stderr
     assert "Traceback" not in said, said[-3000:]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import responses
@@ -15,7 +14,7 @@ from site_plugins.podcast.audio.builder import AudioBuilder
 from site_plugins.podcast.cli import main
 from site_plugins.podcast.speech import EspeakEngine
 
-from .conftest import TEST_SETTINGS, SiteProject, episode_yaml
+from .conftest import TEST_SETTINGS, SiteProject, build_on_a_full_disk, copy_site, episode_yaml
 from .test_audio import SAY, catalog_of, decode, gtts_settings, script_episode
 
 pytestmark = pytest.mark.site
@@ -281,25 +280,8 @@ def test_ctrl_c_during_synthesis_stops_within_seconds(tmp_path):
 
 
 def test_a_full_disk_is_one_line_naming_the_file_and_leaves_nothing_partial(tmp_path):
-    import resource
-    import shutil
-    import signal
-    import subprocess
-    import sys
-
-    from .conftest import REPO
-
-    for name in ("mkdocs.yml", "docs", "episodes"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
-
-    def small_disk():  # files past 200 KB cannot be written, as on a full disk
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
-
-    result = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "-q", "-f",
-                             str(tmp_path / "mkdocs.yml")], preexec_fn=small_disk, capture_output=True, text=True,
-                            env={**os.environ, "PODCAST_TTS": "espeak", "NO_MKDOCS_2_WARNING": "1"}, timeout=300)
+    copy_site(tmp_path)
+    result = build_on_a_full_disk(tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if "cannot write" in line]
@@ -354,13 +336,8 @@ def test_a_huge_episode_file_is_refused_in_one_line_without_being_parsed(tmp_pat
 @pytest.fixture
 def leaky(tmp_path):
     """The sample site with docs/ links: one to a file outside the repository, one inside (fine), one loop."""
-    import shutil
-
-    from .conftest import REPO
-
     (tmp_path / "pod").mkdir()
-    for name in ("mkdocs.yml", "docs", "episodes"):
-        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, tmp_path / "pod" / name)
+    copy_site(tmp_path / "pod")
     secret = tmp_path / "secret.txt"
     secret.write_text("not for the web\n", encoding="utf-8")
     docs = tmp_path / "pod/docs/assets"

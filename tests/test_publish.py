@@ -11,13 +11,11 @@ import sys
 import feedparser
 import pytest
 
-from .publishing import Repository, episode, git
+from .publishing import ONE, TWO, episode, git, two_episodes
 from .speechproxy import SpeechProxy
 
 pytestmark = pytest.mark.workflow
 
-ONE = [f"第一期的第{n}句，聊聊潮汐发电。" for n in range(1, 5)]
-TWO = [f"第二期的第{n}句，说说城市公交。" for n in range(1, 5)]
 
 
 @pytest.fixture
@@ -28,9 +26,7 @@ def proxy(tmp_path):
 
 @pytest.fixture
 def repo(tmp_path, proxy):
-    repo = Repository(tmp_path, proxy)
-    repo.push("Two episodes", {"episodes/one.yaml": episode("one", ONE), "episodes/two.yaml": episode("two", TWO)})
-    return repo
+    return two_episodes(tmp_path, proxy)
 
 
 def feed_items(run) -> dict[str, dict]:

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from .checkers import serve
-from .conftest import REPO, site_mp3
+from .conftest import REPO, copy_site, site_mp3
 from .test_feed import partytime
 
 pytestmark = pytest.mark.site
@@ -40,9 +40,7 @@ def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
 def staged(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("host") / "pod"
     root.mkdir()
-    for name in ("mkdocs.yml", "docs", "episodes"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    copy_site(root)
     run([str(BIN / "podcast"), "build", "--strict"], root)
     return root / "build/podcast"
 

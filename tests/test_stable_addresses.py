@@ -11,7 +11,7 @@ from site_plugins.podcast import load_catalog
 from site_plugins.podcast.load.siteconfig import read_site_settings
 from site_plugins.podcast.store.record import RECORD_NAME, Published, record_bytes
 
-from .conftest import REPO
+from .conftest import copy_site
 
 pytestmark = pytest.mark.unit
 
@@ -22,8 +22,7 @@ TIDES = "episodes/tidal-power-pilot.yaml"
 @pytest.fixture
 def published(tmp_path) -> Path:
     """The sample site, both episodes published as they are now."""
-    for name in ("mkdocs.yml", "docs", "episodes"):
-        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, tmp_path / name)
+    copy_site(tmp_path)
     catalog = catalog_of(tmp_path)
     entries = {e.guid: Published(e.guid, e.source_path, e.slug, e.title, e.date.isoformat(), e.wrote("guid"),
                                  page=f"episodes/{e.slug}/") for e in catalog.episodes}

@@ -17,13 +17,11 @@ from site_plugins.podcast.audio.id3 import TagInfo, read_finished, tagged_mp3
 from site_plugins.podcast.mp3frames import read_frames
 from site_plugins.podcast.store.branch import commit_folder
 
-from .publishing import Repository, episode, git
+from .publishing import ONE, Repository, episode, git, two_episodes
 from .speechproxy import SpeechProxy
 
 pytestmark = pytest.mark.workflow
 
-ONE = [f"第一期的第{n}句，聊聊潮汐发电。" for n in range(1, 5)]
-TWO = [f"第二期的第{n}句，说说城市公交。" for n in range(1, 5)]
 JUNK = b"<html><script>alert(1)</script></html>RIFF....WAVEfmt "
 
 
@@ -35,9 +33,7 @@ def proxy(tmp_path):
 
 @pytest.fixture
 def repo(tmp_path, proxy):
-    repo = Repository(tmp_path, proxy)
-    repo.push("Two episodes", {"episodes/one.yaml": episode("one", ONE), "episodes/two.yaml": episode("two", TWO)})
-    return repo
+    return two_episodes(tmp_path, proxy)
 
 
 def branch_files(repo: Repository, folder: Path) -> Path:
