@@ -36,10 +36,10 @@ from site_plugins.podcast.speech.edge import (
 
 from .conftest import DATA
 from .edgestandin import HANDSHAKE_FAILURES, SPEECH_FAILURES, EdgeStandIn
+from .test_engines import LINES
 
 pytestmark = pytest.mark.unit
 
-LINES = ["大家好，欢迎收听。", "今天我们谈谈能源。", "能源收入锐减。", "财政赤字飙升。", "我们下期再见。", "再见。"]
 FAILURES = (*HANDSHAKE_FAILURES, *SPEECH_FAILURES)
 FEMALE, MALE = "zh-CN-XiaoxiaoNeural", "zh-CN-YunjianNeural"
 EDGE_HOSTS = {"卿姐": {"engine": "edge", "gender": "female", "fallback": ["espeak"]},
