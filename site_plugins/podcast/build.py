@@ -19,6 +19,7 @@ from .errors import Problem, Severity
 from .layout import SiteLayout, folder_url
 from .load.catalog import load_catalog
 from .load.show import site_cover
+from .load.tree import folders_outside
 from .manifest import SPEAK_UNTIL, write_manifest
 from .model import Cover, Episode, EpisodeAddress, EpisodeAudio, Settings
 from .render.errorpages import render_problem_pages
@@ -275,6 +276,7 @@ def prepare(settings: Settings, project_dir: Path, *, now: datetime, preview: bo
             warn: Callable[[str], None] = lambda _: None) -> BuildRequest:
     """A request for a site's build: its cover checked, its voices chosen (PODCAST_TTS in `environ` wins over
     the site's `tts:` and every host's `engine:`)."""
+    folders_outside(settings, project_dir)
     cover = site_cover(project_dir, settings.cover)
     environ = environ or {}
     engine = make_engine(engine_name(settings.tts, environ), settings=settings)

@@ -16,7 +16,7 @@ from .errors import PodcastError, Problem, Severity
 from .load.catalog import Catalog, load_catalog
 from .load.show import site_cover
 from .load.siteconfig import read_site_config
-from .load.tree import outside_links
+from .load.tree import folders_outside, outside_links
 from .publishing import add_publish_command, run_publish_build
 from .writer import full_disk_line
 
@@ -92,6 +92,7 @@ def run_check(paths: list[Path], *, config_path: Path, strict: bool = False, out
     """Everything a strict build would refuse, reported at once; 0 when clean, 1 on errors (or warnings)."""
     site = read_site_config(config_path)
     settings = site.settings
+    folders_outside(settings, site.project_dir, origin=str(config_path))
     site_cover(site.project_dir, settings.cover, origin=str(config_path))
     catalog = load_catalog(paths or [site.project_dir / settings.episodes_dir], settings, root=Path.cwd(),
                            include_drafts=True, now=now, project_dir=site.project_dir)

@@ -89,24 +89,31 @@ def _is_info_frame(data: bytes | memoryview, frame: Frame) -> bool:
     return b"Xing" in head or b"Info" in head or b"VBRI" in head
 
 
-def read_frames(data: bytes | memoryview, *, strict: bool = True, limit: int = 0) -> list[Frame]:
+def read_frames(data: bytes | memoryview, *, strict: bool = True, limit: int = 0, junk: int = 0) -> list[Frame]:
     """The audio frames of an MP3, skipping ID3v2/ID3v1 tags and Xing/Info frames.
 
     With `strict`, any byte that is not part of a frame or a tag is an error (a damaged
     file); otherwise scanning resynchronises on the next frame header. `limit`: stop after
-    that many frames (0: read them all).
+    that many frames (0: read them all); `junk`: stop after skipping more bytes than that (0: never).
     """
+    if not strict and isinstance(data, memoryview):
+        data = bytes(data)  # searched for the next frame below
     offset = id3v2_size(data)
     end = len(data)
     if end - offset >= 128 and bytes(data[end - 128:end - 125]) == b"TAG":
         end -= 128
     frames: list[Frame] = []
+    skipped = 0
     while offset < end:
         frame = _parse_header(data, offset)
         if frame is None or offset + frame.length > end:
             if strict:
                 raise Mp3Error(f"not an MPEG audio frame at byte {offset} of {len(data)}")
-            offset += 1
+            following = _next_sync(data, offset + 1, end)
+            skipped += following - offset
+            offset = following
+            if junk and skipped > junk:
+                break
             continue
         if not (not frames and _is_info_frame(data, frame)):
             frames.append(frame)
@@ -114,6 +121,12 @@ def read_frames(data: bytes | memoryview, *, strict: bool = True, limit: int = 0
                 break
         offset += frame.length
     return frames
+
+
+def _next_sync(data: bytes, start: int, end: int) -> int:
+    """Where the next frame header may start (a 0xFF byte), or `end`: runs of zeros are passed at C speed."""
+    found = data.find(b"\xff", start, end)
+    return end if found == -1 else found
 
 
 def audio_bytes(data: bytes, frames: list[Frame] | None = None) -> bytes:

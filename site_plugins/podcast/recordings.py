@@ -6,15 +6,16 @@ both, so a clean check means the build accepts the recording too.
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
 from .mp3frames import Frame, id3v2_size, read_frames
 
-SNIFF_BYTES = 256 * 1024
-"""How much of a recording `check` reads: enough to pass a large ID3 tag (cover art) and find frames."""
 SNIFF_FRAMES = 16
-"""Frames in a row that make a file an MP3 for `check`; the build reads the whole file once."""
+"""Frames in a row that make the first part of a file an MP3 (`mp3_problem` with `whole=False`)."""
+MAX_RECORDING = 100_000_000
+"""Bytes of a recording: GitHub keeps no larger file, and a sparse 2 GB file would cost a build minutes."""
 
 
 def project_file(name: str, project_dir: Path, what: str) -> tuple[Path, str]:
@@ -48,17 +49,40 @@ def locate_recording(name: str, *, project_dir: Path, audio_dir: str) -> tuple[P
     return path, ""
 
 
-def recording_problem(name: str, *, project_dir: Path, audio_dir: str) -> str:
-    """What is wrong with a recording, from its place and its first bytes ('' when nothing is)."""
+def read_regular(path: Path, *, most: int) -> tuple[bytes, str]:
+    """(bytes, '') of a regular file of at most `most` bytes; (b'', why not: a message tail) for a pipe, a device
+    or a folder, a larger file, or one that cannot be read."""
+    try:
+        # O_NONBLOCK: opening a pipe waits for a writer, which never comes; a regular file ignores it.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        return b"", f"cannot be read ({exc.strerror}); check the path (it is relative to mkdocs.yml)"
+    with os.fdopen(descriptor, "rb") as file:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            return b"", "is not a regular file (a folder, a pipe or a device); name the file itself"
+        if info.st_size > most:
+            return b"", f"is {info.st_size / 1e6:.1f} MB; at most {most / 1e6:g} MB are allowed"
+        try:
+            return file.read(most + 1), ""
+        except OSError as exc:
+            return b"", f"cannot be read ({exc.strerror})"
+
+
+def read_recording(name: str, *, project_dir: Path, audio_dir: str) -> tuple[Path, bytes, str]:
+    """(path, its bytes, problem or ''): a regular file in its place, of at most MAX_RECORDING bytes."""
     path, problem = locate_recording(name, project_dir=project_dir, audio_dir=audio_dir)
     if problem:
-        return problem
-    try:
-        with path.open("rb") as file:
-            head = file.read(SNIFF_BYTES)
-    except OSError as exc:
-        return f"audio file '{name}' cannot be read ({exc.strerror}); check its permissions"
-    return mp3_problem(name, head, whole=len(head) < SNIFF_BYTES)
+        return path, b"", problem
+    data, why = read_regular(path, most=MAX_RECORDING)
+    return path, data, f"audio file '{name}' {why}" if why else ""
+
+
+def recording_problem(name: str, *, project_dir: Path, audio_dir: str) -> str:
+    """What is wrong with a recording ('' when nothing is): the whole file is read, as the build reads it,
+    so that `check` refuses what the build would (trailing junk, a tag claiming more bytes than there are)."""
+    _, data, problem = read_recording(name, project_dir=project_dir, audio_dir=audio_dir)
+    return problem or mp3_problem(name, data, whole=True)
 
 
 def mp3_problem(name: str, data: bytes, *, whole: bool) -> str:
@@ -71,8 +95,11 @@ def mp3_frames(name: str, data: bytes, *, whole: bool) -> tuple[str, list[Frame]
     start = id3v2_size(data)
     if not whole and start >= len(data):
         return "", []  # a tag longer than the part read: the build reads the whole file
-    chunk = memoryview(data)[start:]
-    frames = read_frames(chunk, strict=False, limit=0 if whole else SNIFF_FRAMES)
+    chunk = data[start:]
+    # Past a tenth of junk the file is refused below whatever follows: the scan stops there, so a file
+    # of junk costs little.
+    frames = read_frames(chunk, strict=False, limit=0 if whole else SNIFF_FRAMES,
+                         junk=len(chunk) // 10 + 4096 if whole else 0)
     covered = len(chunk) if whole or len(frames) < SNIFF_FRAMES else frames[-1].offset + frames[-1].length
     if not frames or sum(f.length for f in frames) < 0.9 * covered - (0 if whole else 4096):
         return f"audio file '{name}' is not an MP3 file (no MPEG audio frames); export the recording as MP3", []

@@ -26,7 +26,7 @@ from ..layout import SiteLayout
 from ..markup import plain_text
 from ..model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
 from ..mp3frames import audio_bytes, duration_of, read_frames
-from ..recordings import locate_recording, mp3_frames
+from ..recordings import MAX_RECORDING, locate_recording, mp3_frames, read_regular
 from ..speech import SpeechEngine, SpeechError, Voice, host_voice, silence_mp3
 from ..speech import turn_key as _engine_turn_key
 from ..writer import remove_stale_parts
@@ -296,9 +296,11 @@ class AudioBuilder:
             known = self.store.recording_duration(path, stat)
             if known is not None:
                 return "", path, *known
-            data = path.read_bytes()
         except OSError as exc:
             return f"audio file '{name}' cannot be read ({exc.strerror}); check its permissions", path, 0.0, ""
+        data, why = read_regular(path, most=MAX_RECORDING)  # as `check` reads it: the same size and kind of file
+        if why:
+            return f"audio file '{name}' {why}", path, 0.0, ""
         problem, frames = mp3_frames(name, data, whole=True)
         if problem:
             return problem, path, 0.0, ""

@@ -71,6 +71,11 @@ MAX_TURN = 5000
 """Characters of one turn's text or `say:` (the reference episode's longest turn has about 150)."""
 MAX_ANALYSIS = 10_000
 """Characters of one analysis aspect."""
+MAX_ASPECTS = 50
+"""Aspects in an episode's analysis (the reference episodes have six): each is a tab on the page."""
+MAX_GUID = 200
+"""Characters of an episode's `guid:` (a UUID has 36): it is written into the feed and the publish record
+for good, so a pasted article cannot become one."""
 MAX_ARTICLE = 200_000
 """Characters of the source article's text."""
 MAX_SECTIONS = 100
@@ -122,7 +127,7 @@ EPISODE_FIELDS: dict[str, FieldSpec] = {
                               "(and its folder inside `episodes/`), so changing the title or slug never makes podcast "
                               "apps see a new episode. If you rename or move a published file, publishing keeps the "
                               "ID it was published with, and `podcast check` prints the `guid:` line to add here to "
-                              "keep it for good. Two episodes may not share one."),
+                              "keep it for good. Two episodes may not share one.", limit=MAX_GUID),
     "episode": FieldSpec("integer", "Episode number, shown by podcast apps.", page_only=True),
     "season": FieldSpec("integer", "Season number.", page_only=True),
     "explicit": FieldSpec("bool", "`true` or `false`; default: the show's setting.", page_only=True),

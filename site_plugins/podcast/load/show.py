@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import SettingsError
 from ..model import Cover
-from ..recordings import project_file
+from ..recordings import project_file, read_regular
 
 APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
@@ -40,6 +40,9 @@ DIRECTORIES = {"applepodcasts": "Apple Podcasts", "spotify": "Spotify", "pocketc
                "overcast": "Overcast", "antennapod": "AntennaPod"}
 """The podcast apps whose pages the `links` option names by key (apple_podcasts, ...), in the order shown."""
 COVER_MIN, COVER_MAX = 1400, 3000
+MAX_IMAGE_BYTES = 10_000_000
+"""Bytes of the cover or an episode's image: Apple asks for less than 512 KB, and every page's visitors
+download it; a 3000 px square JPEG of a photograph is about 2 MB."""
 
 
 def parse_category(value: str) -> tuple[tuple[str, ...], str | None]:
@@ -117,10 +120,9 @@ def episode_image_problem(name: str, *, project_dir: Path) -> str:
         return f"image file '{name}' is outside the project; keep images in the repository"
     if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
         return f"image file '{name}' must be a JPEG or PNG named .jpg, .jpeg or .png"
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return f"image file '{name}' cannot be read ({exc.strerror}); check the path (it is relative to mkdocs.yml)"
+    data, problem = read_regular(path, most=MAX_IMAGE_BYTES)
+    if problem:
+        return f"image file '{name}' {problem}"
     problem = check_cover(data, name)
     if problem:
         return problem.replace("cover '", "image file '", 1)
@@ -157,10 +159,14 @@ def load_cover(project_dir: Path, path: str) -> Cover | None:
     """The show's cover, checked against podcast apps' rules; SettingsError names what is wrong."""
     if not path:
         return None
-    try:
-        data = (project_dir / path).read_bytes()
-    except OSError as exc:
-        raise SettingsError(f"cover '{path}' cannot be read ({exc.strerror}); check the path in mkdocs.yml") from exc
+    found, problem = project_file(path, project_dir, "cover")
+    if not problem and not found.is_relative_to(project_dir.resolve()):
+        problem = f"cover '{path}' is outside the project; keep the cover in the repository"
+    if not problem:
+        data, why = read_regular(found, most=MAX_IMAGE_BYTES)
+        problem = f"cover '{path}' {why}" if why else ""
+    if problem:
+        raise SettingsError(problem)
     problem = check_cover(data, path)
     if problem:
         raise SettingsError(problem)

@@ -1,13 +1,15 @@
 """Folders the build publishes from (the docs folder) may hold symbolic links, but none that leads outside the
 repository: such a link would publish a file from the machine that builds (`/etc/passwd`, the environment
-under `/proc`) as if it were the project's. Episode files are refused as links anyway (`catalog`)."""
+under `/proc`) as if it were the project's. Episode files are refused as links anyway (`catalog`). Nor may a
+folder the build reads or writes (episodes, audio, cache) lead outside through a link."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import Problem, SettingsError
+from ..model import Settings
 
 
 def outside_links(folder: Path, project_dir: Path) -> list[Problem]:
@@ -32,3 +34,21 @@ def outside_links(folder: Path, project_dir: Path) -> list[Problem]:
                                                      "nowhere), so it is never published; put the file itself "
                                                      "here, or remove the link"))
     return problems
+
+
+def folders_outside(settings: Settings, project_dir: Path, *, origin: str = "mkdocs.yml") -> None:
+    """SettingsError when a folder option, spelled inside the project, leads outside it through a link: the
+    build would read episodes from there, or write audio or its cache there."""
+    root = project_dir.resolve()
+    problems = []
+    for option in ("episodes_dir", "audio_dir", "cache_dir"):
+        name = getattr(settings, option)
+        try:
+            inside = (root / name).resolve().is_relative_to(root)
+        except (OSError, RuntimeError):  # a loop of links, a name too long
+            inside = False
+        if not inside:
+            problems.append(f"option '{option}' ('{name}') is outside the project (a link leads there); make it "
+                            "a folder of the repository")
+    if problems:
+        raise SettingsError(f"{origin}: podcast plugin settings:\n" + "\n".join(f"  - {p}" for p in problems))

@@ -19,6 +19,7 @@ from .fields import (
     HOST_FIELDS,
     LONG_TURN_FIELDS,
     MAX_ARTICLE,
+    MAX_ASPECTS,
     MAX_SECTIONS,
     MAX_SHORT,
     MAX_SLUG,
@@ -315,8 +316,13 @@ class _EpisodeReader(NodeReader):
         return Source(url=url, published=published, **texts)
 
     def _analysis(self, node: Node, spec: FieldSpec) -> tuple[tuple[str, str], ...]:
-        pairs = []
-        for aspect, (key_node, value_node) in self.mapping(node, "analysis", None).items():
+        pairs: list[tuple[str, str]] = []
+        entries = self.mapping(node, "analysis", None)
+        if len(entries) > MAX_ASPECTS:
+            self.error(node, f"analysis has {len(entries)} aspects; at most {MAX_ASPECTS} are allowed (each is a "
+                             "heading on the page)")
+            return ()
+        for aspect, (key_node, value_node) in entries.items():
             if len(aspect) > MAX_SHORT:
                 self.error(key_node, f"an analysis aspect's name is {len(aspect)} characters long; "
                                      f"at most {MAX_SHORT} are allowed")
