@@ -72,9 +72,9 @@ def copy_site(root: Path, names: tuple[str, ...] = ("mkdocs.yml", "docs", "episo
         (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, root / name)
 
 
-def build_on_a_full_disk(root: Path) -> subprocess.CompletedProcess:
-    """`mkdocs build` of the site in `root`, in a process that cannot write a file past 200 KB, as on a full
-    disk."""
+def on_a_full_disk(command: list[str], *, cwd: Path | None = None,
+                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`command` in a process that cannot write a file past 200 KB, as on a full disk."""
     import resource
     import signal
 
@@ -82,9 +82,14 @@ def build_on_a_full_disk(root: Path) -> subprocess.CompletedProcess:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
 
-    return subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "-q", "-f", str(root / "mkdocs.yml")],
-                          preexec_fn=small_disk, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PODCAST_TTS": "espeak", "NO_MKDOCS_2_WARNING": "1"})
+    return subprocess.run(command, cwd=cwd, preexec_fn=small_disk, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+def build_on_a_full_disk(root: Path) -> subprocess.CompletedProcess:
+    """`mkdocs build` of the site in `root` on a full disk (`on_a_full_disk`)."""
+    return on_a_full_disk([str(Path(sys.executable).parent / "mkdocs"), "build", "-q", "-f", str(root / "mkdocs.yml")],
+                          env={"PODCAST_TTS": "espeak", "NO_MKDOCS_2_WARNING": "1"})
 
 
 def site_mp3(site: Path, slug: str) -> Path:

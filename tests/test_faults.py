@@ -1,5 +1,5 @@
 """Faults say what happened: a speech answer without audio frames is a bad answer, a refused push says the remote's
-own words once, and a full disk met by MkDocs is one line."""
+own words once, and a full disk met by MkDocs or by the publishing steps is one line."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import random
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from site_plugins.podcast.audio.builder import AudioBuilder
 from site_plugins.podcast.speech import EdgeEngine, GttsEngine, RetryPolicy, SpeechError, Voice
 from site_plugins.podcast.store.branch import StoreError, store
 
-from .conftest import build_on_a_full_disk, copy_site
+from .conftest import REPO, build_on_a_full_disk, copy_site, on_a_full_disk
 from .edgestandin import EdgeStandIn
 from .test_audio import SAY, catalog_of, gtts_settings, script_episode
 from .test_speech import ENDPOINT, gtts_body
@@ -88,3 +89,22 @@ def test_a_full_disk_while_mkdocs_copies_an_asset_is_one_line(tmp_path):
     assert len(errors) == 1, said[-2000:]
     assert f"cannot write {tmp_path}/site/big.bin" in errors[0], errors
     assert "free some space and build again" in errors[0]
+
+
+def test_a_full_disk_while_fetching_or_storing_the_published_audio_is_one_line(tmp_path):
+    remote, clone, folder = tmp_path / "origin.git", tmp_path / "clone", tmp_path / "out"
+    git(tmp_path, "init", "--quiet", "--bare", str(remote))
+    git(tmp_path, "init", "--quiet", str(clone))
+    git(clone, "remote", "add", "origin", str(remote))
+    folder.mkdir()
+    (folder / "a.mp3").write_bytes(os.urandom(300_000))  # random: git cannot make it smaller than the limit
+    first = store(clone, folder, base=None)
+    steps = {"fetch": [], "store": [str(folder)]}
+    (folder / "a.mp3").write_bytes(os.urandom(300_000))
+    (folder / ".base").write_text(f"{first} {git(clone, 'rev-parse', first + '^{tree}').strip()}\n")
+    for step, args in steps.items():
+        result = on_a_full_disk([sys.executable, "-m", "site_plugins.podcast.store", "--repo", str(clone), step, *args],
+                                cwd=clone, env={"PYTHONPATH": str(REPO)})
+        said = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in said, said[-3000:]
+        assert said.count("\n") == 1 and "free some space and build again" in said, said

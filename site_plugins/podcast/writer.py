@@ -11,6 +11,9 @@ from .errors import PodcastError
 
 _FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 _DENIED = (errno.EACCES, errno.EPERM, errno.EROFS)
+FULL_DISK_ADVICE = "; the disk (or the space allowed) is full: free some space and build again"
+FULL_DISK_WORDS = ("No space left on device", "File too large", "Disk quota exceeded")
+"""How a program (git) says the disk is full on its error output."""
 
 
 class OutputError(PodcastError):
@@ -52,7 +55,7 @@ def full_disk_line(error: BaseException) -> str:
 
 def _advice(exc: OSError) -> str:
     if exc.errno in _FULL:
-        return "; the disk (or the space allowed) is full: free some space and build again"
+        return FULL_DISK_ADVICE
     if exc.errno in _DENIED:
         return "; the folder cannot be written: check its permissions, or build elsewhere"
     return ""

@@ -7,12 +7,13 @@ the index and the checked-out branch are never touched, so a store runs in any c
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import PodcastError
-from ..writer import write_atomic
+from ..writer import FULL_DISK_ADVICE, FULL_DISK_WORDS, write_atomic
 from .record import RECORD_NAME, load_record, merged, parse_record_in_full, record_bytes
 
 BRANCH = "podcast-audio"
@@ -31,7 +32,11 @@ def git(repo: Path, *args: str, data: bytes | None = None, check: bool = True,
     done = subprocess.run(["git", "-C", str(repo), *args], input=data, capture_output=True,
                           env={**os.environ, **(env or {})})
     if check and done.returncode:
-        raise StoreError(f"git {args[0]} failed: {done.stderr.decode(errors='replace').strip()}")
+        said = done.stderr.decode(errors="replace").strip()
+        # A full disk: git says so, or (past a file-size limit) is stopped by SIGXFSZ before it can.
+        full = done.returncode == -signal.SIGXFSZ or any(words in said for words in FULL_DISK_WORDS)
+        said = said or f"it was stopped (exit status {done.returncode})"
+        raise StoreError(f"git {args[0]} failed: {said}{FULL_DISK_ADVICE if full else ''}")
     return done
 
 
