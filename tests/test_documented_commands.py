@@ -51,6 +51,7 @@ SERVERS = {"scripts/site serve": "http://127.0.0.1:8000/goose-pod/"}
 NEED_A_SERVICE = {
     "scripts/draft https://news.example.com/some-story": "ANTHROPIC_API_KEY is not set",
     "scripts/draft https://news.example.com/some-story --listener 蕭睿 --minutes 12": "ANTHROPIC_API_KEY is not set",
+    "scripts/draft --section Conflict episodes/my-episode.yaml": "ANTHROPIC_API_KEY is not set",
 }
 """Commands that need a service a test cannot reach (Claude): run as written without its key, they must
 install what they need and stop with one line naming the missing key (no traceback)."""

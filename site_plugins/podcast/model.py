@@ -37,6 +37,8 @@ class Host:
     """Pitch, percent higher (+) or lower (-)."""
     fallback: tuple[str, ...] | None = None
     """Engines that speak, in order, when `engine` cannot be reached; None: the offline engine, for previews."""
+    persona: str | None = None
+    """Who the host is in the dialogue (leads and frames, asks and reacts): what `podcast draft` tells the model."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +137,10 @@ class Episode:
     explicit: bool | None = None
     """None: the show's setting applies."""
     ai_generated: bool = False
+    review: tuple[str, ...] = ()
+    """What an editor must still check (a draft's flags): each is a warning until the line is deleted."""
+    outside_facts: tuple[str, ...] = ()
+    """Facts of the dialogue that are not in the article, listed by the draft for the editor to verify."""
     episode_type: str = "full"
     """itunes:episodeType: full, trailer or bonus."""
     scheduled: bool = False
@@ -361,6 +367,9 @@ class Settings:
     """Requests per second to gTTS, at most."""
     draft_model: str = "claude-sonnet-5-5"
     """The Claude model `podcast draft` asks; a setting, since models retire."""
+    draft_facts: str = "article"
+    """What a draft may state: `article` (only the article's facts; the length follows what it holds) or `listed`
+    (outside facts too, each listed in the draft for the editor to verify)."""
     search: bool = True
     """Whether the site gets its search: a search box, a search page and an index in small files."""
     cover: str = ""

@@ -27,6 +27,8 @@ class Article:
     title: str = ""
     publisher: str = ""
     published: date | None = None
+    cut_from: int = 0
+    """The whole article's characters when it was cut to MAX_CHARS (the draft says so), else 0."""
 
 
 def load_article(source: str, *, timeout: float = 30.0) -> Article:
@@ -110,8 +112,9 @@ def _from_html(html: str, *, url: str) -> Article:
     if not lines:
         raise ArticleError(f"no article text found in {url or 'the input'}; save the article's text to a file "
                            "and pass that instead")
-    return Article(text=_cut("\n\n".join(lines)), url=url, title=title,
-                   publisher=(data.get("sitename") or "").strip(), published=_date(data.get("date")))
+    text, cut_from = _cut("\n\n".join(lines))
+    return Article(text, url=url, title=title, publisher=(data.get("sitename") or "").strip(),
+                   published=_date(data.get("date")), cut_from=cut_from)
 
 
 def _from_text(raw: str) -> Article:
@@ -122,11 +125,15 @@ def _from_text(raw: str) -> Article:
     title = ""
     if len(blocks) > 1 and "\n" not in blocks[0] and len(blocks[0]) <= 200:
         title = blocks.pop(0).lstrip("# ").strip()
-    return Article(text=_cut("\n\n".join(" ".join(b.split("\n")) for b in blocks)), title=title)
+    text, cut_from = _cut("\n\n".join(" ".join(b.split("\n")) for b in blocks))
+    return Article(text, title=title, cut_from=cut_from)
 
 
-def _cut(text: str) -> str:
-    return text if len(text) <= MAX_CHARS else text[:MAX_CHARS].rsplit("\n\n", 1)[0]
+def _cut(text: str) -> tuple[str, int]:
+    """(the text, cut at a paragraph's end when longer than MAX_CHARS; its whole length when cut, else 0)."""
+    if len(text) <= MAX_CHARS:
+        return text, 0
+    return text[:MAX_CHARS].rsplit("\n\n", 1)[0], len(text)
 
 
 def _date(value: object) -> date | None:

@@ -27,8 +27,10 @@ DRAFT_PACKAGES = ("anthropic", "pydantic", "requests", "trafilatura", "lxml_html
 
 def add_draft_command(commands) -> None:
     draft = commands.add_parser("draft", help="draft a new episode from a news article with Claude",
-                                description="Draft an episode from a news article. Needs ANTHROPIC_API_KEY.")
-    draft.add_argument("source", help="the article: a web address, an .html/.txt/.md file, or - for stdin")
+                                description="Draft an episode from a news article, or redraft one section of an "
+                                            "episode file (--section). Needs ANTHROPIC_API_KEY.")
+    draft.add_argument("source", help="the article: a web address, an .html/.txt/.md file, or - for stdin; "
+                                      "with --section, the episode file")
     draft.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml")
     draft.add_argument("--url", help="the article's web address, when SOURCE is a file or stdin")
     draft.add_argument("--language", help="language of the episode (default: the site's)")
@@ -37,41 +39,61 @@ def add_draft_command(commands) -> None:
     draft.add_argument("--minutes", type=float, default=10.0, help="target length in minutes (default: 10)")
     draft.add_argument("--model", default=None,
                        help=f"Claude model (default: the site's draft_model, else {Settings().draft_model})")
-    draft.add_argument("--max-tokens", type=int, default=16_000, help="longest answer allowed (default: 16000)")
+    draft.add_argument("--max-tokens", type=int, default=None,
+                       help="longest answer allowed (default: sized from --minutes)")
     draft.add_argument("--force", action="store_true", help="replace an episode file of the same name")
+    draft.add_argument("--section", help="redraft this section of the episode file SOURCE, leaving the rest "
+                                         "of the file as it is")
 
 
 def run_draft(args: argparse.Namespace, *, client=None, today: date | None = None) -> int:
     """Draft one episode; `client` is an anthropic.Anthropic (made from the environment when None)."""
     _require_draft_packages()
     from .claude import request_draft
+    from .facts import draft_flags
 
     settings = read_site_settings(args.config)
-    request = _request(args, settings, client_ready=client is not None)
+    root = args.config.resolve().parent if args.config.exists() else Path.cwd()
+    today = today or date.today()
+    if getattr(args, "section", None):
+        from .sections import redraft_section
+
+        return redraft_section(args, settings, root, client=client or _client(), today=today)
+    request = _request(args, settings, root, client_ready=client is not None, today=today)
     if client is None:
         client = _client()
-    print(f"asking {request.model} for a {request.minutes:g}-minute draft ...", file=sys.stderr)
-    draft, usage = request_draft(client, request)
-    root = args.config.resolve().parent if args.config.exists() else Path.cwd()
-    path = _write_draft(draft, request, settings, root, today=today or date.today(), force=args.force)
+    print(f"asking {request.model} for a {request.minutes:g}-minute draft ({request.budget.describe()}) ...",
+          file=sys.stderr)
+    drafted = request_draft(client, request)
+    flags = draft_flags(drafted.answer, request.article.text, known_names=_known_names(request))
+    path = _write_draft(drafted, request, settings, root, today=today, force=args.force, flags=flags)
     shown = path.relative_to(root) if path.is_relative_to(root) else path
-    print(f"wrote {shown} (draft: true)")
+    print(f"wrote {shown} (draft: true), about {_minutes(drafted, request):.1f} minutes of dialogue"
+          f"{f'; {drafted.requests - 1} repair(s) asked' if drafted.requests > 1 else ''}")
+    outside = len(drafted.answer.get("outside_facts") or [])
+    if flags or outside:
+        print(f"to review: {len(flags)} flag(s) and {outside} outside fact(s), listed under 'review:' in the file; "
+              "podcast check warns about each until you delete its line")
     print("next: check every fact against the source text in the file, preview with scripts/site serve, "
           "then set 'draft: false' and push")
-    print(usage, file=sys.stderr)
+    print(drafted.usage, file=sys.stderr)
     return 0
 
 
-def _request(args: argparse.Namespace, settings, *, client_ready: bool):
+def _minutes(drafted, request) -> float:
+    from .length import minutes_of
+
+    return minutes_of(" ".join(t["text"] for s in drafted.answer["script"] for t in s["turns"]), request.language)
+
+
+def _known_names(request) -> set[str]:
+    return {*request.hosts, request.show, request.listener or "", request.article.publisher}
+
+
+def _request(args: argparse.Namespace, settings, root: Path, *, client_ready: bool, today: date):
     """What to ask Claude: the article (fetched or read), the hosts, the language and the length."""
     from .article import load_article
-    from .claude import DraftError, DraftRequest
 
-    hosts = tuple(h.strip() for h in args.hosts.split(",") if h.strip()) if args.hosts else \
-        tuple(h.name for h in settings.hosts)
-    if len(hosts) < 2:
-        raise DraftError("a dialogue needs two hosts: define them under the podcast plugin's 'hosts' in "
-                         "mkdocs.yml, or pass --hosts 'A,B'")
     if not client_ready:
         _client()  # no key: say so before the article is fetched
     article = load_article(args.source)
@@ -80,24 +102,49 @@ def _request(args: argparse.Namespace, settings, *, client_ready: bool):
     if not article.url:
         print("warning: the article has no web address; the draft's source.url is a placeholder to replace "
               "(or pass --url)", file=sys.stderr)
-    return DraftRequest(article=article, hosts=hosts, language=args.language or settings.language,
-                        show=settings.show.title, listener=args.listener, minutes=args.minutes,
-                        model=args.model or settings.draft_model, max_tokens=args.max_tokens)
+    return episode_request(args, settings, root, article, today=today)
 
 
-def _write_draft(draft, request, settings, root: Path, *, today: date, force: bool) -> Path:
+def episode_request(args: argparse.Namespace, settings, root: Path, article, *, today: date, hosts=None,
+                    language: str | None = None, listener: str | None = None):
+    """The DraftRequest for `article` under the site's settings and the command's options."""
+    from .claude import DraftError, DraftRequest
+    from .length import scaled_to_article
+    from .prompt import article_language
+
+    names = hosts or (tuple(h.strip() for h in args.hosts.split(",") if h.strip()) if args.hosts else
+                      tuple(h.name for h in settings.hosts))
+    if len(names) < 2:
+        raise DraftError("a dialogue needs two hosts: define them under the podcast plugin's 'hosts' in "
+                         "mkdocs.yml, or pass --hosts 'A,B'")
+    personas = {h.name: h.persona or "" for h in settings.hosts}
+    minutes, source_language = args.minutes, article_language(article)
+    if settings.draft_facts == "article":
+        minutes = scaled_to_article(args.minutes, article.text, source_language)
+        if minutes < args.minutes:
+            print(f"note: the article holds about {minutes:g} minutes of dialogue (draft_facts: article), so the "
+                  f"draft is that long, not {args.minutes:g}", file=sys.stderr)
+    return DraftRequest(article=article, hosts=names, language=language or args.language or settings.language,
+                        show=settings.show.title, listener=listener or args.listener, minutes=minutes,
+                        model=args.model or settings.draft_model, max_tokens=args.max_tokens,
+                        personas=tuple(personas.get(n, "") for n in names), facts=settings.draft_facts, today=today,
+                        article_language=source_language, keep_dir=root / settings.cache_dir / "drafts")
+
+
+def _write_draft(drafted, request, settings, root: Path, *, today: date, force: bool, flags) -> Path:
     """The draft as a new episode file, checked before it is written; its path."""
-    from .claude import DraftError, render_episode
+    from .claude import DraftError
+    from .episodefile import render_episode
 
     folder = root / settings.episodes_dir
-    text = render_episode(draft, request, today=today)
+    text = render_episode(drafted, request, today=today, flags=flags)
     path, slug = _free_place(folder, text, settings, root, replace=force)
     # Written out, so that a later title edit never moves the episode's page once it is published.
-    text = render_episode(draft, request, today=today, slug=slug)
+    text = render_episode(drafted, request, today=today, slug=slug, flags=flags)
     episode, problems = validate_episode(text, str(path), settings)
     if episode is None:
         raise DraftError("the draft does not pass the episode checks, so it was not written:\n"
-                         + "\n".join(str(p) for p in problems))
+                         + "\n".join(str(p) for p in problems if p.is_error))
     if path.exists() and not force:
         raise DraftError(f"{path} exists; pass --force to replace it")
     write_atomic(path, text.encode("utf-8"))

@@ -135,6 +135,13 @@ EPISODE_FIELDS: dict[str, FieldSpec] = {
                                       "with AI. Drafts made by `podcast draft` carry it. Without it, an episode "
                                       "spoken by the speech engine still says that its voices are synthetic.",
                               page_only=True),
+    "review": FieldSpec("list of text", "What an editor must still check, written by `podcast draft`: a number, a "
+                                        "quotation or a name not found in the article, an outside fact to verify. "
+                                        "Each item is a warning of `podcast check` (and stops a strict publish) "
+                                        "until you have checked it and deleted the line.", limit=MAX_TURN),
+    "outside_facts": FieldSpec("list of text", "Facts of the dialogue that are not in the article, listed by "
+                                               "`podcast draft` when `draft_facts: listed`; kept as a record of "
+                                               "what was verified.", limit=MAX_TURN, page_only=True),
     "episode_type": FieldSpec("episode type", "`full` (the default), `trailer` or `bonus`, as podcast apps label "
                                               "the episode.", page_only=True),
 }
@@ -168,6 +175,9 @@ HOST_FIELDS: dict[str, FieldSpec] = {
                                              "`[gtts, espeak]`. Default: `espeak`. A fallback's turns are published "
                                              "when its engine may publish (gTTS, Edge); the offline `espeak` makes "
                                              "a preview that is never published."),
+    "persona": FieldSpec("text", "Who the host is in the dialogue, for `podcast draft`, e.g. `leads the show, frames "
+                                 "the story and sums up` or `asks what listeners would ask, reacts, brings "
+                                 "examples`.", limit=MAX_SHORT),
 }
 
 LONG_TURN_FIELDS: dict[str, FieldSpec] = {

@@ -85,12 +85,17 @@ OPTIONS: dict[str, OptionSpec] = {
     "media_base_url": OptionSpec(str, "Serve episode MP3s from this address instead of the site (see publishing)."),
     "locked": OptionSpec(bool, "podcast:locked: forbid other platforms to import the feed (default: false)."),
     "draft_model": OptionSpec(str, "The Claude model `podcast draft` uses (default: claude-sonnet-5-5)."),
+    "draft_facts": OptionSpec(str, "What a draft may state: `article` (the default: only the article's facts, and "
+                                   "no longer than the article can fill) or `listed` (outside facts too, each "
+                                   "listed for the editor to verify)."),
     "search": OptionSpec(bool, "Site search: a search box, a search page and an index in small files "
                                "(default: true); remove mkdocs-material's `search` plugin when it is on."),
     "guid": OptionSpec(str, "podcast:guid; default: derived from the feed URL. Pin it before the site moves."),
     "copyright": OptionSpec(str, "The feed's copyright notice, e.g. '© 2026 Goose Pod'."),
     "new_feed_url": OptionSpec(str, "When the show moves: the new feed's address, for apps to follow."),
 }
+DRAFT_FACTS = ("article", "listed")
+"""The policies on outside knowledge that `draft_facts` chooses between."""
 SHOW_OPTIONS = ("title", "description", "author", "owner_name", "owner_email", "explicit", "show_type",
                 "media_base_url", "locked", "guid", "copyright", "new_feed_url")
 
@@ -227,6 +232,8 @@ def _check_values(values: dict[str, object], problems: list[str]) -> None:
     if "episodes_uri" in values and not re.fullmatch(r"[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*",
                                                      str(values["episodes_uri"])):
         problems.append(f"episodes_uri '{values['episodes_uri']}' must be a folder name such as 'episodes'")
+    if values.get("draft_facts", "article") not in DRAFT_FACTS:
+        problems.append(f"draft_facts '{values['draft_facts']}' must be one of: {', '.join(DRAFT_FACTS)}")
     if values.get("tts", "gtts") not in ENGINES:
         problems.append(f"tts '{values['tts']}' is not an engine; use one of: {', '.join(ENGINES)}")
     for name, most in (("pause", 10.0), ("tts_rate", 100.0)):

@@ -142,9 +142,17 @@ class _EpisodeReader(NodeReader):
             if key in _READ_FIRST or key not in value or is_null(value[key]):
                 continue
             result = readers[spec.kind](value[key], key, spec)
+            if key == "review":
+                self._review(value[key], result)
             if result is not None and not self._file_problem(key, result, value[key]):
                 out[spec.attribute or key] = result
         return out
+
+    def _review(self, node: Node, items: tuple[str, ...]) -> None:
+        """Each item of `review:` is a warning at its line until the editor deletes it."""
+        for item in node.value if isinstance(node, SequenceNode) else ():
+            if isinstance(item, ScalarNode) and item.value.strip() in items:
+                self.warn(item, f"to review: {item.value.strip()} (check it, then delete this line)")
 
     def _file_problem(self, key: str, name: object, node: Node) -> bool:
         """Whether the file that `audio:` or `image:` names is missing or wrong (an error at its value)."""
