@@ -56,12 +56,18 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
-def test_a_refused_push_says_what_the_remote_said_and_is_not_tried_again(tmp_path):
+def remote_and_clone(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A bare remote, a clone that pushes to it, and an empty folder to store from."""
     remote, clone, folder = tmp_path / "origin.git", tmp_path / "clone", tmp_path / "out"
     git(tmp_path, "init", "--quiet", "--bare", str(remote))
     git(tmp_path, "init", "--quiet", str(clone))
     git(clone, "remote", "add", "origin", str(remote))
     folder.mkdir()
+    return remote, clone, folder
+
+
+def test_a_refused_push_says_what_the_remote_said_and_is_not_tried_again(tmp_path):
+    remote, clone, folder = remote_and_clone(tmp_path)
     (folder / "a.mp3").write_bytes(b"first")
     said: list[str] = []
     first = store(clone, folder, base=None, say=said.append)
@@ -92,11 +98,7 @@ def test_a_full_disk_while_mkdocs_copies_an_asset_is_one_line(tmp_path):
 
 
 def test_a_full_disk_while_fetching_or_storing_the_published_audio_is_one_line(tmp_path):
-    remote, clone, folder = tmp_path / "origin.git", tmp_path / "clone", tmp_path / "out"
-    git(tmp_path, "init", "--quiet", "--bare", str(remote))
-    git(tmp_path, "init", "--quiet", str(clone))
-    git(clone, "remote", "add", "origin", str(remote))
-    folder.mkdir()
+    _, clone, folder = remote_and_clone(tmp_path)
     (folder / "a.mp3").write_bytes(os.urandom(300_000))  # random: git cannot make it smaller than the limit
     first = store(clone, folder, base=None)
     steps = {"fetch": [], "store": [str(folder)]}
