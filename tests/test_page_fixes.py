@@ -18,21 +18,6 @@ def site(sample_site):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_analysis_headings_icon_stays_clear_of_the_words(site, browser, width):
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    page.goto(site + "episodes/tidal-power-pilot/")
-    overlaps = page.evaluate("""() => [...document.querySelectorAll('details.gp-aspect > summary')].map(s => {
-        const style = getComputedStyle(s), icon = getComputedStyle(s, '::before');
-        const words = parseFloat(style.paddingLeft) + parseFloat(style.borderLeftWidth);
-        const iconEnd = icon.content === 'none' ? 0 : parseFloat(icon.left) + parseFloat(icon.width);
-        return [s.textContent.trim(), iconEnd, words];
-    })""")
-    page.close()
-    assert len(overlaps) == 6
-    assert [name for name, icon_end, words in overlaps if icon_end > words] == []
-
-
-@pytest.mark.parametrize("width", WIDTHS)
 def test_more_results_shows_only_when_there_are_more(site, browser, width):
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(site + "search/")

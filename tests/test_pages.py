@@ -68,9 +68,9 @@ def test_header_summary_article_analysis(pages):
     assert texts(article, "div[@class='gp-article-text']/p") == [
         "First paragraph of the article, written over two lines.", "Second paragraph.",
         "Third & last paragraph <b>with a tag</b>."]
-    aspects = texts(tree, "//details[@class='gp-aspect']/summary")
+    aspects = texts(tree, "//section[@class='gp-aspect']/h3")
     assert aspects == ["Core Event", "Background", "Conflict", "Impact", "Future", "Related Info"]
-    assert texts(tree, "//details[summary='Background']//ul/li") == ["2014年的制裁", "2022年的全面制裁"]
+    assert texts(tree, "//section[h3='Background']//ul/li") == ["2014年的制裁", "2022年的全面制裁"]
 
 
 def test_related_puts_the_editors_pick_first(pages):

@@ -172,8 +172,11 @@ class _SiteRenderer:
     def _episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
         uri = self.episode_uri(episode)
         audio = self.audio.get(episode.slug)
-        chapters = [_ChapterView(name, start) for name, start, _ in audio.chapters] if audio else []
         sections = _sections_view(episode, audio)
+        # Each chapter links to its section's heading: where it lands without JavaScript.
+        anchors = {s.turns[0].span.start: s.id for s in sections if s.turns and s.turns[0].span}
+        chapters = [_ChapterView(name, start, anchors.get(start, "transcript"))
+                    for name, start, _ in audio.chapters] if audio else []
         t = labels_for(episode.language)
         toc = _episode_toc(episode, sections, t, bool(related))
         body = self._render(
@@ -314,6 +317,8 @@ class _TurnView:
 class _ChapterView:
     name: str
     start: float
+    anchor: str
+    """The id of the chapter's section heading on the page."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ import { dock, episodeOf } from "./bar.js";
 import { element, icon } from "./dom.js";
 import { share } from "./share.js";
 import { onEveryPage } from "./start.js";
+import "./find.js";
+import "./tabs.js";
 import { SPEEDS, clock, format, hashTime, indexAt, positionText } from "./util.js";
 
 const CLICK_DELAY = 280;    /* ms: a second click this soon selects a word; the first must not seek */
@@ -34,7 +36,8 @@ function inView(node) {
 /* The page's episode, from its player's data; the site's cover and show unless the page names its own. */
 function readEpisode(root, audio) {
   const chapters = Array.from(root.querySelectorAll(".gp-chapters a[data-start]"), (link) => (
-    { name: link.textContent, start: parseFloat(link.getAttribute("data-start")) }));
+    { name: (link.querySelector(".gp-chapter-name") || link).textContent,
+      start: parseFloat(link.getAttribute("data-start")) }));
   const title = root.getAttribute("data-title") || document.querySelector("h1")?.textContent || "";
   return episodeOf({ src: audio.src, title, url: window.location.href.split("#")[0],
                      image: root.getAttribute("data-image"), show: root.getAttribute("data-show"),
@@ -145,9 +148,15 @@ class Player {
 
   /* Where a #t= link points: there at once, unless another episode is playing (then on play). */
   startAt(seconds) {
-    if (this.live() || !dock.started) { this.go(seconds, false); return; }
-    this.pendingAt = seconds;
-    this.update();
+    if (this.live() || !dock.started) this.go(seconds, false);
+    else { this.pendingAt = seconds; this.update(); }
+    /* A shared link lands on its passage, not at the top of the page. */
+    const turn = this.turnAt(seconds);
+    if (turn) {
+      this.highlight(turn, false);
+      this.ownScrollUntil = Date.now() + OWN_SCROLL;
+      turn.scrollIntoView({ block: "center" });
+    }
   }
 
   showState(playing) {

@@ -1,0 +1,129 @@
+"""The episode page in the reference's shape, in Debian's chromium at a phone's and a desktop's width: the
+analysis as tabs the keyboard works, a shared #t= link that lands on its passage, find in the transcript, the
+episode's own art in the player bar and on the lock screen, and chapter and time links that work without
+scripts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .checkers import serve
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (390, 1280)
+ASPECTS = ["Core Event", "Background", "Conflict", "Impact", "Future", "Related Info"]
+
+
+@pytest.fixture(scope="module")
+def site(sample_site):
+    with serve(sample_site.root / "site") as base:
+        yield base, sample_site
+
+
+def open_page(browser, width: int, address: str):
+    page = browser.new_page(viewport={"width": width, "height": 844 if width < 600 else 900})
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(address)
+    return page
+
+
+def selected(page) -> list:
+    """The selected tab's name and the names of the panels shown."""
+    return page.evaluate("""() => [
+        document.querySelector('.gp-tab[aria-selected=true]').textContent,
+        [...document.querySelectorAll('.gp-aspect')].filter(p => !p.hidden)
+            .map(p => document.getElementById(p.getAttribute('aria-labelledby')).textContent)]""")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_analysis_is_tabs_the_keyboard_works(site, browser, width):
+    base, _ = site
+    page = open_page(browser, width, base + "episodes/tidal-power-pilot/")
+    page.wait_for_selector(".gp-tablist")
+    assert page.locator(".gp-analysis [role=tab]").all_text_contents() == ASPECTS
+    assert selected(page) == ["Core Event", ["Core Event"]]
+    page.focus(".gp-tab >> nth=0")
+    for key, name in (("ArrowRight", "Background"), ("End", "Related Info"), ("ArrowRight", "Core Event"),
+                      ("ArrowLeft", "Related Info"), ("Home", "Core Event")):
+        page.keyboard.press(key)
+        assert selected(page) == [name, [name]], key
+        assert page.evaluate("document.activeElement.textContent") == name
+    page.click(".gp-tab >> text=Impact")
+    assert selected(page) == ["Impact", ["Impact"]]
+    heights = page.eval_on_selector_all(".gp-tab", "els => els.map(e => e.getBoundingClientRect().height)")
+    assert min(heights) >= 44
+    assert page.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_shared_time_link_lands_on_its_passage(site, browser, width):
+    base, project = site
+    turns = project.plugin.output.audio.audio["tidal-power-pilot"].turns
+    index = len(turns) - 3  # far down the page
+    at = int(turns[index].start) + 1
+    assert turns[index].end > at
+    page = open_page(browser, width, base + f"episodes/tidal-power-pilot/#t={at // 60:02d}:{at % 60:02d}")
+    playing = f"#t{index + 1}"
+    page.wait_for_selector(f"{playing}.gp-playing")
+    page.wait_for_function(f"""() => {{
+        const box = document.querySelector('{playing}').getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= window.innerHeight; }}""")
+    assert page.evaluate("document.querySelector('audio.gp-audio').paused"), "a link never plays by itself"
+    assert page.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name, word", [("city-night-libraries", "图书馆"), ("tidal-power-pilot", "TURBINE")])
+def test_find_in_the_transcript_marks_the_turns_and_steps_through_them(site, browser, width, name, word):
+    base, project = site
+    episode = next(e for e in project.plugin.output.episodes if e.source_path.endswith(f"/{name}.yaml"))
+    slug = episode.slug
+    holding = [n for n, turn in enumerate(episode.turns, start=1) if word.lower() in turn.text.lower()]
+    assert len(holding) >= 2, "the sample episode says the word in two turns at least"
+    page = open_page(browser, width, base + f"episodes/{slug}/")
+    page.fill(".gp-find-input", word)
+    found = page.eval_on_selector_all(".gp-turn.gp-found", "els => els.map(e => e.id)")
+    assert found == [f"t{n}" for n in holding]
+    status = page.text_content(".gp-find-status")
+    assert re.search(rf"\b1\b.*\b{len(holding)}\b", status), status
+    page.press(".gp-find-input", "Enter")
+    assert page.eval_on_selector(".gp-found-current", "e => e.id") == f"t{holding[1]}"
+    page.wait_for_function("""() => { const box = document.querySelector('.gp-found-current').getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= window.innerHeight; }""")
+    page.fill(".gp-find-input", "zzqqxx")
+    assert page.locator(".gp-turn.gp-found").count() == 0 and page.text_content(".gp-find-status")
+    assert page.errors == []
+    page.close()
+
+
+def test_the_bar_and_the_lock_screen_show_the_episodes_own_art(site, browser):
+    base, _ = site
+    page = open_page(browser, 390, base + "episodes/tidal-power-pilot/")
+    page.wait_for_function("document.querySelector('audio.gp-audio') && "
+                           "document.querySelector('audio.gp-audio').readyState >= 1")
+    page.click(".gp-play")
+    page.wait_for_function("navigator.mediaSession.metadata !== null")
+    artwork = page.evaluate("navigator.mediaSession.metadata.artwork.map(a => a.src)")
+    own = page.evaluate("document.querySelector('.gp-player').dataset.image")
+    assert own and all(src.endswith(own.split("/")[-1]) for src in artwork) and artwork
+    assert page.evaluate("document.querySelector('.gp-bar__cover').src").endswith(own.split("/")[-1])
+    page.close()
+
+
+def test_without_scripts_chapter_and_time_links_go_to_the_page(site, browser):
+    base, _ = site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "episodes/tidal-power-pilot/")
+    chapters = page.eval_on_selector_all(".gp-chapters a", "els => els.map(e => e.getAttribute('href'))")
+    assert chapters and all(page.locator(href).count() == 1 for href in chapters), chapters
+    assert page.get_attribute("#t2 .gp-time", "href") == "#t2"
+    assert page.locator(".gp-find").is_hidden(), "the find box needs scripts, so it is hidden without them"
+    assert page.locator(".gp-aspect-name").all_text_contents() == ASPECTS, "the analysis reads as headings"
+    context.close()
