@@ -87,6 +87,7 @@ def test_find_in_the_transcript_marks_the_turns_and_steps_through_them(site, bro
     holding = [n for n, turn in enumerate(episode.turns, start=1) if word.lower() in turn.text.lower()]
     assert len(holding) >= 2, "the sample episode says the word in two turns at least"
     page = open_page(browser, width, base + f"episodes/{slug}/")
+    page.wait_for_selector("form.gp-find[data-ready]")  # the script has wired the box
     page.fill(".gp-find-input", word)
     found = page.eval_on_selector_all(".gp-turn.gp-found", "els => els.map(e => e.id)")
     assert found == [f"t{n}" for n in holding]
@@ -127,3 +128,24 @@ def test_without_scripts_chapter_and_time_links_go_to_the_page(site, browser):
     assert page.locator(".gp-find").is_hidden(), "the find box needs scripts, so it is hidden without them"
     assert page.locator(".gp-aspect-name").all_text_contents() == ASPECTS, "the analysis reads as headings"
     context.close()
+
+
+def test_the_bar_waits_for_a_play_and_then_seeks_on_a_phone(site, browser):
+    base, project = site
+    duration = project.plugin.output.audio.audio["tidal-power-pilot"].duration
+    page = open_page(browser, 390, base + "episodes/tidal-power-pilot/")
+    page.wait_for_selector(".gp-controls")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    page.wait_for_function("document.querySelector('.gp-bar') !== null")
+    assert page.locator(".gp-bar").is_hidden(), "nothing played yet: the bar takes no room"
+    page.evaluate("window.scrollTo(0, 0)")
+    page.click(".gp-play")
+    page.wait_for_function("!document.querySelector('audio.gp-audio').paused")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    page.wait_for_selector(".gp-bar", state="visible")
+    box = page.locator(".gp-bar__seek").bounding_box()
+    assert box and box["height"] >= 24 and box["width"] > 300, box
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] / 2)
+    page.wait_for_function(f"document.querySelector('audio.gp-audio').currentTime > {duration * 0.6}")
+    assert page.errors == []
+    page.close()

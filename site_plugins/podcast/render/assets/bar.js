@@ -189,7 +189,8 @@ class Dock {
     const bar = this.bar;
     if (!bar) return;
     const here = this.onItsPage();
-    const shown = this.active() && !this.dismissed && !(here && this.pageInView);
+    /* Only once something was played: an episode merely loaded by its page takes no room. */
+    const shown = this.active() && this.started && !this.dismissed && !(here && this.pageInView);
     if (bar.root.hidden === shown) {
       bar.root.hidden = !shown;
       document.body.classList.toggle("gp-bar-shown", shown);
