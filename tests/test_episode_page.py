@@ -10,10 +10,13 @@ import re
 import pytest
 
 from .checkers import serve
+from .conftest import REPO
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (390, 1280)
+SHOTS = REPO / "tests" / "output" / "screenshots"
+"""Pictures of states the committed screenshots do not show, for a reviewer to look at (not committed)."""
 ASPECTS = ["Core Event", "Background", "Conflict", "Impact", "Future", "Related Info"]
 
 
@@ -148,4 +151,77 @@ def test_the_bar_waits_for_a_play_and_then_seeks_on_a_phone(site, browser):
     page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] / 2)
     page.wait_for_function(f"document.querySelector('audio.gp-audio').currentTime > {duration * 0.6}")
     assert page.errors == []
+    page.close()
+
+
+def older_and_newer(project):
+    """(older, newer): the sample site's two episodes by date."""
+    episodes = sorted(project.plugin.output.episodes, key=lambda e: e.published)
+    return episodes[0], episodes[-1]
+
+
+def near_the_end(page, slug_duration: float) -> None:
+    page.wait_for_function("document.querySelector('audio.gp-audio').readyState >= 1")
+    page.click(".gp-play")
+    page.wait_for_function("!document.querySelector('audio.gp-audio').paused")
+    page.evaluate(f"document.querySelector('audio.gp-audio').currentTime = {slug_duration - 1.5}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_up_next_plays_the_next_newer_episode_unless_cancelled(site, browser, width):
+    base, project = site
+    older, newer = older_and_newer(project)
+    audio = project.plugin.output.audio.audio
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for cancel in (False, True):
+        page = browser.new_page(viewport={"width": width, "height": 844 if width < 600 else 900})
+        page.clock.install()
+        page.goto(base + f"episodes/{older.slug}/")
+        near_the_end(page, audio[older.slug].duration)
+        page.wait_for_selector(".gp-bar__next:not([hidden])")
+        assert newer.title in page.text_content(".gp-bar__next-play")
+        heights = page.eval_on_selector_all(".gp-bar__next button", "els => els.map(e => e.offsetHeight)")
+        assert min(heights) >= 44, heights
+        if not cancel:
+            page.screenshot(path=str(SHOTS / f"up-next-{width}.png"))
+        if cancel:
+            page.click(".gp-bar__next-cancel")
+            assert page.locator(".gp-bar__next").is_hidden()
+        page.clock.run_for(11_000)
+        src = page.evaluate("document.querySelector('audio.gp-audio').src")
+        if cancel:
+            assert src.endswith(audio[older.slug].uri), "cancelled: the ended episode stays"
+        else:
+            assert src.endswith(audio[newer.slug].uri)
+            page.wait_for_function("!document.querySelector('audio.gp-audio').paused")
+            assert page.evaluate("navigator.mediaSession.metadata.title") == newer.title
+        page.close()
+
+
+def test_the_sleep_timer_stops_the_audio_and_can_end_with_the_episode(site, browser):
+    base, project = site
+    older, _ = older_and_newer(project)
+    audio = project.plugin.output.audio.audio
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.clock.install()
+    page.goto(base + f"episodes/{older.slug}/")
+    page.wait_for_function("document.querySelector('audio.gp-audio').readyState >= 1")
+    page.click(".gp-play")
+    page.wait_for_function("!document.querySelector('audio.gp-audio').paused")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_selector(".gp-bar__sleep", state="visible")
+    page.click(".gp-bar__sleep")  # 15 minutes
+    label = page.get_attribute(".gp-bar__sleep", "aria-label")
+    assert "15:00" in label and page.get_attribute(".gp-bar__sleep", "aria-pressed") == "true", label
+    page.clock.run_for(15 * 60_000 + 2_000)
+    page.wait_for_function("document.querySelector('audio.gp-audio').paused")
+    assert page.get_attribute(".gp-bar__sleep", "aria-pressed") == "false"
+    for _ in range(4):  # 15, 30, 60, then the end of the episode
+        page.click(".gp-bar__sleep")
+    assert page.get_attribute(".gp-bar__sleep", "aria-label") == "睡眠定时：本期结束时停止"
+    near_the_end(page, audio[older.slug].duration)
+    page.wait_for_function("document.querySelector('audio.gp-audio').ended")
+    page.clock.run_for(11_000)
+    assert page.locator(".gp-bar__next").is_hidden(), "the timer ends the listening: nothing comes next"
+    assert page.evaluate("document.querySelector('audio.gp-audio').src").endswith(audio[older.slug].uri)
     page.close()

@@ -102,7 +102,7 @@ def test_every_control_of_the_bar_is_44_px_and_shows_its_focus(player_site, page
     open_episode(page, base, width)
     play_turn(page, 2)
     scroll_to_bottom(page, width)
-    sizes = page.eval_on_selector_all(".gp-bar button:not([hidden])", """els => els.map(e => {
+    sizes = page.eval_on_selector_all(".gp-bar button:not([hidden]):not([hidden] *)", """els => els.map(e => {
         const r = e.getBoundingClientRect(); return [e.className, r.width, r.height]; })""")
     assert len(sizes) >= 6
     assert [s for s in sizes if s[1] < 44 or s[2] < 44] == []

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -95,6 +96,9 @@ class _SiteRenderer:
         self.episodes = list(episodes)
         self.cover_uri = cover_uri
         self.audio = audio
+        # Each episode's next newer one with audio: what the player offers when it ends ("up next").
+        heard = sorted((e for e in self.episodes if e.slug in audio), key=lambda e: (e.published, e.slug))
+        self.newer = {e.slug: later for e, later in pairwise(heard)}
         self.settings = settings
         self.layout = layout
         self.home_intro = home_intro
@@ -146,14 +150,18 @@ class _SiteRenderer:
         return self.settings.show.media_url(audio.uri) if self.settings.show.media_base_url \
             else relative_url(audio.uri, here)
 
-    def play_data(self, episode: Episode, here: str) -> dict[str, str]:
-        """What a card's play control hands the player: the MP3, the episode, its cover art, the show and the
-        chapters file, every address relative to the page at `here`."""
+    def play_data(self, episode: Episode, here: str, *, with_next: bool = True) -> dict:
+        """What a card's play control hands the player: the MP3, the episode, its cover art, the show, the
+        chapters file and the next newer episode's own play data, every address relative to the page at `here`."""
         image, chapters = self.image_uri(episode), self.chapters_uri(episode)
-        return {"src": self.audio_url(episode, here), "title": episode.title,
-                "url": relative_url(self.url(self.episode_uri(episode)), here),
-                "image": relative_url(image, here) if image else "", "show": self.settings.show.title,
-                "chaptersUrl": relative_url(chapters, here) if chapters else ""}
+        data: dict = {"src": self.audio_url(episode, here), "title": episode.title,
+                      "url": relative_url(self.url(self.episode_uri(episode)), here),
+                      "image": relative_url(image, here) if image else "", "show": self.settings.show.title,
+                      "chaptersUrl": relative_url(chapters, here) if chapters else ""}
+        later = self.newer.get(episode.slug)
+        if with_next and later is not None:
+            data["next"] = self.play_data(later, here, with_next=False)
+        return data
 
     def _render(self, template: str, src_uri: str, **context) -> str:
         here = self.url(src_uri)
@@ -185,7 +193,8 @@ class _SiteRenderer:
             vtt_uri=self.layout.episode_file(episode, self.layout.transcript_vtt),
             chapters_uri=self.chapters_uri(episode),
             related=[self._related_card(self.by_slug[s], uri) for s in related],
-            player_labels=json.dumps({k: t[k] for k in PLAYER_LABELS}, ensure_ascii=False))
+            player_labels=json.dumps({k: t[k] for k in PLAYER_LABELS}, ensure_ascii=False),
+            next_data=json.dumps(self.play_data(episode, self.url(uri)).get("next"), ensure_ascii=False))
         meta = {"title": episode.title, "description": plain_text(episode.summary or "", limit=300)}
         return page_document(uri, meta, body, toc=toc)
 
@@ -197,7 +206,7 @@ class _SiteRenderer:
         """
         here = self.url(src_uri)
         category = relative_url(self.category_url(other.category), here) if other.category else ""
-        key = (other.slug, category, *self.play_data(other, here).values())
+        key = (other.slug, category, json.dumps(self.play_data(other, here), sort_keys=True))
         card = self._cards.get(key)
         if card is None:
             card = self._cards[key] = Markup(self._render("card.html", src_uri, episode=other, heading="h3"))

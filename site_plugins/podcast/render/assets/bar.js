@@ -17,6 +17,7 @@ import { listenForKeys } from "./keys.js";
 import { browserStorage, savePosition, saveSpeed, savedPosition, savedSpeed } from "./positions.js";
 import { share } from "./share.js";
 import * as site from "./site-data.js";
+import { SleepTimer, UpNext } from "./later.js";
 import {
   SKIP_AHEAD, SKIP_BACK, chaptersFrom, clock, episodeFrom, format, nextSpeed, positionText, sectionAt
 } from "./util.js";
@@ -229,12 +230,16 @@ class Dock {
   listen() {
     const audio = this.audio;
     audio.addEventListener("play", () => {
+      this.upNext.clear();
       this.started = true;
       this.dismissed = false;
       this.update();
     });
     audio.addEventListener("pause", () => { this.keepPosition(true); this.update(); });
-    audio.addEventListener("ended", () => this.keepPosition(true));
+    audio.addEventListener("ended", () => {
+      this.keepPosition(true);
+      if (!this.sleep.endsHere() && this.episode && this.episode.next) this.upNext.offer(this.episode.next);
+    });
     audio.addEventListener("timeupdate", () => { this.keepPosition(false); this.update(); });
     for (const name of ["seeked", "ratechange", "durationchange", "loadedmetadata"]) {
       audio.addEventListener(name, () => this.update());
@@ -246,6 +251,9 @@ class Dock {
   buildBar() {
     if (this.bar) return;
     const bar = this.bar = barMarkup();
+    this.sleep = new SleepTimer(this, bar.sleep, labels);
+    this.upNext = new UpNext(this, labels);
+    bar.root.appendChild(this.upNext.root);
     document.body.appendChild(bar.root);
     this.bindBar();
     if (window.ResizeObserver) {
@@ -304,10 +312,11 @@ function barMarkup() {
   bar.resume = element("button", { "type": "button", "class": "gp-bar__resume" });
   bar.turn = barButton("turn", labels.current_turn, labels.current_turn);
   bar.share = barButton("share", labels.share);
+  bar.sleep = barButton("sleep", labels.sleep_off, " ");
   bar.close = barButton("close", labels.close_player);
   bar.note = element("span", { "class": "gp-bar__note gp-share-note", "role": "status" });
   bar.info.append(bar.title, bar.section);
-  bar.root.append(bar.progress, bar.cover, bar.info, bar.resume, bar.turn, bar.share, bar.close,
+  bar.root.append(bar.progress, bar.cover, bar.info, bar.resume, bar.turn, bar.sleep, bar.share, bar.close,
                   element("span", { "class": "gp-bar__break" }), bar.back, bar.play, bar.ahead, bar.clock,
                   bar.seek, bar.speed, bar.note);
   return bar;

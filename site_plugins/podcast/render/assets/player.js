@@ -42,7 +42,8 @@ function readEpisode(root, audio) {
   return episodeOf({ src: audio.src, title, url: window.location.href.split("#")[0],
                      image: root.getAttribute("data-image"), show: root.getAttribute("data-show"),
                      duration: root.getAttribute("data-duration"), chapters,
-                     chaptersUrl: root.getAttribute("data-chapters-url") });
+                     chaptersUrl: root.getAttribute("data-chapters-url"),
+                     next: JSON.parse(root.getAttribute("data-next") || "null") });
 }
 
 class Player {

@@ -67,7 +67,8 @@ export function episodeFrom(data, base, site) {
   return { src, title: data.title || "", url: resolve(data.url, base),
            image: resolve(data.image, base) || site.cover || "", show: data.show || site.show || "",
            duration: parseFloat(data.duration) || 0, chapters: data.chapters || null,
-           chaptersUrl: resolve(data.chaptersUrl, base) };
+           chaptersUrl: resolve(data.chaptersUrl, base),
+           next: data.next ? episodeFrom(data.next, base, site) : null };
 }
 
 /* The chapters of a Podcasting 2.0 chapters file (JSON); null when it holds none. */
