@@ -225,3 +225,13 @@ def test_the_sleep_timer_stops_the_audio_and_can_end_with_the_episode(site, brow
     assert page.locator(".gp-bar__next").is_hidden(), "the timer ends the listening: nothing comes next"
     assert page.evaluate("document.querySelector('audio.gp-audio').src").endswith(audio[older.slug].uri)
     page.close()
+
+
+def test_the_contents_sidebar_is_titled_in_the_episodes_language(site, browser):
+    base, _ = site
+    page = open_page(browser, 1280, base + "episodes/tidal-power-pilot/")
+    page.wait_for_function("document.querySelector('.md-sidebar--secondary .md-nav__title').textContent.trim()"
+                           " === 'Contents'")
+    assert page.get_attribute(".md-sidebar--secondary .md-nav__title", "lang") == "en"
+    assert page.locator(".md-sidebar--primary").is_hidden(), "no navigation sidebar beside an episode"
+    page.close()

@@ -195,7 +195,10 @@ class _SiteRenderer:
             related=[self._related_card(self.by_slug[s], uri) for s in related],
             player_labels=json.dumps({k: t[k] for k in PLAYER_LABELS}, ensure_ascii=False),
             next_data=json.dumps(self.play_data(episode, self.url(uri)).get("next"), ensure_ascii=False))
-        meta = {"title": episode.title, "description": plain_text(episode.summary or "", limit=300)}
+        # The theme's navigation sidebar would hold the site's two or three pages beside every episode:
+        # the page takes the width instead (the header links home; phones keep the theme's drawer).
+        meta = {"title": episode.title, "description": plain_text(episode.summary or "", limit=300),
+                "hide": ["navigation"]}
         return page_document(uri, meta, body, toc=toc)
 
     def _related_card(self, other: Episode, src_uri: str) -> Markup:

@@ -232,7 +232,20 @@ class Player {
 
 let player = null;
 
+/* The theme titles the contents sidebar in the site's language: an episode in another one gets its own word
+   (the page's own list of contents, for phones, carries it). */
+function titleContents() {
+  const ours = document.querySelector(".gp-toc > summary");
+  const title = document.querySelector(".md-sidebar--secondary .md-nav__title");
+  const words = title && Array.from(title.childNodes).reverse().find((node) => node.nodeType === 3 && node.data.trim());
+  if (ours && words) {
+    words.data = ours.textContent.trim();
+    title.lang = ours.closest("[lang]")?.lang || "";
+  }
+}
+
 function setUp() {
+  titleContents();
   if (player) player.leave();
   const root = document.querySelector(".gp-player[data-duration]");
   const audio = root && root.querySelector("audio.gp-audio");
