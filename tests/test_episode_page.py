@@ -235,3 +235,49 @@ def test_the_contents_sidebar_is_titled_in_the_episodes_language(site, browser):
     assert page.get_attribute(".md-sidebar--secondary .md-nav__title", "lang") == "en"
     assert page.locator(".md-sidebar--primary").is_hidden(), "no navigation sidebar beside an episode"
     page.close()
+
+
+def test_the_embed_page_plays_in_an_iframe_of_another_site(site, browser, tmp_path):
+    base, _ = site
+    embed = base + "episodes/tidal-power-pilot/embed.html"
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><title>A blog</title><p>Listen:</p><iframe src="{embed}" width="100%" height="160"></iframe>',
+        encoding="utf-8")
+    with serve(tmp_path) as blog:
+        other = blog.replace("127.0.0.1", "localhost")  # another origin
+        page = open_page(browser, 390, other)
+        frame = page.frame_locator("iframe")
+        assert frame.locator(".t a").text_content() == "Can a Fishing Town Run on the Tide?"
+        assert frame.locator(".t a").get_attribute("target") == "_blank"
+        frame.locator(".p").click()
+        page.wait_for_function("""() => { const a = document.querySelector('iframe').contentDocument;
+            return a === null; }""")  # the blog cannot reach into the player: another origin
+        embedded = next(f for f in page.frames if f.url == embed)
+        embedded.wait_for_function("document.querySelector('audio').currentTime > 0.3")
+        assert embedded.get_attribute(".p", "aria-label") == "Pause"
+        box = frame.locator(".r").bounding_box()
+        assert box and box["height"] >= 24
+        page.close()
+
+
+def test_share_offers_the_embed_code_and_the_page_names_its_oembed(site, browser):
+    base, project = site
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(base + "episodes/tidal-power-pilot/")
+    page.click(".gp-embed")
+    page.wait_for_function("document.querySelector('.gp-controls .gp-share-note').textContent !== ''")
+    code = page.evaluate("navigator.clipboard.readText()")
+    assert code.startswith(f'<iframe src="{base}episodes/tidal-power-pilot/embed.html" title="Can a Fishing Town')
+    context.close()
+    import json
+
+    html = (project.root / "site/episodes/tidal-power-pilot/index.html").read_text(encoding="utf-8")
+    site_url = "https://example.github.io/goose-pod/"
+    link = f'<link rel="alternate" type="application/json+oembed" href="{site_url}oembed-tidal-power-pilot.json"'
+    assert link in html
+    answer = json.loads((project.root / "site/oembed-tidal-power-pilot.json").read_text(encoding="utf-8"))
+    assert answer["version"] == "1.0" and answer["type"] == "rich" and answer["height"] == 160
+    assert f'src="{site_url}episodes/tidal-power-pilot/embed.html"' in answer["html"]
+    assert answer["thumbnail_url"] == f"{site_url}episodes/tidal-power-pilot/cover.png"
+    assert answer["thumbnail_width"] == answer["thumbnail_height"] >= 1400

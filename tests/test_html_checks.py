@@ -93,6 +93,21 @@ def test_axe_finds_nothing_of_ours(sample_site, browser, tmp_path, scheme):
     assert set().union(*by_page.values()) <= seen_on_plain, "every named finding occurs on a plain page"
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_the_embed_page(sample_site, browser, scheme):
+    """The embed page is ours alone (no theme): no finding at all, playing or not."""
+    require(AXE_JS)
+    with serve(sample_site.root / "site") as base:
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        page.goto(base + "episodes/tidal-power-pilot/embed.html")
+        assert axe_violations(page) == set()
+        page.click(".p")
+        page.wait_for_function("!document.querySelector('audio').paused")
+        assert axe_violations(page) == set()
+        context.close()
+
+
 @pytest.mark.parametrize(("query", "expected"), [
     ("预算", "episodes/qing-xi-de-tu-shu-guan-wei-he-yao-liang-dao-wu-ye/"),
     ("turbines", "episodes/tidal-power-pilot/"),

@@ -1,4 +1,5 @@
-"""Screenshots of the episode, home and search pages at a phone's and a desktop's width, light and dark.
+"""Screenshots of the episode, home, archive, search and embed pages, and of the player bar over a transcript, at
+a phone's and a desktop's width, light and dark.
 
 Each run draws them into tests/output/screenshots/ (not committed) and compares them with the set
 committed in tests/screenshots/, which a reviewer can look at without building the site. Fonts render
@@ -24,8 +25,9 @@ pytestmark = pytest.mark.browser
 COMMITTED = REPO / "tests" / "screenshots"
 DRAWN = REPO / "tests" / "output" / "screenshots"
 UPDATE = os.environ.get("PODCAST_UPDATE_SCREENSHOTS") == "1"
-PAGES = {"episode": "episodes/qing-xi-de-tu-shu-guan-wei-he-yao-liang-dao-wu-ye/", "home": "",
-         "search": "search/?q=%E5%9B%BE%E4%B9%A6%E9%A6%86"}
+LIBRARIES = "episodes/qing-xi-de-tu-shu-guan-wei-he-yao-liang-dao-wu-ye/"
+PAGES = {"episode": LIBRARIES, "home": "", "archive": "archive/", "search": "search/?q=%E5%9B%BE%E4%B9%A6%E9%A6%86",
+         "embed": LIBRARIES + "embed.html", "bar": LIBRARIES}
 MOST_HEIGHT = 2000
 """Pixels from the top of a page: enough to see its parts, small enough to commit."""
 CHANGED_LEVEL = 48
@@ -61,14 +63,31 @@ def draw(site, browser, name: str, width: int, scheme: str, path) -> None:
     page.goto(site + PAGES[name])
     if name == "search":
         page.wait_for_selector(".gp-search__title", timeout=30_000)
+    if name == "bar":
+        playing_mid_transcript(page)
     page.evaluate("document.fonts.ready")
     # The theme fades its tabs in: a capture mid-fade shows them half drawn. With transitions off, two
     # animation frames later every element is drawn at its end state.
     page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
     page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    height = min(page.evaluate("document.documentElement.scrollHeight"), MOST_HEIGHT)
-    path.write_bytes(page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}))
+    if name == "bar":  # the window as the listener sees it, the bar at its foot
+        path.write_bytes(page.screenshot())
+    else:
+        height = min(page.evaluate("document.documentElement.scrollHeight"), MOST_HEIGHT)
+        path.write_bytes(page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}))
     context.close()
+
+
+def playing_mid_transcript(page) -> None:
+    """Played from the sixth turn, paused at its start, the sixth turn in view: the same picture every time."""
+    page.wait_for_function("document.querySelector('audio.gp-audio').readyState >= 1")
+    page.click("#t6 .gp-time")
+    page.wait_for_function("!document.querySelector('audio.gp-audio').paused")
+    page.evaluate("""() => { const audio = document.querySelector('audio.gp-audio'); audio.pause();
+        audio.currentTime = parseFloat(document.querySelector('#t6').dataset.start);
+        document.querySelector('#t6').scrollIntoView({block: 'center'}); }""")
+    page.wait_for_selector(".gp-bar", state="visible")
+    page.wait_for_function("document.querySelector('.gp-bar__play').getAttribute('aria-label') === '播放'")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -18,10 +18,11 @@ from .audio.trust import audio_key
 from .errors import Problem, Severity
 from .layout import SiteLayout, folder_url
 from .load.catalog import load_catalog
-from .load.show import site_cover
+from .load.show import image_size, site_cover
 from .load.tree import folders_outside
 from .manifest import SPEAK_UNTIL, write_manifest
 from .model import Cover, Episode, EpisodeAddress, EpisodeAudio, Settings
+from .render.embed import embed_files, oembed_link
 from .render.errorpages import render_problem_pages
 from .render.feed import render_feed
 from .render.head import (
@@ -240,9 +241,28 @@ def _episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Ma
             files[clip.uri] = clip.path
         if episode.image:
             files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
-        for uri, text in transcript_files(episode, clip, layout=request.layout).items():
+        texts = {**transcript_files(episode, clip, layout=request.layout),
+                 **embed_files(episode, clip, request.settings, layout=request.layout,
+                               image_uri=_image_uri(request, episode), image_side=_image_side(request, episode))}
+        for uri, text in texts.items():
             files[uri] = text.encode("utf-8")
     return files
+
+
+def _image_uri(request: BuildRequest, episode: Episode) -> str:
+    """The site path of the episode's art: its own image, else the show's cover ('' without either)."""
+    return request.layout.episode_image(episode, episode.image) if episode.image else request.cover_uri
+
+
+def _image_side(request: BuildRequest, episode: Episode) -> int:
+    """Pixels of a side of the episode's (square) art; 0 when unknown."""
+    try:
+        data = (request.project_dir / episode.image).read_bytes() if episode.image else \
+            (request.cover.data if request.cover is not None else b"")
+    except OSError:
+        return 0
+    size = image_size(data)
+    return size[1] if size else 0
 
 
 def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
@@ -264,9 +284,10 @@ def _heads(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[st
     layout = request.layout
     heads = {layout.home: show_head(request.settings, cover=request.cover)}
     for e in episodes:
-        image = layout.episode_image(e, e.image) if e.image else request.cover_uri
-        heads[layout.episode_page(e)] = episode_head(e, audio.get(e.slug), request.settings, image_uri=image,
-                                                     page_url=layout.episode_page_url(e))
+        heads[layout.episode_page(e)] = episode_head(e, audio.get(e.slug), request.settings,
+                                                     image_uri=_image_uri(request, e),
+                                                     page_url=layout.episode_page_url(e)) + \
+            (oembed_link(e, request.settings, layout=layout) if e.slug in audio else "")
     return heads
 
 

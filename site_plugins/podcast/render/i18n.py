@@ -44,6 +44,8 @@ LABELS: dict[str, dict[str, str]] = {
         "resume": "Resume at {time}",
         "current_turn": "Back to the current turn",
         "share": "Share from here",
+        "embed": "Embed",
+        "embed_copied": "Embed code copied: paste it into your page",
         "up_next": "Up next: {title}",
         "up_next_in": "in {seconds} s",
         "cancel": "Cancel",
@@ -132,6 +134,8 @@ LABELS: dict[str, dict[str, str]] = {
         "resume": "继续播放 {time}",
         "current_turn": "回到正在播放的段落",
         "share": "从这里分享",
+        "embed": "嵌入",
+        "embed_copied": "嵌入代码已复制，粘贴到你的网页即可",
         "up_next": "接下来：{title}",
         "up_next_in": "{seconds} 秒后播放",
         "cancel": "取消",
@@ -217,6 +221,8 @@ LABELS: dict[str, dict[str, str]] = {
         "resume": "繼續播放 {time}",
         "current_turn": "回到正在播放的段落",
         "share": "從這裡分享",
+        "embed": "嵌入",
+        "embed_copied": "嵌入代碼已複製，貼到你的網頁即可",
         "up_next": "接下來：{title}",
         "up_next_in": "{seconds} 秒後播放",
         "cancel": "取消",
@@ -268,7 +274,8 @@ LABELS: dict[str, dict[str, str]] = {
 
 PLAYER_LABELS = ("play", "pause", "speed", "seek", "download", "skip_back", "skip_ahead", "resume", "current_turn",
                  "share", "copied", "copy_by_hand", "close_player", "player", "spoken_time", "spoken_time_hours",
-                 "position_of", "up_next", "up_next_in", "cancel", "sleep", "sleep_off", "sleep_in", "sleep_end")
+                 "position_of", "up_next", "up_next_in", "cancel", "sleep", "sleep_off", "sleep_in", "sleep_end",
+                 "embed", "embed_copied")
 """The labels the player's script reads: the episode page's player, and the bar on every page."""
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July",

@@ -24,6 +24,7 @@ from slugify import slugify
 from ..layout import SiteLayout, relative_url, term_slug
 from ..markup import plain_text, render_block, render_inline
 from ..model import Episode, EpisodeAudio, Settings, TurnSpan
+from .embed import EMBED
 from .i18n import PLAYER_LABELS, labels_for, month_label, text_language
 from .related import compute_related
 from .transcripts import clock
@@ -191,7 +192,7 @@ class _SiteRenderer:
             "episode.html", uri, episode=episode, sections=sections, audio=audio, toc=toc, t=t,
             audio_src=self.audio_url(episode, self.url(uri)), chapters=chapters, voices=_voice_classes(episode),
             vtt_uri=self.layout.episode_file(episode, self.layout.transcript_vtt),
-            chapters_uri=self.chapters_uri(episode),
+            chapters_uri=self.chapters_uri(episode), embed_uri=self.layout.episode_file(episode, EMBED),
             related=[self._related_card(self.by_slug[s], uri) for s in related],
             player_labels=json.dumps({k: t[k] for k in PLAYER_LABELS}, ensure_ascii=False),
             next_data=json.dumps(self.play_data(episode, self.url(uri)).get("next"), ensure_ascii=False))

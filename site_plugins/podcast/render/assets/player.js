@@ -7,7 +7,7 @@
 
 import { dock, episodeOf } from "./bar.js";
 import { element, icon } from "./dom.js";
-import { share } from "./share.js";
+import { copy, embedCode, share } from "./share.js";
 import { onEveryPage } from "./start.js";
 import "./find.js";
 import "./tabs.js";
@@ -81,8 +81,11 @@ class Player {
     this.back = element("button", { "type": "button", "class": "gp-back-to-turn" }, labels.current_turn);
     this.share = element("button", { "type": "button", "class": "gp-share" });
     this.share.append(icon("share"), element("span", {}, labels.share));
+    this.embed = element("button", { "type": "button", "class": "gp-share gp-embed" }, labels.embed);
+    this.embed.hidden = !this.root.getAttribute("data-embed");
     this.note = element("span", { "class": "gp-share-note", "role": "status" });
-    this.view.append(this.button, this.time, this.range, this.speed, this.resume, this.back, this.share, this.note);
+    this.view.append(this.button, this.time, this.range, this.speed, this.resume, this.back, this.share, this.embed,
+                     this.note);
     audio.insertAdjacentElement("afterend", this.view);
   }
 
@@ -102,6 +105,10 @@ class Player {
     this.share.addEventListener("click", () => {
       const at = this.live() ? dock.audio.currentTime : (isNaN(this.pendingAt) ? 0 : this.pendingAt);
       share(this.episode.url, at, this.note, this.labels);
+    });
+    this.embed.addEventListener("click", () => {
+      const url = new URL(this.root.getAttribute("data-embed"), window.location.href).href;
+      copy(embedCode(url, this.episode.title), this.note, this.labels, this.labels.embed_copied);
     });
     this.turns.forEach((turn, index) => {
       turn.addEventListener("pointerdown", (event) => {
