@@ -281,3 +281,34 @@ def test_share_offers_the_embed_code_and_the_page_names_its_oembed(site, browser
     assert f'src="{site_url}episodes/tidal-power-pilot/embed.html"' in answer["html"]
     assert answer["thumbnail_url"] == f"{site_url}episodes/tidal-power-pilot/cover.png"
     assert answer["thumbnail_width"] == answer["thumbnail_height"] >= 1400
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_home_pages_first_screen_plays_the_latest_and_offers_to_continue(site, browser, width):
+    base, project = site
+    _, newer = older_and_newer(project)
+    page = open_page(browser, width, base)
+    button = page.locator(".gp-play-latest")
+    box = button.bounding_box()
+    assert box and box["y"] + box["height"] <= page.viewport_size["height"], "on the first screen"
+    assert box["height"] >= 44 and newer.title in button.text_content()
+    assert page.locator(".gp-continue").is_hidden(), "nothing in progress yet"
+    button.click()
+    page.wait_for_function("!document.querySelector('audio.gp-audio').paused")
+    assert page.evaluate("location.pathname") == "/", "it plays here, in the bar"
+    page.goto(base + f"episodes/{newer.slug}/")
+    page.wait_for_function("document.querySelector('audio.gp-audio').readyState >= 1")
+    page.click(".gp-play")
+    page.wait_for_function("!document.querySelector('audio.gp-audio').paused")
+    page.evaluate("document.querySelector('audio.gp-audio').currentTime = 60")
+    page.evaluate("document.querySelector('audio.gp-audio').pause()")
+    page.wait_for_function("document.querySelector('audio.gp-audio').paused")
+    page.goto(base)
+    page.wait_for_selector(".gp-continue:not([hidden])")
+    assert page.locator(".gp-continue-title").all_text_contents() == [newer.title]
+    assert "01:00" in page.text_content(".gp-continue-play")
+    page.click(".gp-continue-play")
+    page.wait_for_function("!document.querySelector('audio.gp-audio').paused")
+    assert page.evaluate("document.querySelector('audio.gp-audio').currentTime") >= 59.5
+    assert page.errors == []
+    page.close()

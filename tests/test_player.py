@@ -127,7 +127,7 @@ def test_chapters_speed_and_controls(player_site, page):
 def test_the_player_survives_instant_navigation(player_site, page):
     _, base = player_site
     page.goto(base)
-    page.click("a[href$='episodes/ep/']")
+    page.click(".gp-card-title a[href$='episodes/ep/']")
     page.wait_for_selector(".gp-controls")
     ready(page)
     assert page.evaluate("window.location.pathname").endswith("/episodes/ep/")

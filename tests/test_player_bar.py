@@ -236,7 +236,7 @@ def test_an_episode_page_leaves_another_playing_episode_alone(player_site, page)
     page.wait_for_function(f"!{AUDIO}.paused")
     page.evaluate("document.querySelector('.md-header__button.md-logo').click()")  # home, instantly
     page.wait_for_selector(".gp-cards, .gp-card")
-    page.evaluate("document.querySelector(\"a[href$='episodes/ep/']\").click()")
+    page.evaluate("document.querySelector(\".gp-card-title a[href$='episodes/ep/']\").click()")
     page.wait_for_selector("#t14")
     assert_advancing(page)
     assert page.text_content(".gp-bar__title") == "other"

@@ -233,7 +233,7 @@ class _SiteRenderer:
                 older_url=self.url(uris[number]) if number < len(chunks) else None)
             intro = (self.home_intro.rstrip() + "\n\n") if first_with_intro else ""
             # Listing pages repeat the episodes' summaries: searching them would only duplicate results.
-            meta: dict = {"search": {"exclude": True}}
+            meta: dict = {"search": {"exclude": True}, "hide": ["navigation"]}
             if not first_with_intro:
                 meta["title"] = title
             pages.append(page_document(uri, meta, body, intro=intro, in_nav=number == 1))

@@ -14,7 +14,7 @@
 import { element, hasIcon, icon, setIcon } from "./dom.js";
 import { describeForSystem, handleSystemActions, showPlaybackState, tellSystemPosition } from "./media-session.js";
 import { listenForKeys } from "./keys.js";
-import { browserStorage, savePosition, saveSpeed, savedPosition, savedSpeed } from "./positions.js";
+import { browserStorage, rememberListening, savePosition, saveSpeed, savedPosition, savedSpeed } from "./positions.js";
 import { share } from "./share.js";
 import * as site from "./site-data.js";
 import { SleepTimer, UpNext } from "./later.js";
@@ -142,6 +142,7 @@ class Dock {
     if (!isNaN(this.resumeAt) && at < OFFER_UNTIL) return;  /* the kept position is still on offer */
     if (!now && Math.abs(at - this.savedAt) < SAVE_EVERY) return;
     savePosition(this.store, this.episode.src, at, this.duration());
+    rememberListening(this.store, { ...this.episode, duration: this.duration() });
     this.savedAt = at;
     if (!isNaN(this.resumeAt) && !audio.paused) this.resumeAt = NaN;  /* listening elsewhere replaced it */
   }

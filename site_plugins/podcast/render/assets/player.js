@@ -10,6 +10,7 @@ import { element, icon } from "./dom.js";
 import { copy, embedCode, share } from "./share.js";
 import { onEveryPage } from "./start.js";
 import "./find.js";
+import "./home.js";
 import "./tabs.js";
 import { SPEEDS, clock, format, hashTime, indexAt, positionText } from "./util.js";
 

@@ -4,7 +4,8 @@
 import { SPEEDS } from "./util.js";
 
 export const KEEP_AFTER = 5;  /* seconds: a position nearer the start or the end is not worth keeping */
-const POSITION_KEY = "podcast-position:", SPEED_KEY = "podcast-speed";
+const POSITION_KEY = "podcast-position:", SPEED_KEY = "podcast-speed", RECENT_KEY = "podcast-recent";
+const RECENT = 10;  /* episodes remembered for "continue listening" */
 
 export function browserStorage() {
   try { return window.localStorage; } catch { return null; }  /* refused (privacy settings) */
@@ -35,4 +36,28 @@ export function savedSpeed(store) {
 
 export function saveSpeed(store, rate) {
   try { if (store) store.setItem(SPEED_KEY, String(rate)); } catch { /* not kept: fine */ }
+}
+
+/* The episodes listened to lately, newest first, as the player knows them (addresses absolute): what the
+   home page's "continue listening" offers, for those whose position is kept. */
+export function rememberListening(store, episode) {
+  if (!store || !episode || !episode.src) return;
+  const kept = { src: episode.src, title: episode.title, url: episode.url, image: episode.image, show: episode.show,
+                 duration: episode.duration, chaptersUrl: episode.chaptersUrl };
+  try {
+    const list = recent(store).filter((item) => item.src !== episode.src);
+    store.setItem(RECENT_KEY, JSON.stringify([kept, ...list].slice(0, RECENT)));
+  } catch { /* storage full or refused */ }
+}
+
+export function inProgress(store) {
+  return recent(store).map((episode) => ({ episode, at: savedPosition(store, episode.src, episode.duration) }))
+    .filter((item) => !isNaN(item.at));
+}
+
+function recent(store) {
+  try {
+    const list = JSON.parse((store && store.getItem(RECENT_KEY)) || "[]");
+    return Array.isArray(list) ? list.filter((item) => item && typeof item.src === "string") : [];
+  } catch { return []; }
 }
