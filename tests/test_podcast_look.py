@@ -76,7 +76,15 @@ def test_every_card_shows_its_length_and_a_play_control_the_player_reads(catalog
         assert address(page_uri, play.get("href")) == page_url
         assert play.get("aria-label") == f"{labels_for(episode.language)['play']} {episode.title}"
         data = json.loads(play.get("data-podcast-play"))
-        assert list(data) == ["src", "title", "url", "image", "show", "chaptersUrl"]
+        assert list(data) in (["src", "title", "url", "image", "show", "chaptersUrl"],
+                              ["src", "title", "url", "image", "show", "chaptersUrl", "next"])
+        newer = [e for e in catalog if e.published > episode.published]
+        if "next" in data:  # the next newer episode, for "up next": itself without a next of its own
+            later = min(newer, key=lambda e: e.published)
+            assert data["next"]["title"] == later.title and "next" not in data["next"]
+            assert address(page_uri, data["next"]["src"]) == f"audio/{later.slug}.mp3"
+        else:
+            assert not newer, "only the newest episode has none"
         assert address(page_uri, data["chaptersUrl"]) == page_url + "chapters.json"
         assert address(page_uri, data["src"]) == f"audio/{episode.slug}.mp3"
         assert address(page_uri, data["url"]) == page_url

@@ -78,12 +78,17 @@ test("an episode's play data becomes absolute addresses, with the site's cover a
   assert.deepEqual(episodeFrom(card, base, SITE), {
     src: "https://pod.example.org/show/audio/ep.mp3", title: "Ep", url: "https://pod.example.org/show/tag/ep/",
     image: SITE.cover, show: "The Show", duration: 0, chapters: null,
-    chaptersUrl: "https://pod.example.org/show/tag/ep/chapters.json"
+    chaptersUrl: "https://pod.example.org/show/tag/ep/chapters.json", next: null
   });
   const own = episodeFrom({ ...card, image: "cover.png", show: "Guest Show", duration: "61.5" }, base, SITE);
   assert.equal(own.image, base + "cover.png");
   assert.equal(own.show, "Guest Show");
   assert.equal(own.duration, 61.5);
+  /* The next newer episode ("up next") comes along, its addresses made absolute too. */
+  const chained = episodeFrom({ ...card, next: { ...card, src: "../../audio/later.mp3", next: { src: "x.mp3" } } },
+                              base, SITE);
+  assert.equal(chained.next.src, "https://pod.example.org/show/audio/later.mp3");
+  assert.equal(chained.next.next.src, base + "x.mp3");
 });
 
 test("without a chapters file named, the episode has none to fetch: no address is guessed", () => {

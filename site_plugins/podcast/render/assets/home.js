@@ -1,4 +1,4 @@
-/* "Continue listening" on the home page: the episodes the browser kept a position for, newest listening
+/* The home page's list of episodes in progress: those the browser kept a position for, newest listening
    first, each a button that plays on from there in the player bar. */
 
 import { dock } from "./bar.js";
