@@ -312,3 +312,30 @@ def test_the_home_pages_first_screen_plays_the_latest_and_offers_to_continue(sit
     assert page.evaluate("document.querySelector('audio.gp-audio').currentTime") >= 59.5
     assert page.errors == []
     page.close()
+
+
+HOME_MOST = 150_000
+"""Bytes the home page may cost a phone, as a host that compresses text (GitHub Pages does) sends them."""
+
+
+def test_the_home_page_costs_a_phone_at_most_150_kb(site, browser):
+    import gzip
+
+    base, _ = site
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=3)
+    sent: dict[str, int] = {}
+
+    def count(response) -> None:
+        if response.status != 200:
+            return
+        body = response.body()
+        text = re.match(r"(text/|application/(javascript|json|xml))", response.headers.get("content-type", ""))
+        sent[response.url] = len(gzip.compress(body, 6)) if text else len(body)
+
+    page.on("response", count)
+    page.goto(base)
+    page.wait_for_load_state("networkidle")
+    page.close()
+    pictures = [url for url in sent if url.endswith((".png", ".jpg"))]
+    assert pictures and all("/thumbs/" in url for url in pictures if "favicon" not in url), pictures
+    assert sum(sent.values()) <= HOME_MOST, sorted(sent.items(), key=lambda item: -item[1])[:8]

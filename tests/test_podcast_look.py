@@ -107,13 +107,33 @@ def test_an_episodes_own_image_is_published_beside_its_page_and_shown(sample_sit
     source = REPO / "episodes/images/tidal-power-pilot.png"
     assert (site / "episodes/tidal-power-pilot/cover.png").read_bytes() == source.read_bytes()
     own = lxml_html.fromstring(sample_site.page("episodes/tidal-power-pilot"))
-    assert own.xpath("string(//header//img[@class='gp-cover']/@src)") == "cover.png"
+    assert own.xpath("string(//div[@id='gp-player']/@data-image)") == "cover.png", "the bar shows it whole"
+    tides = thumbnails_shown(own, "//header//img[@class='gp-cover']", site, "episodes/tidal-power-pilot/")
     other = lxml_html.fromstring(sample_site.page("episodes/qing-xi-de-tu-shu-guan-wei-he-yao-liang-dao-wu-ye"))
-    show_cover = other.xpath("string(//header//img[@class='gp-cover']/@src)")
-    assert show_cover == "../../cover.png" and (site / "cover.png").is_file()
+    show = thumbnails_shown(other, "//header//img[@class='gp-cover']", site,
+                            "episodes/qing-xi-de-tu-shu-guan-wei-he-yao-liang-dao-wu-ye/")
+    assert tides != show and (site / "cover.png").is_file()
     home = lxml_html.fromstring(sample_site.page(""))
-    assert home.xpath("//img[@class='gp-show-cover']/@src") == ["cover.png"]
-    assert home.xpath("//img[@class='gp-card-cover']/@src") == ["episodes/tidal-power-pilot/cover.png", "cover.png"]
+    assert thumbnails_shown(home, "//img[@class='gp-show-cover']", site, "") == show
+    cards = home.xpath("//img[@class='gp-card-cover']")
+    assert [thumbnails_shown(card, ".", site, "") for card in cards] == [tides, show]
+
+
+def thumbnails_shown(tree, path: str, site, page_url: str) -> tuple[str, ...]:
+    """The thumbnails an <img> offers (all published, 96, 192 and 384 px wide JPEGs of one picture), by name."""
+    from PIL import Image
+
+    [img] = tree.xpath(path)
+    offered = [item.rsplit(" ", 1) for item in img.get("srcset").split(", ")]
+    assert [width for _, width in offered] == ["96w", "192w", "384w"]
+    names = []
+    for href, width in offered:
+        published = site / address(page_url + "index.md", href)
+        with Image.open(published) as picture:
+            assert picture.format == "JPEG" and picture.width == int(width[:-1]), href
+        names.append(published.name.rsplit("-", 1)[0])
+    assert len(set(names)) == 1 and img.get("src") in [href for href, _ in offered]
+    return tuple(names)
 
 
 def test_subscribe_shows_the_configured_directories_in_their_order_and_the_feed_for_other_apps(catalog):

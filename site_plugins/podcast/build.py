@@ -42,6 +42,7 @@ from .render.redirects import former_addresses, redirect_files, removed_files
 from .render.search import search_box
 from .render.transcripts import transcript_files
 from .speech import EspeakEngine, SpeechEngine, engine_name, make_engine
+from .thumbnails import thumbnail_set
 from .writer import Claims
 
 ASSETS = Path(__file__).parent / "render" / "assets"
@@ -169,15 +170,16 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
                            include_drafts=request.preview, now=request.now,
                            known_addresses=previous.known_addresses if previous else None)
     report = _audio(request, catalog.episodes)
-    pages = build_pages(catalog.episodes, settings, layout=request.layout,
-                        home_intro=request.home_intro, audio=report.audio, cover_uri=request.cover_uri)
+    thumbs, thumb_files = _thumbnails(request, catalog.episodes)
+    pages = build_pages(catalog.episodes, settings, layout=request.layout, home_intro=request.home_intro,
+                        audio=report.audio, cover_uri=request.cover_uri, thumbs=thumbs)
     known = {**(previous.known_addresses if previous else {}),
              **{e.source_path: EpisodeAddress(e.slug, e.date) for e in (*catalog.episodes, *catalog.scheduled)}}
     notice = ""
     if request.preview:
         preview = render_problem_pages(catalog.broken, settings, layout=request.layout)
         pages, notice = [*pages, *preview.pages], preview.notice
-    files = _files(request, catalog.episodes, report.audio)
+    files = {**_files(request, catalog.episodes, report.audio), **thumb_files}
     legacy = SiteLayout(folder_url(settings.episodes_uri), request.directory_urls)
     former = former_addresses(catalog.episodes, catalog.record, layout=request.layout, legacy=legacy)
     taken = {*files, *asset_files(), *(request.layout.output_path(page.src_uri) for page in pages)}
@@ -247,6 +249,29 @@ def _episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Ma
         for uri, text in texts.items():
             files[uri] = text.encode("utf-8")
     return files
+
+
+def _thumbnails(request: BuildRequest, episodes: Sequence[Episode]
+                ) -> tuple[dict[str, dict[int, str]], dict[str, bytes | Path]]:
+    """(site path of each picture -> its thumbnails' site paths by size, the thumbnails as files)."""
+    sources: dict[str, bytes] = {}
+    if request.cover is not None:
+        sources[request.cover.uri] = request.cover.data
+    for episode in episodes:
+        if episode.image:
+            try:
+                sources[request.layout.episode_image(episode, episode.image)] = \
+                    (request.project_dir / episode.image).read_bytes()
+            except OSError:
+                continue  # checked when read: gone since, it is shown whole if at all
+    cache = request.project_dir / request.settings.cache_dir
+    thumbs: dict[str, dict[int, str]] = {}
+    files: dict[str, bytes | Path] = {}
+    for uri, data in sources.items():
+        made = thumbnail_set(data, cache)
+        thumbs[uri] = {size: path for size, (path, _) in made.items()}
+        files.update(dict(made.values()))
+    return thumbs, files
 
 
 def _image_uri(request: BuildRequest, episode: Episode) -> str:

@@ -24,6 +24,7 @@ from slugify import slugify
 from ..layout import SiteLayout, relative_url, term_slug
 from ..markup import plain_text, render_block, render_inline
 from ..model import Episode, EpisodeAudio, Settings, TurnSpan
+from ..thumbnails import srcset
 from .embed import EMBED
 from .i18n import PLAYER_LABELS, labels_for, month_label, text_language
 from .related import compute_related
@@ -75,10 +76,11 @@ class GeneratedPage:
 
 def build_pages(episodes: Sequence[Episode], settings: Settings, *, layout: SiteLayout | None = None,
                 home_intro: str | None = None, audio: Mapping[str, EpisodeAudio] | None = None,
-                cover_uri: str = "") -> list[GeneratedPage]:
-    """Every generated page of the site, in a stable order. `cover_uri`: where the show's cover is published."""
+                cover_uri: str = "", thumbs: Mapping[str, Mapping[int, str]] | None = None) -> list[GeneratedPage]:
+    """Every generated page of the site, in a stable order. `cover_uri`: where the show's cover is published;
+    `thumbs`: each picture's thumbnails by size (`thumbnails.thumbnail_set`), offered to browsers by `srcset`."""
     layout = layout or SiteLayout.from_settings(settings)
-    return _SiteRenderer(episodes, settings, layout, home_intro, audio or {}, cover_uri).pages()
+    return _SiteRenderer(episodes, settings, layout, home_intro, audio or {}, cover_uri, thumbs or {}).pages()
 
 
 def build_episode_page(episode: Episode, episodes: Sequence[Episode], settings: Settings, *,
@@ -93,8 +95,10 @@ def build_episode_page(episode: Episode, episodes: Sequence[Episode], settings: 
 
 class _SiteRenderer:
     def __init__(self, episodes: Sequence[Episode], settings: Settings, layout: SiteLayout,
-                 home_intro: str | None, audio: Mapping[str, EpisodeAudio], cover_uri: str) -> None:
+                 home_intro: str | None, audio: Mapping[str, EpisodeAudio], cover_uri: str,
+                 thumbs: Mapping[str, Mapping[int, str]] | None = None) -> None:
         self.episodes = list(episodes)
+        self.thumbs = thumbs or {}
         self.cover_uri = cover_uri
         self.audio = audio
         # Each episode's next newer one with audio: what the player offers when it ends ("up next").
@@ -171,11 +175,21 @@ class _SiteRenderer:
             t=self.t, labels=labels_for, link=link, clock=clock, show=self.settings.show,
             audio_of=self.audio.get, play_data=lambda e: self.play_data(e, here),
             image_url=lambda e: link(self.image_uri(e)) if self.image_uri(e) else "",
-            cover_url=link(self.cover_uri) if self.cover_uri else "", feed_url=self.settings.show.feed_url,
+            picture=lambda uri, size: self._picture(uri, size, link),
+            cover_url=link(self.cover_uri) if self.cover_uri else "", cover_uri=self.cover_uri,
+            image_uri=self.image_uri, feed_url=self.settings.show.feed_url,
             episode_url=lambda e: self.url(self.episode_uri(e)),
             category_url=self.category_url,
             tag_url=lambda name: self.url(self.layout.term_page("tag", self.tag_slugs[name.casefold()])))
         return self.env.get_template(template).render({**values, **context})
+
+    def _picture(self, uri: str, size: int, link) -> dict[str, str]:
+        """`src` (the thumbnail of `size` px, else the picture) and `srcset` ('' without thumbnails) of a
+        published picture."""
+        thumbs = self.thumbs.get(uri)
+        if not thumbs:
+            return {"src": link(uri), "srcset": ""}
+        return {"src": link(thumbs.get(size) or uri), "srcset": srcset(dict(thumbs), link)}
 
     # Pages -------------------------------------------------------------
     def _episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
