@@ -10,7 +10,7 @@ import re
 import pytest
 
 from .checkers import serve
-from .conftest import REPO
+from .conftest import REPO, SiteProject, copy_site
 
 pytestmark = pytest.mark.browser
 
@@ -21,9 +21,16 @@ ASPECTS = ["Core Event", "Background", "Conflict", "Impact", "Future", "Related 
 
 
 @pytest.fixture(scope="module")
-def site(sample_site):
-    with serve(sample_site.root / "site") as base:
-        yield base, sample_site
+def site(tmp_path_factory):
+    """The sample site, built for these tests alone: its build's output (audio, episodes) stays theirs, whatever
+    other tests do with the shared sample site."""
+    root = tmp_path_factory.mktemp("episode-page")
+    copy_site(root)
+    project = SiteProject.__new__(SiteProject)
+    project.root = root
+    project.build()
+    with serve(root / "site") as base:
+        yield base, project
 
 
 def open_page(browser, width: int, address: str):

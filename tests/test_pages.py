@@ -86,7 +86,8 @@ def test_site_pages_exist_and_only_index_pages_go_in_the_nav(pages):
     assert {"category/business/index.md", "category/society/index.md", "tag/zhi-cai/index.md"} <= set(pages)
     archive = body(pages["archive/index.md"])
     assert texts(archive, "//h2") == ["2025年12月"]
-    assert texts(archive, "//li/a") == ["俄罗斯为何走上谈判桌?", "能源与制裁的新一轮博弈", "另一期节目"]
+    assert texts(archive, "//li//h3/a") == ["俄罗斯为何走上谈判桌?", "能源与制裁的新一轮博弈", "另一期节目"]
+    assert not archive.xpath("//*[@class='gp-excerpt']"), "compact cards: no excerpts"
 
 
 def test_episode_page_golden(pages):

@@ -55,7 +55,7 @@ export class SleepTimer {
       label = labels.sleep_end;
       text = "∎";
     } else if (mode) {
-      const left = Math.max(0, (this.deadline - Date.now()) / 1000);
+      const left = Math.max(0, Math.ceil((this.deadline - Date.now()) / 1000));  /* 15:00 at the start, not 14:59 */
       label = format(labels.sleep_in, { time: clock(left) });
       text = clock(left);
     }
