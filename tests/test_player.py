@@ -111,13 +111,17 @@ def test_chapters_speed_and_controls(player_site, page):
     page.click(".gp-chapters a >> nth=1")
     page.wait_for_function(f"document.querySelector('audio.gp-audio').currentTime >= {audio.chapters[1][1] - 0.01}")
     assert state(page)["playing"] == ["t8"]
-    page.select_option(".gp-speed", "1.5")
+    page.click(".gp-speed")
+    page.click(".gp-speed-options [data-rate='1.5']")
+    assert page.locator(".gp-speed-options").is_hidden(), "the row closes once a speed is chosen"
+    assert page.text_content(".gp-speed") == "1.5×"
+    assert page.get_attribute(".gp-speed-options [data-rate='1.5']", "aria-pressed") == "true"
     assert page.evaluate("document.querySelector('audio.gp-audio').playbackRate") == 1.5
     page.click(".gp-play")
     page.wait_for_function("document.querySelector('audio.gp-audio').paused")
     # The label follows the audio's "pause" event, which is dispatched after `paused` turns true: wait for it.
     page.wait_for_function("document.querySelector('.gp-play').getAttribute('aria-label') === '播放'")
-    options = page.eval_on_selector_all(".gp-speed option", "els => els.map(e => e.value)")
+    options = page.eval_on_selector_all(".gp-speed-options button", "els => els.map(e => e.dataset.rate)")
     assert options == ["0.75", "1", "1.25", "1.5", "1.75", "2"]
     # With instant navigation on, mkdocs-material makes every link absolute.
     assert page.evaluate("document.querySelector('.gp-download').href") == base + audio.uri

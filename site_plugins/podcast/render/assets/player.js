@@ -76,8 +76,18 @@ class Player {
     this.time = element("span", { "class": "gp-clock", "aria-live": "off" }, "00:00 / " + clock(this.episode.duration));
     this.range = element("input", { "type": "range", "class": "gp-seek", "min": "0", "step": "0.1",
                                     "max": String(this.episode.duration), "value": "0", "aria-label": labels.seek });
-    this.speed = element("select", { "class": "gp-speed", "aria-label": labels.speed });
-    for (const rate of SPEEDS) this.speed.appendChild(element("option", { "value": String(rate) }, rate + "×"));
+    /* The speed: a button that opens a row of the speeds, each a button (the one in use pressed). */
+    this.speedMenu = element("div", { "class": "gp-speed-menu" });
+    this.speed = element("button", { "type": "button", "class": "gp-speed", "aria-expanded": "false",
+                                     "aria-controls": "gp-speeds" }, "1×");
+    this.speeds = element("div", { "class": "gp-speed-options", "id": "gp-speeds", "role": "group",
+                                   "aria-label": labels.speed });
+    this.speeds.hidden = true;
+    for (const rate of SPEEDS) {
+      this.speeds.appendChild(element("button", { "type": "button", "data-rate": String(rate),
+                                                  "aria-pressed": "false" }, rate + "×"));
+    }
+    this.speedMenu.append(this.speed, this.speeds);
     this.resume = element("button", { "type": "button", "class": "gp-resume" });
     this.back = element("button", { "type": "button", "class": "gp-back-to-turn" }, labels.current_turn);
     this.share = element("button", { "type": "button", "class": "gp-share" });
@@ -85,7 +95,7 @@ class Player {
     this.embed = element("button", { "type": "button", "class": "gp-share gp-embed" }, labels.embed);
     this.embed.hidden = !this.root.getAttribute("data-embed");
     this.note = element("span", { "class": "gp-share-note", "role": "status" });
-    this.view.append(this.button, this.time, this.range, this.speed, this.resume, this.back, this.share, this.embed,
+    this.view.append(this.button, this.time, this.range, this.speedMenu, this.resume, this.back, this.share, this.embed,
                      this.note);
     audio.insertAdjacentElement("afterend", this.view);
   }
@@ -100,7 +110,17 @@ class Player {
       else dock.load(this.episode, { at: isNaN(this.pendingAt) ? undefined : this.pendingAt, play: true });
     });
     this.range.addEventListener("input", () => this.go(parseFloat(this.range.value), false));
-    this.speed.addEventListener("change", () => dock.setSpeed(parseFloat(this.speed.value)));
+    this.speed.addEventListener("click", () => this.openSpeeds(this.speeds.hidden));
+    this.speeds.addEventListener("click", (event) => {
+      const choice = event.target instanceof Element && event.target.closest("[data-rate]");
+      if (!choice) return;
+      dock.setSpeed(parseFloat(choice.getAttribute("data-rate")));
+      this.openSpeeds(false);
+      this.speed.focus();
+    });
+    this.speedMenu.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !this.speeds.hidden) { this.openSpeeds(false); this.speed.focus(); }
+    });
     this.resume.addEventListener("click", () => { this.following = true; dock.resume(); });
     this.back.addEventListener("click", () => this.backToTurn());
     this.share.addEventListener("click", () => {
@@ -183,11 +203,24 @@ class Player {
     this.range.max = String(duration);
     this.range.value = String(now);
     this.range.setAttribute("aria-valuetext", positionText(this.labels, now, duration));
-    if (audio) this.speed.value = String(audio.playbackRate);
+    if (audio) this.showSpeed(audio.playbackRate);
     this.resume.hidden = !live || isNaN(dock.resumeAt);
     if (!this.resume.hidden) this.resume.textContent = format(this.labels.resume, { time: clock(dock.resumeAt) });
     this.highlight(live || !isNaN(this.pendingAt) ? this.turnAt(now) : null, live && !audio.paused);
     this.back.hidden = !this.wantsReturn();
+  }
+
+  openSpeeds(open) {
+    this.speeds.hidden = !open;
+    this.speed.setAttribute("aria-expanded", String(open));
+  }
+
+  showSpeed(rate) {
+    this.speed.textContent = rate + "×";
+    this.speed.setAttribute("aria-label", this.labels.speed + " " + rate + "×");
+    for (const choice of this.speeds.children) {
+      choice.setAttribute("aria-pressed", String(parseFloat(choice.getAttribute("data-rate")) === rate));
+    }
   }
 
   /* The turn being spoken at `now`: the last one that starts at or before it. */
