@@ -346,3 +346,27 @@ def test_the_home_page_costs_a_phone_at_most_150_kb(site, browser):
     pictures = [url for url in sent if url.endswith((".png", ".jpg"))]
     assert pictures and all("/thumbs/" in url for url in pictures if "favicon" not in url), pictures
     assert sum(sent.values()) <= HOME_MOST, sorted(sent.items(), key=lambda item: -item[1])[:8]
+
+
+TARGETS = """() => [...document.querySelectorAll('a[href], button, input, select, summary, [role=tab]')]
+    .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+    .filter(e => !e.matches('input.md-option'))  /* the theme's hidden radio: its label is the button */
+    .filter(e => { const d = e.closest('details'); return !d || d.open || e.closest('summary'); })
+    .filter(e => !e.closest('.md-typeset p, .md-typeset li > p, .md-typeset td, .gp-excerpt, .gp-text, .gp-feed-help'))
+    .map(e => { const r = e.getBoundingClientRect();
+        return [e.outerHTML.slice(0, 90), Math.round(r.width), Math.round(r.height)]; })
+    .filter(([, w, h]) => w < 24 || h < 24)"""
+"""Interactive elements smaller than 24 x 24 px, except links inside running text (WCAG 2.5.8's inline
+exception): what a thumb cannot hit."""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("uri", ["", "episodes/tidal-power-pilot/", "archive/", "tag/energy/", "search/?q=tide",
+                                 "episodes/tidal-power-pilot/embed.html"])
+def test_every_control_is_a_target_of_24_px_at_least(site, browser, width, uri):
+    base, _ = site
+    page = open_page(browser, width, base + uri)
+    page.wait_for_load_state("networkidle")
+    small = page.evaluate(TARGETS)
+    page.close()
+    assert small == []

@@ -30,11 +30,12 @@ _STYLE = """
 .e img{width:120px;height:120px;border-radius:6px;object-fit:cover;flex:none}
 .b{min-width:0;flex:1;display:flex;flex-direction:column;gap:6px}
 .s{font-size:13px;opacity:.85;margin:0}.t{font-size:16px;font-weight:700;margin:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.t a{color:inherit;text-decoration:none}.t a:hover,.t a:focus-visible{text-decoration:underline}
+.t a{display:inline-block;min-height:24px;color:inherit;text-decoration:none}
+.t a:hover,.t a:focus-visible{text-decoration:underline}
 .c{display:flex;align-items:center;gap:8px}
 .p{width:44px;height:44px;border-radius:50%;border:0;font-size:18px;color:#fff;background:#3949ab;cursor:pointer;flex:none}
 .r{flex:1;min-width:60px;height:24px;accent-color:#3949ab}.k{font-variant-numeric:tabular-nums;font-size:13px}
-.l{font-size:13px}audio{width:100%}
+.l{display:inline-block;min-height:24px;font-size:13px;line-height:24px}audio{width:100%}
 @media (max-width:360px){.e img{width:72px;height:72px}}
 """
 
