@@ -14,6 +14,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import importlib
 import importlib.util
 import io
 import os
@@ -327,6 +328,17 @@ def recorded_case(root: Path, count: int, minutes: float, repeat: int) -> None:
     print(f"{'  later build, wall seconds':34}{ours:>14.2f}{base:>12.2f}{ours / base:>8.2f}")
 
 
+def missing_tools() -> list[str]:
+    """The packages of the `dev` extra that the full benchmark imports and the base install lacks."""
+    missing = []
+    for name in ("playwright.sync_api",):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name.split(".")[0])
+    return missing
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=100)
@@ -341,6 +353,11 @@ def main() -> None:
     if args.related_only:
         print_related(args.related)
         return
+    missing = missing_tools()
+    if missing:  # said before any site is built, not after minutes of work
+        print(f"scripts/bench.py needs the test tools ({', '.join(missing)}), which the README's install leaves "
+              "out: run scripts/test once, or pip install -e '.[dev]', then run it again", file=sys.stderr)
+        sys.exit(2)
     root = args.keep or Path(tempfile.mkdtemp(prefix="podcast-bench-"))
     try:
         podcast, baseline = make_sites(root, args.episodes)

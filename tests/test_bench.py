@@ -55,3 +55,18 @@ def test_audio_benchmark_counts_speech_calls():
     assert measured, out
     before, before_peak, after, after_peak = map(float, measured.groups())
     assert before < -19 and abs(after + 16) <= 1 and max(before_peak, after_peak) <= -1, out
+
+
+def test_without_the_test_tools_the_site_benchmark_says_which_before_it_starts(tmp_path):
+    """As on the README's install: playwright cannot be imported (shadowed here by a package that refuses)."""
+    shadow = tmp_path / "playwright"
+    shadow.mkdir()
+    (shadow / "__init__.py").write_text("raise ImportError('not installed')\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "scripts/bench.py", "--episodes", "3", "--keep", str(tmp_path / "sites")],
+                            cwd=REPO, capture_output=True, text=True, timeout=600,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)})
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "scripts/bench.py needs the test tools (playwright), which the README's install leaves out: run scripts/test "
+        "once, or pip install -e '.[dev]', then run it again"]
+    assert not (tmp_path / "sites").exists(), "nothing was built"
