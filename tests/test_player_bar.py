@@ -214,7 +214,10 @@ def test_a_cards_play_button_plays_without_leaving_the_page(player_site, page, w
     goto(page, base)
     page.evaluate("window.notReloaded = true")
     page.evaluate("document.querySelector(\"a[href$='cards/']\").click()")  # instant navigation to it
-    page.wait_for_selector(".gp-card-play")
+    # The home page has play buttons too: wait for the cards page's own, or a click may hit the home's mid-swap
+    # (its addresses then read against the new page's: two 404s, and no audio).
+    page.wait_for_function("location.pathname.endsWith('/cards/') && "
+                           "document.querySelector(\".gp-card-play[href$='episodes/other/']\") !== null")
     assert page.evaluate("window.notReloaded")
     page.click(".gp-card-play")
     page.wait_for_function(f"!{AUDIO}.paused")
