@@ -114,7 +114,9 @@ class Player {
     this.speeds.addEventListener("click", (event) => {
       const choice = event.target instanceof Element && event.target.closest("[data-rate]");
       if (!choice) return;
-      dock.setSpeed(parseFloat(choice.getAttribute("data-rate")));
+      const rate = parseFloat(choice.getAttribute("data-rate"));
+      dock.setSpeed(rate);
+      this.showSpeed(rate);
       this.openSpeeds(false);
       this.speed.focus();
     });
