@@ -97,6 +97,49 @@ def test_at_the_bottom_play_and_the_current_turn_are_one_click_away(player_site,
     page.wait_for_function(f"{AUDIO}.paused")
 
 
+def playing_turn_in_view(page) -> None:
+    page.wait_for_function("""() => {
+        const e = document.querySelector('.gp-turn.gp-playing'), bar = document.querySelector('.gp-bar');
+        const r = e.getBoundingClientRect(), bottom = bar.hidden ? innerHeight : bar.getBoundingClientRect().top;
+        return r.top >= 48 && r.bottom <= bottom; }""")
+
+
+def nothing_to_go_back_to(page) -> None:
+    page.wait_for_function("document.querySelector('.gp-bar__turn').hidden"
+                           " && document.querySelector('.gp-back-to-turn').hidden")
+
+
+def test_scrolling_back_to_the_playing_turn_by_hand_follows_it_again(player_site, page, width):
+    _, base = player_site
+    open_episode(page, base, width)
+    play_turn(page, 4)
+    scroll_to_bottom(page, width)
+    page.wait_for_selector(".gp-bar__turn", state="visible")
+    for _ in range(5):  # the wheel, as a listener scrolls; the turn may move on meanwhile
+        box = page.locator(".gp-turn.gp-playing").bounding_box()
+        page.mouse.wheel(0, box["y"] + box["height"] / 2 - 350)
+        settled(page)
+        if clear_view(page, ".gp-turn.gp-playing"):
+            break
+    nothing_to_go_back_to(page)
+    playing_turn_in_view(page)
+
+
+def test_a_play_from_the_bar_brings_the_page_back_to_the_playing_turn(player_site, page, width):
+    _, base = player_site
+    open_episode(page, base, width)
+    play_turn(page, 4)
+    scroll_to_bottom(page, width)
+    page.wait_for_selector(".gp-bar__turn", state="visible")
+    page.click(".gp-bar__play")
+    page.wait_for_function(f"{AUDIO}.paused")
+    assert not clear_view(page, ".gp-turn.gp-playing")
+    page.click(".gp-bar__play")
+    page.wait_for_function(f"!{AUDIO}.paused")
+    playing_turn_in_view(page)
+    nothing_to_go_back_to(page)
+
+
 def test_every_control_of_the_bar_is_44_px_and_shows_its_focus(player_site, page, width):
     _, base = player_site
     open_episode(page, base, width)

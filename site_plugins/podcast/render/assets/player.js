@@ -208,7 +208,11 @@ class Player {
     if (audio) this.showSpeed(audio.playbackRate);
     this.resume.hidden = !live || isNaN(dock.resumeAt);
     if (!this.resume.hidden) this.resume.textContent = format(this.labels.resume, { time: clock(dock.resumeAt) });
-    this.highlight(live || !isNaN(this.pendingAt) ? this.turnAt(now) : null, live && !audio.paused);
+    const playing = live && !audio.paused, started = playing && !this.wasPlaying;
+    this.wasPlaying = playing;
+    if (started) this.following = true;  /* a play, from here or the bar, brings the page back to its turn */
+    this.highlight(live || !isNaN(this.pendingAt) ? this.turnAt(now) : null, playing);
+    if (started && this.current && !inView(this.current)) this.reveal(this.current);
     this.back.hidden = !this.wantsReturn();
   }
 
@@ -255,6 +259,7 @@ class Player {
   onScroll() {
     if (Date.now() < this.ownScrollUntil || !this.current || !this.live()) return;
     if (this.following && !dock.audio.paused && !inView(this.current)) this.stopFollowing();
+    else if (!this.following && inView(this.current)) this.follow(false);  /* scrolled back to it by hand */
   }
 
   wantsReturn() {
@@ -262,8 +267,12 @@ class Player {
   }
 
   backToTurn() {
+    this.follow(true);
+  }
+
+  follow(reveal) {
     this.following = true;
-    if (this.current) this.reveal(this.current);
+    if (reveal && this.current) this.reveal(this.current);
     this.update();
     dock.refresh();
   }
