@@ -360,13 +360,26 @@ TARGETS = """() => [...document.querySelectorAll('a[href], button, input, select
 exception): what a thumb cannot hit."""
 
 
+MAIN_CONTROLS = """() => [...document.querySelectorAll(`.gp-play, .gp-seek, .gp-speed, .gp-speed-options button,
+    .gp-share, .gp-back-to-turn, .gp-resume, .gp-chapters a, .gp-find button, .gp-tab, .gp-play-latest, .gp-card-play,
+    .gp-continue-play, .gp-sub-link, .gp-copy, main.e button.p`)]
+    .filter(e => e.getClientRects().length)
+    .map(e => { const r = e.getBoundingClientRect();
+        return [e.outerHTML.slice(0, 90), Math.round(r.width), Math.round(r.height)]; })"""
+"""The show's main controls (the bar's are measured in test_player_bar.py): each 44 x 44 px at least."""
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("uri", ["", "episodes/tidal-power-pilot/", "archive/", "tag/energy/", "search/?q=tide",
                                  "episodes/tidal-power-pilot/embed.html"])
-def test_every_control_is_a_target_of_24_px_at_least(site, browser, width, uri):
+def test_main_controls_are_44_px_and_every_other_target_24_px(site, browser, width, uri):
     base, _ = site
     page = open_page(browser, width, base + uri)
     page.wait_for_load_state("networkidle")
     small = page.evaluate(TARGETS)
+    main = page.evaluate(MAIN_CONTROLS)
     page.close()
     assert small == []
+    if "search" not in uri:
+        assert main, "the page's main controls were found"
+    assert [control for control in main if control[1] < 44 or control[2] < 44] == []
