@@ -11,12 +11,9 @@ The baseline is mkdocs-material with its search plugin; the podcast site has its
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import importlib
 import importlib.util
-import io
 import os
 import platform
 import random
@@ -26,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -42,6 +38,9 @@ from site_plugins.podcast.model import EpisodeAudio  # noqa: E402
 from site_plugins.podcast.render.feed import render_feed  # noqa: E402
 from site_plugins.podcast.render.related import compute_related  # noqa: E402
 from site_plugins.podcast.speech import EspeakEngine  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from pages_server import serving  # noqa: E402
 
 SECTIONS = [("Intro", 3), ("Core Event", 12), ("Background", 13), ("Conflict", 10), ("Impact", 8),
             ("Future", 7), ("Conclusion", 2)]
@@ -160,30 +159,6 @@ def timed_build(site: Path) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-class _GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves like GitHub Pages: text types gzip-compressed, other files as they are."""
-
-    COMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".svg")
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if path.suffix not in self.COMPRESSED or not path.is_file() or "gzip" not in self.headers.get(
-                "Accept-Encoding", ""):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes())
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 def search_download(site: Path, queries: tuple[str, ...]) -> dict[str, tuple[int, int]] | None:
     """query -> (bytes a browser fetches from the search index for it, results): the search page is
     opened with ?q= in a fresh browser, and every response under search-index/ is counted at its
@@ -193,30 +168,22 @@ def search_download(site: Path, queries: tuple[str, ...]) -> dict[str, tuple[int
         return None
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_GzipHandler, directory=str(site / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     found = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-            for query in queries:
-                context = browser.new_context()  # a fresh cache for every query
-                page = context.new_page()
-                fetched: list = []
-                page.on("requestfinished", lambda request, into=fetched: into.append(request)
-                        if "/search-index/" in request.url else None)
-                page.goto(f"{base}search/?q={query}")
-                page.wait_for_selector(".gp-search__title", timeout=60_000)
-                page.wait_for_load_state("networkidle")
-                results = int("".join(ch for ch in page.text_content(".gp-search__status") if ch.isdigit()) or 0)
-                found[query] = (sum(r.sizes()["responseBodySize"] for r in fetched), results)
-                context.close()
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site / "site") as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        for query in queries:
+            context = browser.new_context()  # a fresh cache for every query
+            page = context.new_page()
+            fetched: list = []
+            page.on("requestfinished", lambda request, into=fetched: into.append(request)
+                    if "/search-index/" in request.url else None)
+            page.goto(f"{base}search/?q={query}")
+            page.wait_for_selector(".gp-search__title", timeout=60_000)
+            page.wait_for_load_state("networkidle")
+            results = int("".join(ch for ch in page.text_content(".gp-search__status") if ch.isdigit()) or 0)
+            found[query] = (sum(r.sizes()["responseBodySize"] for r in fetched), results)
+            context.close()
+        browser.close()
     return found
 
 

@@ -159,7 +159,7 @@ def test_every_card_on_listing_and_episode_pages_points_at_what_exists(dated):
             play = json.loads(card.xpath("string(.//a[@class='gp-card-play']/@data-podcast-play)"))
             assert play["chaptersUrl"], f"a card on {url} has no chapters address"
             links = [*card.xpath(".//a/@href"), *card.xpath(".//img/@src"),
-                     *(play[key] for key in ("src", "url", "image", "chaptersUrl"))]
+                     *(play[key] for key in ("src", "url", "image", "chaptersUrl", "thumb") if key in play)]
             for href in links:
                 assert_exists(site, target(url, href), f"a card on {url}")
             assert target(url, play["chaptersUrl"]).endswith("/chapters.json")

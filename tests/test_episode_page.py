@@ -123,7 +123,10 @@ def test_the_bar_and_the_lock_screen_show_the_episodes_own_art(site, browser):
     artwork = page.evaluate("navigator.mediaSession.metadata.artwork.map(a => a.src)")
     own = page.evaluate("document.querySelector('.gp-player').dataset.image")
     assert own and all(src.endswith(own.split("/")[-1]) for src in artwork) and artwork
-    assert page.evaluate("document.querySelector('.gp-bar__cover').src").endswith(own.split("/")[-1])
+    # The bar shows the small picture made of the same art: one that the page's own header offers too.
+    thumb = page.evaluate("document.querySelector('.gp-player').dataset.thumb").split("/")[-1]
+    assert thumb.endswith("-192.jpg") and thumb in page.get_attribute(".gp-cover", "srcset")
+    assert page.evaluate("document.querySelector('.gp-bar__cover').src").endswith(thumb)
     page.close()
 
 

@@ -77,7 +77,9 @@ def test_every_card_shows_its_length_and_a_play_control_the_player_reads(catalog
         assert play.get("aria-label") == f"{labels_for(episode.language)['play']} {episode.title}"
         data = json.loads(play.get("data-podcast-play"))
         assert list(data) in (["src", "title", "url", "image", "show", "chaptersUrl"],
-                              ["src", "title", "url", "image", "show", "chaptersUrl", "next"])
+                              ["src", "title", "url", "image", "show", "chaptersUrl", "next"],
+                              ["src", "title", "url", "image", "show", "chaptersUrl", "thumb"],
+                              ["src", "title", "url", "image", "show", "chaptersUrl", "thumb", "next"])
         newer = [e for e in catalog if e.published > episode.published]
         if "next" in data:  # the next newer episode, for "up next": itself without a next of its own
             later = min(newer, key=lambda e: e.published)

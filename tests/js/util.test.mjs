@@ -77,11 +77,14 @@ test("an episode's play data becomes absolute addresses, with the site's cover a
   const base = "https://pod.example.org/show/tag/x/";
   assert.deepEqual(episodeFrom(card, base, SITE), {
     src: "https://pod.example.org/show/audio/ep.mp3", title: "Ep", url: "https://pod.example.org/show/tag/ep/",
-    image: SITE.cover, show: "The Show", duration: 0, chapters: null,
+    image: SITE.cover, thumb: "", show: "The Show", duration: 0, chapters: null,
     chaptersUrl: "https://pod.example.org/show/tag/ep/chapters.json", next: null
   });
   const own = episodeFrom({ ...card, image: "cover.png", show: "Guest Show", duration: "61.5" }, base, SITE);
   assert.equal(own.image, base + "cover.png");
+  /* The bar's small picture, when the card names one. */
+  assert.equal(episodeFrom({ ...card, thumb: "../../thumbs/a-192.jpg" }, base, SITE).thumb,
+               "https://pod.example.org/show/thumbs/a-192.jpg");
   assert.equal(own.show, "Guest Show");
   assert.equal(own.duration, 61.5);
   /* The next newer episode ("up next") comes along, its addresses made absolute too. */

@@ -19,20 +19,21 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from slugify import slugify
 
 from ..layout import SiteLayout, relative_url, term_slug
-from ..markup import plain_text, render_block, render_inline
-from ..model import Episode, EpisodeAudio, Settings, TurnSpan
+from ..markup import plain_text, render_block
+from ..model import Episode, EpisodeAudio, Settings
 from ..thumbnails import srcset
 from .embed import EMBED
+from .episodeview import ChapterView, episode_toc, sections_view, voice_classes
 from .i18n import PLAYER_LABELS, labels_for, month_label, text_language
 from .related import compute_related
 from .transcripts import clock
 
+BAR_THUMB = 192
+"""The thumbnail the player bar shows (44 px on screens of up to 3 pixels a point)."""
+
 TEMPLATES = Path(__file__).parent / "templates"
-VOICE_CLASSES = 4
-"""Distinct host colours in the stylesheet; further hosts reuse them in turn."""
 
 
 BODY_PLACEHOLDER = "<!-- podcast:page-body -->"
@@ -163,6 +164,9 @@ class _SiteRenderer:
                       "url": relative_url(self.url(self.episode_uri(episode)), here),
                       "image": relative_url(image, here) if image else "", "show": self.settings.show.title,
                       "chaptersUrl": relative_url(chapters, here) if chapters else ""}
+        thumb = self.thumb_uri(image)
+        if thumb:
+            data["thumb"] = relative_url(thumb, here)
         later = self.newer.get(episode.slug)
         if with_next and later is not None:
             data["next"] = self.play_data(later, here, with_next=False)
@@ -175,6 +179,7 @@ class _SiteRenderer:
             t=self.t, labels=labels_for, link=link, clock=clock, show=self.settings.show,
             audio_of=self.audio.get, play_data=lambda e: self.play_data(e, here),
             image_url=lambda e: link(self.image_uri(e)) if self.image_uri(e) else "",
+            thumb_url=lambda e: link(self.thumb_uri(self.image_uri(e))) if self.thumb_uri(self.image_uri(e)) else "",
             picture=lambda uri, size: self._picture(uri, size, link),
             cover_url=link(self.cover_uri) if self.cover_uri else "", cover_uri=self.cover_uri,
             image_uri=self.image_uri, feed_url=self.settings.show.feed_url,
@@ -182,6 +187,10 @@ class _SiteRenderer:
             category_url=self.category_url,
             tag_url=lambda name: self.url(self.layout.term_page("tag", self.tag_slugs[name.casefold()])))
         return self.env.get_template(template).render({**values, **context})
+
+    def thumb_uri(self, uri: str) -> str:
+        """The player bar's picture of `uri`: its thumbnail of BAR_THUMB px ('' without thumbnails)."""
+        return self.thumbs.get(uri, {}).get(BAR_THUMB, "") if uri else ""
 
     def _picture(self, uri: str, size: int, link) -> dict[str, str]:
         """`src` (the thumbnail of `size` px, else the picture) and `srcset` ('' without thumbnails) of a
@@ -195,16 +204,16 @@ class _SiteRenderer:
     def _episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
         uri = self.episode_uri(episode)
         audio = self.audio.get(episode.slug)
-        sections = _sections_view(episode, audio)
+        sections = sections_view(episode, audio)
         # Each chapter links to its section's heading: where it lands without JavaScript.
         anchors = {s.turns[0].span.start: s.id for s in sections if s.turns and s.turns[0].span}
-        chapters = [_ChapterView(name, start, anchors.get(start, "transcript"))
+        chapters = [ChapterView(name, start, anchors.get(start, "transcript"))
                     for name, start, _ in audio.chapters] if audio else []
         t = labels_for(episode.language)
-        toc = _episode_toc(episode, sections, t, bool(related))
+        toc = episode_toc(episode, sections, t, bool(related))
         body = self._render(
             "episode.html", uri, episode=episode, sections=sections, audio=audio, toc=toc, t=t,
-            audio_src=self.audio_url(episode, self.url(uri)), chapters=chapters, voices=_voice_classes(episode),
+            audio_src=self.audio_url(episode, self.url(uri)), chapters=chapters, voices=voice_classes(episode),
             vtt_uri=self.layout.episode_file(episode, self.layout.transcript_vtt),
             chapters_uri=self.chapters_uri(episode), embed_uri=self.layout.episode_file(episode, EMBED),
             related=[self._related_card(self.by_slug[s], uri) for s in related],
@@ -326,61 +335,6 @@ def _group(episodes: list[Episode], names_of) -> tuple[dict[str, tuple[str, list
             if not listed or listed[-1] is not episode:  # 'C' and 'c' on one episode list it once
                 listed.append(episode)
     return groups, slugs
-
-
-def _voice_classes(episode: Episode) -> dict[str, int]:
-    return {host.name: index % VOICE_CLASSES + 1 for index, host in enumerate(episode.hosts)}
-
-
-@dataclass(frozen=True, slots=True)
-class _TurnView:
-    number: int
-    speaker: str
-    html: str
-    span: TurnSpan | None
-
-
-@dataclass(frozen=True, slots=True)
-class _ChapterView:
-    name: str
-    start: float
-    anchor: str
-    """The id of the chapter's section heading on the page."""
-
-
-@dataclass(frozen=True, slots=True)
-class _SectionView:
-    id: str
-    name: str
-    turns: tuple[_TurnView, ...]
-
-
-def _episode_toc(episode: Episode, sections: list[_SectionView], t: Mapping[str, str], related: bool
-                 ) -> tuple[tuple[int, str, str], ...]:
-    """The episode page's parts, as the theme's table of contents lists them (ids as episode.html sets them)."""
-    toc = [(1, "episode", episode.title), (2, "transcript", t["transcript"])]
-    toc += [(3, section.id, section.name) for section in sections]
-    toc += [(2, anchor, t[key]) for anchor, key, present in (
-        ("summary", "summary", episode.summary), ("original", "original", episode.source),
-        ("analysis", "analysis", episode.analysis), ("related", "related", related)) if present]
-    return tuple(toc)
-
-
-def _sections_view(episode: Episode, audio: EpisodeAudio | None) -> list[_SectionView]:
-    spans = audio.turns if audio else ()
-    views, number, used = [], 0, set()
-    for index, section in enumerate(episode.sections, start=1):
-        anchor = "s-" + (slugify(section.name, max_length=40) or str(index))
-        if anchor in used:
-            anchor = f"{anchor}-{index}"
-        used.add(anchor)
-        turns = []
-        for turn in section.turns:
-            span = spans[number] if number < len(spans) else None
-            number += 1
-            turns.append(_TurnView(number, turn.speaker, render_inline(turn.text), span))
-        views.append(_SectionView(anchor, section.name, tuple(turns)))
-    return views
 
 
 def page_document(uri: str, meta: dict, body: str, *, intro: str = "", in_nav: bool = False,

@@ -281,8 +281,10 @@ class Dock {
     const bar = this.bar, episode = this.episode;
     bar.title.textContent = episode.title;
     if (episode.url) bar.title.href = episode.url; else bar.title.removeAttribute("href");
-    bar.cover.hidden = !episode.image;
-    if (episode.image) bar.cover.src = episode.image;
+    /* The small picture made for it (a few KB), else the episode's own. */
+    const picture = episode.thumb || episode.image;
+    bar.cover.hidden = !picture;
+    if (picture) bar.cover.src = picture;
   }
 }
 
