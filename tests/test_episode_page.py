@@ -386,3 +386,17 @@ def test_main_controls_are_44_px_and_every_other_target_24_px(site, browser, wid
     if "search" not in uri:
         assert main, "the page's main controls were found"
     assert [control for control in main if control[1] < 44 or control[2] < 44] == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_hosts_chips_are_level_and_tags_of_a_row_alike(site, browser, width):
+    base, _ = site
+    page = open_page(browser, width, base + "episodes/tidal-power-pilot/")
+    rows = page.evaluate("""() => ['.gp-hosts > li', '.gp-tags > li'].map(s => [...document.querySelectorAll(s)]
+        .map(e => { const r = e.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.height)]; }))""")
+    avatars = page.eval_on_selector_all(".gp-avatar", "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+    page.close()
+    hosts, tags = rows
+    assert len(hosts) == 2 and len(set(map(tuple, hosts))) == 1, hosts
+    assert len(avatars) == 2 and len(set(avatars)) == 1, avatars
+    assert len(tags) >= 2 and len({height for _, height in tags}) == 1, tags  # on a phone they may wrap
