@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
-from .podcast import OPTIONS, ExpectedAnswers, PodcastError, SiteInfo, SiteSession, full_disk_line
+from .podcast import OPTIONS, ExpectedAnswers, PodcastError, SiteInfo, SiteSession, full_disk_line, link_or_copy
 
 log = get_plugin_logger("podcast")
 
@@ -30,6 +30,18 @@ PodcastPluginConfig = type("PodcastPluginConfig", (Config,), {name: c.Optional(c
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+class _LinkedFile(File):
+    """A file the build made on disk (an MP3, a thumbnail), put into the site as a hard link, not a copy."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        try:
+            link_or_copy(Path(self.abs_src_path), Path(self.abs_dest_path))
+        except PodcastError as exc:
+            raise PluginError(str(exc)) from None
 
 
 class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
@@ -74,7 +86,8 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             raise PluginError(str(exc)) from None
         taken = {f.dest_uri: f.src_uri for f in files}
         for item in made:
-            file = (File.generated(config, item.uri, abs_src_path=str(item.content)) if isinstance(item.content, Path)
+            file = (_LinkedFile.generated(config, item.uri, abs_src_path=str(item.content))
+                    if isinstance(item.content, Path)
                     else File.generated(config, item.uri, content=item.content, inclusion=InclusionLevel.UNDEFINED
                                         if item.in_nav else InclusionLevel.NOT_IN_NAV))
             if file.dest_uri in taken:

@@ -29,7 +29,7 @@ _EXPORTS = {
     "Source": "model", "Turn": "model",
     "GeneratedPage": "render.pages", "build_pages": "render.pages",
     "SiteFile": "session", "SiteInfo": "session", "SiteSession": "session",
-    "full_disk_line": "writer",
+    "full_disk_line": "writer", "link_or_copy": "writer",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -1,0 +1,59 @@
+"""Published files go into the site as hard links of the build's own copies, not as copies: a site of
+300 twenty-minute recordings would otherwise copy 1.4 GB on every build. Where a link cannot be made
+(another filesystem), the file is copied; either way the target is replaced, never written in place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from site_plugins.podcast.writer import link_or_copy
+
+from .conftest import SiteProject
+from .test_audio import script_episode
+
+pytestmark = pytest.mark.site
+
+OTHER_FILESYSTEM = Path("/dev/shm")
+
+
+def test_the_sites_mp3s_are_links_of_the_audio_folders_files(tmp_path):
+    project = SiteProject(tmp_path / "pod")
+    project.add_episode("a.yaml", script_episode("ep", ["第一句话。", "第二句话。"]))
+    site = project.build()
+    audio = project.plugin.output.audio.audio["ep"]
+    published = site / audio.uri
+    built = [path for path in (project.root / "audio").rglob("*.mp3") if path.samefile(published)]
+    assert built, "the site's MP3 is the audio folder's file, linked"
+    before = built[0].read_bytes()
+    site = project.build()  # a second build replaces the link, and leaves the audio folder's file as it was
+    assert (site / audio.uri).samefile(built[0])
+    assert built[0].read_bytes() == before
+
+
+def test_replacing_a_linked_file_never_changes_its_source(tmp_path):
+    source, target = tmp_path / "a.mp3", tmp_path / "site" / "a.mp3"
+    source.write_bytes(b"first")
+    link_or_copy(source, target)
+    assert target.samefile(source)
+    other = tmp_path / "b.mp3"
+    other.write_bytes(b"second")
+    link_or_copy(other, target)
+    assert target.read_bytes() == b"second" and source.read_bytes() == b"first"
+    assert [p.name for p in target.parent.iterdir()] == ["a.mp3"], "no temporary file is left"
+
+
+def test_across_filesystems_the_file_is_copied(tmp_path):
+    if not OTHER_FILESYSTEM.is_dir() or os.stat(OTHER_FILESYSTEM).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip(f"{OTHER_FILESYSTEM} is not another filesystem here")
+    source = OTHER_FILESYSTEM / f"podcast-link-test-{os.getpid()}.mp3"
+    try:
+        source.write_bytes(b"audio bytes")
+        link_or_copy(source, tmp_path / "a.mp3")
+        assert (tmp_path / "a.mp3").read_bytes() == b"audio bytes"
+        assert not (tmp_path / "a.mp3").samefile(source)
+        assert oct((tmp_path / "a.mp3").stat().st_mode & 0o777) == "0o644"
+    finally:
+        source.unlink(missing_ok=True)
