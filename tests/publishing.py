@@ -124,6 +124,18 @@ class Repository:
                                "store", str(run.clone / "build/publish")], cwd=REPO, capture_output=True,
                               text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
 
+    def due(self, clone: Path, event: str, *, now: str | None = None) -> tuple[bool, str]:
+        """The workflow's first step: `scripts/publish due`, with the standard library alone. (publish?, said)"""
+        outputs = clone.parent / f"{clone.name}-outputs"  # a step's own, as GitHub gives each step
+        outputs.unlink(missing_ok=True)
+        done = subprocess.run([sys.executable, "-S", "-m", "site_plugins.podcast.store", "--repo", str(clone), "due",
+                               "--event", event, *(["--now", now] if now else [])], cwd=REPO, capture_output=True,
+                              text=True, env={**os.environ, "PYTHONPATH": str(REPO), "GITHUB_OUTPUT": str(outputs)})
+        assert done.returncode == 0, done.stdout + done.stderr
+        said = outputs.read_text(encoding="utf-8")
+        assert said in ("publish=true\n", "publish=false\n"), said
+        return said == "publish=true\n", done.stdout
+
     def publish(self) -> Run:
         run = self.build(self.checkout())
         stored = self.store(run)

@@ -38,7 +38,7 @@ def test_a_first_publish_speaks_everything_and_an_edit_only_what_changed(repo, p
     first = repo.publish()
     assert first.status == 0, first.output
     assert proxy.requests == 8 and "the site is ready to deploy" in first.output
-    assert set(repo.audio_branch()) == {"one.mp3", "two.mp3", "published.json"}
+    assert set(repo.audio_branch()) == {"one.mp3", "two.mp3", "published.json", "publish-state.json"}
     before = feed_items(first)
     repo.push("Fix a word", {"episodes/one.yaml": episode("one", ONE[:3] + ["第一期的最后一句，改过了。"])})
     second = repo.publish()
@@ -80,7 +80,7 @@ def test_two_runs_that_store_at_once_keep_both(repo, proxy):
     stored = repo.store(second)  # its base is stale: the first run's store moved the branch
     assert stored.returncode == 0, stored.stdout + stored.stderr
     assert "changed while this publish ran" in stored.stdout
-    assert set(repo.audio_branch()) == {"one.mp3", "two.mp3", "three.mp3", "published.json"}
+    assert set(repo.audio_branch()) == {"one.mp3", "two.mp3", "three.mp3", "published.json", "publish-state.json"}
 
 
 def test_a_run_that_fails_half_way_keeps_what_it_made_and_the_rerun_speaks_only_the_rest(repo, proxy):
@@ -91,14 +91,14 @@ def test_a_run_that_fails_half_way_keeps_what_it_made_and_the_rerun_speaks_only_
     assert failed.status != 0
     assert "2 episodes have their audio; 1 still have none, with 1 turns left to speak" in failed.output
     assert repo.store(failed).returncode == 0
-    assert set(repo.audio_branch()) == {"one.mp3", "two.mp3", "published.json"}
+    assert set(repo.audio_branch()) == {"one.mp3", "two.mp3", "published.json", "publish-state.json"}
     spoken = dict(proxy.asked)
     proxy.refuse = set()
     rerun = repo.publish()  # a fresh runner: the audio branch, and the turn cache saved by the failed run
     assert rerun.status == 0, rerun.output
     new = {text: count - spoken.get(text, 0) for text, count in proxy.asked.items() if count > spoken.get(text, 0)}
     assert new == {"第三期，被拒绝的一句。": 1}, "only the turn that failed is spoken again"
-    assert set(repo.audio_branch()) == {"one.mp3", "two.mp3", "three.mp3", "published.json"}
+    assert set(repo.audio_branch()) == {"one.mp3", "two.mp3", "three.mp3", "published.json", "publish-state.json"}
 
 
 def test_a_time_budget_stops_speech_and_the_next_run_goes_on(repo, proxy):
@@ -138,7 +138,7 @@ def test_a_deleted_episode_leaves_the_branch_and_a_renamed_one_keeps_its_guid(re
     repo.push("Rename and delete", {"episodes/two.yaml": None})
     run = repo.publish()
     assert run.status == 0, run.output
-    assert set(repo.audio_branch()) == {"one.mp3", "published.json"}
+    assert set(repo.audio_branch()) == {"one.mp3", "published.json", "publish-state.json"}
     items = feed_items(run)
     assert list(items) == ["one"] and items["one"].id == first["one"].id
     guid = first["one"].id
@@ -206,7 +206,8 @@ def test_with_media_base_url_the_mp3s_to_upload_wait_under_their_site_names(repo
     for name, enclosure in enclosures.items():
         assert enclosure.href == f"https://media.example.org/pod/{name}"
         assert (media / name).stat().st_size == int(enclosure.length)
-    assert set(repo.audio_branch()) == {"one.mp3", "two.mp3", "published.json"}, "folders are not stored"
+    assert set(repo.audio_branch()) == {"one.mp3", "two.mp3", "published.json", "publish-state.json"}, \
+        "folders are not stored"
 
 
 def test_a_run_with_nothing_new_stores_nothing(repo, proxy):

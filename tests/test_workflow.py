@@ -160,13 +160,27 @@ def test_publish_steps_are_the_projects_script(publish):
 def test_publish_keeps_progress_when_the_build_fails(publish):
     jobs = publish["jobs"]
     named = {s.get("name", s.get("uses", "").split("@")[0]): s for s in jobs["build"]["steps"]}
-    assert named["Save the turn cache"]["if"] == "always()"
+    assert named["Save the turn cache"]["if"] == "always() && steps.due.outputs.publish == 'true'"
     assert named["Hand the audio to the store job"]["if"].startswith("always()")
-    assert "if" not in named["actions/upload-pages-artifact"], "only a successful build is deployed"
+    # Only a successful build is deployed (no always()), and only when the run publishes.
+    assert named["actions/upload-pages-artifact"]["if"] == "steps.due.outputs.publish == 'true'"
     assert jobs["store"]["if"] == "always() && needs.build.outputs.store == 'true'"
     assert jobs["deploy"]["needs"] == ["build", "store"] and "if" not in jobs["deploy"]
     assert [s["uses"].split("@")[0] for s in jobs["deploy"]["steps"]] == ["actions/deploy-pages"]
     assert jobs["deploy"]["environment"]["name"] == "github-pages"
+
+
+def test_an_hourly_run_asks_first_and_builds_nothing_unless_told(publish):
+    """The first step after the checkout is `scripts/publish due` (tests/test_hourly.py replays it); every step
+    that installs, builds or deploys runs only when it said so."""
+    build = publish["jobs"]["build"]["steps"]
+    assert build[1]["id"] == "due" and build[1]["run"] == 'scripts/publish due --event "$EVENT"'
+    assert build[1]["env"] == {"EVENT": "${{ github.event_name }}"} and "if" not in build[1]
+    gated = [s.get("name", s.get("uses", "").split("@")[0]) for s in build[2:]
+             if "steps.due.outputs.publish == 'true'" in s.get("if", "")]
+    assert gated == ["actions/setup-python", "Restore the turn cache", "Build", "Save the turn cache",
+                     "actions/upload-pages-artifact"]
+    # Without a build there is no build/publish/.base, so nothing to store and, the store job skipped, no deploy.
 
 
 def test_the_store_step_replayed_against_a_bare_remote(publish, tmp_path: Path):
@@ -207,3 +221,5 @@ def test_the_publish_script_hands_each_step_to_its_command():
     assert build.returncode == 0 and "--minutes" in build.stdout, build.stderr
     store = subprocess.run([str(REPO / "scripts/publish"), "store", "--help"], capture_output=True, text=True)
     assert store.returncode == 0 and "usage: python -m site_plugins.podcast.store store" in store.stdout
+    due = subprocess.run([str(REPO / "scripts/publish"), "due", "--help"], capture_output=True, text=True)
+    assert due.returncode == 0 and "--event" in due.stdout, due.stderr

@@ -191,7 +191,7 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
     check_claims(pages, files, layout=request.layout)
     if not request.preview:
         write_manifest(request.project_dir, settings, catalog.episodes, report.audio, missing=report.missing,
-                       layout=request.layout, former=former)
+                       layout=request.layout, former=former, scheduled=catalog.scheduled)
     return SiteOutput(
         pages=tuple(pages), files=files,
         heads=_heads(request, catalog.episodes, report.audio),

@@ -27,6 +27,8 @@ class Manifest:
     episodes: tuple[dict, ...]
     missing: int
     """Turns still to be spoken for the episodes left without audio."""
+    next_due: str | None = None
+    """When the earliest scheduled episode goes live (ISO 8601), None when none is."""
 
     def stored_files(self) -> list[str]:
         """The audio folder's MP3s of this build's episodes (published or draft: both keep their turns)."""
@@ -52,8 +54,9 @@ def manifest_path(project_dir: Path, settings: Settings) -> Path:
 
 def write_manifest(project_dir: Path, settings: Settings, episodes: Sequence[Episode],
                    audio: Mapping[str, EpisodeAudio], *, missing: int, layout: SiteLayout,
-                   former: Mapping[str, tuple[str, ...]]) -> None:
-    """`former`: slug -> the addresses its page had before (see Published.former)."""
+                   former: Mapping[str, tuple[str, ...]], scheduled: Sequence[Episode] = ()) -> None:
+    """`former`: slug -> the addresses its page had before (see Published.former); `scheduled`: the episodes
+    left out until their time, of which the earliest is noted."""
     folder = (project_dir / settings.audio_dir).resolve()
     rows = []
     for episode in episodes:
@@ -66,7 +69,9 @@ def write_manifest(project_dir: Path, settings: Settings, episodes: Sequence[Epi
                      "uri": sound.uri if ok else "", "file_name": sound.path.name if in_folder else "",
                      "path": _relative(sound.path, project_dir) if ok else "",
                      "page": layout.episode_page_url(episode), "former": list(former.get(episode.slug, ()))})
-    body = {"format": 1, "missing_turns": missing, "episodes": rows}
+    next_due = min((e.published for e in scheduled), default=None)
+    body = {"format": 1, "missing_turns": missing, "episodes": rows,
+            "next_due": next_due.isoformat() if next_due else None}
     write_atomic(manifest_path(project_dir, settings), json.dumps(body, ensure_ascii=False, indent=1).encode())
 
 
@@ -80,6 +85,6 @@ def _relative(path: Path, project_dir: Path) -> str:
 def read_manifest(project_dir: Path, settings: Settings) -> Manifest | None:
     try:
         data = json.loads(manifest_path(project_dir, settings).read_text(encoding="utf-8"))
-        return Manifest(tuple(data["episodes"]), int(data["missing_turns"]))
+        return Manifest(tuple(data["episodes"]), int(data["missing_turns"]), data.get("next_due"))
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,7 +26,8 @@ from .errors import PodcastError
 from .load.siteconfig import read_site_config
 from .manifest import SPEAK_UNTIL, Manifest, manifest_path, read_manifest
 from .store.__main__ import BASE_NAME
-from .store.branch import BRANCH, StoreError, extract, fetch, git, tree_of
+from .store.branch import BRANCH, STATE_NAME, StoreError, extract, fetch, git, tree_of
+from .store.due import PublishState
 from .store.record import RECORD_NAME, load_record, record_bytes, with_published
 from .writer import write_atomic
 
@@ -62,6 +64,7 @@ def run_publish_build(config_path: Path, *, out: Path = DEFAULT_OUT, remote: str
     # The store step pushes only when the branch would change, and only if nobody stored since `base`.
     _prepare_store(out, audio_dir, manifest, f"{base} {tree_of(project, base)}" if base else "",
                    publish=status == 0)
+    _note_state(project, out, manifest, complete=status == 0 and not manifest.without_audio)
     if settings.show.media_base_url:
         _link_all(project, manifest.media(), out / MEDIA)
     _report(manifest, status, say)
@@ -107,6 +110,14 @@ def _prepare_store(out: Path, audio_dir: Path, manifest: Manifest, base: str, *,
     entries = with_published(record.entries, manifest.published()) if publish else record.entries
     write_atomic(out / RECORD_NAME, record_bytes(entries, record.unread))
     write_atomic(out / BASE_NAME, base.encode("ascii"))
+
+
+def _note_state(project: Path, out: Path, manifest: Manifest, *, complete: bool) -> None:
+    """What this publish was, stored with its audio: an hourly run with nothing new then builds nothing."""
+    head = git(project, "rev-parse", "--verify", "--quiet", "HEAD", check=False).stdout.decode().strip()
+    if head:
+        next_due = datetime.fromisoformat(manifest.next_due) if manifest.next_due else None
+        write_atomic(out / STATE_NAME, PublishState(head, next_due, complete).to_bytes())
 
 
 def _link_all(source: Path, names: dict[str, str], folder: Path) -> None:

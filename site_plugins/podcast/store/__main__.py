@@ -3,16 +3,19 @@
   store FOLDER   replace the audio branch with FOLDER's files (FOLDER/.base: the commit fetched before,
                  and its tree)
   fetch [DIR]    fetch the audio branch and write its files into DIR (default: audio)
+  due --event E  whether a publishing run started by event E (push, schedule, ...) has anything to do
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from ..errors import PodcastError
 from .branch import BRANCH, extract, fetch, local_commit, store, tracking_ref
+from .due import report
 
 BASE_NAME = ".base"
 
@@ -30,10 +33,16 @@ def main(argv: list[str] | None = None) -> int:
     get.add_argument("folder", type=Path, nargs="?", default=Path("audio"))
     get.add_argument("--local", action="store_true",
                      help="use the branch as the last fetch or pull left it (no network)")
+    due = commands.add_parser("due", help="say whether a publishing run has anything to do")
+    due.add_argument("--event", default="", help="what started the run (GitHub's event name)")
+    due.add_argument("--now", type=_moment, help="the time to judge by (ISO 8601 with its offset; default: now)")
     args = parser.parse_args(argv)
     try:
         if args.command == "store":
             return _store(args)
+        if args.command == "due":
+            report(args.repo, event=args.event, now=args.now, remote=args.remote, branch=args.branch)
+            return 0
         commit = local_commit(args.repo, tracking_ref(args.remote, args.branch)) if args.local \
             else fetch(args.repo, args.remote, args.branch)
         if commit is None:
@@ -47,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     except PodcastError as exc:  # a git step, or a file that cannot be written: one line
         print(f"error: {exc}", file=sys.stderr)
         return 1
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time with its offset, e.g. 2026-12-08T07:00:00+08:00")
+    return moment
 
 
 def _store(args: argparse.Namespace) -> int:

@@ -40,6 +40,10 @@ def git(repo: Path, *args: str, data: bytes | None = None, check: bool = True,
     return done
 
 
+STATE_NAME = "publish-state.json"
+"""On the audio branch: what the last publish was (see due.py); not audio, so never brought into the audio folder."""
+
+
 def tracking_ref(remote: str, branch: str) -> str:
     return f"refs/remotes/{remote}/{branch}"
 
@@ -85,6 +89,8 @@ def extract(repo: Path, commit: str, folder: Path) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     written = 0
     for name, (blob, size) in sorted(tree_entries(repo, commit).items()):
+        if name == STATE_NAME:
+            continue
         target = folder / name
         if target.is_file() and target.stat().st_size == size and _blob_id(repo, target) == blob:
             continue
