@@ -201,8 +201,9 @@ class AudioBuilder:
                 missing.append((index, job))
         failed = False
         with ThreadPoolExecutor(max_workers=self.settings.tts_concurrency) as pool:
-            futures = {pool.submit(self.speakers.speak, job): index for index, job in missing}
+            # Ctrl-C may come while turns are still being handed out, when the first is already asked for.
             try:
+                futures = {pool.submit(self.speakers.speak, job): index for index, job in missing}
                 for future in as_completed(futures):
                     failed |= self._gather(future, futures[future], episode, clips, report)
             except BaseException:  # Ctrl-C: no new request starts; turns already spoken stay in the cache
