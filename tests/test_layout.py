@@ -174,3 +174,17 @@ def test_a_redirect_page_sends_visitors_on_and_search_engines_to_the_new_address
     assert page.xpath("string(//meta[@http-equiv='refresh']/@content)") == "0; url=../../2025/12/x/"
     assert page.xpath("//a/@href") == ["../../2025/12/x/"] and page.xpath("string(//a)") == episode.title
     assert page.get("lang") == episode.language
+
+
+def test_relative_urls_are_what_posixpath_relpath_gives_for_every_kind_of_site_path():
+    """The quick path of relative_url against the standard library's answer, over pages and files at every
+    depth, the site's root, and paths with '.', '..' and empty parts (left to relpath)."""
+    import itertools
+
+    from site_plugins.podcast.layout import _relpath
+
+    parts = ["", ".", "..", "a", "b", "episodes", "episodes/x", "episodes/x/y", "a/b/c", "tag/energy",
+             "assets/podcast/thumbs", "a//b", "/abs", "./a", "a/..", "épisodes/中文"]
+    for target, start in itertools.product(parts, repeat=2):
+        target, start = target or ".", start or "."
+        assert _relpath(target, start) == posixpath.relpath(target, start), (target, start)

@@ -246,10 +246,30 @@ def relative_url(to_url: str, from_url: str) -> str:
     """A link from the page at `from_url` to `to_url` that works under any site prefix."""
     from_dir = from_url.rsplit("/", 1)[0] if "/" in from_url else ""
     target = to_url.rstrip("/") or "."
-    rel = posixpath.relpath(target, from_dir or ".")
+    rel = _relpath(target, from_dir or ".")
     if to_url == "" or to_url.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     return rel
+
+
+def _relpath(target: str, start: str) -> str:
+    """posixpath.relpath for site paths, by their parts alone: a build asks it a hundred thousand times, and
+    relpath makes both paths absolute against the working folder each time. Paths with '.', '..', empty parts
+    or a leading '/' are left to relpath."""
+    to = target.split("/") if target != "." else []
+    at = start.split("/") if start != "." else []
+    if not _plain(to) or not _plain(at):
+        return posixpath.relpath(target, start)
+    common = 0
+    for mine, theirs in zip(to, at, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(at) - common) + to[common:]) or "."
+
+
+def _plain(parts: list[str]) -> bool:
+    return "" not in parts and "." not in parts and ".." not in parts
 
 
 def term_slug(name: str) -> str:

@@ -39,6 +39,7 @@ from .preview import QuickPreview, write_changed
 from .render.errorpages import add_notice
 from .render.pages import BODY_PLACEHOLDER, GeneratedPage
 from .render.search import SearchIndex
+from .render.searchcache import SEARCH_CACHE, SearchCache
 from .sitesize import size_report
 from .writer import SiteWriter
 
@@ -137,7 +138,8 @@ class SiteSession:
         self._bodies = output.page_bodies
         if not request.preview:  # a build holds no page's HTML twice; a preview's quick edits need them
             self.output = replace(output, pages=())
-        self._index = SearchIndex(SiteWriter(self.site_dir)) if request.settings.search else None
+        self._index = SearchIndex(SiteWriter(self.site_dir), cache=SearchCache(
+            request.project_dir / request.settings.cache_dir / SEARCH_CACHE)) if request.settings.search else None
         return [*(SiteFile(p.src_uri, p.markdown, p.in_nav) for p in output.pages),
                 *(SiteFile(uri, content) for uri, content in {**output.files, **asset_files()}.items())]
 

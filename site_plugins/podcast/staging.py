@@ -20,12 +20,12 @@ import yaml
 from .build import BuildRequest, SiteOutput, asset_files, page_assets
 from .build import build_site as run_build
 from .errors import PodcastError
-from .layout import SiteLayout
 from .load.siteconfig import PLUGIN_NAME, SiteConfig
 from .load.tree import outside_links
 from .render.i18n import labels_for
 from .render.pages import GeneratedPage
 from .render.search import SearchIndex, search_form
+from .render.searchcache import SEARCH_CACHE, SearchCache
 from .writer import SiteWriter, write_atomic
 
 OVERRIDE = """{% extends "base.html" %}
@@ -63,7 +63,7 @@ def stage_site(site: SiteConfig, request: BuildRequest, out: Path) -> SiteOutput
     for uri, content in {**output.files, **asset_files()}.items():
         writer.write(uri, content, owner="the podcast's files")
     if request.settings.search:
-        _index(output, writer, layout=request.layout)
+        _index(output, writer, request)
     layout = request.layout
     override = OVERRIDE.replace("@FEED@", layout.feed).replace("@SEARCH@", layout.url(layout.search_page))
     write_atomic(out / "overrides" / "main.html", override.encode("utf-8"), durable=False)
@@ -103,9 +103,10 @@ def _document(page: GeneratedPage, head: str) -> str:
     return document
 
 
-def _index(output: SiteOutput, writer: SiteWriter, *, layout: SiteLayout) -> None:
+def _index(output: SiteOutput, writer: SiteWriter, request: BuildRequest) -> None:
     """The search index of the episode pages, from their HTML (no other builder runs our indexer)."""
-    index = SearchIndex(writer)
+    layout = request.layout
+    index = SearchIndex(writer, cache=SearchCache(request.project_dir / request.settings.cache_dir / SEARCH_CACHE))
     for page in (p for p in output.pages if p.searchable):
         index.add_page(url=layout.url(page.src_uri), title=page.title,
                        html=f"<h1>{escape(page.title)}</h1>{page.html}",

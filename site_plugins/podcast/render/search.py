@@ -34,6 +34,7 @@ from ..layout import SiteLayout, relative_url
 from ..model import Settings
 from ..writer import SiteWriter
 from .i18n import labels_for
+from .searchcache import SearchCache, page_key
 
 """The generated page that shows results."""
 FORMAT = 1
@@ -54,8 +55,11 @@ _SKIP = {"script", "style", "template", "audio", "video", "noscript", "svg", "bu
 
 
 def normalize(text: str) -> str:
-    """What is indexed and searched: NFKC (full-width letters become plain ones), lower case."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """What is indexed and searched: NFKC (full-width letters become plain ones), lower case. Most text is in
+    NFKC already, which is quicker to check than to make again."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
 
 
 def terms_of(text: str) -> list[str]:
@@ -96,22 +100,25 @@ class SearchIndex:
     postings stay in memory, packed as ints (page number << 16 | count).
     """
 
-    def __init__(self, writer: SiteWriter) -> None:
+    def __init__(self, writer: SiteWriter, *, cache: SearchCache | None = None) -> None:
         self.writer = writer
+        self.cache = cache
         self.pages: list[tuple[float, str, int]] = []
         """(order, url, length) of each page, in the order pages came."""
         self.postings: dict[str, array] = {}
 
     def add_page(self, *, url: str, title: str, html: str, order: float = 0.0) -> None:
         """A rendered page's content (no theme around it). Larger `order` ranks first on equal scores."""
-        sections = page_sections(html, title)
         number = len(self.pages)
-        # The top section's heading is the title, counted below.
-        counts = count_terms(normalize("\n".join(f"{heading}\n{text}" if anchor else text
-                                                 for anchor, heading, text in sections)))
-        length = sum(counts.values())
-        for term in set(terms_of(normalize(title))):
-            counts[term] += TITLE_WEIGHT
+        key = page_key(url, title, html) if self.cache is not None else ""
+        entry = self.cache.get(key) if self.cache is not None else None
+        if entry is None:
+            sections = page_sections(html, title)
+            entry = _counted(sections, title)
+            page = _json({"url": url, "title": title, "sections": sections})
+            if self.cache is not None:
+                self.cache.put(key, entry, page)
+        counts, length = entry
         postings = self.postings
         for term, count in counts.items():
             posting = postings.get(term)
@@ -119,7 +126,11 @@ class SearchIndex:
                 posting = postings[term] = array("Q")
             posting.append(number << 16 | min(count, 0xFFFF))
         self.pages.append((order, url, max(length, 1)))
-        self._write(f"p/{number}.json", _json({"url": url, "title": title, "sections": sections}))
+        name = SiteLayout.search_index + f"p/{number}.json"
+        if self.cache is not None:  # the cache's file, linked
+            self.writer.write(name, self.cache.page_file(key), owner="the search index")
+        else:
+            self.writer.write(name, page, owner="the search index")
 
     def write(self) -> int:
         """Write the shards and meta.json; returns the number of files in the index."""
@@ -142,10 +153,23 @@ class SearchIndex:
         meta = {"format": FORMAT, "shards": shards, "files": ranked,
                 "lengths": [self.pages[number][2] for number in ranked]}
         self._write("meta.json", _json(meta))
+        if self.cache is not None:
+            self.cache.save()
         return written + len(ranked) + 1
 
     def _write(self, name: str, data: bytes) -> None:
         self.writer.write(SiteLayout.search_index + name, data, owner="the search index")
+
+
+def _counted(sections: list[tuple[str, str, str]], title: str) -> tuple[dict[str, int], int]:
+    """A page's term counts, its title's terms weighted, and its length in terms."""
+    # The top section's heading is the title, counted below.
+    counts = count_terms(normalize("\n".join(f"{heading}\n{text}" if anchor else text
+                                             for anchor, heading, text in sections)))
+    length = sum(counts.values())
+    for term in set(terms_of(normalize(title))):
+        counts[term] += TITLE_WEIGHT
+    return dict(counts), length
 
 
 def _encode(posting: list[tuple[int, int]]) -> str:

@@ -1,0 +1,70 @@
+"""The search index keeps what it made of each page between builds: an unchanged page is not parsed and
+counted again, and a change to any input of that work (the page's address, title or HTML, or the indexer's
+own code) can only miss the cache. Each case is compared with an index built without any cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_plugins.podcast.render import searchcache
+from site_plugins.podcast.render.search import SearchIndex
+from site_plugins.podcast.render.searchcache import SearchCache, page_key
+from site_plugins.podcast.writer import SiteWriter
+
+pytestmark = pytest.mark.unit
+
+PAGES = [
+    ("episodes/a/", "潮汐发电",
+     "<h1>潮汐发电</h1><p>两台涡轮机在港口试运行了一年。</p><h2 id='s'>Turbines</h2><p>Tidal turbines.</p>"),
+    ("episodes/b/", "图书馆", "<h1>图书馆</h1><p>三家图书馆开放到午夜。</p>"),
+    ("about/", "About", "<h1>About</h1><p>Two hosts, one story.</p>"),
+]
+
+
+def index(site: Path, pages, cache: Path | None) -> dict[str, bytes]:
+    built = SearchIndex(SiteWriter(site), cache=SearchCache(cache) if cache else None)
+    for order, (url, title, html) in enumerate(pages):
+        built.add_page(url=url, title=title, html=html, order=float(order))
+    built.write()
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def test_an_index_from_the_cache_is_the_index_made_without_it(tmp_path):
+    plain = index(tmp_path / "plain", PAGES, None)
+    first = index(tmp_path / "first", PAGES, tmp_path / "cache")
+    again = index(tmp_path / "again", PAGES, tmp_path / "cache")
+    assert first == plain and again == plain
+    # The second build took every page's text from the cache: the site's file is the cache's, linked.
+    cached = SearchCache(tmp_path / "cache")
+    for number, (url, title, html) in enumerate(PAGES):
+        assert (tmp_path / f"again/search-index/p/{number}.json").samefile(cached.page_file(page_key(url, title, html)))
+
+
+@pytest.mark.parametrize("change", ["url", "title", "html"])
+def test_a_changed_input_changes_the_index_as_a_build_without_cache_does(tmp_path, change):
+    index(tmp_path / "first", PAGES, tmp_path / "cache")
+    url, title, html = PAGES[0]
+    edited = {"url": ("episodes/a2/", title, html), "title": (url, "潮汐能", html),
+              "html": (url, title, html.replace("涡轮机", "风车"))}[change]
+    pages = [edited, *PAGES[1:]]
+    from_cache = index(tmp_path / "cached", pages, tmp_path / "cache")
+    assert from_cache == index(tmp_path / "plain", pages, None)
+    assert from_cache != index(tmp_path / "before", PAGES, None)
+
+
+def test_another_version_of_the_indexer_misses_every_entry(tmp_path, monkeypatch):
+    url, title, html = PAGES[0]
+    before = page_key(url, title, html)
+    monkeypatch.setattr(searchcache, "CODE", b"another indexer")
+    assert page_key(url, title, html) != before
+
+
+def test_an_unreadable_cache_is_an_empty_one_and_the_cache_keeps_only_the_last_builds_pages(tmp_path):
+    index(tmp_path / "first", PAGES, tmp_path / "cache")
+    (tmp_path / "cache/terms.marshal").write_bytes(b"\x00not marshal at all")
+    assert index(tmp_path / "again", PAGES, tmp_path / "cache") == index(tmp_path / "plain", PAGES, None)
+    index(tmp_path / "fewer", PAGES[:1], tmp_path / "cache")
+    assert len(list((tmp_path / "cache/pages").iterdir())) == 1
+    assert len(SearchCache(tmp_path / "cache").entries) == 1
