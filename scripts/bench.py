@@ -37,6 +37,7 @@ from site_plugins.podcast.layout import SiteLayout  # noqa: E402
 from site_plugins.podcast.model import EpisodeAudio  # noqa: E402
 from site_plugins.podcast.render.feed import render_feed  # noqa: E402
 from site_plugins.podcast.render.related import compute_related  # noqa: E402
+from site_plugins.podcast.render.searchcache import SEARCH_CACHE  # noqa: E402
 from site_plugins.podcast.speech import EspeakEngine  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -157,6 +158,23 @@ def timed_build(site: Path) -> tuple[float, float]:
     if status != 0:
         raise SystemExit(f"build of {site} failed: {process.stderr.read().decode()[-2000:]}")
     return seconds, usage.ru_maxrss / 1024
+
+
+def alternated_builds(podcast: Path, baseline: Path, repeat: int) -> dict[str, list[tuple[float, float]]]:
+    """(seconds, MB) of each build, alternated so that a slow spell of a shared machine hits both sites:
+    the podcast site cold (its render caches removed; the audio is made beforehand either way), the
+    baseline, the podcast site again with nothing changed, then with one episode's summary edited."""
+    runs: dict[str, list[tuple[float, float]]] = {"ours": [], "base": [], "warm": [], "edit": []}
+    edited = podcast / "episodes/00001.yaml"
+    for number in range(repeat):
+        shutil.rmtree(podcast / ".cache/podcast" / SEARCH_CACHE, ignore_errors=True)
+        runs["ours"].append(timed_build(podcast))
+        runs["base"].append(timed_build(baseline))
+        runs["warm"].append(timed_build(podcast))
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(text.replace("summary: |\n  ", f"summary: |\n  第{number}次修改。", 1), encoding="utf-8")
+        runs["edit"].append(timed_build(podcast))
+    return runs
 
 
 def search_download(site: Path, queries: tuple[str, ...]) -> dict[str, tuple[int, int]] | None:
@@ -329,12 +347,11 @@ def main() -> None:
     try:
         podcast, baseline = make_sites(root, args.episodes)
         audio_setup = prepare_audio(podcast)
-        runs = {"ours": [], "base": []}
-        for _ in range(args.repeat):  # alternated, so a slow spell of a shared machine hits both
-            runs["ours"].append(timed_build(podcast))
-            runs["base"].append(timed_build(baseline))
+        runs = alternated_builds(podcast, baseline, args.repeat)
         ours, ours_rss = (statistics.median(v) for v in zip(*runs["ours"], strict=True))
         base, base_rss = (statistics.median(v) for v in zip(*runs["base"], strict=True))
+        warm = statistics.median(seconds for seconds, _ in runs["warm"])
+        edited = statistics.median(seconds for seconds, _ in runs["edit"])
         base_index = baseline / "site/search/search_index.json"
         base_download = len(gzip.compress(base_index.read_bytes()))
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, CPython {platform.python_version()}, "
@@ -347,6 +364,8 @@ def main() -> None:
         print(f"builds: {args.repeat} of each, alternated; medians")
         print(f"{'full build, wall seconds':34}{ours:>14.2f}{base:>12.2f}{ours / base:>8.2f}")
         print(f"{'full build, peak memory (MB)':34}{ours_rss:>14.0f}{base_rss:>12.0f}{ours_rss / base_rss:>8.2f}")
+        print(f"{'no-change rebuild, wall seconds':34}{warm:>14.2f}{base:>12.2f}{warm / base:>8.2f}")
+        print(f"{'one-episode edit, wall seconds':34}{edited:>14.2f}{base:>12.2f}{edited / base:>8.2f}")
         downloads = search_download(podcast, SEARCH_QUERIES)
         print(f"search, bytes fetched for one query (gzip as GitHub Pages serves): baseline downloads "
               f"search_index.json, {base_index.stat().st_size / 1e6:.1f} MB, {base_download / 1e3:.0f} KB gzipped")

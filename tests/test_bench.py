@@ -23,7 +23,8 @@ def run(*args: str) -> str:
 def test_site_benchmark_runs():
     out = run("scripts/bench.py", "--episodes", "3", "--related", "50", "--repeat", "1", "--recorded", "2",
               "--minutes", "0.5")
-    for label in ("full build, wall seconds", "full build, peak memory (MB)", "search, bytes fetched for one query",
+    for label in ("full build, wall seconds", "full build, peak memory (MB)", "no-change rebuild, wall seconds",
+                  "one-episode edit, wall seconds", "search, bytes fetched for one query",
                   "edit one turn -> page served by mkdocs serve:", "related podcasts for 50 episodes",
                   "feed for 3 episodes:", "recorded audio: 2 episodes with 0.5-minute recordings",
                   "later build, wall seconds"):

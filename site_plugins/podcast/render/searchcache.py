@@ -20,14 +20,14 @@ from ..writer import write_atomic
 CODE = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
                                for name in ("search.py", "searchcache.py"))).digest()
 """The indexer's own source: another version of it makes other entries."""
-_FORMAT = (1, marshal.version, sys.version_info[:2])
+_FORMAT = (2, marshal.version, sys.version_info[:2])
 SEARCH_CACHE = "search"
 """The cache's folder in the cache folder."""
 COUNTS = "terms.marshal"
 PAGES = "pages"
 
 Entry = tuple[dict[str, int], int]
-"""A page's term counts (title weight included) and its length in terms."""
+"""A page's term counts (title weight included) and its length in terms; kept packed by marshal."""
 
 
 def page_key(url: str, title: str, html: str) -> str:
@@ -46,22 +46,26 @@ class SearchCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.entries = _load(folder / COUNTS)
-        self.used: dict[str, Entry] = {}
+        self.used: dict[str, bytes] = {}
 
     def page_file(self, key: str) -> Path:
         return self.folder / PAGES / f"{key}.json"
 
     def get(self, key: str) -> Entry | None:
-        entry = self.entries.get(key)
+        packed = self.entries.get(key)
+        try:
+            entry = marshal.loads(packed) if isinstance(packed, bytes) else None
+        except (EOFError, ValueError, TypeError):
+            entry = None
         if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], dict)
                 and isinstance(entry[1], int)) or not self.page_file(key).is_file():
             return None
-        self.used[key] = entry
+        self.used[key] = packed
         return entry
 
     def put(self, key: str, entry: Entry, page: bytes) -> None:
         write_atomic(self.page_file(key), page, durable=False)
-        self.used[key] = entry
+        self.used[key] = marshal.dumps(entry)  # packed: a thousand pages' counts as dicts would take 50 MB
 
     def save(self) -> None:
         """Keep what this build used, and only that: the cache never grows past one site's pages."""
@@ -73,7 +77,7 @@ class SearchCache:
                 path.unlink(missing_ok=True)
 
 
-def _load(path: Path) -> dict[str, Entry]:
+def _load(path: Path) -> dict[str, bytes]:
     try:
         found, entries = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
