@@ -109,12 +109,17 @@ def nothing_to_go_back_to(page) -> None:
                            " && document.querySelector('.gp-back-to-turn').hidden")
 
 
-def test_scrolling_back_to_the_playing_turn_by_hand_follows_it_again(player_site, page, width):
+def scrolled_away_while_playing(player_site, page, width: int) -> None:
+    """Playing the fourth turn, the listener scrolled to the page's end: the bar offers to go back to it."""
     _, base = player_site
     open_episode(page, base, width)
     play_turn(page, 4)
     scroll_to_bottom(page, width)
     page.wait_for_selector(".gp-bar__turn", state="visible")
+
+
+def test_scrolling_back_to_the_playing_turn_by_hand_follows_it_again(player_site, page, width):
+    scrolled_away_while_playing(player_site, page, width)
     for _ in range(5):  # the wheel, as a listener scrolls; the turn may move on meanwhile
         box = page.locator(".gp-turn.gp-playing").bounding_box()
         page.mouse.wheel(0, box["y"] + box["height"] / 2 - 350)
@@ -126,11 +131,7 @@ def test_scrolling_back_to_the_playing_turn_by_hand_follows_it_again(player_site
 
 
 def test_a_play_from_the_bar_brings_the_page_back_to_the_playing_turn(player_site, page, width):
-    _, base = player_site
-    open_episode(page, base, width)
-    play_turn(page, 4)
-    scroll_to_bottom(page, width)
-    page.wait_for_selector(".gp-bar__turn", state="visible")
+    scrolled_away_while_playing(player_site, page, width)
     page.click(".gp-bar__play")
     page.wait_for_function(f"{AUDIO}.paused")
     assert not clear_view(page, ".gp-turn.gp-playing")

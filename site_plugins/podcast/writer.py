@@ -6,6 +6,7 @@ import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import PodcastError
@@ -27,22 +28,15 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     `durable=False` skips waiting for the disk, for build output that the next build makes again.
     A failure (a full disk, a folder that cannot be written) raises OutputError, with nothing left behind.
     """
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    def fill(handle: int, temporary: str) -> None:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
             if durable:
                 os.fsync(file.fileno())
         os.chmod(temporary, 0o644)  # mkstemp makes files private; these are published
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}{_advice(exc)}") from None
-    finally:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
+
+    _replace(path, fill)
 
 
 _NO_LINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES)
@@ -54,10 +48,7 @@ def link_or_copy(source: Path, path: Path) -> None:
     space), or as a copy where the filesystem refuses the link. Atomic either way: `path` is replaced by a new
     file, never written in place, so `source` is never changed through a link made before.
     """
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    def fill(handle: int, temporary: str) -> None:
         os.close(handle)
         os.unlink(temporary)  # the name is ours; the link takes it
         try:
@@ -67,6 +58,18 @@ def link_or_copy(source: Path, path: Path) -> None:
                 raise
             shutil.copyfile(source, temporary)
             os.chmod(temporary, 0o644)
+
+    _replace(path, fill)
+
+
+def _replace(path: Path, fill: Callable[[int, str], None]) -> None:
+    """`fill` makes a temporary file beside `path` (given its open handle and name), which then replaces `path`;
+    an OSError on the way is an OutputError, and no temporary file is left."""
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fill(handle, temporary)
         os.replace(temporary, path)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}{_advice(exc)}") from None
