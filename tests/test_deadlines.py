@@ -64,7 +64,12 @@ def test_a_trickling_answer_ends_at_the_requests_deadline(engine, tmp_path, monk
 
 
 STALLED_RUN = """
+import signal
 import sys
+# Ctrl-C as a terminal delivers it: a child inherits an ignored or blocked SIGINT from the process that starts
+# it (a test worker may have either), and Python then never raises KeyboardInterrupt.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from dataclasses import replace
 from pathlib import Path
 from site_plugins.podcast import load_catalog
