@@ -258,9 +258,11 @@ def test_a_cards_play_button_plays_without_leaving_the_page(player_site, page, w
     goto(page, base)
     page.evaluate("window.notReloaded = true")
     page.evaluate("document.querySelector(\"a[href$='cards/']\").click()")  # instant navigation to it
-    # The home page has play buttons too: wait for the cards page's own, or a click may hit the home's mid-swap
-    # (its addresses then read against the new page's: two 404s, and no audio).
-    page.wait_for_function("location.pathname.endsWith('/cards/') && "
+    # The home page has play buttons too, one for this very episode, and the theme changes the address before it
+    # swaps the content: wait for the cards page's own heading with the home's cards gone, or a click may hit the
+    # home's button mid-swap (its addresses then read against the new page's: two 404s, and no audio).
+    page.wait_for_function("location.pathname.endsWith('/cards/') && !document.querySelector('.gp-card') && "
+                           "document.querySelector('.md-content h1')?.textContent.trim() === 'Cards' && "
                            "document.querySelector(\".gp-card-play[href$='episodes/other/']\") !== null")
     assert page.evaluate("window.notReloaded")
     page.click(".gp-card-play")
