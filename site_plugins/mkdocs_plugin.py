@@ -33,7 +33,7 @@ def _now() -> datetime:
 
 
 class _LinkedFile(File):
-    """A file the build made on disk (an MP3, a thumbnail), put into the site as a hard link, not a copy."""
+    """A file the build derives (an MP3, a thumbnail), put into the site as a hard link, not a copy."""
 
     def copy_file(self, dirty: bool = False) -> None:
         if dirty and not self.is_modified():
@@ -86,8 +86,8 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             raise PluginError(str(exc)) from None
         taken = {f.dest_uri: f.src_uri for f in files}
         for item in made:
-            file = (_LinkedFile.generated(config, item.uri, abs_src_path=str(item.content))
-                    if isinstance(item.content, Path)
+            kind = _LinkedFile if item.link else File
+            file = (kind.generated(config, item.uri, abs_src_path=str(item.content)) if isinstance(item.content, Path)
                     else File.generated(config, item.uri, content=item.content, inclusion=InclusionLevel.UNDEFINED
                                         if item.in_nav else InclusionLevel.NOT_IN_NAV))
             if file.dest_uri in taken:

@@ -1,6 +1,8 @@
-"""Published files go into the site as hard links of the build's own copies, not as copies: a site of
-300 twenty-minute recordings would otherwise copy 1.4 GB on every build. Where a link cannot be made
-(another filesystem), the file is copied; either way the target is replaced, never written in place."""
+"""Published files the build derives (MP3s, the search index's page texts) go into the site as
+hard links, not copies: a site of 300 twenty-minute recordings would otherwise copy 1.4 GB on every build.
+The project's own files (an episode's image, the site's scripts) are copied, so a tool that later rewrites
+the site in place cannot change them. Where a link cannot be made (another filesystem), the file is copied;
+either way the target is replaced, never written in place."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import pytest
 
 from site_plugins.podcast.writer import link_or_copy
 
-from .conftest import SiteProject
+from .conftest import REPO, SiteProject
 from .test_audio import script_episode
 
 pytestmark = pytest.mark.site
@@ -57,3 +59,16 @@ def test_across_filesystems_the_file_is_copied(tmp_path):
         assert oct((tmp_path / "a.mp3").stat().st_mode & 0o777) == "0o644"
     finally:
         source.unlink(missing_ok=True)
+
+
+def test_the_projects_own_files_are_copied_never_linked(tmp_path):
+    project = SiteProject(tmp_path / "pod")
+    project.copy_samples()
+    site = project.build()
+    image = project.root / "episodes/images/tidal-power-pilot.png"
+    published = [path for path in site.rglob("*.png") if path.read_bytes() == image.read_bytes()]
+    assert published, "the episode's image is published"
+    assert not [path for path in published if path.samefile(image)], "an image of the project is copied"
+    script = site / "assets/podcast/player.js"
+    assert script.read_bytes() == (REPO / "site_plugins/podcast/render/assets/player.js").read_bytes()
+    assert not script.samefile(REPO / "site_plugins/podcast/render/assets/player.js")

@@ -24,7 +24,9 @@ PAGES = [
 
 
 def index(site: Path, pages, cache: Path | None) -> dict[str, bytes]:
-    built = SearchIndex(SiteWriter(site), cache=SearchCache(cache) if cache else None)
+    # As a build makes it: the cache folder is among the folders whose files are linked into the site.
+    writer = SiteWriter(site, link_from=(cache,) if cache else ())
+    built = SearchIndex(writer, cache=SearchCache(cache) if cache else None)
     for order, (url, title, html) in enumerate(pages):
         built.add_page(url=url, title=title, html=html, order=float(order))
     built.write()

@@ -157,6 +157,11 @@ def clashing_plugins(settings: Settings, plugins: Sequence[str]) -> list[str]:
     return []
 
 
+def derived_folders(request: BuildRequest) -> tuple[Path, ...]:
+    """The folders of files the build derives (audio, caches): their files may be linked into the site."""
+    return (request.project_dir / request.settings.audio_dir, request.project_dir / request.settings.cache_dir)
+
+
 def asset_files() -> dict[str, Path]:
     """The stylesheet and every script module, published as they are."""
     return {ASSETS_URI + path.name: path for path in sorted(ASSETS.iterdir()) if path.suffix in {".css", ".js"}}

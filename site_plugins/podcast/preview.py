@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -122,9 +122,10 @@ class QuickPreview:
         return slugs
 
 
-def write_changed(previous: SiteOutput, output: SiteOutput, site_dir: Path) -> None:
-    """Write into a built site the files a quick preview made anew."""
-    writer = SiteWriter(site_dir)
+def write_changed(previous: SiteOutput, output: SiteOutput, site_dir: Path, *, link_from: Sequence[Path] = ()
+                  ) -> None:
+    """Write into a built site the files a quick preview made anew (those in `link_from` linked)."""
+    writer = SiteWriter(site_dir, link_from=link_from)
     for uri, content in output.files.items():
         if previous.files.get(uri) is not content:
             writer.write(uri, content, owner="the podcast's files")

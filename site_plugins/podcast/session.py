@@ -24,6 +24,7 @@ from .build import (
     asset_files,
     build_site,
     clashing_plugins,
+    derived_folders,
     finish_not_found,
     finish_page,
     page_assets,
@@ -41,7 +42,7 @@ from .render.pages import BODY_PLACEHOLDER, GeneratedPage
 from .render.search import SearchIndex
 from .render.searchcache import SEARCH_CACHE, SearchCache
 from .sitesize import size_report
-from .writer import SiteWriter
+from .writer import SiteWriter, linkable
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,8 @@ class SiteFile:
     content: str | bytes | Path
     in_nav: bool = True
     """For a page: whether it may appear in the site's navigation."""
+    link: bool = False
+    """For a file to copy: one the build derives (in the audio or cache folder), to be hard-linked instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,10 +141,12 @@ class SiteSession:
         self._bodies = output.page_bodies
         if not request.preview:  # a build holds no page's HTML twice; a preview's quick edits need them
             self.output = replace(output, pages=())
-        self._index = SearchIndex(SiteWriter(self.site_dir), cache=SearchCache(
+        derived = derived_folders(request)
+        self._index = SearchIndex(SiteWriter(self.site_dir, link_from=derived), cache=SearchCache(
             request.project_dir / request.settings.cache_dir / SEARCH_CACHE)) if request.settings.search else None
         return [*(SiteFile(p.src_uri, p.markdown, p.in_nav) for p in output.pages),
-                *(SiteFile(uri, content) for uri, content in {**output.files, **asset_files()}.items())]
+                *(SiteFile(uri, content, link=isinstance(content, Path) and linkable(content, derived))
+                  for uri, content in {**output.files, **asset_files()}.items())]
 
     def page_content(self, html: str, *, src_uri: str, url: str, title: str,
                      search_excluded: bool = False) -> tuple[str, list[dict] | None]:
@@ -190,7 +195,7 @@ class SiteSession:
 
     def _redo(self, new: SiteOutput, old: SiteOutput, pages: list[str], *,
               redo_pages: Callable[[Mapping[str, str]], None]) -> None:
-        write_changed(old, new, self.site_dir)
+        write_changed(old, new, self.site_dir, link_from=derived_folders(self.request))
         self.output, self._bodies = new, new.page_bodies
         markdown = {p.src_uri: p.markdown for p in new.pages}
         redo_pages({uri: markdown[uri] for uri in pages})

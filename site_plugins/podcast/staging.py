@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .build import BuildRequest, SiteOutput, asset_files, page_assets
+from .build import BuildRequest, SiteOutput, asset_files, derived_folders, page_assets
 from .build import build_site as run_build
 from .errors import PodcastError
 from .load.siteconfig import PLUGIN_NAME, SiteConfig
@@ -53,7 +53,7 @@ def stage_site(site: SiteConfig, request: BuildRequest, out: Path) -> SiteOutput
         raise PodcastError("\n".join(str(p) for p in leaks))
     intro = _copy_docs(site.project_dir / site.docs_dir, docs)
     output = run_build(replace(request, home_intro=intro))
-    writer = SiteWriter(docs)
+    writer = SiteWriter(docs, link_from=derived_folders(request))
     for path in docs.rglob("*"):
         if path.is_file():
             writer.claim(path.relative_to(docs).as_posix(), f"{site.docs_dir}/")

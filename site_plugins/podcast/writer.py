@@ -6,7 +6,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import PodcastError
@@ -43,15 +43,19 @@ _NO_LINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES)
 """Why a hard link may be refused where a copy works: another filesystem, one without links, too many links."""
 
 
-def link_or_copy(source: Path, path: Path) -> None:
+def link_or_copy(source: Path, path: Path, *, link: bool = True) -> None:
     """Put the file `source` at `path` as a hard link (no byte copied: a site's MP3s cost no time and no
-    space), or as a copy where the filesystem refuses the link. Atomic either way: `path` is replaced by a new
-    file, never written in place, so `source` is never changed through a link made before.
+    space), or as a copy where the filesystem refuses the link, or when `link` is False. Atomic either way:
+    `path` is replaced by a new file, never written in place, so `source` is never changed through a link
+    made before. Only files the build derives (the audio and cache folders) should be linked: a tool that
+    later rewrites the site in place would change a linked source (see linkable).
     """
     def fill(handle: int, temporary: str) -> None:
         os.close(handle)
         os.unlink(temporary)  # the name is ours; the link takes it
         try:
+            if not link:
+                raise OSError(errno.EPERM, "a copy was asked for")
             os.link(source, temporary)
         except OSError as exc:
             if exc.errno not in _NO_LINK:
@@ -60,6 +64,16 @@ def link_or_copy(source: Path, path: Path) -> None:
             os.chmod(temporary, 0o644)
 
     _replace(path, fill)
+
+
+def linkable(source: Path, folders: Sequence[Path]) -> bool:
+    """Whether `source` lies in one of `folders` (the build's derived files), so that it may be linked: an
+    episode's image or the site's scripts are the project's own files, and are copied."""
+    try:
+        resolved = source.resolve()
+    except OSError:
+        return False
+    return any(resolved.is_relative_to(folder.resolve()) for folder in folders)
 
 
 def _replace(path: Path, fill: Callable[[int, str], None]) -> None:
@@ -112,15 +126,17 @@ class Claims:
 class SiteWriter(Claims):
     """Writes a built site's files under one folder, each claimed first (see Claims)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, link_from: Sequence[Path] = ()) -> None:
         super().__init__()
         self.root = root
+        self.link_from = tuple(link_from)
+        """Folders of derived files, which are linked rather than copied (see link_or_copy)."""
 
     def write(self, uri: str, data: bytes | Path, *, owner: str) -> None:
-        """`data`, or the file it names (linked where it can be, see link_or_copy), at `uri` (site-relative)."""
+        """`data`, or the file it names (linked when it lies in `link_from`), at `uri` (site-relative)."""
         self.claim(uri, owner)
         if isinstance(data, Path):
-            link_or_copy(data, self.root / uri)
+            link_or_copy(data, self.root / uri, link=linkable(data, self.link_from))
         else:
             write_atomic(self.root / uri, data, durable=False)
 
