@@ -158,8 +158,9 @@ def clashing_plugins(settings: Settings, plugins: Sequence[str]) -> list[str]:
 
 
 def derived_folders(request: BuildRequest) -> tuple[Path, ...]:
-    """The folders of files the build derives (audio, caches): their files may be linked into the site."""
-    return (request.project_dir / request.settings.audio_dir, request.project_dir / request.settings.cache_dir)
+    """The folders of files the build derives (audio, caches), resolved: their files may be linked into the site."""
+    return tuple((request.project_dir / folder).resolve()
+                 for folder in (request.settings.audio_dir, request.settings.cache_dir))
 
 
 def asset_files() -> dict[str, Path]:

@@ -52,28 +52,34 @@ def link_or_copy(source: Path, path: Path, *, link: bool = True) -> None:
     """
     def fill(handle: int, temporary: str) -> None:
         os.close(handle)
-        os.unlink(temporary)  # the name is ours; the link takes it
-        try:
-            if not link:
-                raise OSError(errno.EPERM, "a copy was asked for")
-            os.link(source, temporary)
-        except OSError as exc:
-            if exc.errno not in _NO_LINK:
-                raise
-            shutil.copyfile(source, temporary)
-            os.chmod(temporary, 0o644)
+        if link and _linked(source, temporary):
+            return
+        shutil.copyfile(source, temporary)
+        os.chmod(temporary, 0o644)  # mkstemp makes files private; these are published
 
     _replace(path, fill)
 
 
+def _linked(source: Path, temporary: str) -> bool:
+    """Hard-link `source` at the name `temporary` (reserved by mkstemp); False when the filesystem refuses."""
+    os.unlink(temporary)  # the name is ours; the link takes it
+    try:
+        os.link(source, temporary)
+    except OSError as exc:
+        if exc.errno not in _NO_LINK:
+            raise
+        return False
+    return True
+
+
 def linkable(source: Path, folders: Sequence[Path]) -> bool:
-    """Whether `source` lies in one of `folders` (the build's derived files), so that it may be linked: an
-    episode's image or the site's scripts are the project's own files, and are copied."""
+    """Whether `source` lies in one of `folders` (resolved: the build's derived files), so that it may be
+    linked: an episode's image or the site's scripts are the project's own files, and are copied."""
     try:
         resolved = source.resolve()
     except OSError:
         return False
-    return any(resolved.is_relative_to(folder.resolve()) for folder in folders)
+    return any(resolved.is_relative_to(folder) for folder in folders)
 
 
 def _replace(path: Path, fill: Callable[[int, str], None]) -> None:
@@ -129,7 +135,7 @@ class SiteWriter(Claims):
     def __init__(self, root: Path, *, link_from: Sequence[Path] = ()) -> None:
         super().__init__()
         self.root = root
-        self.link_from = tuple(link_from)
+        self.link_from = tuple(folder.resolve() for folder in link_from)
         """Folders of derived files, which are linked rather than copied (see link_or_copy)."""
 
     def write(self, uri: str, data: bytes | Path, *, owner: str) -> None:
