@@ -40,6 +40,7 @@ from .render.pages import GeneratedPage, build_episode_page, build_pages
 from .render.playersite import render_player_site
 from .render.redirects import former_addresses, redirect_files, removed_files
 from .render.search import search_box
+from .render.searchcache import SEARCH_CACHE, SearchCache
 from .render.transcripts import transcript_files
 from .speech import EspeakEngine, SpeechEngine, engine_name, make_engine
 from .thumbnails import thumbnail_set
@@ -161,6 +162,11 @@ def derived_folders(request: BuildRequest) -> tuple[Path, ...]:
     """The folders of files the build derives (audio, caches), resolved: their files may be linked into the site."""
     return tuple((request.project_dir / folder).resolve()
                  for folder in (request.settings.audio_dir, request.settings.cache_dir))
+
+
+def search_cache(request: BuildRequest) -> SearchCache:
+    """What the search index made of each page in the last build (see render/searchcache.py)."""
+    return SearchCache(request.project_dir / request.settings.cache_dir / SEARCH_CACHE)
 
 
 def asset_files() -> dict[str, Path]:

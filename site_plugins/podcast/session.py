@@ -30,6 +30,7 @@ from .build import (
     page_assets,
     prepare,
     problem_lines,
+    search_cache,
     strict_refusal,
 )
 from .devserver import WSGIApp, byte_ranges, port_problem
@@ -40,7 +41,6 @@ from .preview import QuickPreview, write_changed
 from .render.errorpages import add_notice
 from .render.pages import BODY_PLACEHOLDER, GeneratedPage
 from .render.search import SearchIndex
-from .render.searchcache import SEARCH_CACHE, SearchCache
 from .sitesize import size_report
 from .writer import SiteWriter, linkable
 
@@ -142,8 +142,8 @@ class SiteSession:
         if not request.preview:  # a build holds no page's HTML twice; a preview's quick edits need them
             self.output = replace(output, pages=())
         derived = derived_folders(request)
-        self._index = SearchIndex(SiteWriter(self.site_dir, link_from=derived), cache=SearchCache(
-            request.project_dir / request.settings.cache_dir / SEARCH_CACHE)) if request.settings.search else None
+        self._index = SearchIndex(SiteWriter(self.site_dir, link_from=derived),
+                                  cache=search_cache(request)) if request.settings.search else None
         return [*(SiteFile(p.src_uri, p.markdown, p.in_nav) for p in output.pages),
                 *(SiteFile(uri, content, link=isinstance(content, Path) and linkable(content, derived))
                   for uri, content in {**output.files, **asset_files()}.items())]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .build import BuildRequest, SiteOutput, asset_files, derived_folders, page_assets
+from .build import BuildRequest, SiteOutput, asset_files, derived_folders, page_assets, search_cache
 from .build import build_site as run_build
 from .errors import PodcastError
 from .load.siteconfig import PLUGIN_NAME, SiteConfig
@@ -25,7 +25,6 @@ from .load.tree import outside_links
 from .render.i18n import labels_for
 from .render.pages import GeneratedPage
 from .render.search import SearchIndex, search_form
-from .render.searchcache import SEARCH_CACHE, SearchCache
 from .writer import SiteWriter, write_atomic
 
 OVERRIDE = """{% extends "base.html" %}
@@ -106,7 +105,7 @@ def _document(page: GeneratedPage, head: str) -> str:
 def _index(output: SiteOutput, writer: SiteWriter, request: BuildRequest) -> None:
     """The search index of the episode pages, from their HTML (no other builder runs our indexer)."""
     layout = request.layout
-    index = SearchIndex(writer, cache=SearchCache(request.project_dir / request.settings.cache_dir / SEARCH_CACHE))
+    index = SearchIndex(writer, cache=search_cache(request))
     for page in (p for p in output.pages if p.searchable):
         index.add_page(url=layout.url(page.src_uri), title=page.title,
                        html=f"<h1>{escape(page.title)}</h1>{page.html}",

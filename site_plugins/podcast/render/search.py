@@ -26,6 +26,7 @@ import unicodedata
 from array import array
 from collections import Counter
 from operator import add
+from pathlib import Path
 
 from lxml import html as lxml_html
 from markupsafe import escape
@@ -126,11 +127,8 @@ class SearchIndex:
                 posting = postings[term] = array("Q")
             posting.append(number << 16 | min(count, 0xFFFF))
         self.pages.append((order, url, max(length, 1)))
-        name = SiteLayout.search_index + f"p/{number}.json"
-        if self.cache is not None:  # the cache's file, linked
-            self.writer.write(name, self.cache.page_file(key), owner="the search index")
-        else:
-            self.writer.write(name, page, owner="the search index")
+        # With a cache, its file (linked, where the writer links from the cache folder).
+        self._write(f"p/{number}.json", self.cache.page_file(key) if self.cache is not None else page)
 
     def write(self) -> int:
         """Write the shards and meta.json; returns the number of files in the index."""
@@ -157,7 +155,7 @@ class SearchIndex:
             self.cache.save()
         return written + len(ranked) + 1
 
-    def _write(self, name: str, data: bytes) -> None:
+    def _write(self, name: str, data: bytes | Path) -> None:
         self.writer.write(SiteLayout.search_index + name, data, owner="the search index")
 
 
