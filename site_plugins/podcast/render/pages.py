@@ -179,7 +179,7 @@ class _SiteRenderer:
             t=self.t, labels=labels_for, link=link, clock=clock, show=self.settings.show,
             audio_of=self.audio.get, play_data=lambda e: self.play_data(e, here),
             image_url=lambda e: link(self.image_uri(e)) if self.image_uri(e) else "",
-            thumb_url=lambda e: link(self.thumb_uri(self.image_uri(e))) if self.thumb_uri(self.image_uri(e)) else "",
+            thumb_url=lambda e: link(thumb) if (thumb := self.thumb_uri(self.image_uri(e))) else "",
             picture=lambda uri, size: self._picture(uri, size, link),
             cover_url=link(self.cover_uri) if self.cover_uri else "", cover_uri=self.cover_uri,
             image_uri=self.image_uri, feed_url=self.settings.show.feed_url,

@@ -41,7 +41,8 @@ function readEpisode(root, audio) {
       start: parseFloat(link.getAttribute("data-start")) }));
   const title = root.getAttribute("data-title") || document.querySelector("h1")?.textContent || "";
   return episodeOf({ src: audio.src, title, url: window.location.href.split("#")[0],
-                     image: root.getAttribute("data-image"), thumb: root.getAttribute("data-thumb"), show: root.getAttribute("data-show"),
+                     image: root.getAttribute("data-image"), thumb: root.getAttribute("data-thumb"),
+                     show: root.getAttribute("data-show"),
                      duration: root.getAttribute("data-duration"), chapters,
                      chaptersUrl: root.getAttribute("data-chapters-url"),
                      next: JSON.parse(root.getAttribute("data-next") || "null") });

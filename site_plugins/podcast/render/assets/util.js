@@ -65,7 +65,8 @@ export function episodeFrom(data, base, site) {
   const src = resolve(data.src, base);
   if (!src) return null;
   return { src, title: data.title || "", url: resolve(data.url, base),
-           image: resolve(data.image, base) || site.cover || "", thumb: resolve(data.thumb, base) || "", show: data.show || site.show || "",
+           image: resolve(data.image, base) || site.cover || "", thumb: resolve(data.thumb, base) || "",
+           show: data.show || site.show || "",
            duration: parseFloat(data.duration) || 0, chapters: data.chapters || null,
            chaptersUrl: resolve(data.chaptersUrl, base),
            next: data.next ? episodeFrom(data.next, base, site) : null };
