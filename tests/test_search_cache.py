@@ -40,8 +40,30 @@ def test_an_index_from_the_cache_is_the_index_made_without_it(tmp_path):
     assert first == plain and again == plain
     # The second build took every page's text from the cache: the site's file is the cache's, linked.
     cached = SearchCache(tmp_path / "cache")
-    for number, (url, title, html) in enumerate(PAGES):
-        assert (tmp_path / f"again/search-index/p/{number}.json").samefile(cached.page_file(page_key(url, title, html)))
+    for number, (url, title, html) in enumerate(PAGES):  # named by rank: the largest order first
+        rank = len(PAGES) - 1 - number
+        assert (tmp_path / f"again/search-index/p/{rank}.json").samefile(cached.page_file(page_key(url, title, html)))
+
+
+def test_the_index_is_the_same_files_whatever_order_pages_come_in_or_whether_kept(tmp_path):
+    """A build that takes some pages whole from an earlier build adds them by their cache key, at its end."""
+    plain = index(tmp_path / "plain", PAGES, None)
+    writer = SiteWriter(tmp_path / "mixed", link_from=(tmp_path / "cache",))
+    first = SearchIndex(writer, cache=SearchCache(tmp_path / "cache"))
+    keys = [first.add_page(url=url, title=title, html=html, order=float(n)) for n, (url, title, html)
+            in enumerate(PAGES)]
+    first.write()
+    mixed = SearchIndex(SiteWriter(tmp_path / "mixed", link_from=(tmp_path / "cache",)),
+                        cache=SearchCache(tmp_path / "cache"))
+    url, title, html = PAGES[2]
+    mixed.add_page(url=url, title=title, html=html, order=2.0)
+    assert mixed.add_kept(url=PAGES[1][0], key=keys[1], order=1.0)
+    assert mixed.add_kept(url=PAGES[0][0], key=keys[0], order=0.0)
+    assert not mixed.add_kept(url="gone/", key="0" * 40)
+    mixed.write()
+    site = tmp_path / "mixed"
+    assert {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*"))
+            if path.is_file()} == plain
 
 
 @pytest.mark.parametrize("change", ["url", "title", "html"])

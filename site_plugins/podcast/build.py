@@ -15,14 +15,16 @@ from pathlib import Path
 
 from .audio.builder import AudioBuilder, AudioReport
 from .audio.trust import audio_key
+from .episodefiles import episode_files, image_uri, thumbnails
 from .errors import Problem, Severity
 from .layout import SiteLayout, folder_url
 from .load.catalog import load_catalog
-from .load.show import image_size, site_cover
+from .load.show import site_cover
 from .load.tree import folders_outside
 from .manifest import SPEAK_UNTIL, write_manifest
+from .memo import Memo
 from .model import Cover, Episode, EpisodeAddress, EpisodeAudio, Settings
-from .render.embed import embed_files, oembed_link
+from .render.embed import oembed_link
 from .render.errorpages import render_problem_pages
 from .render.feed import render_feed
 from .render.head import (
@@ -41,9 +43,7 @@ from .render.playersite import render_player_site
 from .render.redirects import former_addresses, redirect_files, removed_files
 from .render.search import search_box
 from .render.searchcache import SEARCH_CACHE, SearchCache
-from .render.transcripts import transcript_files
 from .speech import EspeakEngine, SpeechEngine, engine_name, make_engine
-from .thumbnails import thumbnail_set
 from .writer import Claims
 
 ASSETS = Path(__file__).parent / "render" / "assets"
@@ -178,13 +178,17 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
     """The whole podcast part of the site. `previous` (a preview's last build) remembers broken files' slugs."""
     settings = request.settings
     folder = request.project_dir / settings.episodes_dir
+    checked = Memo(request.project_dir / settings.cache_dir, "episodes")
     catalog = load_catalog([folder] if folder.is_dir() else [], settings, root=request.project_dir,
                            include_drafts=request.preview, now=request.now,
-                           known_addresses=previous.known_addresses if previous else None)
+                           known_addresses=previous.known_addresses if previous else None, memo=checked)
+    checked.save()
     report = _audio(request, catalog.episodes)
-    thumbs, thumb_files = _thumbnails(request, catalog.episodes)
+    thumbs, thumb_files = thumbnails(request, catalog.episodes)
+    rendered = Memo(request.project_dir / settings.cache_dir, "pages")
     pages = build_pages(catalog.episodes, settings, layout=request.layout, home_intro=request.home_intro,
-                        audio=report.audio, cover_uri=request.cover_uri, thumbs=thumbs)
+                        audio=report.audio, cover_uri=request.cover_uri, thumbs=thumbs, memo=rendered)
+    rendered.save()
     known = {**(previous.known_addresses if previous else {}),
              **{e.source_path: EpisodeAddress(e.slug, e.date) for e in (*catalog.episodes, *catalog.scheduled)}}
     notice = ""
@@ -224,7 +228,7 @@ def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: B
         page = build_episode_page(episode, episodes, request.settings, layout=request.layout,
                                   audio=audio, cover_uri=request.cover_uri)
         pages[page.src_uri] = page
-    files = {**previous.files, **_episode_files(request, edited, audio), **_site_files(request, episodes, audio)}
+    files = {**previous.files, **episode_files(request, edited, audio), **_site_files(request, episodes, audio)}
     return replace(previous, pages=tuple(pages.values()), episodes=episodes, audio=replace(made, audio=audio),
                    files=files, heads={**previous.heads, **_heads(request, edited, audio)})
 
@@ -242,64 +246,10 @@ def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
 
 def _files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
            ) -> dict[str, bytes | Path]:
-    return {**_episode_files(request, episodes, audio), **_site_files(request, episodes, audio)}
-
-
-def _episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
-                   ) -> dict[str, bytes | Path]:
-    """Each episode's MP3 (unless served from elsewhere), transcripts and chapters, by site path."""
-    files: dict[str, bytes | Path] = {}
-    for episode in episodes:
-        clip = audio.get(episode.slug)
-        if clip is not None and not request.settings.show.media_base_url:
-            files[clip.uri] = clip.path
-        if episode.image:
-            files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
-        texts = {**transcript_files(episode, clip, layout=request.layout),
-                 **embed_files(episode, clip, request.settings, layout=request.layout,
-                               image_uri=_image_uri(request, episode), image_side=_image_side(request, episode))}
-        for uri, text in texts.items():
-            files[uri] = text.encode("utf-8")
+    made = Memo(request.project_dir / request.settings.cache_dir, "files")
+    files = {**episode_files(request, episodes, audio, memo=made), **_site_files(request, episodes, audio)}
+    made.save()
     return files
-
-
-def _thumbnails(request: BuildRequest, episodes: Sequence[Episode]
-                ) -> tuple[dict[str, dict[int, str]], dict[str, bytes | Path]]:
-    """(site path of each picture -> its thumbnails' site paths by size, the thumbnails as files)."""
-    sources: dict[str, bytes] = {}
-    if request.cover is not None:
-        sources[request.cover.uri] = request.cover.data
-    for episode in episodes:
-        if episode.image:
-            try:
-                sources[request.layout.episode_image(episode, episode.image)] = \
-                    (request.project_dir / episode.image).read_bytes()
-            except OSError:
-                continue  # checked when read: gone since, it is shown whole if at all
-    cache = request.project_dir / request.settings.cache_dir
-    thumbs: dict[str, dict[int, str]] = {}
-    files: dict[str, bytes | Path] = {}
-    for uri, data in sources.items():
-        made = thumbnail_set(data, cache)
-        thumbs[uri] = {size: path for size, (path, _) in made.items()}
-        files.update(dict(made.values()))
-    return thumbs, files
-
-
-def _image_uri(request: BuildRequest, episode: Episode) -> str:
-    """The site path of the episode's art: its own image, else the show's cover ('' without either)."""
-    return request.layout.episode_image(episode, episode.image) if episode.image else request.cover_uri
-
-
-def _image_side(request: BuildRequest, episode: Episode) -> int:
-    """Pixels of a side of the episode's (square) art; 0 when unknown."""
-    try:
-        data = (request.project_dir / episode.image).read_bytes() if episode.image else \
-            (request.cover.data if request.cover is not None else b"")
-    except OSError:
-        return 0
-    size = image_size(data)
-    return size[1] if size else 0
 
 
 def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
@@ -322,7 +272,7 @@ def _heads(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[st
     heads = {layout.home: show_head(request.settings, cover=request.cover)}
     for e in episodes:
         heads[layout.episode_page(e)] = episode_head(e, audio.get(e.slug), request.settings,
-                                                     image_uri=_image_uri(request, e),
+                                                     image_uri=image_uri(request, e),
                                                      page_url=layout.episode_page_url(e)) + \
             (oembed_link(e, request.settings, layout=layout) if e.slug in audio else "")
     return heads

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import Problem, Severity
+from ..memo import Memo, digest_of
 from ..model import BrokenFile, Episode, EpisodeAddress, Settings
 from ..store.record import RECORD_NAME, Published, load_record
 from .broken import find_broken_files
@@ -61,8 +62,8 @@ def find_episode_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def read_episode_file(path: Path, shown: str, settings: Settings, *, project_dir: Path | None = None
-                      ) -> tuple[Episode | None, list[Problem]]:
+def read_episode_file(path: Path, shown: str, settings: Settings, *, project_dir: Path | None = None,
+                      memo: Memo | None = None) -> tuple[Episode | None, list[Problem]]:
     """Read and validate one file; unreadable bytes become a located problem, never a traceback.
 
     Only a regular file is read: a symbolic link could publish (or print into a public build log)
@@ -77,7 +78,7 @@ def read_episode_file(path: Path, shown: str, settings: Settings, *, project_dir
                                            "repository); put the episode file itself here")]
     if not stat.S_ISREG(mode):
         return None, [Problem(shown, 0, 0, "is not a regular file; an episode is a .yaml text file")]
-    return _read_regular(path, shown, settings, project_dir)
+    return _read_regular(path, shown, settings, project_dir, memo)
 
 
 MAX_FILE_BYTES = 4_000_000
@@ -85,7 +86,7 @@ MAX_FILE_BYTES = 4_000_000
 UTF-8, so a larger file is a mistake (or an attack), refused before it is read or parsed."""
 
 
-def _read_regular(path: Path, shown: str, settings: Settings, project_dir: Path | None
+def _read_regular(path: Path, shown: str, settings: Settings, project_dir: Path | None, memo: Memo | None
                   ) -> tuple[Episode | None, list[Problem]]:
     try:
         size = path.stat().st_size
@@ -102,24 +103,58 @@ def _read_regular(path: Path, shown: str, settings: Settings, project_dir: Path 
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [Problem(shown, line, column, "the file is not UTF-8 text; save it as UTF-8")]
-    return validate_episode(text, shown, settings, project_dir=project_dir)
+    if memo is None:
+        return validate_episode(text, shown, settings, project_dir=project_dir)
+    return _validated(data, text, shown, settings, project_dir, memo)
+
+
+def _validated(data: bytes, text: str, shown: str, settings: Settings, project_dir: Path | None, memo: Memo
+               ) -> tuple[Episode | None, list[Problem]]:
+    """`validate_episode`, or what it gave for the same bytes, name, settings and code, while the files the
+    episode names (`audio:`, `image:`: the only others validation reads) are the same files, unchanged."""
+    key = digest_of((data, shown, repr(settings), str(project_dir)))
+    kept = memo.get(key)
+    if isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], Episode) and \
+            kept[2] == _named_files(kept[0], project_dir):
+        return kept[0], list(kept[1])
+    episode, problems = validate_episode(text, shown, settings, project_dir=project_dir)
+    if episode is not None:  # a file with errors is checked again each time: it is being worked on
+        memo.put(key, (episode, tuple(problems), _named_files(episode, project_dir)))
+    return episode, problems
+
+
+def _named_files(episode: Episode, project_dir: Path | None) -> tuple[tuple[object, ...], ...]:
+    """Where the files an episode names are, and their size, times and inode, as validation found them."""
+    if project_dir is None:
+        return ()
+    found = []
+    for name in (episode.audio, episode.image):
+        if name:
+            try:
+                path = (project_dir.resolve() / name).resolve()
+                info = path.stat()
+                found.append((str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev))
+            except (OSError, RuntimeError, ValueError):
+                found.append((name, None))
+    return tuple(found)
 
 
 def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_drafts: bool,
                  now: datetime | None = None, project_dir: Path | None = None,
-                 known_addresses: Mapping[str, EpisodeAddress] | None = None) -> Catalog:
+                 known_addresses: Mapping[str, EpisodeAddress] | None = None, memo: Memo | None = None) -> Catalog:
     """Validate every episode file, then check slugs, GUIDs, related picks and recordings across files.
 
     `include_drafts` is the preview's view: drafts and scheduled episodes stay in, marked. Without
     it, an episode dated after `now` is left out until a build at or after its time (`now` None: none is).
     `known_addresses` (file -> address in a preview's last build) keeps a file that broke at its address.
+    `memo` keeps each valid file's result for the next build (see `_validated`).
     """
     problems: list[Problem] = []
     episodes: list[Episode] = []
     files = {shown_path(path, root): path for path in find_episode_files(paths)}
     base = project_dir or root
     for shown, path in files.items():
-        episode, found = read_episode_file(path, shown, settings, project_dir=base)
+        episode, found = read_episode_file(path, shown, settings, project_dir=base, memo=memo)
         problems.extend(found)
         if episode is not None:
             episodes.append(episode)

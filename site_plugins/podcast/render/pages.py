@@ -22,11 +22,13 @@ from markupsafe import Markup
 
 from ..layout import SiteLayout, relative_url, term_slug
 from ..markup import plain_text, render_block
+from ..memo import Memo, digest_of
 from ..model import Episode, EpisodeAudio, Settings
 from ..thumbnails import srcset
 from .embed import EMBED
 from .episodeview import ChapterView, episode_toc, sections_view, voice_classes
 from .i18n import PLAYER_LABELS, labels_for, month_label, text_language
+from .prints import PagePrints
 from .related import compute_related
 from .transcripts import clock
 
@@ -77,11 +79,15 @@ class GeneratedPage:
 
 def build_pages(episodes: Sequence[Episode], settings: Settings, *, layout: SiteLayout | None = None,
                 home_intro: str | None = None, audio: Mapping[str, EpisodeAudio] | None = None,
-                cover_uri: str = "", thumbs: Mapping[str, Mapping[int, str]] | None = None) -> list[GeneratedPage]:
+                cover_uri: str = "", thumbs: Mapping[str, Mapping[int, str]] | None = None,
+                memo: Memo | None = None) -> list[GeneratedPage]:
     """Every generated page of the site, in a stable order. `cover_uri`: where the show's cover is published;
-    `thumbs`: each picture's thumbnails by size (`thumbnails.thumbnail_set`), offered to browsers by `srcset`."""
+    `thumbs`: each picture's thumbnails by size (`thumbnails.thumbnail_set`), offered to browsers by `srcset`;
+    `memo`: episode pages of earlier builds, each found by a digest of everything it shows (`_page_key`)."""
     layout = layout or SiteLayout.from_settings(settings)
-    return _SiteRenderer(episodes, settings, layout, home_intro, audio or {}, cover_uri, thumbs or {}).pages()
+    renderer = _SiteRenderer(episodes, settings, layout, home_intro, audio or {}, cover_uri, thumbs or {})
+    renderer.memo = memo
+    return renderer.pages()
 
 
 def build_episode_page(episode: Episode, episodes: Sequence[Episode], settings: Settings, *,
@@ -117,10 +123,12 @@ class _SiteRenderer:
         self.categories, self.category_slugs = _group(self.episodes, lambda e: [e.category] if e.category else [])
         self.tags, self.tag_slugs = _group(self.episodes, lambda e: list(e.tags))
         self._cards: dict[tuple[str, str], Markup] = {}
+        self.memo: Memo | None = None
+        self._prints: PagePrints | None = None
 
     def pages(self) -> list[GeneratedPage]:
         related = compute_related(self.episodes, count=self.settings.related_count)
-        out = [self._episode_page(e, related[e.slug]) for e in self.episodes]
+        out = [self._kept_episode_page(e, related[e.slug]) for e in self.episodes]
         out += self._home_pages()
         out += self._term_pages("category", self.categories, self.t["categories"], "category_title")
         out += self._term_pages("tag", self.tags, self.t["tags"], "tag_title")
@@ -200,6 +208,41 @@ class _SiteRenderer:
             return {"src": link(uri), "srcset": ""}
         return {"src": link(thumbs.get(size) or uri), "srcset": srcset(dict(thumbs), link)}
 
+    # Pages kept between builds ----------------------------------------
+    @property
+    def _page_prints(self) -> PagePrints:
+        if self._prints is None:
+            site = repr((self.settings, self.layout, self.cover_uri, sorted(self.thumbs.items()),
+                         sorted(self.category_slugs.items()), sorted(self.tag_slugs.items()))).encode()
+            self._prints = PagePrints(site, self.audio, self.newer)
+        return self._prints
+
+    def _kept_episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
+        """The episode's page, found by a digest of what it reads: the site's settings, addresses, pictures and
+        term slugs; the episode and its related episodes, each with its audio and its next newer one (whose play
+        data a card carries); and (by `digest_of`) the templates and code."""
+        prints = self._page_prints
+        key = digest_of([prints.site, *(prints.shown(e) for e in (episode, *map(self.by_slug.get, related)))]) \
+            if self.memo is not None else ""
+        return self._kept(key, GeneratedPage, lambda: self._episode_page(episode, related))
+
+    def _kept_render(self, template: str, src_uri: str, **context) -> str:
+        """`_render` of a listing, found by its context (each episode in it by its print), the site's settings
+        and the code."""
+        prints = self._page_prints
+        key = digest_of([prints.site, template, src_uri, repr(prints.printable(context)).encode()]) \
+            if self.memo is not None else ""
+        return self._kept(key, str, lambda: self._render(template, src_uri, **context))
+
+    def _kept(self, key: str, kind: type, make):
+        """The memo's value for `key`, else `make()` (kept in the memo for the next build)."""
+        found = self.memo.get(key) if self.memo is not None else None
+        if not isinstance(found, kind):
+            found = make()
+            if self.memo is not None:
+                self.memo.put(key, found)
+        return found
+
     # Pages -------------------------------------------------------------
     def _episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
         uri = self.episode_uri(episode)
@@ -247,7 +290,7 @@ class _SiteRenderer:
         for number, (uri, chunk) in enumerate(zip(uris, chunks, strict=True), start=1):
             first_with_intro = number == 1 and self.home_intro is not None
             title = self.t["latest"] if number == 1 else f"{self.t['latest']} · {number}"
-            body = self._render(
+            body = self._kept_render(
                 "listing.html", uri, episodes=chunk, page=number, pages=len(chunks), subscribe=True,
                 title=None if first_with_intro else title,
                 heading=self.t["latest"] if first_with_intro else None,
@@ -269,8 +312,8 @@ class _SiteRenderer:
         for slug, (name, episodes) in sorted(groups.items(), key=lambda kv: kv[1][0].casefold()):
             uri = self.layout.term_page(kind, slug)
             title = self.t[title_key].format(name=name)
-            body = self._render("listing.html", uri, episodes=episodes, page=1, pages=1, title=title, subscribe=False,
-                                heading=None, card_heading="h2", newer_url=None, older_url=None)
+            body = self._kept_render("listing.html", uri, episodes=episodes, page=1, pages=1, title=title,
+                                     subscribe=False, heading=None, card_heading="h2", newer_url=None, older_url=None)
             pages.append(page_document(uri, {"title": title, "search": {"exclude": True}}, body))
             terms.append((name, self.url(uri), len(episodes)))
         index_uri = self.layout.terms_page(kind)
@@ -285,7 +328,7 @@ class _SiteRenderer:
         view = [(month_label(self.t, items[0].date), f"m{year}-{month:02d}", items)
                 for (year, month), items in sorted(months.items(), reverse=True)]
         uri = self.layout.archive
-        body = self._render("archive.html", uri, months=view)
+        body = self._kept_render("archive.html", uri, months=view)
         return page_document(uri, {"title": self.t["archive"], "search": {"exclude": True}}, body, in_nav=True)
 
     def _search_page(self) -> GeneratedPage:

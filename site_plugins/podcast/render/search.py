@@ -97,8 +97,9 @@ def fnv1a(term: str) -> int:
 class SearchIndex:
     """Pages go in one by one while the site is built; `write` finishes the index files.
 
-    A page's text is written at once (to `p/<n>.json`, n in the order pages came); only its
-    postings stay in memory, packed as ints (page number << 16 | count).
+    Only a page's postings stay in memory, packed as ints (page number << 16 | count), and its text
+    (its file in the search cache, or its bytes without a cache) is written by `write` to `p/<rank>.json`:
+    the index is the same files whatever order the pages came in.
     """
 
     def __init__(self, writer: SiteWriter, *, cache: SearchCache | None = None) -> None:
@@ -106,19 +107,37 @@ class SearchIndex:
         self.cache = cache
         self.pages: list[tuple[float, str, int]] = []
         """(order, url, length) of each page, in the order pages came."""
+        self.texts: list[bytes | Path] = []
+        """Each page's text file, in the order pages came."""
         self.postings: dict[str, array] = {}
 
-    def add_page(self, *, url: str, title: str, html: str, order: float = 0.0) -> None:
-        """A rendered page's content (no theme around it). Larger `order` ranks first on equal scores."""
-        number = len(self.pages)
+    def add_page(self, *, url: str, title: str, html: str, order: float = 0.0) -> str:
+        """A rendered page's content (no theme around it). Larger `order` ranks first on equal scores.
+        Returns the page's key in the search cache ('' without one)."""
         key = page_key(url, title, html) if self.cache is not None else ""
         entry = self.cache.get(key) if self.cache is not None else None
         if entry is None:
             sections = page_sections(html, title)
             entry = _counted(sections, title)
             page = _json({"url": url, "title": title, "sections": sections})
-            if self.cache is not None:
-                self.cache.put(key, entry, page)
+            if self.cache is None:
+                self._add(url, entry, page, order)
+                return ""
+            self.cache.put(key, entry, page)
+        self._add(url, entry, self.cache.page_file(key), order)
+        return key
+
+    def add_kept(self, *, url: str, key: str, order: float = 0.0) -> bool:
+        """A page the search cache holds by `key` (what `add_page` returned for it in an earlier build);
+        False when it no longer holds it."""
+        entry = self.cache.get(key) if self.cache is not None and key else None
+        if entry is None:
+            return False
+        self._add(url, entry, self.cache.page_file(key), order)
+        return True
+
+    def _add(self, url: str, entry: tuple[dict[str, int], int], text: bytes | Path, order: float) -> None:
+        number = len(self.pages)
         counts, length = entry
         postings = self.postings
         for term, count in counts.items():
@@ -127,8 +146,7 @@ class SearchIndex:
                 posting = postings[term] = array("Q")
             posting.append(number << 16 | min(count, 0xFFFF))
         self.pages.append((order, url, max(length, 1)))
-        # With a cache, its file (linked, where the writer links from the cache folder).
-        self._write(f"p/{number}.json", self.cache.page_file(key) if self.cache is not None else page)
+        self.texts.append(text)
 
     def write(self) -> int:
         """Write the shards and meta.json; returns the number of files in the index."""
@@ -147,8 +165,10 @@ class SearchIndex:
             if terms:
                 self._write(f"t/{number}.json", _json(terms))
                 written += 1
-        # Postings number pages by rank; `files` names each one's text file.
-        meta = {"format": FORMAT, "shards": shards, "files": ranked,
+        # Postings number pages by rank, and each page's text file is named by its rank (`files` names them).
+        for position, number in enumerate(ranked):  # with a cache, a link where the writer links from it
+            self._write(f"p/{position}.json", self.texts[number])
+        meta = {"format": FORMAT, "shards": shards, "files": list(range(len(ranked))),
                 "lengths": [self.pages[number][2] for number in ranked]}
         self._write("meta.json", _json(meta))
         if self.cache is not None:

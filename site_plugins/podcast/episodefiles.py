@@ -1,0 +1,89 @@
+"""Each episode's files in the site: its MP3, its art and their thumbnails, its transcripts, chapters and
+embed page. The texts of an episode are kept between builds (`memo`), found by a digest of what makes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .load.show import image_size
+from .memo import Memo, digest_of, value_print
+from .model import Episode, EpisodeAudio
+from .render.embed import embed_files
+from .render.transcripts import transcript_files
+from .thumbnails import thumbnail_set
+
+if TYPE_CHECKING:
+    from .build import BuildRequest
+
+
+def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], *,
+                  memo: Memo | None = None) -> dict[str, bytes | Path]:
+    """Each episode's MP3 (unless served from elsewhere), art, transcripts, chapters and embed page, by site path."""
+    files: dict[str, bytes | Path] = {}
+    for episode in episodes:
+        clip = audio.get(episode.slug)
+        if clip is not None and not request.settings.show.media_base_url:
+            files[clip.uri] = clip.path
+        if episode.image:
+            files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
+        files.update(_texts(request, episode, clip, memo))
+    return files
+
+
+def _texts(request: BuildRequest, episode: Episode, clip: EpisodeAudio | None, memo: Memo | None
+           ) -> dict[str, bytes]:
+    """The episode's transcripts, chapters and embed page, or those of an earlier build made from the same
+    episode, audio, settings, addresses, art and code."""
+    art, side = image_uri(request, episode), image_side(request, episode)
+    key = digest_of((value_print(episode, clip), repr((request.settings, request.layout, art, side))))
+    kept = memo.get(key) if memo is not None else None
+    if isinstance(kept, dict):
+        return kept
+    texts = {**transcript_files(episode, clip, layout=request.layout),
+             **embed_files(episode, clip, request.settings, layout=request.layout, image_uri=art, image_side=side)}
+    made = {uri: text.encode("utf-8") for uri, text in texts.items()}
+    if memo is not None:
+        memo.put(key, made)
+    return made
+
+
+def thumbnails(request: BuildRequest, episodes: Sequence[Episode]
+                ) -> tuple[dict[str, dict[int, str]], dict[str, bytes | Path]]:
+    """(site path of each picture -> its thumbnails' site paths by size, the thumbnails as files)."""
+    sources: dict[str, bytes] = {}
+    if request.cover is not None:
+        sources[request.cover.uri] = request.cover.data
+    for episode in episodes:
+        if episode.image:
+            try:
+                sources[request.layout.episode_image(episode, episode.image)] = \
+                    (request.project_dir / episode.image).read_bytes()
+            except OSError:
+                continue  # checked when read: gone since, it is shown whole if at all
+    cache = request.project_dir / request.settings.cache_dir
+    thumbs: dict[str, dict[int, str]] = {}
+    files: dict[str, bytes | Path] = {}
+    for uri, data in sources.items():
+        made = thumbnail_set(data, cache)
+        thumbs[uri] = {size: path for size, (path, _) in made.items()}
+        files.update(dict(made.values()))
+    return thumbs, files
+
+
+def image_uri(request: BuildRequest, episode: Episode) -> str:
+    """The site path of the episode's art: its own image, else the show's cover ('' without either)."""
+    return request.layout.episode_image(episode, episode.image) if episode.image else request.cover_uri
+
+
+def image_side(request: BuildRequest, episode: Episode) -> int:
+    """Pixels of a side of the episode's (square) art; 0 when unknown."""
+    try:
+        data = (request.project_dir / episode.image).read_bytes() if episode.image else \
+            (request.cover.data if request.cover is not None else b"")
+    except OSError:
+        return 0
+    size = image_size(data)
+    return size[1] if size else 0
