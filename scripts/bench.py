@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from site_plugins.podcast import Episode, Section, Turn, load_catalog  # noqa: E402
 from site_plugins.podcast.audio.builder import AudioBuilder  # noqa: E402
 from site_plugins.podcast.layout import SiteLayout  # noqa: E402
+from site_plugins.podcast.memo import MEMO_FOLDER  # noqa: E402
 from site_plugins.podcast.model import EpisodeAudio  # noqa: E402
 from site_plugins.podcast.render.feed import render_feed  # noqa: E402
 from site_plugins.podcast.render.related import compute_related  # noqa: E402
@@ -162,12 +163,13 @@ def timed_build(site: Path) -> tuple[float, float]:
 
 def alternated_builds(podcast: Path, baseline: Path, repeat: int) -> dict[str, list[tuple[float, float]]]:
     """(seconds, MB) of each build, alternated so that a slow spell of a shared machine hits both sites:
-    the podcast site cold (its render caches removed; the audio is made beforehand either way), the
+    the podcast site cold (its kept work and search cache removed; the audio is made beforehand either way), the
     baseline, the podcast site again with nothing changed, then with one episode's summary edited."""
     runs: dict[str, list[tuple[float, float]]] = {"ours": [], "base": [], "warm": [], "edit": []}
     edited = podcast / "episodes/00001.yaml"
     for number in range(repeat):
-        shutil.rmtree(podcast / ".cache/podcast" / SEARCH_CACHE, ignore_errors=True)
+        for kept in (SEARCH_CACHE, MEMO_FOLDER):  # what a build keeps for the next; the audio stays made
+            shutil.rmtree(podcast / ".cache/podcast" / kept, ignore_errors=True)
         runs["ours"].append(timed_build(podcast))
         runs["base"].append(timed_build(baseline))
         runs["warm"].append(timed_build(podcast))

@@ -21,7 +21,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
-from .podcast import OPTIONS, ExpectedAnswers, PodcastError, SiteInfo, SiteSession, full_disk_line, link_or_copy
+from .mkdocs_files import LinkedFile, host_print, sitemap_pages
+from .podcast import OPTIONS, ExpectedAnswers, PodcastError, SiteInfo, SiteSession, full_disk_line
 
 log = get_plugin_logger("podcast")
 
@@ -30,18 +31,6 @@ PodcastPluginConfig = type("PodcastPluginConfig", (Config,), {name: c.Optional(c
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-class _LinkedFile(File):
-    """A file the build derives (an MP3, a thumbnail), put into the site as a hard link, not a copy."""
-
-    def copy_file(self, dirty: bool = False) -> None:
-        if dirty and not self.is_modified():
-            return
-        try:
-            link_or_copy(Path(self.abs_src_path), Path(self.abs_dest_path))
-        except PodcastError as exc:
-            raise PluginError(str(exc)) from None
 
 
 class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
@@ -76,17 +65,19 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
+        printed = host_print(config, files)  # the editor's home page included: its heading may title the nav
         home = files.get_file_from_path("index.md")
         if home is not None:  # the editor's home page becomes the intro of the generated one
             files.remove(home)
         try:
             made = self.session.build(home_intro=get_data(home.content_string)[0] if home is not None else None,
-                                      strict=config.strict)
+                                      strict=config.strict, host_print=printed)
         except PodcastError as exc:  # a full disk, a folder that cannot be written: one line, no traceback
             raise PluginError(str(exc)) from None
         taken = {f.dest_uri: f.src_uri for f in files}
+        self._made = made
         for item in made:
-            kind = _LinkedFile if item.link else File
+            kind = LinkedFile if item.link else File
             file = (kind.generated(config, item.uri, abs_src_path=str(item.content)) if isinstance(item.content, Path)
                     else File.generated(config, item.uri, content=item.content, inclusion=InclusionLevel.UNDEFINED
                                         if item.in_nav else InclusionLevel.NOT_IN_NAV))
@@ -95,6 +86,11 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
                                   "podcast plugin writes a generated file; rename or move it")
             files.append(file)
         return files
+
+    def on_template_context(self, context, *, template_name: str, config):
+        if template_name == "sitemap.xml":  # pages published as kept are not pages to MkDocs
+            context["pages"] = sitemap_pages(context["pages"], getattr(self, "_made", []), config)
+        return context
 
     def on_nav(self, nav, *, config, files):
         self._site = (config, files, nav)  # what a quick preview needs to redo a page

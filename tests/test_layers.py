@@ -26,7 +26,8 @@ pytestmark = pytest.mark.unit
 
 CORE = REPO / "site_plugins/podcast"
 PLUGIN = REPO / "site_plugins/mkdocs_plugin.py"
-HOSTS = {"build", "episodefiles", "staging", "cli", "preview", "devserver", "publishing", "session", "auditions"}
+HOSTS = {"build", "episodefiles", "finished", "staging", "cli", "preview", "devserver", "publishing", "session",
+         "auditions"}
 """Top-level modules that run or host the stages."""
 
 

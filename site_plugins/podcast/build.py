@@ -22,7 +22,7 @@ from .load.catalog import load_catalog
 from .load.show import site_cover
 from .load.tree import folders_outside
 from .manifest import SPEAK_UNTIL, write_manifest
-from .memo import Memo
+from .memo import EpisodePrints, Memo
 from .model import Cover, Episode, EpisodeAddress, EpisodeAudio, Settings
 from .render.embed import oembed_link
 from .render.errorpages import render_problem_pages
@@ -185,9 +185,9 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
     checked.save()
     report = _audio(request, catalog.episodes)
     thumbs, thumb_files = thumbnails(request, catalog.episodes)
-    rendered = Memo(request.project_dir / settings.cache_dir, "pages")
+    rendered, prints = Memo(request.project_dir / settings.cache_dir, "pages"), EpisodePrints(report.audio)
     pages = build_pages(catalog.episodes, settings, layout=request.layout, home_intro=request.home_intro,
-                        audio=report.audio, cover_uri=request.cover_uri, thumbs=thumbs, memo=rendered)
+                        audio=report.audio, cover_uri=request.cover_uri, thumbs=thumbs, memo=rendered, prints=prints)
     rendered.save()
     known = {**(previous.known_addresses if previous else {}),
              **{e.source_path: EpisodeAddress(e.slug, e.date) for e in (*catalog.episodes, *catalog.scheduled)}}
@@ -195,7 +195,7 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
     if request.preview:
         preview = render_problem_pages(catalog.broken, settings, layout=request.layout)
         pages, notice = [*pages, *preview.pages], preview.notice
-    files = {**_files(request, catalog.episodes, report.audio), **thumb_files}
+    files = {**_files(request, catalog.episodes, report.audio, prints), **thumb_files}
     legacy = SiteLayout(folder_url(settings.episodes_uri), request.directory_urls)
     former = former_addresses(catalog.episodes, catalog.record, layout=request.layout, legacy=legacy)
     taken = {*files, *asset_files(), *(request.layout.output_path(page.src_uri) for page in pages)}
@@ -244,10 +244,11 @@ def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
     return builder.build(episodes)
 
 
-def _files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
-           ) -> dict[str, bytes | Path]:
+def _files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio],
+           prints: EpisodePrints) -> dict[str, bytes | Path]:
     made = Memo(request.project_dir / request.settings.cache_dir, "files")
-    files = {**episode_files(request, episodes, audio, memo=made), **_site_files(request, episodes, audio)}
+    files = {**episode_files(request, episodes, audio, memo=made, prints=prints),
+             **_site_files(request, episodes, audio)}
     made.save()
     return files
 

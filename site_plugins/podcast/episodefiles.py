@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .load.show import image_size
-from .memo import Memo, digest_of, value_print
+from .memo import EpisodePrints, Memo, digest_of
 from .model import Episode, EpisodeAudio
 from .render.embed import embed_files
 from .render.transcripts import transcript_files
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], *,
-                  memo: Memo | None = None) -> dict[str, bytes | Path]:
+                  memo: Memo | None = None, prints: EpisodePrints | None = None) -> dict[str, bytes | Path]:
     """Each episode's MP3 (unless served from elsewhere), art, transcripts, chapters and embed page, by site path."""
     files: dict[str, bytes | Path] = {}
     for episode in episodes:
@@ -29,16 +29,16 @@ def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Map
             files[clip.uri] = clip.path
         if episode.image:
             files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
-        files.update(_texts(request, episode, clip, memo))
+        files.update(_texts(request, episode, clip, memo, prints or EpisodePrints(audio)))
     return files
 
 
-def _texts(request: BuildRequest, episode: Episode, clip: EpisodeAudio | None, memo: Memo | None
-           ) -> dict[str, bytes]:
+def _texts(request: BuildRequest, episode: Episode, clip: EpisodeAudio | None, memo: Memo | None,
+           prints: EpisodePrints) -> dict[str, bytes]:
     """The episode's transcripts, chapters and embed page, or those of an earlier build made from the same
     episode, audio, settings, addresses, art and code."""
     art, side = image_uri(request, episode), image_side(request, episode)
-    key = digest_of((value_print(episode, clip), repr((request.settings, request.layout, art, side))))
+    key = digest_of((prints.of(episode), repr((request.settings, request.layout, art, side))))
     kept = memo.get(key) if memo is not None else None
     if isinstance(kept, dict):
         return kept

@@ -19,10 +19,11 @@ import io
 import pickle
 import sys
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
+from .model import Episode
 from .writer import write_atomic
 
 MEMO_FOLDER = "build"
@@ -62,6 +63,20 @@ def digest_of(parts: Iterable[str | bytes]) -> str:
 def value_print(*values: object) -> bytes:
     """The digest of values of the model (episodes, audio), made from all of their fields."""
     return hashlib.sha256(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+
+
+class EpisodePrints:
+    """Each episode's print with its audio (`value_print`), made once a build for every stage that keys on it."""
+
+    def __init__(self, audio: Mapping[str, object]) -> None:
+        self.audio = audio
+        self._found: dict[str, bytes] = {}
+
+    def of(self, episode: Episode) -> bytes:
+        found = self._found.get(episode.slug)
+        if found is None:
+            found = self._found[episode.slug] = value_print(episode, self.audio.get(episode.slug))
+        return found
 
 
 class Memo:

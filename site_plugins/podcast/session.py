@@ -35,6 +35,7 @@ from .build import (
 )
 from .devserver import WSGIApp, byte_ranges, port_problem
 from .errors import PodcastError
+from .finished import FinishedPages
 from .load.settings import parse_settings
 from .load.tree import outside_links
 from .preview import QuickPreview, write_changed
@@ -56,6 +57,8 @@ class SiteFile:
     """For a page: whether it may appear in the site's navigation."""
     link: bool = False
     """For a file to copy: one the build derives (in the audio or cache folder), to be hard-linked instead."""
+    page: str = ""
+    """For a page published as an earlier build finished it (`finished`): its source URI."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ class SiteSession:
         """Folders a preview server watches besides the host's own: the episode files."""
         self._bodies: dict[str, GeneratedPage] = {}
         self._index: SearchIndex | None = None
+        self._finished: FinishedPages | None = None
 
     @classmethod
     def start(cls, options: Mapping[str, object], site: SiteInfo, *, clock: Callable[[], datetime],
@@ -125,10 +129,12 @@ class SiteSession:
         """(stylesheets, script modules) every page of the site loads, as `page_assets` gives them."""
         return page_assets(self.request.settings)
 
-    def build(self, *, home_intro: str | None = None, strict: bool = False) -> list[SiteFile]:
+    def build(self, *, home_intro: str | None = None, strict: bool = False, host_print: str = "") -> list[SiteFile]:
         """Build the podcast part of the site: the pages and files to add. A strict build raises
         `PodcastError` when it may not publish (warnings are left to the host's strict mode, which sees
-        them logged)."""
+        them logged). `host_print`: a digest of everything the host's theme reads besides a page, given
+        only when nothing else changes a page; with it, pages as an earlier build finished them are
+        published again as they were (`finished`), not rendered."""
         request = replace(self.request, now=self.clock(), home_intro=home_intro)
         output = self.output = build_site(request, previous=self.output)
         if strict and (refusal := strict_refusal(output, request.engine.name, count_warnings=False)):
@@ -144,9 +150,29 @@ class SiteSession:
         derived = derived_folders(request)
         self._index = SearchIndex(SiteWriter(self.site_dir, link_from=derived),
                                   cache=search_cache(request)) if request.settings.search else None
-        return [*(SiteFile(p.src_uri, p.markdown, p.in_nav) for p in output.pages),
+        return [*self._pages(output, host_print),
                 *(SiteFile(uri, content, link=isinstance(content, Path) and linkable(content, derived))
                   for uri, content in {**output.files, **asset_files()}.items())]
+
+    def _pages(self, output: SiteOutput, host_print: str) -> list[SiteFile]:
+        """The generated pages for the host to render, or as earlier builds finished them (linked files)."""
+        request, layout = self.request, self.request.layout
+        self._finished = None if request.preview or not host_print else FinishedPages(
+            request.project_dir / request.settings.cache_dir,
+            repr((host_print, request.settings, layout, request.cover_uri)))
+        if self._finished is None:
+            return [SiteFile(p.src_uri, p.markdown, p.in_nav) for p in output.pages]
+        cache = self._index.cache if self._index is not None else None
+        made = []
+        for page in output.pages:
+            kept = self._finished.find(page, url=layout.url(page.src_uri), head=output.heads.get(page.src_uri, ""),
+                                       has_search=lambda key: cache is not None and cache.get(key) is not None)
+            if kept is None:
+                made.append(SiteFile(page.src_uri, page.markdown, page.in_nav))
+            else:
+                self._bodies.pop(page.src_uri, None)
+                made.append(SiteFile(layout.output_path(page.src_uri), kept, link=True, page=page.src_uri))
+        return made
 
     def page_content(self, html: str, *, src_uri: str, url: str, title: str,
                      search_excluded: bool = False) -> tuple[str, list[dict] | None]:
@@ -161,12 +187,17 @@ class SiteSession:
             html = add_notice(html, self.output.notice)  # the preview's list of broken episode files
         if self._index is not None and not search_excluded:
             order = self.output.search_order.get(src_uri, 0.0) if self.output is not None else 0.0
-            self._index.add_page(url=url, title=html_text.unescape(title), html=html, order=order)
+            key = self._index.add_page(url=url, title=html_text.unescape(title), html=html, order=order)
+            if self._finished is not None:
+                self._finished.indexed(src_uri, key)
         return html, toc
 
     def finish_page(self, html: str, *, src_uri: str, url: str) -> str:
         """A finished page with the podcast's <head> tags and the site's search box."""
-        return finish_page(html, self._last, self.request, src_uri=src_uri, page_url=url)
+        html = finish_page(html, self._last, self.request, src_uri=src_uri, page_url=url)
+        if self._finished is not None:
+            self._finished.finish(src_uri, url, html)
+        return html
 
     def finish_not_found(self, html: str) -> str:
         """The theme's 404 page in the site's language, with a search box and the latest episodes."""
@@ -174,6 +205,13 @@ class SiteSession:
 
     def finish_build(self) -> None:
         """Write the search index of the pages seen, and say how big the site is."""
+        if self._finished is not None:
+            order = self.output.search_order if self.output is not None else {}
+            for kept in self._finished.kept.values():
+                if kept.search_key and self._index is not None:
+                    self._index.add_kept(url=kept.url, key=kept.search_key, order=order.get(kept.src_uri, 0.0))
+            self._finished.save()
+            self._finished = None
         if self._index is not None:
             written = self._index.write()
             self.request.progress(f"search: {len(self._index.pages)} pages indexed ({written} files)")

@@ -50,6 +50,13 @@ def link_or_copy(source: Path, path: Path, *, link: bool = True) -> None:
     made before. Only files the build derives (the audio and cache folders) should be linked: a tool that
     later rewrites the site in place would change a linked source (see linkable).
     """
+    if link:
+        try:  # where no file is yet (a cleaned site), the link alone is atomic: one step, no temporary name
+            os.link(source, path)
+            return
+        except OSError:
+            pass  # there is a file, or no folder, or no link here: the steps below say what fails
+
     def fill(handle: int, temporary: str) -> None:
         os.close(handle)
         if link and _linked(source, temporary):

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..layout import SiteLayout, relative_url, term_slug
 from ..markup import plain_text, render_block
-from ..memo import Memo, digest_of
+from ..memo import EpisodePrints, Memo, digest_of
 from ..model import Episode, EpisodeAudio, Settings
 from ..thumbnails import srcset
 from .embed import EMBED
@@ -80,13 +80,13 @@ class GeneratedPage:
 def build_pages(episodes: Sequence[Episode], settings: Settings, *, layout: SiteLayout | None = None,
                 home_intro: str | None = None, audio: Mapping[str, EpisodeAudio] | None = None,
                 cover_uri: str = "", thumbs: Mapping[str, Mapping[int, str]] | None = None,
-                memo: Memo | None = None) -> list[GeneratedPage]:
+                memo: Memo | None = None, prints: EpisodePrints | None = None) -> list[GeneratedPage]:
     """Every generated page of the site, in a stable order. `cover_uri`: where the show's cover is published;
     `thumbs`: each picture's thumbnails by size (`thumbnails.thumbnail_set`), offered to browsers by `srcset`;
     `memo`: episode pages of earlier builds, each found by a digest of everything it shows (`_page_key`)."""
     layout = layout or SiteLayout.from_settings(settings)
     renderer = _SiteRenderer(episodes, settings, layout, home_intro, audio or {}, cover_uri, thumbs or {})
-    renderer.memo = memo
+    renderer.memo, renderer.episode_prints = memo, prints or EpisodePrints(audio or {})
     return renderer.pages()
 
 
@@ -124,6 +124,7 @@ class _SiteRenderer:
         self.tags, self.tag_slugs = _group(self.episodes, lambda e: list(e.tags))
         self._cards: dict[tuple[str, str], Markup] = {}
         self.memo: Memo | None = None
+        self.episode_prints = EpisodePrints(audio)
         self._prints: PagePrints | None = None
 
     def pages(self) -> list[GeneratedPage]:
@@ -214,7 +215,7 @@ class _SiteRenderer:
         if self._prints is None:
             site = repr((self.settings, self.layout, self.cover_uri, sorted(self.thumbs.items()),
                          sorted(self.category_slugs.items()), sorted(self.tag_slugs.items()))).encode()
-            self._prints = PagePrints(site, self.audio, self.newer)
+            self._prints = PagePrints(site, self.episode_prints, self.newer)
         return self._prints
 
     def _kept_episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:

@@ -55,6 +55,7 @@ def espeak_identity(voice: Voice) -> str:
     return voice.key
 
 
+@cache  # asked for every turn of every episode
 def espeak_voice_problem(voice: str) -> str:
     """'' for a language eSpeak NG speaks (`zh-CN`, `en`) or one of its voices with a variant (`cmn+m3`)."""
     base, _, variant = voice.partition("+")

@@ -1,0 +1,75 @@
+"""The MkDocs plugin's files: derived files linked into the site, and what lets pages of an earlier build
+be published as they were (`podcast.finished`): a print of everything MkDocs and the theme read besides
+a generated page, and the sitemap's list of pages with those kept pages in it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import metadata
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .podcast import PodcastError, link_or_copy
+
+
+class LinkedFile(File):
+    """A file the build derives (an MP3, a thumbnail), put into the site as a hard link, not a copy."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        try:
+            link_or_copy(Path(self.abs_src_path), Path(self.abs_dest_path))
+        except PodcastError as exc:
+            raise PluginError(str(exc)) from None
+
+
+_PACKAGES = ("mkdocs", "mkdocs-material", "jinja2", "markdown", "pymdown-extensions", "markupsafe")
+
+
+def host_print(config, files: Files) -> str:
+    """A digest of everything MkDocs and the theme read besides a generated page: the configuration, the
+    versions of the packages that render, the theme's own folders in the project, and the editor's pages
+    and files (their Markdown makes the navigation's titles). '' when anything else may change a page:
+    another plugin or hook, or a setting whose value has no stable text."""
+    if list(config.plugins) != ["podcast"]:
+        return ""
+    parts = []
+    for key in sorted(config):
+        value = config[key]
+        text = "" if key == "plugins" else repr(value) if key != "theme" else repr(
+            (value.name, value.dirs, sorted(value.static_templates), sorted(value.items())))
+        if " at 0x" in text:
+            return ""
+        parts.append(f"{key}={text}")
+    for name in _PACKAGES:
+        try:
+            parts.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} -")
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass"))
+    project = Path(config.config_file_path or ".").resolve().parent
+    for folder in (Path(f) for f in config.theme.dirs if Path(f).resolve().is_relative_to(project)):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):  # the theme's overrides
+            digest.update(path.as_posix().encode("utf-8", "surrogatepass") + b"\0" + path.read_bytes())
+    for file in files:  # the editor's pages (titles, links) and the names of the other files
+        if file.generated_by is None:
+            digest.update(file.src_uri.encode("utf-8", "surrogatepass") + b"\0")
+            if file.is_documentation_page():
+                digest.update(hashlib.sha256(file.content_bytes).digest())
+    return digest.hexdigest()
+
+
+def sitemap_pages(pages: list[File], made: list, config) -> list[File]:
+    """The sitemap's pages with the kept ones among them (`made`: what the core gave, in its order), each
+    generated page where the core made it, as a build that rendered them all lists them."""
+    kept = [item.page for item in made if item.page]
+    if not kept:
+        return pages
+    order = {item.page or item.uri: n for n, item in enumerate(made)}
+    files = [Page(None, File.generated(config, uri, content=""), config).file for uri in kept]
+    return sorted([*pages, *files], key=lambda f: order.get(f.src_uri, -1 if f.generated_by is None else len(order)))

@@ -1,0 +1,88 @@
+"""Pages a host finished in an earlier build, published again as they were.
+
+The host wraps each generated page in its theme: Markdown, the theme's template, then the podcast's
+<head> tags and search box. When every input of that is the same as in an earlier build, the page is
+published as that build's file (kept in the cache folder, linked into the site), and the host renders
+neither its Markdown nor its theme for it. The key digests the host's print (everything its theme reads
+besides the page: its configuration, theme and packages, its own pages' sources; the host gives one only
+when nothing else it runs can change a page), the podcast's settings and addresses, the page's Markdown,
+HTML, table of contents and <head> tags, and (by `digest_of`) the podcast's code. The search index takes
+such a page's terms from its own cache by the key the page had there.
+
+Only pages the host neither lists in its navigation nor reads Markdown of the editor's for are kept
+(the home page's intro can hold links the host checks).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .memo import MEMO_FOLDER, Memo, digest_of
+from .render.pages import BODY_PLACEHOLDER, GeneratedPage
+from .writer import write_atomic
+
+FINISHED = "finished"
+"""The memo (and the folder of kept files) in the memos' folder."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeptPage:
+    """What a build needs of a page it publishes as kept: where it is, and its search entry."""
+
+    src_uri: str
+    url: str
+    search_key: str
+    """Its key in the search cache ('' when search leaves it out)."""
+
+
+class FinishedPages:
+    """One build's kept pages: `find` before the host renders, `finish` as it finishes each, `save` at the end."""
+
+    def __init__(self, cache_dir: Path, site_print: str) -> None:
+        self.memo = Memo(cache_dir, FINISHED)
+        self.folder = cache_dir / MEMO_FOLDER / FINISHED
+        self.site_print = site_print
+        self.kept: dict[str, KeptPage] = {}
+        """Source URI -> each page this build publishes as kept."""
+        self._pending: dict[str, tuple[str, str]] = {}
+        """Source URI -> (key, search key once the page's HTML was indexed) of each page the host renders."""
+
+    def file(self, key: str) -> Path:
+        return self.folder / f"{key}.html"
+
+    def find(self, page: GeneratedPage, *, url: str, head: str, has_search) -> Path | None:
+        """The kept file of `page`, or None (the host renders it, and `finish` keeps it). `has_search(key)`:
+        whether the search index can take the page's terms from its cache."""
+        if page.in_nav or not page.markdown.endswith("---\n\n" + BODY_PLACEHOLDER + "\n"):
+            return None
+        key = digest_of((self.site_print, page.src_uri, url, page.markdown, page.html, repr(page.toc), head))
+        found = self.memo.get(key)
+        if isinstance(found, KeptPage) and found.src_uri == page.src_uri and found.url == url and \
+                (not found.search_key or has_search(found.search_key)) and self.file(key).is_file():
+            self.kept[page.src_uri] = found
+            return self.file(key)
+        self._pending[page.src_uri] = (key, "")
+        return None
+
+    def indexed(self, src_uri: str, search_key: str) -> None:
+        """The search index took the page's HTML under `search_key`."""
+        if src_uri in self._pending:
+            self._pending[src_uri] = (self._pending[src_uri][0], search_key)
+
+    def finish(self, src_uri: str, url: str, html: str) -> None:
+        """Keep the page as the host finished it (as the host writes it: UTF-8, unencodable as references)."""
+        if src_uri not in self._pending:
+            return
+        key, search_key = self._pending.pop(src_uri)
+        write_atomic(self.file(key), html.encode("utf-8", errors="xmlcharrefreplace"), durable=False)
+        self.memo.put(key, KeptPage(src_uri, url, search_key))
+
+    def save(self) -> None:
+        """Keep what this build used, and only that."""
+        self.memo.save()
+        names = {f"{key}.html" for key in self.memo.used}
+        for entry in os.scandir(self.folder) if self.folder.is_dir() else ():
+            if entry.name not in names:
+                Path(entry.path).unlink(missing_ok=True)

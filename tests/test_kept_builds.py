@@ -1,0 +1,109 @@
+"""A build keeps what it made (checked episode files, rendered pages, transcripts, pages as MkDocs finished
+them) and the next build takes it again when every input is the same. The rule that makes a wrong hit
+impossible: the site a build makes from kept work is byte for byte the site a build makes without it, and
+each kind of input, changed, changes the site exactly as it changes a build that keeps nothing."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from site_plugins.podcast import memo
+
+from .conftest import SiteProject, square_png
+
+pytestmark = pytest.mark.site
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def differing(one: dict[str, bytes], other: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in one.keys() | other.keys() if one.get(name) != other.get(name))
+
+
+def forget(project: SiteProject) -> None:
+    """What makes the next build cold: the kept work and the search index's cache (the audio stays made)."""
+    for name in ("build", "search"):
+        shutil.rmtree(project.root / ".cache/podcast" / name, ignore_errors=True)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def other_png(path: Path) -> None:
+    """The same picture size, other pixels: an image file changed in place."""
+    data = square_png(1400)
+    start = data.index(b"IDAT")
+    body = zlib.compress(b"".join(b"\x00" + bytes([200, 40, 40]) * 1400 for _ in range(1400)))
+    chunk = struct.pack(">I", len(body)) + b"IDAT" + body + struct.pack(">I", zlib.crc32(b"IDAT" + body))
+    end = start + 4 + struct.unpack(">I", data[start - 4:start])[0] + 4
+    path.write_bytes(data[:start - 4] + chunk + data[end:])
+
+
+CHANGES = {
+    "a word of a turn": lambda root: edit(root / "episodes/city-night-libraries.yaml", "图书馆", "书店"),
+    "the podcast's settings": lambda root: edit(root / "mkdocs.yml", "per_page: 10",
+                                                   "per_page: 10\n      owner_name: 另一个团队"),
+    "the theme's settings": lambda root: edit(root / "mkdocs.yml", "  font: false\n",
+                                              "  font: false\n  palette: {primary: teal}\n"),
+    "an editor's page in the navigation": lambda root: (root / "docs/about.md").write_text(
+        "# 关于本节目\n\nAbout.\n", encoding="utf-8"),
+    "a theme override": lambda root: (root / "overrides/main.html").write_text(
+        '{% extends "base.html" %}\n{% block footer %}<p>override</p>{% endblock %}\n', encoding="utf-8"),
+    "the image an episode names": lambda root: other_png(root / "episodes/images/tidal-power-pilot.png"),
+}
+
+
+@pytest.fixture(scope="module")
+def kept_project(tmp_path_factory) -> SiteProject:
+    project = SiteProject(tmp_path_factory.mktemp("kept") / "pod")
+    project.copy_samples()
+    edit(project.root / "mkdocs.yml", "  - archive/index.md\n", "  - archive/index.md\n  - about.md\n")
+    (project.root / "docs/about.md").write_text("# 关于\n\nAbout.\n", encoding="utf-8")
+    edit(project.root / "mkdocs.yml", "theme:\n", "theme:\n  custom_dir: overrides\n")
+    (project.root / "overrides").mkdir()
+    return project
+
+
+def test_a_build_from_kept_work_is_the_build_made_without_it(kept_project):
+    project = kept_project
+    cold = snapshot(project.build())
+    warm = snapshot(project.build())
+    assert differing(cold, warm) == []
+    # The episode pages were published as the first build finished them: files of the cache, linked.
+    kept = list((project.root / ".cache/podcast/build/finished").iterdir())
+    page = project.root / "site/episodes/tidal-power-pilot/index.html"
+    assert any(page.samefile(path) for path in kept)
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_each_input_changed_changes_the_site_as_a_build_without_kept_work_does(kept_project, change):
+    project = kept_project
+    shutil.rmtree(project.root / "overrides", ignore_errors=True)
+    (project.root / "overrides").mkdir()
+    before = snapshot(project.build())
+    CHANGES[change](project.root)
+    warm = snapshot(project.build())
+    forget(project)
+    cold = snapshot(project.build())
+    assert differing(warm, cold) == [], "the build from kept work differs from one without it"
+    assert differing(before, cold), "the change changed nothing: the test would not see a stale page"
+
+
+def test_another_version_of_the_code_keeps_nothing(kept_project, monkeypatch):
+    project = kept_project
+    project.build()
+    monkeypatch.setattr(memo, "code_digest", lambda: b"another version")
+    made: list[memo.Memo] = []
+    monkeypatch.setattr(memo.Memo, "save", lambda self: made.append(self))
+    project.build()
+    assert made and all(m.hits == 0 for m in made), [(m.path.name, m.hits) for m in made]

@@ -1,0 +1,69 @@
+"""The memo of kept work reads back the podcast's model and plain values, and nothing else: a cache
+restored from elsewhere (CI restores it from GitHub's cache) can make a build miss, never run code."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from site_plugins.podcast.memo import Memo, digest_of
+from site_plugins.podcast.model import Host, Section, Turn
+
+pytestmark = pytest.mark.unit
+
+
+class Calls:
+    """A pickle that, read by a plain unpickler, calls `function(*args)`."""
+
+    def __init__(self, function, *args) -> None:
+        self.function, self.args = function, args
+
+    def __reduce__(self):
+        return self.function, self.args
+
+
+def test_the_models_values_come_back(tmp_path):
+    value = (Section("Core Event", (Turn("卿姐", "你好。"),)), Host("晓旭", voice="zh-TW"),
+             datetime(2025, 12, 8, 7, tzinfo=ZoneInfo("Asia/Shanghai")), {"a": [1, 2.5, b"x"]})
+    memo = Memo(tmp_path, "kind")
+    memo.put("k", value)
+    memo.save()
+    again = Memo(tmp_path, "kind")
+    assert again.get("k") == value and again.hits == 1
+    assert again.get("other") is None and again.misses == 1
+
+
+@pytest.mark.parametrize("payload", [
+    ("os", "system"), ("builtins", "eval"), ("site_plugins.podcast.writer", "os.system"),
+    ("site_plugins.podcast.writer", "link_or_copy"), ("site_plugins.podcast.writer", "SiteWriter"),
+])
+def test_anything_else_in_the_cache_is_a_miss_and_never_runs(tmp_path, payload):
+    marker = tmp_path / "ran"
+    module, name = payload
+    target = __import__(module, fromlist=["_"])
+    for part in name.split("."):
+        target = getattr(target, part)
+    args = (f"touch {marker}",) if name.endswith("system") else (f"open({str(marker)!r}, 'w')",) \
+        if name == "eval" else (marker, marker)
+    memo = Memo(tmp_path, "kind")
+    memo.used["k"] = pickle.dumps(Calls(target, *args))
+    memo.save()
+    assert Memo(tmp_path, "kind").get("k") is None
+    assert not marker.exists()
+
+
+def test_a_damaged_or_foreign_file_is_an_empty_memo(tmp_path):
+    memo = Memo(tmp_path, "kind")
+    memo.put("k", (1, 2))
+    memo.save()
+    memo.path.write_bytes(memo.path.read_bytes()[:20])
+    assert Memo(tmp_path, "kind").entries == {}
+    memo.path.write_bytes(pickle.dumps(Calls(print, "never")))
+    assert Memo(tmp_path, "kind").entries == {}
+
+
+def test_keys_differ_for_parts_that_join_alike():
+    assert digest_of(["ab", "c"]) != digest_of(["a", "bc"])
