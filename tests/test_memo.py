@@ -28,12 +28,14 @@ class Calls:
 def test_the_models_values_come_back(tmp_path):
     value = (Section("Core Event", (Turn("卿姐", "你好。"),)), Host("晓旭", voice="zh-TW"),
              datetime(2025, 12, 8, 7, tzinfo=ZoneInfo("Asia/Shanghai")), {"a": [1, 2.5, b"x"]})
-    memo = Memo(tmp_path, "kind")
-    memo.put("k", value)
-    memo.save()
-    again = Memo(tmp_path, "kind")
-    assert again.get("k") == value and again.hits == 1
-    assert again.get("other") is None and again.misses == 1
+    with Memo(tmp_path, "kind") as memo:
+        memo.put("k", value)
+        memo.put("gone", 1)
+    with Memo(tmp_path, "kind") as again:
+        assert again.get("k") == value and again.hits == 1
+        assert again.get("other") is None and again.misses == 1
+    assert list(Memo(tmp_path, "kind").entries) == ["k"], "what a build did not use is not kept"
+    assert not [p for p in memo.path.parent.iterdir() if p != memo.path], "no spool or temporary file is left"
 
 
 @pytest.mark.parametrize("payload", [
@@ -48,17 +50,15 @@ def test_anything_else_in_the_cache_is_a_miss_and_never_runs(tmp_path, payload):
         target = getattr(target, part)
     args = (f"touch {marker}",) if name.endswith("system") else (f"open({str(marker)!r}, 'w')",) \
         if name == "eval" else (marker, marker)
-    memo = Memo(tmp_path, "kind")
-    memo.used["k"] = pickle.dumps(Calls(target, *args))
-    memo.save()
+    with Memo(tmp_path, "kind") as memo:
+        memo.put("k", Calls(target, *args))  # pickled as a call of `target`
     assert Memo(tmp_path, "kind").get("k") is None
     assert not marker.exists()
 
 
 def test_a_damaged_or_foreign_file_is_an_empty_memo(tmp_path):
-    memo = Memo(tmp_path, "kind")
-    memo.put("k", (1, 2))
-    memo.save()
+    with Memo(tmp_path, "kind") as memo:
+        memo.put("k", (1, 2))
     memo.path.write_bytes(memo.path.read_bytes()[:20])
     assert Memo(tmp_path, "kind").entries == {}
     memo.path.write_bytes(pickle.dumps(Calls(print, "never")))

@@ -178,17 +178,17 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
     """The whole podcast part of the site. `previous` (a preview's last build) remembers broken files' slugs."""
     settings = request.settings
     folder = request.project_dir / settings.episodes_dir
-    checked = Memo(request.project_dir / settings.cache_dir, "episodes")
-    catalog = load_catalog([folder] if folder.is_dir() else [], settings, root=request.project_dir,
-                           include_drafts=request.preview, now=request.now,
-                           known_addresses=previous.known_addresses if previous else None, memo=checked)
-    checked.save()
+    with Memo(request.project_dir / settings.cache_dir, "episodes") as checked:
+        catalog = load_catalog([folder] if folder.is_dir() else [], settings, root=request.project_dir,
+                               include_drafts=request.preview, now=request.now,
+                               known_addresses=previous.known_addresses if previous else None, memo=checked)
     report = _audio(request, catalog.episodes)
     thumbs, thumb_files = thumbnails(request, catalog.episodes)
-    rendered, prints = Memo(request.project_dir / settings.cache_dir, "pages"), EpisodePrints(report.audio)
-    pages = build_pages(catalog.episodes, settings, layout=request.layout, home_intro=request.home_intro,
-                        audio=report.audio, cover_uri=request.cover_uri, thumbs=thumbs, memo=rendered, prints=prints)
-    rendered.save()
+    prints = EpisodePrints(report.audio)
+    with Memo(request.project_dir / settings.cache_dir, "pages") as rendered:
+        pages = build_pages(catalog.episodes, settings, layout=request.layout, home_intro=request.home_intro,
+                            audio=report.audio, cover_uri=request.cover_uri, thumbs=thumbs, memo=rendered,
+                            prints=prints)
     known = {**(previous.known_addresses if previous else {}),
              **{e.source_path: EpisodeAddress(e.slug, e.date) for e in (*catalog.episodes, *catalog.scheduled)}}
     notice = ""
@@ -246,11 +246,9 @@ def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
 
 def _files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio],
            prints: EpisodePrints) -> dict[str, bytes | Path]:
-    made = Memo(request.project_dir / request.settings.cache_dir, "files")
-    files = {**episode_files(request, episodes, audio, memo=made, prints=prints),
-             **_site_files(request, episodes, audio)}
-    made.save()
-    return files
+    with Memo(request.project_dir / request.settings.cache_dir, "files") as made:
+        return {**episode_files(request, episodes, audio, memo=made, prints=prints),
+                **_site_files(request, episodes, audio)}
 
 
 def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]

@@ -16,19 +16,22 @@ import dataclasses
 import enum
 import hashlib
 import io
+import os
 import pickle
 import sys
+import tempfile
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from .model import Episode
-from .writer import write_atomic
+from .writer import write_streamed
 
 MEMO_FOLDER = "build"
 """The memos' folder in the cache folder."""
-_FORMAT = (1, pickle.HIGHEST_PROTOCOL, sys.version_info[:2])
+_FORMAT = (2, pickle.HIGHEST_PROTOCOL, sys.version_info[:2])
 _PACKAGE = Path(__file__).parent
 _ALLOWED = {
     "builtins": {"frozenset", "set", "tuple", "list", "dict", "str", "bytes", "int", "float", "bool", "complex"},
@@ -61,8 +64,9 @@ def digest_of(parts: Iterable[str | bytes]) -> str:
 
 
 def value_print(*values: object) -> bytes:
-    """The digest of values of the model (episodes, audio), made from all of their fields."""
-    return hashlib.sha256(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+    """The digest of values of the model (episodes, audio), made from all of their fields (their `repr`: the
+    model's dataclasses show every field; pickling would leave each string holding a UTF-8 copy of itself)."""
+    return hashlib.sha256(repr(values).encode("utf-8", "surrogatepass")).digest()
 
 
 class EpisodePrints:
@@ -80,37 +84,96 @@ class EpisodePrints:
 
 
 class Memo:
-    """Values of one kind by key; `save` keeps those used since it was opened."""
+    """Values of one kind by key; `save` keeps those used since it was opened, and only those.
+
+    Values stay on disk, never all in memory: the file is an index (key -> where its pickle lies) and the
+    pickles; `get` reads one, `put` appends one to a spool file, and `save` copies the used ones into the
+    next file (a site's pages are tens of megabytes).
+    """
 
     def __init__(self, cache_dir: Path, kind: str) -> None:
         self.path = cache_dir / MEMO_FOLDER / f"{kind}.pickle"
-        self.entries = _load(self.path)
-        self.used: dict[str, bytes] = {}
+        self._file, self._start, self.entries = _open(self.path)
+        self._spool: BinaryIO | None = None
+        self.used: dict[str, tuple[bool, int, int]] = {}
+        """Key -> (in the spool, offset, length) of each value this build used."""
         self.hits = self.misses = 0
 
     def get(self, key: str) -> object | None:
-        packed = self.entries.get(key)
-        try:
-            value = _Unpickler(io.BytesIO(packed)).load() if isinstance(packed, bytes) else None
-        except Exception:
-            value = None
+        where = self.entries.get(key)
+        value = self._value(False, *where) if where else None
         if value is None:
             self.misses += 1
             return None
         self.hits += 1
-        self.used[key] = packed
+        self.used[key] = (False, *where)
         return value
 
+    def _value(self, spooled: bool, offset: int, length: int) -> object | None:
+        """The value pickled at `offset` (in the spool, or in the file); None when it cannot be read back."""
+        try:
+            packed = self._read(spooled, offset, length)
+            return _Unpickler(io.BytesIO(packed)).load() if len(packed) == length else None
+        except Exception:
+            return None
+
+    def _read(self, spooled: bool, offset: int, length: int) -> bytes:
+        if spooled:
+            self._spool.flush()
+            return os.pread(self._spool.fileno(), length, offset)
+        return os.pread(self._file.fileno(), length, self._start + offset)
+
     def put(self, key: str, value: object) -> None:
-        self.used[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        """Keep `value` (pickled at once: a string pickled keeps a UTF-8 copy of itself, so a caller that holds on
+        to large text keeps a fresh copy of the value instead, see `kept_copy`)."""
+        if self._spool is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._spool = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 - gone when closed or on a crash
+        offset = self._spool.seek(0, io.SEEK_END)
+        pickle.dump(value, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+        self.used[key] = (True, offset, self._spool.tell() - offset)
+
+    def kept_copy(self, key: str, value: object) -> object:
+        """`put`, and the value as `get` would give it back: fresh objects, without the copies pickling left."""
+        self.put(key, value)
+        found = self._value(*self.used[key])
+        return value if found is None else found
 
     def save(self) -> None:
         """Keep what this build used, and only that (rewritten only when that changed)."""
-        if self.used.keys() == self.entries.keys() and not self.misses:
+        if not self._spool and self.used.keys() == self.entries.keys():
             return
-        write_atomic(self.path, pickle.dumps((_FORMAT, self.used), protocol=pickle.HIGHEST_PROTOCOL),
-                     durable=False)
-        self.entries, self.misses = dict(self.used), 0
+        index, at = {}, 0
+        for key, (_, _, length) in self.used.items():
+            index[key], at = (at, length), at + length
+
+        def dump(file: BinaryIO) -> None:
+            head = pickle.dumps((_FORMAT, index), protocol=pickle.HIGHEST_PROTOCOL)
+            file.write(len(head).to_bytes(8, "little") + head)
+            for where in self.used.values():
+                file.write(self._read(*where))
+
+        write_streamed(self.path, dump)
+        self.close()
+        self._file, self._start, self.entries = _open(self.path)
+        self.used = {key: (False, *where) for key, where in self.entries.items()}
+
+    def close(self) -> None:
+        for file in (self._file, self._spool):
+            if file is not None:
+                file.close()
+        self._spool = None
+
+    def __enter__(self) -> Memo:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        """Saved when the work went well; closed either way (a stage's memo lives as long as the stage)."""
+        try:
+            if kind is None:
+                self.save()
+        finally:
+            self.close()
 
 
 class _Unpickler(pickle.Unpickler):
@@ -137,13 +200,20 @@ def _zone_getattr(owner: object, name: str) -> object:
     raise pickle.UnpicklingError(f"{name} is not read from the cache")
 
 
-def _load(path: Path) -> dict[str, bytes]:
-    """The file's entries, packed; {} when it is missing, unreadable or of another format."""
+def _open(path: Path) -> tuple[BinaryIO, int, dict[str, tuple[int, int]]]:
+    """(the file, where its values start, key -> (offset, length) of each); an empty file's when it is missing,
+    unreadable or of another format."""
     try:
-        with path.open("rb") as file:
-            found, entries = _Unpickler(file).load()
+        file = path.open("rb")
+    except OSError:
+        return io.BytesIO(), 0, {}
+    try:
+        size = int.from_bytes(file.read(8), "little")
+        found, index = _Unpickler(io.BytesIO(file.read(size))).load()
+        if found == _FORMAT and isinstance(index, dict):
+            return file, 8 + size, {k: v for k, v in index.items() if isinstance(k, str) and isinstance(v, tuple)
+                                    and len(v) == 2 and all(isinstance(n, int) and n >= 0 for n in v)}
     except Exception:
-        return {}
-    if found != _FORMAT or not isinstance(entries, dict):
-        return {}
-    return {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, bytes)}
+        pass
+    file.close()
+    return io.BytesIO(), 0, {}

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import PodcastError
 
@@ -35,6 +36,17 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
             if durable:
                 os.fsync(file.fileno())
         os.chmod(temporary, 0o644)  # mkstemp makes files private; these are published
+
+    _replace(path, fill)
+
+
+def write_streamed(path: Path, dump: Callable[[BinaryIO], None]) -> None:
+    """`write_atomic` for data that `dump` writes into a file in parts (a large pickle, never a copy in memory);
+    not flushed to disk: for caches the next build can do without."""
+    def fill(handle: int, temporary: str) -> None:
+        with os.fdopen(handle, "wb") as file:
+            dump(file)
+        os.chmod(temporary, 0o644)
 
     _replace(path, fill)
 

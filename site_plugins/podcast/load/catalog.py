@@ -119,7 +119,8 @@ def _validated(data: bytes, text: str, shown: str, settings: Settings, project_d
         return kept[0], list(kept[1])
     episode, problems = validate_episode(text, shown, settings, project_dir=project_dir)
     if episode is not None:  # a file with errors is checked again each time: it is being worked on
-        memo.put(key, (episode, tuple(problems), _named_files(episode, project_dir)))
+        kept = memo.kept_copy(key, (episode, tuple(problems), _named_files(episode, project_dir)))
+        return kept[0], list(kept[1])
     return episode, problems
 
 

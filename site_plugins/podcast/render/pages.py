@@ -236,12 +236,11 @@ class _SiteRenderer:
         return self._kept(key, str, lambda: self._render(template, src_uri, **context))
 
     def _kept(self, key: str, kind: type, make):
-        """The memo's value for `key`, else `make()` (kept in the memo for the next build)."""
+        """The memo's value for `key`, else `make()` (kept in the memo for the next build, as the memo gives it
+        back: strings without the UTF-8 copies that pickling leaves in them)."""
         found = self.memo.get(key) if self.memo is not None else None
         if not isinstance(found, kind):
-            found = make()
-            if self.memo is not None:
-                self.memo.put(key, found)
+            found = make() if self.memo is None else self.memo.kept_copy(key, make())
         return found
 
     # Pages -------------------------------------------------------------
