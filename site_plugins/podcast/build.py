@@ -234,14 +234,13 @@ def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: B
 
 
 def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
-    builder = AudioBuilder(request.settings, project_dir=request.project_dir, engine=request.engine,
-                           fallback=request.fallback, engines=request.engines, every_host=request.every_host,
-                           unreachable=request.unreachable if request.preview else None,
-                           cover=request.cover,
-                           progress=request.progress,
-                           warn=request.warn, clock=time.monotonic, layout=request.layout,
-                           speak_until=request.speak_until, audio_key=request.audio_key)
-    return builder.build(episodes)
+    with Memo(request.project_dir / request.settings.cache_dir, "audio") as kept:
+        return AudioBuilder(request.settings, project_dir=request.project_dir, engine=request.engine,
+                            fallback=request.fallback, engines=request.engines, every_host=request.every_host,
+                            unreachable=request.unreachable if request.preview else None, cover=request.cover,
+                            progress=request.progress, warn=request.warn, clock=time.monotonic,
+                            layout=request.layout, speak_until=request.speak_until, audio_key=request.audio_key,
+                            kept=kept).build(episodes)
 
 
 def _files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio],

@@ -4,16 +4,19 @@ embed page. The texts of an episode are kept between builds (`memo`), found by a
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from .load.show import image_size
-from .memo import EpisodePrints, Memo, digest_of
+from .memo import MEMO_FOLDER, EpisodePrints, Memo, digest_of
 from .model import Episode, EpisodeAudio
 from .render.embed import embed_files
 from .render.transcripts import transcript_files
 from .thumbnails import thumbnail_set
+from .writer import write_atomic
 
 if TYPE_CHECKING:
     from .build import BuildRequest
@@ -21,33 +24,62 @@ if TYPE_CHECKING:
 
 def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], *,
                   memo: Memo | None = None, prints: EpisodePrints | None = None) -> dict[str, bytes | Path]:
-    """Each episode's MP3 (unless served from elsewhere), art, transcripts, chapters and embed page, by site path."""
+    """Each episode's MP3 (unless served from elsewhere), art, transcripts, chapters and embed page, by site path.
+    With `memo`, the texts are files of the cache (linked into the site: writing thousands of them anew cost
+    more than the rest of a rebuild), found again by a digest of what makes them."""
     files: dict[str, bytes | Path] = {}
+    texts = _Texts(request, memo, prints or EpisodePrints(audio))
     for episode in episodes:
         clip = audio.get(episode.slug)
         if clip is not None and not request.settings.show.media_base_url:
             files[clip.uri] = clip.path
         if episode.image:
             files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
-        files.update(_texts(request, episode, clip, memo, prints or EpisodePrints(audio)))
+        files.update(texts.of(episode, clip))
+    if memo is not None:
+        texts.prune()
     return files
 
 
-def _texts(request: BuildRequest, episode: Episode, clip: EpisodeAudio | None, memo: Memo | None,
-           prints: EpisodePrints) -> dict[str, bytes]:
-    """The episode's transcripts, chapters and embed page, or those of an earlier build made from the same
-    episode, audio, settings, addresses, art and code."""
-    art, side = image_uri(request, episode), image_side(request, episode)
-    key = digest_of((prints.of(episode), repr((request.settings, request.layout, art, side))))
-    kept = memo.get(key) if memo is not None else None
-    if isinstance(kept, dict):
-        return kept
-    texts = {**transcript_files(episode, clip, layout=request.layout),
-             **embed_files(episode, clip, request.settings, layout=request.layout, image_uri=art, image_side=side)}
-    made = {uri: text.encode("utf-8") for uri, text in texts.items()}
-    if memo is not None:
-        memo.put(key, made)
-    return made
+class _Texts:
+    """The episodes' transcripts, chapters and embed pages; with a memo, as files named by their content."""
+
+    def __init__(self, request: BuildRequest, memo: Memo | None, prints: EpisodePrints) -> None:
+        self.request, self.memo, self.prints = request, memo, prints
+        self.folder = request.project_dir / request.settings.cache_dir / MEMO_FOLDER / "files"
+        self.used: set[str] = set()
+
+    def of(self, episode: Episode, clip: EpisodeAudio | None) -> dict[str, bytes | Path]:
+        """The texts of an earlier build made from the same episode, audio, settings, addresses, art and code,
+        or made now."""
+        request = self.request
+        art, side = image_uri(request, episode), image_side(request, episode)
+        key = digest_of((self.prints.of(episode), repr((request.settings, request.layout, art, side))))
+        kept = self.memo.get(key) if self.memo is not None else None
+        if isinstance(kept, dict) and all(isinstance(n, str) and (self.folder / n).is_file() for n in kept.values()):
+            self.used.update(kept.values())
+            return {uri: self.folder / name for uri, name in kept.items()}
+        texts = {**transcript_files(episode, clip, layout=request.layout),
+                 **embed_files(episode, clip, request.settings, layout=request.layout, image_uri=art, image_side=side)}
+        made = {uri: text.encode("utf-8") for uri, text in texts.items()}
+        if self.memo is None:
+            return dict(made)
+        names = {uri: self._kept_file(data, PurePosixPath(uri).suffix) for uri, data in made.items()}
+        self.memo.put(key, names)
+        return {uri: self.folder / name for uri, name in names.items()}
+
+    def _kept_file(self, data: bytes, suffix: str) -> str:
+        name = hashlib.sha256(data).hexdigest()[:40] + suffix
+        if not (self.folder / name).is_file():
+            write_atomic(self.folder / name, data, durable=False)
+        self.used.add(name)
+        return name
+
+    def prune(self) -> None:
+        """Remove the files no episode of this build has."""
+        for entry in os.scandir(self.folder) if self.folder.is_dir() else ():
+            if entry.name not in self.used:
+                Path(entry.path).unlink(missing_ok=True)
 
 
 def thumbnails(request: BuildRequest, episodes: Sequence[Episode]

@@ -69,6 +69,16 @@ def value_print(*values: object) -> bytes:
     return hashlib.sha256(repr(values).encode("utf-8", "surrogatepass")).digest()
 
 
+def file_signature(path: Path) -> tuple[object, ...]:
+    """A file as the system sees it: where it is, its size, when its bytes last changed and its inode (a file
+    replaced has another). Not its change time: linking the file into a site changes that on every build."""
+    try:
+        info = path.stat()
+    except (OSError, ValueError):
+        return (str(path), None)
+    return str(path), info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev
+
+
 class EpisodePrints:
     """Each episode's print with its audio (`value_print`), made once a build for every stage that keys on it."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -374,3 +374,14 @@ class Settings:
     """Whether the site gets its search: a search box, a search page and an index in small files."""
     cover: str = ""
     """The show's cover image (JPEG or PNG), relative to the project; put in every MP3's tags."""
+
+
+def _by_fields(value: object) -> tuple[type, tuple]:
+    """How the model's values pickle: a call of the class with the fields (slots dataclasses otherwise read
+    back through `__setstate__`, field by field: three times slower for the thousands of turns of a site)."""
+    return type(value), tuple(getattr(value, name) for name in value.__slots__)
+
+
+for _class in [v for v in list(globals().values()) if isinstance(v, type) and is_dataclass(v)
+               and v.__module__ == __name__]:
+    _class.__reduce__ = _by_fields

@@ -24,6 +24,7 @@ from pathlib import Path
 from ..errors import Problem, Severity
 from ..layout import SiteLayout
 from ..markup import plain_text
+from ..memo import Memo, digest_of, file_signature
 from ..model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
 from ..mp3frames import audio_bytes, duration_of, read_frames
 from ..recordings import MAX_RECORDING, locate_recording, mp3_frames, read_regular
@@ -85,8 +86,11 @@ class AudioBuilder:
                  cover: Cover | None = None,
                  progress: Callable[[str], None] = lambda _: None, warn: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.monotonic, layout: SiteLayout | None = None,
-                 speak_until: float | None = None, audio_key: bytes | None = None) -> None:
+                 speak_until: float | None = None, audio_key: bytes | None = None, kept: Memo | None = None) -> None:
         self.settings = settings
+        self.kept = kept
+        self._prints: dict[str, bytes] = {}
+        """Episodes whose finished MP3 an earlier build reused, by `_kept_key`."""
         self.audio_key = audio_key  # with a key, only files sealed with it are used, and new ones are sealed
         self.layout = layout or SiteLayout.from_settings(settings)
         self.project_dir = project_dir
@@ -116,10 +120,15 @@ class AudioBuilder:
             if episode.audio is not None:
                 self._recorded(episode, report)
                 continue
+            key = self._kept_key(episode)
+            if self._kept_reuse(episode, key, report):
+                continue
             jobs = self._jobs(episode)  # each turn's voice and key, worked out once per episode and build
             finished = self._trusted(episode)
             if not self._reuse(episode, [job.key for job in jobs], finished, report):
                 pending.append((episode, jobs, spliceable(finished)))
+            elif key and self.kept is not None:
+                self.kept.put(key, report.audio[episode.slug])
         self._todo = len({j.key for _, jobs, source in pending for j in jobs if not self.store.has(j.key, source)})
         self._started = self.clock()
         try:
@@ -141,6 +150,29 @@ class AudioBuilder:
         return report
 
     # --- keys and reuse ---------------------------------------------------------
+    def _kept_key(self, episode: Episode) -> str:
+        """A digest of everything reusing the episode's finished MP3 depends on: the episode, the settings, the
+        voices, the site key and the cover, and the file as the system sees it (`file_signature`: a file written
+        since has another time, one replaced another inode, and a checkout writes every file anew). '' without a
+        finished MP3."""
+        found = file_signature(self.finished_path(episode))
+        if found[1] is None:
+            return ""
+        if "" not in self._prints:  # the same for every episode
+            self._prints[""] = repr((self.settings, self.layout, self.speakers.identity)).encode()
+        return digest_of(("reuse", self._prints[""], repr((episode, found)),
+                          hashlib.sha256(self.audio_key or b"").digest(),
+                          hashlib.sha256(self._cover[0] if self._cover else b"").digest()))
+
+    def _kept_reuse(self, episode: Episode, key: str, report: AudioReport) -> bool:
+        """Reuse the episode's MP3 as an earlier build did, when nothing it depends on changed (`_kept_key`)."""
+        kept = self.kept.get(key) if key and self.kept is not None else None
+        if not isinstance(kept, EpisodeAudio):
+            return False
+        report.audio[episode.slug] = kept
+        report.reused += 1
+        return True
+
     def _jobs(self, episode: Episode) -> list[Job]:
         hosts = {h.name: h for h in episode.hosts}
         return [self.speakers.job(hosts[turn.speaker], turn.spoken, episode.language) for turn in episode.turns]

@@ -80,6 +80,11 @@ class Speakers:
             self._overtime.daemon = True
             self._overtime.start()
 
+    @property
+    def identity(self) -> tuple[str, bool]:
+        """What each turn's key depends on besides its host, language and text (see `job`)."""
+        return self.engine.name, self.every_host
+
     def job(self, host: Host, text: str, language: str) -> Job:
         engine = self.engine.name if self.every_host else host.engine or self.engine.name
         voice = host_voice(engine, host, language)

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import Problem, Severity
-from ..memo import Memo, digest_of
+from ..memo import Memo, digest_of, file_signature
 from ..model import BrokenFile, Episode, EpisodeAddress, Settings
 from ..store.record import RECORD_NAME, Published, load_record
 from .broken import find_broken_files
@@ -125,16 +125,14 @@ def _validated(data: bytes, text: str, shown: str, settings: Settings, project_d
 
 
 def _named_files(episode: Episode, project_dir: Path | None) -> tuple[tuple[object, ...], ...]:
-    """Where the files an episode names are, and their size, times and inode, as validation found them."""
+    """The files an episode names, as validation found them (`file_signature` of each, resolved)."""
     if project_dir is None:
         return ()
     found = []
     for name in (episode.audio, episode.image):
         if name:
             try:
-                path = (project_dir.resolve() / name).resolve()
-                info = path.stat()
-                found.append((str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev))
+                found.append(file_signature((project_dir.resolve() / name).resolve()))
             except (OSError, RuntimeError, ValueError):
                 found.append((name, None))
     return tuple(found)
