@@ -107,3 +107,18 @@ def test_another_version_of_the_code_keeps_nothing(kept_project, monkeypatch):
     monkeypatch.setattr(memo.Memo, "save", lambda self: made.append(self))
     project.build()
     assert made and all(m.hits == 0 for m in made), [(m.path.name, m.hits) for m in made]
+
+
+def test_an_mp3_changed_on_disk_is_checked_again_not_reused_as_kept(kept_project):
+    """The kept decision to reuse a finished MP3 holds for that file as it was: bytes written into it since
+    (its time moves) send it through every check again, and the damaged file is made anew."""
+    project = kept_project
+    before = snapshot(project.build())
+    mp3 = project.root / "audio/city-night-libraries.mp3"
+    with mp3.open("r+b") as file:  # damaged in place: same file, same size
+        file.seek(mp3.stat().st_size // 2)
+        file.write(b"\0" * 4096)
+    warm = snapshot(project.build())
+    assert differing(before, warm) == [], "the MP3 was made again from the turns, as it was"
+    forget(project)
+    assert differing(warm, snapshot(project.build())) == []

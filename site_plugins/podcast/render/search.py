@@ -35,7 +35,7 @@ from ..layout import SiteLayout, relative_url
 from ..model import Settings
 from ..writer import SiteWriter
 from .i18n import labels_for
-from .searchcache import SearchCache, page_key
+from .searchcache import SearchCache, index_key, page_key
 
 """The generated page that shows results."""
 FORMAT = 1
@@ -109,6 +109,8 @@ class SearchIndex:
         """(order, url, length) of each page, in the order pages came."""
         self.texts: list[bytes | Path] = []
         """Each page's text file, in the order pages came."""
+        self.keys: list[str] = []
+        """Each page's key in the search cache ('' without one), in the order pages came."""
         self.postings: dict[str, array] = {}
 
     def add_page(self, *, url: str, title: str, html: str, order: float = 0.0) -> str:
@@ -121,10 +123,10 @@ class SearchIndex:
             entry = _counted(sections, title)
             page = _json({"url": url, "title": title, "sections": sections})
             if self.cache is None:
-                self._add(url, entry, page, order)
+                self._add(url, entry, page, order, "")
                 return ""
             self.cache.put(key, entry, page)
-        self._add(url, entry, self.cache.page_file(key), order)
+        self._add(url, entry, self.cache.page_file(key), order, key)
         return key
 
     def add_kept(self, *, url: str, key: str, order: float = 0.0) -> bool:
@@ -133,10 +135,10 @@ class SearchIndex:
         entry = self.cache.get(key) if self.cache is not None and key else None
         if entry is None:
             return False
-        self._add(url, entry, self.cache.page_file(key), order)
+        self._add(url, entry, self.cache.page_file(key), order, key)
         return True
 
-    def _add(self, url: str, entry: tuple[dict[str, int], int], text: bytes | Path, order: float) -> None:
+    def _add(self, url: str, entry: tuple[dict[str, int], int], text: bytes | Path, order: float, key: str) -> None:
         number = len(self.pages)
         counts, length = entry
         postings = self.postings
@@ -147,10 +149,31 @@ class SearchIndex:
             posting.append(number << 16 | min(count, 0xFFFF))
         self.pages.append((order, url, max(length, 1)))
         self.texts.append(text)
+        self.keys.append(key)
 
     def write(self) -> int:
-        """Write the shards and meta.json; returns the number of files in the index."""
+        """Write the shards, the pages' texts and meta.json; returns the number of files in the index. With a
+        cache, shards and meta.json made before from the same pages (addresses, orders and cache keys) are
+        taken from it."""
         ranked = sorted(range(len(self.pages)), key=lambda n: (-self.pages[n][0], self.pages[n][1]))
+        key = index_key([(*self.pages[n], self.keys[n]) for n in ranked]) \
+            if self.cache is not None and all(self.keys) else ""
+        files: dict[str, bytes] | dict[str, Path] | None = self.cache.index_files(key) if key else None
+        if files is None:
+            files = self._encoded(ranked)
+            if key:
+                files = self.cache.put_index(key, files)
+        for name, data in files.items():
+            self._write(name, data)
+        # Postings number pages by rank, and each page's text file is named by its rank (`files` names them).
+        for position, number in enumerate(ranked):  # with a cache, a link where the writer links from it
+            self._write(f"p/{position}.json", self.texts[number])
+        if self.cache is not None:
+            self.cache.save()
+        return len(files) + len(ranked)
+
+    def _encoded(self, ranked: list[int]) -> dict[str, bytes]:
+        """The shards (`t/<n>.json`) and meta.json of the pages in `ranked` order."""
         rank = [0] * len(ranked)
         for position, number in enumerate(ranked):
             rank[number] = position
@@ -160,20 +183,11 @@ class SearchIndex:
         by_shard: list[dict[str, str]] = [{} for _ in range(shards)]
         for term in sorted(encoded):
             by_shard[fnv1a(term) % shards][term] = encoded[term]
-        written = 0
-        for number, terms in enumerate(by_shard):
-            if terms:
-                self._write(f"t/{number}.json", _json(terms))
-                written += 1
-        # Postings number pages by rank, and each page's text file is named by its rank (`files` names them).
-        for position, number in enumerate(ranked):  # with a cache, a link where the writer links from it
-            self._write(f"p/{position}.json", self.texts[number])
+        files = {f"t/{number}.json": _json(terms) for number, terms in enumerate(by_shard) if terms}
         meta = {"format": FORMAT, "shards": shards, "files": list(range(len(ranked))),
                 "lengths": [self.pages[number][2] for number in ranked]}
-        self._write("meta.json", _json(meta))
-        if self.cache is not None:
-            self.cache.save()
-        return written + len(ranked) + 1
+        files["meta.json"] = _json(meta)
+        return files
 
     def _write(self, name: str, data: bytes | Path) -> None:
         self.writer.write(SiteLayout.search_index + name, data, owner="the search index")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import shutil
 import sys
 from pathlib import Path
 
@@ -25,6 +26,8 @@ SEARCH_CACHE = "search"
 """The cache's folder in the cache folder."""
 COUNTS = "terms.marshal"
 PAGES = "pages"
+INDEX = "index"
+"""The shards and meta.json of the last build's index, in a folder named by `index_key`."""
 
 Entry = tuple[dict[str, int], int]
 """A page's term counts (title weight included) and its length in terms; kept packed by marshal."""
@@ -40,6 +43,11 @@ def page_key(url: str, title: str, html: str) -> str:
     return digest.hexdigest()[:40]
 
 
+def index_key(pages: list[tuple[float, str, int, str]]) -> str:
+    """The digest of an index's inputs: each page's order, address, length and key, in rank order."""
+    return hashlib.sha256(CODE + repr((_FORMAT, pages)).encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
 class SearchCache:
     """Entries by page_key; `save` keeps those used since it was opened."""
 
@@ -47,6 +55,8 @@ class SearchCache:
         self.folder = folder
         self.entries = _load(folder / COUNTS)
         self.used: dict[str, bytes] = {}
+        self.index = ""
+        """The key of the index files this build used."""
 
     def page_file(self, key: str) -> Path:
         return self.folder / PAGES / f"{key}.json"
@@ -67,6 +77,27 @@ class SearchCache:
         write_atomic(self.page_file(key), page, durable=False)
         self.used[key] = marshal.dumps(entry)  # packed: a thousand pages' counts as dicts would take 50 MB
 
+    def index_files(self, key: str) -> dict[str, Path] | None:
+        """The index files kept under `key` (site path in the index -> file), or None."""
+        folder = self.folder / INDEX / key
+        try:
+            names = marshal.loads((folder / "names.marshal").read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if not (isinstance(names, list) and all(isinstance(n, str) and (folder / n).is_file() for n in names)):
+            return None
+        self.index = key
+        return {name: folder / name for name in names}
+
+    def put_index(self, key: str, files: dict[str, bytes]) -> dict[str, Path]:
+        """Keep the index files under `key` (the names last, so a half-kept index is never found)."""
+        folder = self.folder / INDEX / key
+        for name, data in files.items():
+            write_atomic(folder / name, data, durable=False)
+        write_atomic(folder / "names.marshal", marshal.dumps(list(files)), durable=False)
+        self.index = key
+        return {name: folder / name for name in files}
+
     def save(self) -> None:
         """Keep what this build used, and only that: the cache never grows past one site's pages."""
         write_atomic(self.folder / COUNTS, marshal.dumps((_FORMAT, self.used)), durable=False)
@@ -75,6 +106,9 @@ class SearchCache:
         for path in folder.iterdir() if folder.is_dir() else ():
             if path.name not in names:
                 path.unlink(missing_ok=True)
+        for path in (self.folder / INDEX).iterdir() if (self.folder / INDEX).is_dir() else ():
+            if path.name != self.index:
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _load(path: Path) -> dict[str, bytes]:
