@@ -28,7 +28,7 @@ from ..thumbnails import srcset
 from .embed import EMBED
 from .episodeview import ChapterView, episode_toc, sections_view, voice_classes
 from .i18n import PLAYER_LABELS, labels_for, month_label, text_language
-from .prints import PagePrints
+from .prints import PagePrints, kept
 from .related import compute_related
 from .transcripts import clock
 
@@ -225,7 +225,7 @@ class _SiteRenderer:
         prints = self._page_prints
         key = digest_of([prints.site, *(prints.shown(e) for e in (episode, *map(self.by_slug.get, related)))]) \
             if self.memo is not None else ""
-        return self._kept(key, GeneratedPage, lambda: self._episode_page(episode, related))
+        return kept(self.memo, key, GeneratedPage, lambda: self._episode_page(episode, related))
 
     def _kept_render(self, template: str, src_uri: str, **context) -> str:
         """`_render` of a listing, found by its context (each episode in it by its print), the site's settings
@@ -233,15 +233,7 @@ class _SiteRenderer:
         prints = self._page_prints
         key = digest_of([prints.site, template, src_uri, repr(prints.printable(context)).encode()]) \
             if self.memo is not None else ""
-        return self._kept(key, str, lambda: self._render(template, src_uri, **context))
-
-    def _kept(self, key: str, kind: type, make):
-        """The memo's value for `key`, else `make()` (kept in the memo for the next build, as the memo gives it
-        back: strings without the UTF-8 copies that pickling leaves in them)."""
-        found = self.memo.get(key) if self.memo is not None else None
-        if not isinstance(found, kind):
-            found = make() if self.memo is None else self.memo.kept_copy(key, make())
-        return found
+        return kept(self.memo, key, str, lambda: self._render(template, src_uri, **context))
 
     # Pages -------------------------------------------------------------
     def _episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 
-from ..memo import EpisodePrints
+from ..memo import EpisodePrints, Memo
 from ..model import Episode
 
 
@@ -31,3 +32,22 @@ class PagePrints:
         if isinstance(value, list | tuple):
             return tuple(self.printable(v) for v in value)
         return value
+
+
+def kept(memo: Memo | None, key: str, kind: type, make: Callable[[], object]) -> object:
+    """The memo's value for `key` (a page, or a listing's HTML), else `make()`, kept for the next build. HTML is
+    kept encoded: a string pickled would keep a UTF-8 copy of itself in memory for the rest of the build."""
+    found = _unpacked(memo.get(key)) if memo is not None else None
+    if not isinstance(found, kind):
+        found = make()
+        if memo is not None:
+            memo.put(key, found.encode() if isinstance(found, str) else replace(found, html=found.html.encode()))
+    return found
+
+
+def _unpacked(value: object) -> object:
+    if isinstance(value, bytes):
+        return value.decode()
+    html = getattr(value, "html", None)
+    return replace(value, html=html.decode()) if isinstance(html, bytes) else value
+
