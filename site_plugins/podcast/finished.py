@@ -16,6 +16,7 @@ Only pages the host neither lists in its navigation nor reads Markdown of the ed
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,24 +45,22 @@ class FinishedPages:
         self.memo = Memo(cache_dir, FINISHED)
         self.folder = cache_dir / MEMO_FOLDER / FINISHED
         self.site_print = site_print
-        self.kept: dict[str, KeptPage] = {}
-        """Source URI -> each page this build publishes as kept."""
         self._pending: dict[str, tuple[str, str]] = {}
         """Source URI -> (key, search key once the page's HTML was indexed) of each page the host renders."""
 
     def file(self, key: str) -> Path:
         return self.folder / f"{key}.html"
 
-    def find(self, page: GeneratedPage, *, url: str, head: str, has_search) -> Path | None:
-        """The kept file of `page`, or None (the host renders it, and `finish` keeps it). `has_search(key)`:
-        whether the search index can take the page's terms from its cache."""
+    def find(self, page: GeneratedPage, *, url: str, head: str, index: Callable[[str], bool]) -> Path | None:
+        """The kept file of `page`, or None (the host renders it, and `finish` keeps it). `index(key)` has the
+        search index take a kept page's terms from its cache by the key the page had there; False when it
+        cannot (the page is rendered instead)."""
         if page.in_nav or not page.markdown.endswith("---\n\n" + BODY_PLACEHOLDER + "\n"):
             return None
         key = digest_of((self.site_print, page.src_uri, url, page.markdown, page.html, repr(page.toc), head))
         found = self.memo.get(key)
         if isinstance(found, KeptPage) and found.src_uri == page.src_uri and found.url == url and \
-                (not found.search_key or has_search(found.search_key)) and self.file(key).is_file():
-            self.kept[page.src_uri] = found
+                self.file(key).is_file() and (not found.search_key or index(found.search_key)):
             return self.file(key)
         self._pending[page.src_uri] = (key, "")
         return None

@@ -162,17 +162,21 @@ class SiteSession:
             repr((host_print, request.settings, layout, request.cover_uri)))
         if self._finished is None:
             return [SiteFile(p.src_uri, p.markdown, p.in_nav) for p in output.pages]
-        cache = self._index.cache if self._index is not None else None
         made = []
         for page in output.pages:
-            kept = self._finished.find(page, url=layout.url(page.src_uri), head=output.heads.get(page.src_uri, ""),
-                                       has_search=lambda key: cache is not None and cache.get(key) is not None)
+            url = layout.url(page.src_uri)
+            kept = self._finished.find(page, url=url, head=output.heads.get(page.src_uri, ""), index=partial(
+                self._index_kept, url=url, order=output.search_order.get(page.src_uri, 0.0)))
             if kept is None:
                 made.append(SiteFile(page.src_uri, page.markdown, page.in_nav))
             else:
                 self._bodies.pop(page.src_uri, None)
                 made.append(SiteFile(layout.output_path(page.src_uri), kept, link=True, page=page.src_uri))
         return made
+
+    def _index_kept(self, key: str, *, url: str, order: float) -> bool:
+        """Index a kept page by its key in the search cache; False when the cache no longer holds it."""
+        return self._index is not None and self._index.add_kept(url=url, key=key, order=order)
 
     def page_content(self, html: str, *, src_uri: str, url: str, title: str,
                      search_excluded: bool = False) -> tuple[str, list[dict] | None]:
@@ -206,10 +210,6 @@ class SiteSession:
     def finish_build(self) -> None:
         """Write the search index of the pages seen, and say how big the site is."""
         if self._finished is not None:
-            order = self.output.search_order if self.output is not None else {}
-            for kept in self._finished.kept.values():
-                if kept.search_key and self._index is not None:
-                    self._index.add_kept(url=kept.url, key=kept.search_key, order=order.get(kept.src_uri, 0.0))
             self._finished.save()
             self._finished = None
         if self._index is not None:
