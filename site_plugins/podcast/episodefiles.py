@@ -5,7 +5,6 @@ embed page. The texts of an episode are kept between builds (`memo`), found by a
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -16,7 +15,7 @@ from .model import Episode, EpisodeAudio
 from .render.embed import embed_files
 from .render.transcripts import transcript_files
 from .thumbnails import thumbnail_set
-from .writer import write_atomic
+from .writer import remove_others, write_atomic
 
 if TYPE_CHECKING:
     from .build import BuildRequest
@@ -37,7 +36,7 @@ def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Map
             files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
         files.update(texts.of(episode, clip))
     if memo is not None:
-        texts.prune()
+        remove_others(texts.folder, texts.used)  # the files no episode of this build has
     return files
 
 
@@ -75,11 +74,6 @@ class _Texts:
         self.used.add(name)
         return name
 
-    def prune(self) -> None:
-        """Remove the files no episode of this build has."""
-        for entry in os.scandir(self.folder) if self.folder.is_dir() else ():
-            if entry.name not in self.used:
-                Path(entry.path).unlink(missing_ok=True)
 
 
 def thumbnails(request: BuildRequest, episodes: Sequence[Episode]

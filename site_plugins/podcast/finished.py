@@ -15,14 +15,13 @@ Only pages the host neither lists in its navigation nor reads Markdown of the ed
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .memo import MEMO_FOLDER, Memo, digest_of
 from .render.pages import BODY_PLACEHOLDER, GeneratedPage
-from .writer import write_atomic
+from .writer import remove_others, write_atomic
 
 FINISHED = "finished"
 """The memo (and the folder of kept files) in the memos' folder."""
@@ -81,7 +80,4 @@ class FinishedPages:
     def save(self) -> None:
         """Keep what this build used, and only that."""
         self.memo.save()
-        names = {f"{key}.html" for key in self.memo.used}
-        for entry in os.scandir(self.folder) if self.folder.is_dir() else ():
-            if entry.name not in names:
-                Path(entry.path).unlink(missing_ok=True)
+        remove_others(self.folder, {f"{key}.html" for key in self.memo.used})

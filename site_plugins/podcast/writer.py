@@ -6,7 +6,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -29,9 +29,15 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     `durable=False` skips waiting for the disk, for build output that the next build makes again.
     A failure (a full disk, a folder that cannot be written) raises OutputError, with nothing left behind.
     """
+    write_streamed(path, lambda file: file.write(data), durable=durable)
+
+
+def write_streamed(path: Path, dump: Callable[[BinaryIO], object], *, durable: bool = False) -> None:
+    """`write_atomic` for data that `dump` writes into the open file in parts (a large pickle, never a copy in
+    memory); by default not flushed to disk: for caches the next build can do without."""
     def fill(handle: int, temporary: str) -> None:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            dump(file)
             file.flush()
             if durable:
                 os.fsync(file.fileno())
@@ -40,15 +46,14 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     _replace(path, fill)
 
 
-def write_streamed(path: Path, dump: Callable[[BinaryIO], None]) -> None:
-    """`write_atomic` for data that `dump` writes into a file in parts (a large pickle, never a copy in memory);
-    not flushed to disk: for caches the next build can do without."""
-    def fill(handle: int, temporary: str) -> None:
-        with os.fdopen(handle, "wb") as file:
-            dump(file)
-        os.chmod(temporary, 0o644)
-
-    _replace(path, fill)
+def remove_others(folder: Path, keep: Container[str]) -> None:
+    """Delete what `folder` holds besides the names in `keep` (a cache keeping only what a build used)."""
+    for entry in os.scandir(folder) if folder.is_dir() else ():
+        if entry.name not in keep:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                Path(entry.path).unlink(missing_ok=True)
 
 
 _NO_LINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES)

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import shutil
 import sys
 from pathlib import Path
 
-from ..writer import write_atomic
+from ..writer import remove_others, write_atomic
 
 CODE = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
                                for name in ("search.py", "searchcache.py"))).digest()
@@ -101,14 +100,8 @@ class SearchCache:
     def save(self) -> None:
         """Keep what this build used, and only that: the cache never grows past one site's pages."""
         write_atomic(self.folder / COUNTS, marshal.dumps((_FORMAT, self.used)), durable=False)
-        names = {f"{key}.json" for key in self.used}
-        folder = self.folder / PAGES
-        for path in folder.iterdir() if folder.is_dir() else ():
-            if path.name not in names:
-                path.unlink(missing_ok=True)
-        for path in (self.folder / INDEX).iterdir() if (self.folder / INDEX).is_dir() else ():
-            if path.name != self.index:
-                shutil.rmtree(path, ignore_errors=True)
+        remove_others(self.folder / PAGES, {f"{key}.json" for key in self.used})
+        remove_others(self.folder / INDEX, {self.index})
 
 
 def _load(path: Path) -> dict[str, bytes]:
