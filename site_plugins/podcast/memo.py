@@ -2,7 +2,7 @@
 
 A build validates, renders and writes the same episodes again and again; most of them did not change.
 A `Memo` keeps values of one kind (checked episodes, finished pages) by a key that digests every input
-of the work *and* the podcast code itself (`CODE`: every module, template and asset of the package), so
+of the work *and* the podcast code itself (`code_digest`: every module, template and asset of the package), so
 a changed input or a changed program can only miss, never find a stale value. Each kind is one file in
 the cache folder, holding only what the last build used. An unreadable or foreign file is an empty memo.
 

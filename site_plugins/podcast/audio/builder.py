@@ -89,7 +89,6 @@ class AudioBuilder:
                  speak_until: float | None = None, audio_key: bytes | None = None, kept: Memo | None = None) -> None:
         self.settings = settings
         self.kept = kept
-        self._prints: dict[str, bytes] = {}
         """Episodes whose finished MP3 an earlier build reused, by `_kept_key`."""
         self.audio_key = audio_key  # with a key, only files sealed with it are used, and new ones are sealed
         self.layout = layout or SiteLayout.from_settings(settings)
@@ -110,6 +109,9 @@ class AudioBuilder:
         self._todo = self._done = 0
         self._started = 0.0
         self._stopped: list[tuple[Episode, int, str]] = []
+        digests = [hashlib.sha256(data).hexdigest() for data in (audio_key or b"", cover.data if cover else b"")]
+        self._reuse_print = repr((settings, self.layout, self.speakers.identity, digests)).encode()
+        """What reusing every episode's MP3 depends on besides the episode and its file (see `_kept_key`)."""
 
     def build(self, episodes: Sequence[Episode]) -> AudioReport:
         report = AudioReport()
@@ -158,11 +160,7 @@ class AudioBuilder:
         found = file_signature(self.finished_path(episode))
         if found[1] is None:
             return ""
-        if "" not in self._prints:  # the same for every episode
-            self._prints[""] = repr((self.settings, self.layout, self.speakers.identity)).encode()
-        return digest_of(("reuse", self._prints[""], repr((episode, found)),
-                          hashlib.sha256(self.audio_key or b"").digest(),
-                          hashlib.sha256(self._cover[0] if self._cover else b"").digest()))
+        return digest_of(("reuse", self._reuse_print, repr((episode, found))))
 
     def _kept_reuse(self, episode: Episode, key: str, report: AudioReport) -> bool:
         """Reuse the episode's MP3 as an earlier build did, when nothing it depends on changed (`_kept_key`)."""

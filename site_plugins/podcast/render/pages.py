@@ -83,11 +83,11 @@ def build_pages(episodes: Sequence[Episode], settings: Settings, *, layout: Site
                 memo: Memo | None = None, prints: EpisodePrints | None = None) -> list[GeneratedPage]:
     """Every generated page of the site, in a stable order. `cover_uri`: where the show's cover is published;
     `thumbs`: each picture's thumbnails by size (`thumbnails.thumbnail_set`), offered to browsers by `srcset`;
-    `memo`: episode pages of earlier builds, each found by a digest of everything it shows (`_page_key`)."""
+    `memo`: pages and listings of earlier builds, each found by a digest of everything it shows
+    (`_kept_episode_page`, `_kept_render`); `prints`: the episodes' prints, shared with other stages."""
     layout = layout or SiteLayout.from_settings(settings)
-    renderer = _SiteRenderer(episodes, settings, layout, home_intro, audio or {}, cover_uri, thumbs or {})
-    renderer.memo, renderer.episode_prints = memo, prints or EpisodePrints(audio or {})
-    return renderer.pages()
+    return _SiteRenderer(episodes, settings, layout, home_intro, audio or {}, cover_uri, thumbs or {}, memo=memo,
+                         prints=prints).pages()
 
 
 def build_episode_page(episode: Episode, episodes: Sequence[Episode], settings: Settings, *,
@@ -103,7 +103,8 @@ def build_episode_page(episode: Episode, episodes: Sequence[Episode], settings: 
 class _SiteRenderer:
     def __init__(self, episodes: Sequence[Episode], settings: Settings, layout: SiteLayout,
                  home_intro: str | None, audio: Mapping[str, EpisodeAudio], cover_uri: str,
-                 thumbs: Mapping[str, Mapping[int, str]] | None = None) -> None:
+                 thumbs: Mapping[str, Mapping[int, str]] | None = None, *, memo: Memo | None = None,
+                 prints: EpisodePrints | None = None) -> None:
         self.episodes = list(episodes)
         self.thumbs = thumbs or {}
         self.cover_uri = cover_uri
@@ -123,9 +124,9 @@ class _SiteRenderer:
         self.categories, self.category_slugs = _group(self.episodes, lambda e: [e.category] if e.category else [])
         self.tags, self.tag_slugs = _group(self.episodes, lambda e: list(e.tags))
         self._cards: dict[tuple[str, str], Markup] = {}
-        self.memo: Memo | None = None
-        self.episode_prints = EpisodePrints(audio)
+        self.memo = memo
         self._prints: PagePrints | None = None
+        self._episode_prints = prints or EpisodePrints(audio)
 
     def pages(self) -> list[GeneratedPage]:
         related = compute_related(self.episodes, count=self.settings.related_count)
@@ -215,7 +216,7 @@ class _SiteRenderer:
         if self._prints is None:
             site = repr((self.settings, self.layout, self.cover_uri, sorted(self.thumbs.items()),
                          sorted(self.category_slugs.items()), sorted(self.tag_slugs.items()))).encode()
-            self._prints = PagePrints(site, self.episode_prints, self.newer)
+            self._prints = PagePrints(site, self._episode_prints, self.newer)
         return self._prints
 
     def _kept_episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
