@@ -16,7 +16,6 @@ Only pages the host neither lists in its navigation nor reads Markdown of the ed
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from .memo import MEMO_FOLDER, Memo, digest_of
@@ -25,16 +24,6 @@ from .writer import remove_others, write_atomic
 
 FINISHED = "finished"
 """The memo (and the folder of kept files) in the memos' folder."""
-
-
-@dataclass(frozen=True, slots=True)
-class KeptPage:
-    """What a build needs of a page it publishes as kept: where it is, and its search entry."""
-
-    src_uri: str
-    url: str
-    search_key: str
-    """Its key in the search cache ('' when search leaves it out)."""
 
 
 class FinishedPages:
@@ -57,9 +46,8 @@ class FinishedPages:
         if page.in_nav or not page.markdown.endswith("---\n\n" + BODY_PLACEHOLDER + "\n"):
             return None
         key = digest_of((self.site_print, page.src_uri, url, page.markdown, page.html, repr(page.toc), head))
-        found = self.memo.get(key)
-        if isinstance(found, KeptPage) and found.src_uri == page.src_uri and found.url == url and \
-                self.file(key).is_file() and (not found.search_key or index(found.search_key)):
+        search_key = self.memo.get(key)  # '' when search leaves the page out
+        if isinstance(search_key, str) and self.file(key).is_file() and (not search_key or index(search_key)):
             return self.file(key)
         self._pending[page.src_uri] = (key, "")
         return None
@@ -69,13 +57,13 @@ class FinishedPages:
         if src_uri in self._pending:
             self._pending[src_uri] = (self._pending[src_uri][0], search_key)
 
-    def finish(self, src_uri: str, url: str, html: str) -> None:
+    def finish(self, src_uri: str, html: str) -> None:
         """Keep the page as the host finished it (as the host writes it: UTF-8, unencodable as references)."""
         if src_uri not in self._pending:
             return
         key, search_key = self._pending.pop(src_uri)
         write_atomic(self.file(key), html.encode("utf-8", errors="xmlcharrefreplace"), durable=False)
-        self.memo.put(key, KeptPage(src_uri, url, search_key))
+        self.memo.put(key, search_key)
 
     def save(self) -> None:
         """Keep what this build used, and only that."""

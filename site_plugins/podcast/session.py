@@ -200,7 +200,7 @@ class SiteSession:
         """A finished page with the podcast's <head> tags and the site's search box."""
         html = finish_page(html, self._last, self.request, src_uri=src_uri, page_url=url)
         if self._finished is not None:
-            self._finished.finish(src_uri, url, html)
+            self._finished.finish(src_uri, html)
         return html
 
     def finish_not_found(self, html: str) -> str:
