@@ -178,17 +178,24 @@ def test_an_invented_number_and_quotation_are_flagged_and_check_warns(site, api,
     (dict(order=(*SECTIONS[:3], "Background", *SECTIONS[3:])), "section Background is given 2 times"),
     (dict(order=("Intro",), counts={"Intro": 1}), "the script has no Core Event, Background"),
     (dict(speakers=["卿姐", "晓旭"] + ["卿姐"] * 4 + ["晓旭", "卿姐"] * 5), "卿姐 speaks 4 turns in a row"),
-], ids=["reversed", "missing", "duplicated", "one-turn", "four-in-a-row"])
+    (dict(tags=[f"标签{n}" for n in range(40)]), "there are 40 tags; give at most 8"),
+    (dict(counts={**BUDGET.section_turns(), "Background": 9}), "section Background has 9 turns; give it 1 to 5"),
+    ("short", "the dialogue is 391 characters long; it must be 638 to 862 characters"),
+], ids=["reversed", "missing", "duplicated", "one-turn", "four-in-a-row", "forty-tags", "turns-per-section",
+        "half-length"])
 def test_a_misshapen_answer_is_repaired_by_a_follow_up_that_names_what_failed(site, api, capsys, bad, problem):
-    api.answer(answer_for(BUDGET, **bad), answer_for(BUDGET))
+    misshapen = answer_for(Budget("zh-CN", 1.5)) if bad == "short" else answer_for(BUDGET, **bad)
+    api.answer(misshapen, answer_for(BUDGET))
     assert run_draft(args(site), client=api.client(), today=TODAY) == 0
     assert len(api.requests) == 2 and len(written(site)) == 1
     follow_up = api.requests[1]["messages"]
     assert [m["role"] for m in follow_up] == ["user", "assistant", "user"]
     assert problem in follow_up[2]["content"] and "changing only what these checks need" in follow_up[2]["content"]
-    assert api.usages[1]["cache_read_input_tokens"] >= 1024, "the repair reads the article from the cache"
-    assert api.usages[1]["cache_read_input_tokens"] == api.usages[0]["cache_creation_input_tokens"]
-    assert "1 repair(s) asked" in capsys.readouterr().out
+    read, made = api.usages[1]["cache_read_input_tokens"], api.usages[0]["cache_creation_input_tokens"]
+    assert read >= 1024 and read == made, "the repair reads the article from the cache"
+    out, err = capsys.readouterr()
+    assert "1 repair(s) asked" in out
+    assert f"({read:,} read from the prompt cache, {made:,} written to it)" in err, "usage as the API reported it"
     assert "(2 requests)" in written(site)[0].read_text(encoding="utf-8")
 
 
@@ -253,7 +260,8 @@ def test_redrafting_one_section_leaves_every_other_byte_alone(site, api, capsys,
     path.write_text(edited, encoding="utf-8")
     new_turns = [{"speaker": s, "text": f"{s}重新说了冲突的部分，渔民失去了一部分渔场。", "say": "", "support": ""}
                  for s in ("卿姐", "晓旭", "卿姐")]
-    api.answer({"plan": "冲突：渔民与运营方。", "turns": new_turns})
+    new_turns[1]["text"] += "赔偿是7000万美元。"
+    api.answer({"plan": "冲突：渔民与运营方。", "turns": new_turns, "outside_facts": []})
     monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
     monkeypatch.setenv("ANTHROPIC_BASE_URL", api.url)  # the command makes its own client, as a user runs it
     assert main(["draft", "--config", str(site.root / "mkdocs.yml"), "--section", "Conflict", str(path)]) == 0
@@ -262,11 +270,18 @@ def test_redrafting_one_section_leaves_every_other_byte_alone(site, api, capsys,
     end = edited.index("  - section: Impact\n")
     assert after[:start] == edited[:start], "nothing before the section changed"
     assert after.endswith(edited[end:]), "nothing after the section changed"
-    assert "卿姐重新说了冲突的部分" in after[start:after.index("  - section: Impact\n")]
+    section = after[start:after.index("  - section: Impact\n")]
+    assert "卿姐重新说了冲突的部分" in section and "    # Redrafted 20" in section and "by claude-sonnet-5-5" in section
     request = api.requests[-1]
-    assert "Write only its Conflict section again" in request["messages"][0]["content"][1]["text"]
+    said = request["messages"][0]["content"][1]["text"]
+    assert "Write only its Conflict section again: about 3 turns and 135 characters" in said, \
+        "its share of the episode's own length"
     assert api.usages[-1]["cache_read_input_tokens"] > 0, "the article is read from the cache"
     assert "rewrote the Conflict section" in capsys.readouterr().out
+    code, out = check(site, capsys)
+    number = after[:after.index("7000万 is not in the article")].count("\n") + 1
+    assert code == 0 and f".yaml:{number}:5: warning: to review: \"Conflict, turn 2 (晓旭): the number 7000万 is " \
+        "not in the article\"" in out, "a flag of a redrafted section is a warning of check until deleted"
 
 
 @pytest.mark.parametrize(("reply", "expected"), [
@@ -357,3 +372,37 @@ def test_the_model_is_a_site_setting(site, api):
     api.answer(answer_for(BUDGET))
     run_draft(args(site), client=api.client(), today=TODAY)
     assert api.requests[0]["model"] == "claude-haiku-5-5"
+
+
+@pytest.mark.parametrize("stop", ["max_tokens", "refusal"])
+def test_an_answer_cut_off_or_declined_is_kept_though_nothing_is_written(site, api, stop):
+    api.answer(Reply("{\"title\": \"潮汐", stop_reason=stop))
+    with pytest.raises(DraftError) as raised:
+        run_draft(args(site), client=api.client(), today=TODAY)
+    [kept] = (site.root / ".cache/podcast/drafts").glob("*req_0001.json")
+    assert kept.read_text(encoding="utf-8") == "{\"title\": \"潮汐"
+    assert f"the answer is kept in {kept}" in str(raised.value)
+    assert written(site) == []
+
+
+def test_a_short_article_is_told_to_be_too_short_for_the_prompt_cache(site, api, capsys):
+    (site.root / "article.txt").write_text("Tides\n\nTwo turbines ran for a year.", encoding="utf-8")
+    api.answer(answer_for(Budget("zh-CN", 3.0)))
+    run_draft(args(site), client=api.client(), today=TODAY)
+    assert re.search(r"note: the instructions and the article come to about [\d,]+ tokens, under the 1,024 the "
+                     r"prompt cache needs", capsys.readouterr().err)
+    assert api.usages[0]["cache_creation_input_tokens"] == 0, "the stand-in agrees: nothing was cached"
+
+
+def test_a_spoken_form_and_a_cut_article_are_written_down(site, api, monkeypatch):
+    import site_plugins.podcast.drafting.article as article
+
+    monkeypatch.setattr(article, "MAX_CHARS", 2000)
+    answer = answer_for(BUDGET)
+    turn = answer["script"][1]["turns"][0]
+    turn["say"] = turn["text"].replace("1.6吉瓦时", "一点六吉瓦时")
+    api.answer(answer)
+    run_draft(args(site), client=api.client(), today=TODAY)
+    text = written(site)[0].read_text(encoding="utf-8")
+    assert "        say: 两台涡轮机第一年发电一点六吉瓦时，" in text, "the spoken form where it differs"
+    assert re.search(r"# The article was cut to its first 1,\d{3} of 7,\d{3} characters for the request\.", text)

@@ -8,6 +8,7 @@ second section) reads that prefix from the prompt cache instead of paying for it
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,7 @@ from ..errors import PodcastError
 from ..writer import write_atomic
 from .article import Article
 from .length import Budget
-from .prompt import Particulars, article_block, instructions, particulars_block, prompt_version
+from .prompt import Particulars, article_block, estimated_tokens, instructions, particulars_block, prompt_version
 from .shape import shape_problems
 
 SECTIONS = ("Intro", "Core Event", "Background", "Conflict", "Impact", "Future", "Conclusion")
@@ -30,6 +31,8 @@ DEFAULT_MODEL = "claude-sonnet-5-5"
 MAX_REPAIRS = 2
 """Follow-up requests after an answer that fails its checks; then the command stops, writing nothing."""
 MAX_OUTPUT_TOKENS = 64_000
+MIN_CACHED_TOKENS = 1024
+"""The shortest prompt prefix the API caches (Sonnet and Opus models; some models need more)."""
 
 
 class DraftError(PodcastError):
@@ -146,11 +149,17 @@ def converse(client, request: DraftRequest, schema: type[BaseModel], messages: l
     import anthropic
 
     version = prompt_version(json.dumps(anthropic.transform_schema(schema), sort_keys=True))
+    prefix = estimated_tokens(instructions(request.facts, request.language)) + \
+        estimated_tokens(messages[0]["content"][0]["text"])
+    if prefix < MIN_CACHED_TOKENS:
+        print(f"note: the instructions and the article come to about {prefix:,} tokens, under the "
+              f"{MIN_CACHED_TOKENS:,} the prompt cache needs, so a repair pays for them again", file=sys.stderr)
     usage, kept, problems = Usage(), [], []
     for attempt in range(1 + MAX_REPAIRS):
-        text, used, request_id = ask(client, request, schema, messages)
+        text, used, request_id, stop = ask(client, request, schema, messages)
         usage += used
-        kept += _keep(request, request_id, text)
+        kept += _keep(request, request_id, text)  # even an answer cut off or declined: it was paid for
+        _stopped(stop, request, usage, kept)
         try:
             answer = schema.model_validate_json(text).model_dump()
         except ValidationError as exc:
@@ -168,9 +177,10 @@ def converse(client, request: DraftRequest, schema: type[BaseModel], messages: l
                      f"({problems[0]}); nothing was written ({usage}){where}")
 
 
-def ask(client, request: DraftRequest, schema: type[BaseModel], messages: list[dict]) -> tuple[str, Usage, str]:
-    """One streamed request: (the answer's text, its usage, the request id). Streaming lets an answer take
-    as long as it needs (the SDK refuses a long `max_tokens` without it)."""
+def ask(client, request: DraftRequest, schema: type[BaseModel], messages: list[dict]
+        ) -> tuple[str, Usage, str, str]:
+    """One streamed request: (the answer's text, its usage, the request id, why it stopped). Streaming lets an
+    answer take as long as it needs (the SDK refuses a long `max_tokens` without it)."""
     import anthropic
 
     try:
@@ -193,13 +203,18 @@ def ask(client, request: DraftRequest, schema: type[BaseModel], messages: list[d
         raise DraftError("cannot reach the Anthropic API; check the network and try again") from exc
     except anthropic.AnthropicError as exc:
         raise DraftError(f"the request failed: {' '.join(str(exc).split())[:300]}") from exc
-    usage = _usage(final.usage)
-    if final.stop_reason == "refusal":
-        raise DraftError(f"Claude declined to draft this article; nothing was written ({usage})")
-    if final.stop_reason == "max_tokens":
+    text = "".join(block.text for block in final.content if block.type == "text")
+    return text, _usage(final.usage), request_id, final.stop_reason or ""
+
+
+def _stopped(stop: str, request: DraftRequest, usage: Usage, kept: list[Path]) -> None:
+    """DraftError when the answer ended before it was whole: declined, or cut off at `max_tokens`."""
+    where = f"; the answer is kept in {kept[-1]}" if kept else ""
+    if stop == "refusal":
+        raise DraftError(f"Claude declined to draft this article; nothing was written ({usage}){where}")
+    if stop == "max_tokens":
         raise DraftError(f"the answer was cut off at {request.output_tokens:,} tokens; ask for a shorter episode "
-                         f"(--minutes) or allow more (--max-tokens). Nothing was written ({usage})")
-    return "".join(block.text for block in final.content if block.type == "text"), usage, request_id
+                         f"(--minutes) or allow more (--max-tokens). Nothing was written ({usage}){where}")
 
 
 def _keep(request: DraftRequest, request_id: str, text: str) -> list[Path]:

@@ -21,6 +21,7 @@ from ..load.validate import validate_episode
 from ..model import Settings
 from ..writer import write_atomic
 
+DEFAULT_MINUTES = 10.0
 DRAFT_PACKAGES = ("anthropic", "pydantic", "requests", "trafilatura", "lxml_html_clean")
 """What the `draft` extra installs (import names)."""
 
@@ -36,7 +37,9 @@ def add_draft_command(commands) -> None:
     draft.add_argument("--language", help="language of the episode (default: the site's)")
     draft.add_argument("--hosts", help="comma-separated host names (default: the site's hosts)")
     draft.add_argument("--listener", help="whom the episode is made for, greeted by name")
-    draft.add_argument("--minutes", type=float, default=10.0, help="target length in minutes (default: 10)")
+    draft.add_argument("--minutes", type=float, default=None,
+                       help=f"target length in minutes (default: {DEFAULT_MINUTES:g}; with --section, the episode's "
+                            f"length now)")
     draft.add_argument("--model", default=None,
                        help=f"Claude model (default: the site's draft_model, else {Settings().draft_model})")
     draft.add_argument("--max-tokens", type=int, default=None,
@@ -65,7 +68,8 @@ def run_draft(args: argparse.Namespace, *, client=None, today: date | None = Non
     print(f"asking {request.model} for a {request.minutes:g}-minute draft ({request.budget.describe()}) ...",
           file=sys.stderr)
     drafted = request_draft(client, request)
-    flags = draft_flags(drafted.answer, request.article.text, known_names=_known_names(request))
+    flags = draft_flags(drafted.answer, request.article.text, known_names=_known_names(request),
+                        known_dates=[(today.month, today.day)])
     path = _write_draft(drafted, request, settings, root, today=today, force=args.force, flags=flags)
     shown = path.relative_to(root) if path.is_relative_to(root) else path
     print(f"wrote {shown} (draft: true), about {_minutes(drafted, request):.1f} minutes of dialogue"
@@ -106,8 +110,10 @@ def _request(args: argparse.Namespace, settings, root: Path, *, client_ready: bo
 
 
 def episode_request(args: argparse.Namespace, settings, root: Path, article, *, today: date, hosts=None,
-                    language: str | None = None, listener: str | None = None):
-    """The DraftRequest for `article` under the site's settings and the command's options."""
+                    language: str | None = None, listener: str | None = None, minutes: float | None = None):
+    """The DraftRequest for `article` under the site's settings and the command's options; `minutes`: the length
+    of an episode that exists (a section is redrafted to fit it), else --minutes, scaled to the article when
+    the site allows no outside facts."""
     from .claude import DraftError, DraftRequest
     from .length import scaled_to_article
     from .prompt import article_language
@@ -118,12 +124,14 @@ def episode_request(args: argparse.Namespace, settings, root: Path, article, *, 
         raise DraftError("a dialogue needs two hosts: define them under the podcast plugin's 'hosts' in "
                          "mkdocs.yml, or pass --hosts 'A,B'")
     personas = {h.name: h.persona or "" for h in settings.hosts}
-    minutes, source_language = args.minutes, article_language(article)
-    if settings.draft_facts == "article":
-        minutes = scaled_to_article(args.minutes, article.text, source_language)
-        if minutes < args.minutes:
+    source_language = article_language(article)
+    if minutes is None:  # a new episode
+        asked = args.minutes or DEFAULT_MINUTES
+        minutes = scaled_to_article(asked, article.text, source_language) if settings.draft_facts == "article" \
+            else asked
+        if minutes < asked:
             print(f"note: the article holds about {minutes:g} minutes of dialogue (draft_facts: article), so the "
-                  f"draft is that long, not {args.minutes:g}", file=sys.stderr)
+                  f"draft is that long, not {asked:g}", file=sys.stderr)
     return DraftRequest(article=article, hosts=names, language=language or args.language or settings.language,
                         show=settings.show.title, listener=listener or args.listener, minutes=minutes,
                         model=args.model or settings.draft_model, max_tokens=args.max_tokens,

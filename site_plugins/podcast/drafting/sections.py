@@ -12,13 +12,13 @@ from typing import Literal
 
 from pydantic import create_model
 
-from ..load.validate import validate_episode
+from ..load.validate import REVIEW_COMMENT, validate_episode
 from ..writer import write_atomic
 from .article import Article
 from .claude import SECTIONS, DraftError, converse, first_messages
 from .episodefile import replace_section, scalar, section_lines
 from .facts import draft_flags
-from .length import SPLIT
+from .length import LENGTH_TOLERANCE, SPLIT, measure, minutes_of, rate_for
 from .shape import MAX_RUN, turn_range
 
 
@@ -30,18 +30,27 @@ def redraft_section(args: argparse.Namespace, settings, root: Path, *, client, t
         raise DraftError(f"--section '{name}' is not a section of the format; use one of: {', '.join(SECTIONS)}")
     text, episode, article = read_episode(path, settings)
     hosts = tuple(h.name for h in episode.hosts)
+    spoken = " ".join(t.text for s in episode.sections for t in s.turns)
     request = episode_request(args, settings, root, article, today=today, hosts=hosts, language=episode.language,
-                              listener=episode.listener)
+                              listener=episode.listener,
+                              minutes=args.minutes or max(1.0, round(minutes_of(spoken, episode.language), 1)))
     wanted = max(1, round(request.budget.turns * SPLIT[name]))
-    ask = section_ask(episode, name, wanted)
-    schema = create_model("SectionDraft", plan=(str, ...), turns=(list[_turn_model(hosts)], ...))
+    size = round(request.budget.size * SPLIT[name])
+    ask = section_ask(episode, name, wanted, f"{size:,} {request.budget.rate.unit}")
+    schema = create_model("SectionDraft", plan=(str, ...), turns=(list[_turn_model(hosts)], ...),
+                          outside_facts=(list[str], ...))
     before, after = _neighbours(episode, name)
     drafted = converse(client, request, schema, first_messages(request, ask),
-                       lambda answer: section_problems(answer["turns"], wanted, before, after))
+                       lambda answer: section_problems(answer["turns"], wanted, before, after, size=size,
+                                                       language=request.language))
     section = {"section": name, "turns": drafted.answer["turns"]}
-    flags = draft_flags({"script": [section]}, article.text, known_names={*hosts, request.show})
+    flags = [str(f) for f in draft_flags({"script": [section]}, article.text, known_names={*hosts, request.show},
+                                         known_dates=[(today.month, today.day)])]
+    flags += [f"outside fact: {fact} (verify it)" for fact in drafted.answer.get("outside_facts") or []]
     lines = section_lines(section)
-    lines[1:1] = [f"    # review: {scalar(str(flag))}" for flag in flags]
+    lines[1:1] = [f"    # Redrafted {today.isoformat()} by {request.model}, prompt {drafted.prompt}, request "
+                  f"{drafted.request_id or 'unknown'}; {drafted.usage}"]
+    lines[2:2] = [f"    {REVIEW_COMMENT}{scalar(flag)}" for flag in flags]
     new_text = replace_section(text, name, lines)
     checked, problems = validate_episode(new_text, str(path), settings)
     if checked is None:
@@ -49,7 +58,7 @@ def redraft_section(args: argparse.Namespace, settings, root: Path, *, client, t
                          + "\n".join(str(p) for p in problems if p.is_error))
     write_atomic(path, new_text.encode("utf-8"))
     print(f"rewrote the {name} section of {path} ({len(section['turns'])} turns, {len(flags)} flag(s) noted in "
-          f"comments); the rest of the file is unchanged")
+          f"'# review:' comments, which podcast check warns about until deleted); the rest of the file is unchanged")
     print(drafted.usage, file=sys.stderr)
     return 0
 
@@ -79,12 +88,12 @@ def _turn_model(hosts: tuple[str, ...]):
                         text=(str, Field(min_length=1)), say=(str, ...), support=(str, ...))
 
 
-def section_ask(episode, name: str, wanted: int) -> str:
+def section_ask(episode, name: str, wanted: int, size: str) -> str:
     script = "\n".join(f"[{s.name}]\n" + "\n".join(f"{t.speaker}: {t.text}" for t in s.turns)
                        for s in episode.sections)
-    return (f"The episode's script so far is below. Write only its {name} section again: about {wanted} turns, "
-            f"continuing from the section before it and leading into the one after it, in the same voices. "
-            f"Answer with `plan` and `turns`.\n<script>\n{script}\n</script>")
+    return (f"The episode's script so far is below. Write only its {name} section again: about {wanted} turns and "
+            f"{size}, continuing from the section before it and leading into the one after it, in the same voices. "
+            f"Answer with `plan`, `turns` and `outside_facts`.\n<script>\n{script}\n</script>")
 
 
 def _neighbours(episode, name: str) -> tuple[str | None, str | None]:
@@ -97,9 +106,15 @@ def _neighbours(episode, name: str) -> tuple[str | None, str | None]:
     return before, after
 
 
-def section_problems(turns: list[dict], wanted: int, before: str | None, after: str | None) -> list[str]:
+def section_problems(turns: list[dict], wanted: int, before: str | None, after: str | None, *, size: int,
+                     language: str) -> list[str]:
     low, high = turn_range(wanted)
     problems = [] if low <= len(turns) <= high else [f"the section has {len(turns)} turns; give it {low} to {high}"]
+    rate = rate_for(language)
+    made, slack = measure(" ".join(t["text"] for t in turns), language), max(LENGTH_TOLERANCE * size, rate.per_turn)
+    if abs(made - size) > slack:
+        problems.append(f"the section is {made:,} {rate.unit} long; make it {round(size - slack):,} to "
+                        f"{round(size + slack):,}")
     speakers = [s for s in (before, *[t["speaker"] for t in turns], after) if s is not None]
     run = 1
     for previous, current in pairwise(speakers):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from slugify import slugify
 
-from ..errors import Problem
+from ..errors import Problem, Severity
 from ..model import Episode, Host, Section, Settings, Source, Turn
 from ..recordings import recording_problem
 from ..speech import engine_problem, language_problem
@@ -74,8 +74,23 @@ def validate_episode(text: str, path: str, settings: Settings, *, project_dir: P
         return None, [Problem(path, 1, 1, "the file is empty; an episode needs at least title, date and script")]
     reader = _EpisodeReader(path, settings, text, project_dir)
     episode = reader.read(root)
-    problems = sorted(reader.problems + properties, key=lambda p: (p.line, p.column))
+    problems = sorted(reader.problems + properties + review_comments(text, path), key=lambda p: (p.line, p.column))
     return (None if reader.failed else episode), problems
+
+
+REVIEW_COMMENT = "# review: "
+"""What `podcast draft --section` writes above a redrafted section's flags: a comment, so that every byte
+outside the section stays as it was, and a warning of check like an item of `review:` until deleted."""
+_REVIEW_COMMENT = re.compile(rf"^(?P<indent>[ \t]*){re.escape(REVIEW_COMMENT)}(?P<item>.+)$", re.M)
+
+
+def review_comments(text: str, path: str) -> list[Problem]:
+    """A warning at each `# review:` comment line."""
+    if REVIEW_COMMENT not in text:
+        return []
+    return [Problem(path, text.count("\n", 0, match.start()) + 1, len(match["indent"]) + 1,
+                    f"to review: {match['item'].strip()} (check it, then delete this line)", Severity.WARNING)
+            for match in _REVIEW_COMMENT.finditer(text)]
 
 
 class _EpisodeReader(NodeReader):
