@@ -51,7 +51,8 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         site = SiteInfo(config.site_name, project_dir, Path(config.site_dir), url=config.site_url or "",
                         description=config.site_description or "", directory_urls=config.use_directory_urls,
                         serve_at=(config.dev_addr.host, config.dev_addr.port) if config.dev_addr else None,
-                        docs_dir=Path(config.docs_dir))
+                        docs_dir=Path(config.docs_dir),
+                        theme_dir=Path(config.theme.custom_dir) if config.theme.custom_dir else None)
         watched = [Path(config.docs_dir), Path(config.config_file_path or "mkdocs.yml"), *map(Path, config.watch)]
         try:
             self.session = SiteSession.start(options, site, clock=_now, environ=os.environ, watched=watched,

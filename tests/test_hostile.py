@@ -369,6 +369,37 @@ def test_a_docs_link_to_outside_is_refused_by_check_build_and_staging(leaky, cap
     assert LEAK_LINES[0] in capsys.readouterr().err and not (leaky / "staged/docs/assets/leak.txt").exists()
 
 
+@pytest.mark.parametrize("custom_dir, line", [
+    ("overrides", "overrides/leak.txt: is a symbolic link that leads outside the repository (or nowhere), so it is "
+                  "never published; put the file itself here, or remove the link"),
+    ("../elsewhere", "../elsewhere: is a folder outside the repository, so its files are never published; move it "
+                     "into the repository"),
+], ids=["link-in-overrides", "overrides-outside"])
+def test_the_themes_overrides_publish_nothing_from_outside(tmp_path, capsys, monkeypatch, custom_dir, line):
+    import subprocess
+    import sys
+
+    site = tmp_path / "pod"
+    site.mkdir()
+    copy_site(site)
+    (tmp_path / "secret.txt").write_text("not for the web\n", encoding="utf-8")
+    for folder in (site / "overrides", tmp_path / "elsewhere"):
+        folder.mkdir()
+        (folder / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("theme:\n", f"theme:\n  custom_dir: {custom_dir}\n",
+                                                                 1), encoding="utf-8")
+    monkeypatch.chdir(site)
+    assert main(["check"]) == 1
+    assert capsys.readouterr().out.splitlines() == [line]
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml"], cwd=site,
+                           capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert built.returncode == 1 and "Traceback" not in built.stderr and line in built.stderr, built.stderr
+    assert not (site / "site/leak.txt").exists()
+    assert main(["build", "--out", str(site / "staged")]) == 2
+    assert line in capsys.readouterr().err
+
+
 @responses.activate
 def test_a_speech_answer_of_a_tag_and_no_frames_is_refused_never_a_silent_episode(tmp_path):
     from site_plugins.podcast.speech import GttsEngine

@@ -16,7 +16,7 @@ from .errors import PodcastError, Problem, Severity
 from .load.catalog import Catalog, load_catalog
 from .load.show import site_cover
 from .load.siteconfig import read_site_config
-from .load.tree import folders_outside, outside_links
+from .load.tree import folders_outside, read_folder_links
 from .publishing import add_publish_command, run_publish_build
 from .writer import full_disk_line
 
@@ -97,7 +97,7 @@ def run_check(paths: list[Path], *, config_path: Path, strict: bool = False, out
     catalog = load_catalog(paths or [site.project_dir / settings.episodes_dir], settings, root=Path.cwd(),
                            include_drafts=True, now=now, project_dir=site.project_dir)
     show = partial(_github_line, strict=strict) if output_format == "github" else str
-    leaks = outside_links(site.project_dir / site.docs_dir, site.project_dir) if not paths else []
+    leaks = read_folder_links(site.project_dir, site.read_folders) if not paths else []
     for problem in [*leaks, *catalog.problems]:
         print(show(problem))
     for line in _schedule_notes(catalog, ZoneInfo(settings.timezone), now):

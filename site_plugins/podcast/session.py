@@ -37,7 +37,7 @@ from .devserver import WSGIApp, byte_ranges, port_problem
 from .errors import PodcastError
 from .finished import FinishedPages
 from .load.settings import parse_settings
-from .load.tree import outside_links
+from .load.tree import read_folder_links
 from .preview import QuickPreview, write_changed
 from .render.errorpages import add_notice
 from .render.pages import BODY_PLACEHOLDER, GeneratedPage
@@ -77,6 +77,8 @@ class SiteInfo:
     """The preview server's address (host, port): checked free before the first build, not after it."""
     docs_dir: Path | None = None
     """The host's folder of pages and files it publishes: a link in it that leads outside stops the build."""
+    theme_dir: Path | None = None
+    """The theme's overrides (`custom_dir`), published too: checked like `docs_dir`."""
 
 
 class SiteSession:
@@ -103,7 +105,7 @@ class SiteSession:
               warn: Callable[[str], None] = lambda _: None, previous: SiteSession | None = None) -> SiteSession:
         """A session for the host's options; `previous`, the session of the configuration before (a preview
         server reads its configuration again for each full build), passes on its last output."""
-        leaks = outside_links(site.docs_dir, site.project_dir) if site.docs_dir is not None else []
+        leaks = read_folder_links(site.project_dir, (site.docs_dir, site.theme_dir))
         if leaks:
             raise PodcastError("\n".join(str(p) for p in leaks))
         if preview and previous is None and site.serve_at is not None:

@@ -21,7 +21,7 @@ from .build import BuildRequest, SiteOutput, asset_files, derived_folders, page_
 from .build import build_site as run_build
 from .errors import PodcastError
 from .load.siteconfig import PLUGIN_NAME, SiteConfig
-from .load.tree import outside_links
+from .load.tree import read_folder_links
 from .render.i18n import labels_for
 from .render.pages import GeneratedPage
 from .render.search import SearchIndex, search_form
@@ -47,7 +47,7 @@ def stage_site(site: SiteConfig, request: BuildRequest, out: Path) -> SiteOutput
     docs = out / "docs"
     if out.exists():
         shutil.rmtree(out)
-    leaks = outside_links(site.project_dir / site.docs_dir, site.project_dir)
+    leaks = read_folder_links(site.project_dir, site.read_folders)
     if leaks:
         raise PodcastError("\n".join(str(p) for p in leaks))
     intro = _copy_docs(site.project_dir / site.docs_dir, docs)

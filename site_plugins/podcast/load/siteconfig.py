@@ -20,6 +20,13 @@ class SiteConfig:
     project_dir: Path
     """The folder of mkdocs.yml: paths in the settings are relative to it."""
     docs_dir: str = "docs"
+    theme_dir: str | None = None
+    """The theme's `custom_dir` (overrides), whose files are published too."""
+
+    @property
+    def read_folders(self) -> tuple[Path, ...]:
+        """The folders MkDocs publishes files from, besides what the podcast makes."""
+        return (Path(self.docs_dir), *([Path(self.theme_dir)] if self.theme_dir else []))
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -46,7 +53,9 @@ def read_site_config(config_path: Path) -> SiteConfig:
     settings = parse_settings(options, origin=str(config_path), site_name=str(config.get("site_name") or ""),
                               site_description=str(config.get("site_description") or ""),
                               site_url=str(config.get("site_url") or ""))
-    return SiteConfig(settings, config_path.resolve().parent, str(config.get("docs_dir") or "docs"))
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    return SiteConfig(settings, config_path.resolve().parent, str(config.get("docs_dir") or "docs"),
+                      str(custom) if isinstance(custom, str) and custom else None)
 
 
 def read_site_settings(config_path: Path) -> Settings:

@@ -1,11 +1,13 @@
-"""Folders the build publishes from (the docs folder) may hold symbolic links, but none that leads outside the
-repository: such a link would publish a file from the machine that builds (`/etc/passwd`, the environment
-under `/proc`) as if it were the project's. Episode files are refused as links anyway (`catalog`). Nor may a
-folder the build reads or writes (episodes, audio, cache) lead outside through a link."""
+"""Folders the build publishes from (the docs folder, the theme's overrides) may hold symbolic links, but none
+that leads outside the repository: such a link would publish a file from the machine that builds
+(`/etc/passwd`, the environment under `/proc`) as if it were the project's. Episode files are refused as links
+anyway (`catalog`). Nor may a folder the build reads or writes (episodes, audio, cache) lead outside through a
+link."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import Problem, SettingsError
@@ -33,6 +35,25 @@ def outside_links(folder: Path, project_dir: Path) -> list[Problem]:
                 problems.append(Problem(shown, 0, 0, "is a symbolic link that leads outside the repository (or "
                                                      "nowhere), so it is never published; put the file itself "
                                                      "here, or remove the link"))
+    return problems
+
+
+def read_folder_links(project_dir: Path, folders: Iterable[Path | None]) -> list[Problem]:
+    """`outside_links` of each folder the host publishes files from (its pages, its theme overrides), and each
+    such folder that is itself outside the project."""
+    root = project_dir.resolve()
+    problems: list[Problem] = []
+    for folder in dict.fromkeys(f for f in folders if f is not None):
+        place = folder if folder.is_absolute() else project_dir / folder
+        try:
+            inside = place.resolve().is_relative_to(root)
+        except (OSError, RuntimeError):
+            inside = False
+        if not inside:
+            problems.append(Problem(folder.as_posix(), 0, 0, "is a folder outside the repository, so its files are "
+                                                             "never published; move it into the repository"))
+        elif place.is_dir():
+            problems += outside_links(place, project_dir)
     return problems
 
 
