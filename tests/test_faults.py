@@ -110,3 +110,16 @@ def test_a_full_disk_while_fetching_or_storing_the_published_audio_is_one_line(t
         said = result.stdout + result.stderr
         assert result.returncode == 1 and "Traceback" not in said, said[-3000:]
         assert said.count("\n") == 1 and "free some space and build again" in said, said
+
+
+def test_git_saying_in_several_lines_that_the_disk_is_full_is_one_line_with_what_to_do():
+    import subprocess
+
+    from site_plugins.podcast.store.branch import failed
+
+    said = (b"error: unable to write file .git/objects/pack/tmp_pack_x: No space left on device\n"
+            b"fatal: unpack-objects failed\n")
+    line = failed("git fetch of podcast-audio from origin", subprocess.CompletedProcess([], 128, b"", said))
+    assert "\n" not in line and line.startswith("git fetch of podcast-audio from origin failed: error: unable to "
+                                                "write file") and "; fatal: unpack-objects failed" in line
+    assert line.endswith("free some space and build again")

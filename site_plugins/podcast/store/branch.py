@@ -32,12 +32,17 @@ def git(repo: Path, *args: str, data: bytes | None = None, check: bool = True,
     done = subprocess.run(["git", "-C", str(repo), *args], input=data, capture_output=True,
                           env={**os.environ, **(env or {})})
     if check and done.returncode:
-        said = done.stderr.decode(errors="replace").strip()
-        # A full disk: git says so, or (past a file-size limit) is stopped by SIGXFSZ before it can.
-        full = done.returncode == -signal.SIGXFSZ or any(words in said for words in FULL_DISK_WORDS)
-        said = said or f"it was stopped (exit status {done.returncode})"
-        raise StoreError(f"git {args[0]} failed: {said}{FULL_DISK_ADVICE if full else ''}")
+        raise StoreError(failed(f"git {args[0]}", done))
     return done
+
+
+def failed(step: str, done: subprocess.CompletedProcess) -> str:
+    """One line for a git step that failed: what git said (its lines joined), and what to do about a full disk."""
+    said = "; ".join(line.strip() for line in done.stderr.decode(errors="replace").splitlines() if line.strip())
+    # A full disk: git says so, or (past a file-size limit) is stopped by SIGXFSZ before it can.
+    full = done.returncode == -signal.SIGXFSZ or any(words in said for words in FULL_DISK_WORDS)
+    said = said or f"it was stopped (exit status {done.returncode})"
+    return f"{step} failed: {said}{FULL_DISK_ADVICE if full else ''}"
 
 
 STATE_NAME = "publish-state.json"
@@ -58,7 +63,7 @@ def fetch(repo: Path, remote: str = "origin", branch: str = BRANCH) -> str | Non
         message = done.stderr.decode(errors="replace")
         if "couldn't find remote ref" in message or "could not find remote ref" in message.lower():
             return None
-        raise StoreError(f"git fetch of {branch} from {remote} failed: {message.strip()}")
+        raise StoreError(failed(f"git fetch of {branch} from {remote}", done))
     return local_commit(repo, tracking_ref(remote, branch))
 
 
