@@ -102,6 +102,15 @@ def test_a_time_link_starts_there(player_site, page):
     assert now["clock"].startswith(f"{minutes:02d}:{seconds:02d} / ")
 
 
+@pytest.mark.parametrize("hash", ["#t=99:59:59", "#t=" + "9" * 400, "#t=%"], ids=["past-the-end", "huge", "bad"])
+def test_a_time_link_that_is_no_time_of_the_episode_is_ignored(player_site, page, hash):
+    _, base = player_site
+    page.goto(base + "episodes/ep/" + hash)
+    ready(page)
+    now = state(page)
+    assert now["time"] == 0 and now["playing"] in ([], ["t1"]) and now["clock"].startswith("00:00 / "), now
+
+
 def test_chapters_speed_and_controls(player_site, page):
     project, base = player_site
     audio = project.plugin.output.audio.audio["ep"]

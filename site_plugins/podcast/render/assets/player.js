@@ -307,9 +307,10 @@ function setUp() {
   startAtHash();
 }
 
+/* A link's #t= starts the episode there; a time past the episode's end is ignored, like one that is none. */
 function startAtHash() {
   const seconds = hashTime(window.location.hash);
-  if (player && !isNaN(seconds)) player.startAt(seconds);
+  if (player && !isNaN(seconds) && !(seconds > Number(player.episode.duration))) player.startAt(seconds);
 }
 
 /* Dragging a slider or pressing the players' buttons is not scrolling. */

@@ -29,10 +29,11 @@ export function positionText(labels, now, duration) {
   return format(labels.position_of, { position: spokenTime(labels, now), duration: spokenTime(labels, duration) });
 }
 
-/* "83", "83.5", "01:23", "1:02:03" -> seconds; NaN when it is none of these. */
+/* "83", "83.5", "01:23", "1:02:03" -> seconds; NaN when it is none of these, or too large to be a time. */
 export function parseTime(text) {
   if (!/^\d+(:\d{1,2}){0,2}(\.\d+)?$/.test(text)) return NaN;
-  return text.split(":").reduce((total, part) => total * 60 + parseFloat(part), 0);
+  const seconds = text.split(":").reduce((total, part) => total * 60 + parseFloat(part), 0);
+  return Number.isFinite(seconds) ? seconds : NaN;
 }
 
 /* The time a location's hash points at ("#t=95", "#t=01:35", "#x&t=95"); NaN when it names none. */
