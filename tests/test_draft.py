@@ -406,3 +406,42 @@ def test_a_spoken_form_and_a_cut_article_are_written_down(site, api, monkeypatch
     text = written(site)[0].read_text(encoding="utf-8")
     assert "        say: 两台涡轮机第一年发电一点六吉瓦时，" in text, "the spoken form where it differs"
     assert re.search(r"# The article was cut to its first 1,\d{3} of 7,\d{3} characters for the request\.", text)
+
+
+@pytest.mark.parametrize("how", ["trickles", "is-huge"])
+def test_a_page_that_trickles_or_never_ends_is_given_up_on_in_one_line(how):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    done = threading.Event()
+
+    class Endless(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "text/html")
+            self.end_headers()
+            try:
+                for _ in range(600):  # a minute of trickling, or 600 MB
+                    self.wfile.write(b"<p>" if how == "trickles" else b"<p>" + b"x" * 1_000_000)
+                    self.wfile.flush()
+                    if how == "trickles":
+                        done.wait(0.1)
+                    if done.is_set():
+                        break
+            except OSError:  # the reader hung up, as it should
+                pass
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(DraftError.__mro__[1]) as raised:
+            load_article(f"http://127.0.0.1:{server.server_address[1]}/article", timeout=1.5)
+    finally:
+        done.set()
+        server.shutdown()
+        server.server_close()
+    expected = "it took over 1.5 s" if how == "trickles" else "the page is over 20 MB"
+    assert expected in str(raised.value) and "\n" not in str(raised.value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 from ..errors import PodcastError
 
 USER_AGENT = "goose-podcast-site (drafts an episode from one article)"
+MAX_PAGE_BYTES = 20_000_000
+"""A page larger than this is not an article page (or not one to draft from)."""
 MAX_CHARS = 60_000
 """Longer articles are cut: the model reads the first part, and the draft says so in its source text."""
 
@@ -50,15 +53,30 @@ def load_article(source: str, *, timeout: float = 30.0) -> Article:
 
 
 def _fetch(url: str, timeout: float) -> str:
+    """The page at `url`, read within `timeout` seconds in all (a server that trickles is given up on) and up to
+    MAX_PAGE_BYTES."""
     import requests
 
+    deadline = time.monotonic() + timeout
     try:
-        response = requests.get(url, timeout=timeout, headers={"User-Agent": USER_AGENT})
+        with requests.get(url, timeout=min(timeout, 10.0), headers={"User-Agent": USER_AGENT},
+                          stream=True) as response:
+            if response.status_code != 200:
+                raise ArticleError(f"cannot fetch {url}: HTTP {response.status_code}")
+            body = bytearray()
+            # read1 returns what has come (iter_content would wait for a whole chunk while a server trickles).
+            while chunk := response.raw.read1(64 * 1024, decode_content=True):
+                body += chunk
+                if len(body) > MAX_PAGE_BYTES:
+                    raise ArticleError(f"cannot fetch {url}: the page is over {MAX_PAGE_BYTES // 1_000_000} MB; "
+                                       "save the article's text to a file and draft from that")
+                if time.monotonic() > deadline:
+                    raise ArticleError(f"cannot fetch {url}: it took over {timeout:g} s; try again, or save the "
+                                       "article's text to a file and draft from that")
+            content_type = response.headers.get("Content-Type", "")
     except requests.RequestException as exc:
         raise ArticleError(f"cannot fetch {url}: {exc.__class__.__name__}; check the address and the network") from exc
-    if response.status_code != 200:
-        raise ArticleError(f"cannot fetch {url}: HTTP {response.status_code}")
-    return decode_page(response.content, response.headers.get("Content-Type", ""))
+    return decode_page(bytes(body), content_type)
 
 
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs", "shift_jis": "cp932",
