@@ -67,3 +67,12 @@ def test_what_a_turn_says_aloud_is_checked_too_and_each_flag_given_once():
          "support": "Moscow spent $45.8 billion on the war last year."}]}]}
     assert [f.what for f in draft_flags(draft, ARTICLE, known_names=set())] == [
         "the number 6万亿 is not in the article", "the number 六万亿 is not in the article"]
+
+
+@pytest.mark.parametrize("said, value", [("三千五", 3500), ("一万二", 12_000), ("两百五", 250), ("一百零五", 105),
+                                         ("一亿五", 150_000_000), ("一千零二十亿", 102_000_000_000),
+                                         ("三亿五千万", 350_000_000), ("一万零五百", 10_500), ("三点五", 3.5)])
+def test_chinese_numerals_are_read_as_they_are_spoken(said, value):
+    from site_plugins.podcast.drafting.figures import han_value
+
+    assert han_value(said) == value

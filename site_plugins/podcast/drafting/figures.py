@@ -85,8 +85,9 @@ def _figure(value: float, percent: bool, match: re.Match) -> Figure:
 
 
 def han_value(text: str, *, year: bool = False) -> float | None:
-    """The value of a number in Chinese numerals: '四千五百八十万' 45 800 000, '三点五' 3.5, and a year read digit
-    by digit ('一九九八' before 年); None for what is no number ('一一', '两三': one by one, two or three)."""
+    """The value of a number in Chinese numerals: '四千五百八十万' 45 800 000, '三千五' 3 500, '三点五' 3.5, and a
+    year read digit by digit ('一九九八' before 年); None for what is no number ('一一', '两三': one by one, two
+    or three)."""
     whole, _, fraction = text.partition("点")
     if not any(c in _UNITS or c in "万亿" for c in whole):
         if year and len(whole) == 4:
@@ -94,19 +95,21 @@ def han_value(text: str, *, year: bool = False) -> float | None:
         if len(whole) > 1:
             return None
     total = section = 0.0
-    digit = None
+    digit, last = None, 1.0  # `last`: the unit just passed, which a bare last digit counts a tenth of
     for char in whole:
         if char in _DIGITS:
             digit = _DIGITS[char]
+            last = 10.0 if char in "零〇" else last  # after 零 a digit is ones: 一百零五 is 105
         elif char in _UNITS:
             section += (1 if digit is None else digit) * _UNITS[char]
-            digit = None
+            digit, last = None, float(_UNITS[char])
         else:  # 万 or 亿: everything so far is counted in it
             scale = 1e4 if char == "万" else 1e8
             total = (total + section + (digit or 0)) * scale if char == "亿" or total < scale \
                 else total + (section + (digit or 0)) * scale
-            section, digit = 0.0, None
-    value = total + section + (digit or 0)
+            section, digit, last = 0.0, None, scale
+    # A digit after a unit counts in the next lower unit: 三千五 is 3 500, 一万二 is 12 000, 十五 is 15.
+    value = total + section + (digit or 0) * max(1.0, last / 10)
     if fraction:
         value += float("0." + "".join(str(_DIGITS[c]) for c in fraction))
     return value
