@@ -280,8 +280,9 @@ def test_redrafting_one_section_leaves_every_other_byte_alone(site, api, capsys,
     assert "rewrote the Conflict section" in capsys.readouterr().out
     code, out = check(site, capsys)
     number = after[:after.index("7000万 is not in the article")].count("\n") + 1
-    assert code == 0 and f".yaml:{number}:5: warning: to review: \"Conflict, turn 2 (晓旭): the number 7000万 is " \
-        "not in the article\"" in out, "a flag of a redrafted section is a warning of check until deleted"
+    warning = f".yaml:{number}:5: warning: to review: Conflict, turn 2 (晓旭): the number 7000万 is not in the " \
+        "article (check it, then delete this line)"
+    assert code == 0 and warning in out, "a flag of a redrafted section is a warning of check until deleted"
 
 
 @pytest.mark.parametrize(("reply", "expected"), [

@@ -16,7 +16,7 @@ from ..load.validate import REVIEW_COMMENT, validate_episode
 from ..writer import write_atomic
 from .article import Article
 from .claude import SECTIONS, DraftError, converse, first_messages
-from .episodefile import replace_section, scalar, section_lines
+from .episodefile import replace_section, section_lines
 from .facts import draft_flags
 from .length import LENGTH_TOLERANCE, SPLIT, measure, minutes_of, rate_for
 from .shape import MAX_RUN, turn_range
@@ -50,7 +50,7 @@ def redraft_section(args: argparse.Namespace, settings, root: Path, *, client, t
     lines = section_lines(section)
     lines[1:1] = [f"    # Redrafted {today.isoformat()} by {request.model}, prompt {drafted.prompt}, request "
                   f"{drafted.request_id or 'unknown'}; {drafted.usage}"]
-    lines[2:2] = [f"    {REVIEW_COMMENT}{scalar(flag)}" for flag in flags]
+    lines[2:2] = [f"    {REVIEW_COMMENT}{' '.join(flag.split())}" for flag in flags]  # a comment needs no quotes
     new_text = replace_section(text, name, lines)
     checked, problems = validate_episode(new_text, str(path), settings)
     if checked is None:
