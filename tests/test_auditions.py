@@ -73,6 +73,13 @@ def test_say_takes_the_hosts_of_an_episode_and_an_engine_to_try(site, capsys):
     assert "卿姐 on espeak (cmn+f3)" in capsys.readouterr().err
 
 
+def test_say_speaks_a_host_with_an_edge_voice_in_that_voices_language_on_another_engine(site, capsys):
+    assert main(["say", "Hello there.", "--host", "Maya", "--engine", "espeak", "-o", "m.mp3"]) == 0
+    assert "Maya on espeak (en+f5)" in capsys.readouterr().err, "English, not the site's Chinese"
+    assert main(["say", "Bonjour.", "--host", "Maya", "--engine", "espeak", "--language", "fr", "-o", "m.mp3"]) == 0
+    assert "Maya on espeak (fr+f5)" in capsys.readouterr().err
+
+
 def test_say_names_the_hosts_it_knows_when_the_host_is_not_one(site, capsys):
     assert main(["say", "Hi.", "--host", "卿", "-o", "x.mp3"]) == 2
     assert "no host '卿' in the site's `hosts:` (mkdocs.yml); its hosts: 卿姐, 晓旭" in capsys.readouterr().err

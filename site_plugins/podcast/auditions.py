@@ -29,6 +29,8 @@ def add_voice_commands(commands, config_argument) -> None:
     say.add_argument("--host", required=True, help="a host of the site (or of --episode)")
     say.add_argument("--episode", type=Path, help="an episode file whose `hosts:` override the site's")
     say.add_argument("--engine", "-e", choices=list(ENGINES), help="this engine instead of the host's")
+    say.add_argument("--language", help="the language of the text (default: the episode's with --episode, else "
+                                        "the language of the host's Edge voice, else the site's)")
     say.add_argument("--output", "-o", type=Path, default=Path("sample.mp3"),
                      help="the MP3 to write (default: sample.mp3)")
     config_argument(say)
@@ -57,6 +59,7 @@ def run_voices(args: argparse.Namespace) -> int:
 def run_say(args: argparse.Namespace) -> int:
     site = read_site_config(args.config)
     host, language = _host(args, site.settings, site.project_dir)
+    language = args.language or (language if args.episode else voice_language(host) or language)
     first = args.engine or os.environ.get("PODCAST_TTS", "").strip() or host.engine or site.settings.tts
     chain = list(dict.fromkeys([first, *(host.fallback if host.fallback is not None else (OFFLINE_ENGINE,))]))
     for position, name in enumerate(chain):
@@ -73,6 +76,14 @@ def run_say(args: argparse.Namespace) -> int:
         print(f"wrote {args.output}: {host.name} on {name} ({spec.describe(voice)}), {seconds:.1f} s", file=sys.stderr)
         return 0
     raise AssertionError("unreachable")
+
+
+def voice_language(host: Host) -> str:
+    """The language an Edge voice's name gives ('en-GB' for 'en-GB-SoniaNeural'), '' for other voices: what a
+    host with such a voice speaks on any engine when no episode says."""
+    if not host.voice or engine_spec("edge").voice_problem(host.voice):
+        return ""
+    return "-".join(host.voice.split("-")[:2])
 
 
 def _host(args: argparse.Namespace, settings: Settings, project_dir: Path) -> tuple[Host, str]:
