@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from site_plugins.podcast import memo
+from site_plugins.podcast.store.record import RECORD_NAME, Published, record_bytes
 
 from .conftest import SiteProject, square_png
 
@@ -60,6 +61,10 @@ CHANGES = {
     "a theme override": lambda root: (root / "overrides/main.html").write_text(
         '{% extends "base.html" %}\n{% block footer %}<p>override</p>{% endblock %}\n', encoding="utf-8"),
     "the image an episode names": lambda root: other_png(root / "episodes/images/tidal-power-pilot.png"),
+    # A value the catalog sets after checking the file: the GUID it was published with under another file name.
+    "the publish record": lambda root: (root / "audio" / RECORD_NAME).write_bytes(record_bytes({
+        "urn:podcast:renamed": Published("urn:podcast:renamed", "episodes/tide.yaml", "tidal-power-pilot",
+                                         "Can a Fishing Town Run on the Tide?", "2025-11-24", False)})),
 }
 
 

@@ -72,3 +72,24 @@ def test_the_projects_own_files_are_copied_never_linked(tmp_path):
     script = site / "assets/podcast/player.js"
     assert script.read_bytes() == (REPO / "site_plugins/podcast/render/assets/player.js").read_bytes()
     assert not script.samefile(REPO / "site_plugins/podcast/render/assets/player.js")
+
+
+@pytest.mark.unit
+def test_only_files_inside_a_derived_folder_are_linkable_whatever_path_leads_there(tmp_path):
+    from site_plugins.podcast.writer import LinkRule
+
+    cache, project_file = tmp_path / "cache", tmp_path / "episodes" / "cover.jpg"
+    for folder in (cache / "turns", tmp_path / "cache2", project_file.parent):
+        folder.mkdir(parents=True)
+    for path in (cache / "turns" / "a.mp3", tmp_path / "cache2" / "b.mp3", project_file):
+        path.write_bytes(b"x")
+    (cache / "leads-out.jpg").symlink_to(project_file)  # inside by its name, outside by what it is
+    (tmp_path / "way-in").symlink_to(cache / "turns")  # outside by its name, inside by what it is
+    linkable = LinkRule([cache.resolve()])
+    assert linkable(cache / "turns" / "a.mp3")
+    assert linkable(tmp_path / "way-in" / "a.mp3")
+    assert linkable(cache / "turns" / ".." / "turns" / "a.mp3")
+    assert not linkable(tmp_path / "cache2" / "b.mp3")  # a folder whose name only starts like the cache's
+    assert not linkable(cache / "leads-out.jpg")
+    assert not linkable(project_file)
+    assert not linkable(cache / "missing.mp3")

@@ -67,3 +67,25 @@ def test_a_damaged_or_foreign_file_is_an_empty_memo(tmp_path):
 
 def test_keys_differ_for_parts_that_join_alike():
     assert digest_of(["ab", "c"]) != digest_of(["a", "bc"])
+
+
+def test_an_episodes_print_is_its_inputs_and_every_field_the_catalog_replaced_after_checking():
+    from dataclasses import replace
+
+    from site_plugins.podcast.memo import EpisodePrints, value_print
+    from site_plugins.podcast.model import Episode
+
+    checked = Episode("episodes/a.yaml", "a", "潮汐", datetime(2025, 12, 8, tzinfo=ZoneInfo("UTC")), False,
+                      (Section("Intro", (Turn("卿姐", "你好。"),)),), (Host("卿姐"),), "zh", guid="urn:a")
+    sources = {"episodes/a.yaml": (b"inputs", checked)}
+
+    def printed(episode):
+        return EpisodePrints(sources=sources).episode(episode)
+
+    assert printed(checked) == value_print(b"inputs", [])  # by its inputs, not by a walk over its fields
+    changed = {printed(replace(checked, guid="urn:published")), printed(replace(checked, slug="old-address")),
+               printed(replace(checked, scheduled=True)), printed(checked)}
+    assert len(changed) == 4, "a value set after the file was checked changes the print"
+    assert printed(replace(checked, sections=(Section("Intro", (Turn("卿姐", "您好。"),)),))) != printed(checked)
+    unknown = replace(checked, source_path="episodes/b.yaml")  # not from the catalog: every field counts
+    assert EpisodePrints().episode(unknown) == value_print(unknown)

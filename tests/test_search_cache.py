@@ -92,3 +92,29 @@ def test_an_unreadable_cache_is_an_empty_one_and_the_cache_keeps_only_the_last_b
     index(tmp_path / "fewer", PAGES[:1], tmp_path / "cache")
     assert len(list((tmp_path / "cache/pages").iterdir())) == 1
     assert len(SearchCache(tmp_path / "cache").entries) == 1
+
+
+@pytest.mark.parametrize("counts", ["kept", "unreadable"])
+def test_kept_pages_beside_a_changed_one_make_the_index_a_build_without_cache_makes(tmp_path, counts):
+    """Kept pages' counts are read only when the index is made anew; counts that cannot be read back are
+    counted again from the page's kept text."""
+    writer = SiteWriter(tmp_path / "first", link_from=(tmp_path / "cache",))
+    first = SearchIndex(writer, cache=SearchCache(tmp_path / "cache"))
+    keys = [first.add_page(url=url, title=title, html=html, order=float(n)) for n, (url, title, html)
+            in enumerate(PAGES)]
+    first.write()
+    if counts == "unreadable":
+        cache = SearchCache(tmp_path / "cache")
+        packed = {key: (length, b"\x00not marshal") for key, (length, _) in cache.entries.items()}
+        (tmp_path / "cache/terms.marshal").write_bytes(searchcache.marshal.dumps((searchcache._FORMAT, packed)))
+    url, title, html = PAGES[2]
+    edited = (url, title, html.replace("Two hosts", "Three hosts"))
+    mixed = SearchIndex(SiteWriter(tmp_path / "mixed", link_from=(tmp_path / "cache",)),
+                        cache=SearchCache(tmp_path / "cache"))
+    mixed.add_page(url=edited[0], title=edited[1], html=edited[2], order=2.0)
+    assert mixed.add_kept(url=PAGES[1][0], key=keys[1], order=1.0)
+    assert mixed.add_kept(url=PAGES[0][0], key=keys[0], order=0.0)
+    mixed.write()
+    site = tmp_path / "mixed"
+    made = {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+    assert made == index(tmp_path / "plain", [*PAGES[:2], edited], None)

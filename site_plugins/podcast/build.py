@@ -22,7 +22,7 @@ from .load.catalog import load_catalog
 from .load.show import site_cover
 from .load.tree import folders_outside
 from .manifest import SPEAK_UNTIL, write_manifest
-from .memo import EpisodePrints, Memo
+from .memo import EpisodePrints, Memo, digest_of, value_print
 from .model import Cover, Episode, EpisodeAddress, EpisodeAudio, Settings
 from .render.embed import oembed_link
 from .render.errorpages import render_problem_pages
@@ -182,9 +182,10 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
         catalog = load_catalog([folder] if folder.is_dir() else [], settings, root=request.project_dir,
                                include_drafts=request.preview, now=request.now,
                                known_addresses=previous.known_addresses if previous else None, memo=checked)
-    report = _audio(request, catalog.episodes)
+    prints = EpisodePrints(sources=catalog.sources)
+    report = _audio(request, catalog.episodes, prints=prints.episode)
+    prints.audio, prints.audio_keys = report.audio, report.kept_keys
     thumbs, thumb_files = thumbnails(request, catalog.episodes)
-    prints = EpisodePrints(report.audio)
     with Memo(request.project_dir / settings.cache_dir, "pages") as rendered:
         pages = build_pages(catalog.episodes, settings, layout=request.layout, home_intro=request.home_intro,
                             audio=report.audio, cover_uri=request.cover_uri, thumbs=thumbs, memo=rendered,
@@ -233,34 +234,47 @@ def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: B
                    files=files, heads={**previous.heads, **_heads(request, edited, audio)})
 
 
-def _audio(request: BuildRequest, episodes: Sequence[Episode]) -> AudioReport:
+def _audio(request: BuildRequest, episodes: Sequence[Episode], *,
+           prints: Callable[[Episode], bytes] = value_print) -> AudioReport:
     with Memo(request.project_dir / request.settings.cache_dir, "audio") as kept:
         return AudioBuilder(request.settings, project_dir=request.project_dir, engine=request.engine,
                             fallback=request.fallback, engines=request.engines, every_host=request.every_host,
                             unreachable=request.unreachable if request.preview else None, cover=request.cover,
                             progress=request.progress, warn=request.warn, clock=time.monotonic,
                             layout=request.layout, speak_until=request.speak_until, audio_key=request.audio_key,
-                            kept=kept).build(episodes)
+                            kept=kept, prints=prints).build(episodes)
 
 
 def _files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio],
            prints: EpisodePrints) -> dict[str, bytes | Path]:
     with Memo(request.project_dir / request.settings.cache_dir, "files") as made:
         return {**episode_files(request, episodes, audio, memo=made, prints=prints),
-                **_site_files(request, episodes, audio)}
+                **_site_files(request, episodes, audio, memo=made, prints=prints)}
 
 
-def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio]
-                ) -> dict[str, bytes | Path]:
-    """The cover, the player bar's data and the feed (which needs the site's address)."""
+def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], *,
+                memo: Memo | None = None, prints: EpisodePrints | None = None) -> dict[str, bytes | Path]:
+    """The cover, the player bar's data and the feed (which needs the site's address); the feed found in `memo`
+    by the prints of its episodes, the settings and the cover's address when an earlier build made it."""
     settings = request.settings
     files: dict[str, bytes | Path] = {
         SITE_DATA_URI: render_player_site(settings, request.cover, script_uri=SITE_DATA_URI).encode("utf-8")}
     if request.cover is not None:
         files[request.cover.uri] = request.cover.data
     if settings.show.site_url:
-        files[SiteLayout.feed] = render_feed([e for e in episodes if not e.draft], audio, settings, cover=request.cover,
-                                             layout=request.layout)
+        listed = [e for e in episodes if not e.draft]
+
+        def feed() -> bytes:
+            return render_feed(listed, audio, settings, cover=request.cover, layout=request.layout)
+
+        if memo is None or prints is None:
+            files[SiteLayout.feed] = feed()
+        else:
+            key = digest_of(("feed", repr((settings, request.layout, request.cover_uri)), *map(prints.of, listed)))
+            found = memo.get(key)
+            files[SiteLayout.feed] = found if isinstance(found, bytes) else feed()
+            if not isinstance(found, bytes):
+                memo.put(key, files[SiteLayout.feed])
     return files
 
 

@@ -6,7 +6,8 @@ published as that build's file (kept in the cache folder, linked into the site),
 neither its Markdown nor its theme for it. The key digests the host's print (everything its theme reads
 besides the page: its configuration, theme and packages, its own pages' sources; the host gives one only
 when nothing else it runs can change a page), the podcast's settings and addresses, the page's Markdown,
-HTML, table of contents and <head> tags, and (by `digest_of`) the podcast's code. The search index takes
+HTML and table of contents (or the page's own key, a digest of everything it was made from) and <head> tags,
+and (by `digest_of`) the podcast's code. The search index takes
 such a page's terms from its own cache by the key the page had there.
 
 Only pages the host neither lists in its navigation nor reads Markdown of the editor's for are kept
@@ -45,7 +46,8 @@ class FinishedPages:
         cannot (the page is rendered instead)."""
         if page.in_nav or not page.markdown.endswith("---\n\n" + BODY_PLACEHOLDER + "\n"):
             return None
-        key = digest_of((self.site_print, page.src_uri, url, page.markdown, page.html, repr(page.toc), head))
+        made = ("made from", page.key) if page.key else ("made", page.markdown, page.html, repr(page.toc))
+        key = digest_of((self.site_print, page.src_uri, url, *made, head))
         search_key = self.memo.get(key)  # '' when search leaves the page out
         if isinstance(search_key, str) and self.file(key).is_file() and (not search_key or index(search_key)):
             return self.file(key)

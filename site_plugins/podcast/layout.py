@@ -16,6 +16,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import PurePosixPath
 from string import Formatter
 from typing import TYPE_CHECKING, ClassVar, Protocol
@@ -118,7 +119,9 @@ Pattern = tuple[tuple[str, str | None, str], ...]
 """A checked pattern: (text, field or None, format) in order."""
 
 
+@cache
 def _compile(option: str, pattern: str) -> Pattern:
+    """The checked pattern (a build makes thousands of layouts of the same settings: each checks it once)."""
     problems = episode_url_problems(pattern)
     if problems:
         raise SettingsError(f"{option} '{pattern}' {problems[0]}")

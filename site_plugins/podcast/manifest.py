@@ -15,7 +15,7 @@ from pathlib import Path
 from .layout import SiteLayout
 from .model import Episode, EpisodeAudio, Settings
 from .store.record import Published
-from .writer import write_atomic
+from .writer import Resolver, write_atomic
 
 MANIFEST_NAME = "publish-manifest.json"
 SPEAK_UNTIL = "PODCAST_SPEAK_UNTIL"
@@ -58,16 +58,18 @@ def write_manifest(project_dir: Path, settings: Settings, episodes: Sequence[Epi
     """`former`: slug -> the addresses its page had before (see Published.former); `scheduled`: the episodes
     left out until their time, of which the earliest is noted."""
     folder = (project_dir / settings.audio_dir).resolve()
+    resolve, project = Resolver(), project_dir.resolve()
     rows = []
     for episode in episodes:
         sound = audio.get(episode.slug)
         ok = sound is not None and sound.publishable
-        in_folder = ok and sound.path.resolve().parent == folder
+        real = resolve(sound.path) if ok else None
+        in_folder = ok and real.parent == folder
         rows.append({"slug": episode.slug, "file": episode.source_path, "guid": episode.guid,
                      "given": episode.wrote("guid"), "title": episode.title,
                      "date": episode.date.isoformat(), "draft": episode.draft,
                      "uri": sound.uri if ok else "", "file_name": sound.path.name if in_folder else "",
-                     "path": _relative(sound.path, project_dir) if ok else "",
+                     "path": _relative(real, sound.path, project) if ok else "",
                      "page": layout.episode_page_url(episode), "former": list(former.get(episode.slug, ()))})
     next_due = min((e.published for e in scheduled), default=None)
     body = {"format": 1, "missing_turns": missing, "episodes": rows,
@@ -75,9 +77,10 @@ def write_manifest(project_dir: Path, settings: Settings, episodes: Sequence[Epi
     write_atomic(manifest_path(project_dir, settings), json.dumps(body, ensure_ascii=False, indent=1).encode())
 
 
-def _relative(path: Path, project_dir: Path) -> str:
+def _relative(real: Path, path: Path, project: Path) -> str:
+    """`real`, the resolved `path`, relative to the (resolved) project; `path` as it is when outside it."""
     try:
-        return path.resolve().relative_to(project_dir.resolve()).as_posix()
+        return real.relative_to(project).as_posix()
     except ValueError:
         return str(path)
 

@@ -43,7 +43,7 @@ from .render.errorpages import add_notice
 from .render.pages import BODY_PLACEHOLDER, GeneratedPage
 from .render.search import SearchIndex
 from .sitesize import size_report
-from .writer import SiteWriter, linkable
+from .writer import LinkRule, SiteWriter
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +152,9 @@ class SiteSession:
         derived = derived_folders(request)
         self._index = SearchIndex(SiteWriter(self.site_dir, link_from=derived),
                                   cache=search_cache(request)) if request.settings.search else None
+        linkable = LinkRule(derived)
         return [*self._pages(output, host_print),
-                *(SiteFile(uri, content, link=isinstance(content, Path) and linkable(content, derived))
+                *(SiteFile(uri, content, link=isinstance(content, Path) and linkable(content))
                   for uri, content in {**output.files, **asset_files()}.items())]
 
     def _pages(self, output: SiteOutput, host_print: str) -> list[SiteFile]:

@@ -65,14 +65,18 @@ def link_or_copy(source: Path, path: Path, *, link: bool = True) -> None:
     space), or as a copy where the filesystem refuses the link, or when `link` is False. Atomic either way:
     `path` is replaced by a new file, never written in place, so `source` is never changed through a link
     made before. Only files the build derives (the audio and cache folders) should be linked: a tool that
-    later rewrites the site in place would change a linked source (see linkable).
+    later rewrites the site in place would change a linked source (see LinkRule).
     """
     if link:
         try:  # where no file is yet (a cleaned site), the link alone is atomic: one step, no temporary name
-            os.link(source, path)
+            try:
+                os.link(source, path)
+            except FileNotFoundError:  # no folder yet (a page's own), unless the source is gone
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.link(source, path)
             return
         except OSError:
-            pass  # there is a file, or no folder, or no link here: the steps below say what fails
+            pass  # there is a file, or no source, or no link here: the steps below say what fails
 
     def fill(handle: int, temporary: str) -> None:
         os.close(handle)
@@ -96,14 +100,39 @@ def _linked(source: Path, temporary: str) -> bool:
     return True
 
 
-def linkable(source: Path, folders: Sequence[Path]) -> bool:
-    """Whether `source` lies in one of `folders` (resolved: the build's derived files), so that it may be
-    linked: an episode's image or the site's scripts are the project's own files, and are copied."""
-    try:
-        resolved = source.resolve()
-    except OSError:
-        return False
-    return any(resolved.is_relative_to(folder) for folder in folders)
+class Resolver:
+    """`Path.resolve()` for the many files of a few folders: each folder is resolved once, not once per file."""
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> Path:
+        parent, name = os.path.split(os.path.abspath(path))
+        if name in ("", ".", "..") or os.path.islink(path):  # a link is resolved by where it leads
+            return path.resolve()
+        real = self._folders.get(parent)
+        if real is None:
+            real = self._folders[parent] = os.path.realpath(parent)
+        return Path(real, name)
+
+
+class LinkRule:
+    """Whether a file lies in one of `folders` (resolved: the build's derived files), so that it may be linked: an
+    episode's image or the site's scripts are the project's own files, and are copied."""
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = tuple(str(folder) for folder in folders)
+        self._resolve = Resolver()
+
+    def __call__(self, source: Path) -> bool:
+        try:
+            if not os.path.isfile(source):
+                return False
+            resolved = str(self._resolve(source))
+        except (OSError, RuntimeError, ValueError):
+            return False
+        return any(resolved == folder or resolved.startswith(folder.rstrip(os.sep) + os.sep)
+                   for folder in self.folders)
 
 
 def _replace(path: Path, fill: Callable[[int, str], None]) -> None:
@@ -161,12 +190,13 @@ class SiteWriter(Claims):
         self.root = root
         self.link_from = tuple(folder.resolve() for folder in link_from)
         """Folders of derived files, which are linked rather than copied (see link_or_copy)."""
+        self._linkable = LinkRule(self.link_from)
 
     def write(self, uri: str, data: bytes | Path, *, owner: str) -> None:
         """`data`, or the file it names (linked when it lies in `link_from`), at `uri` (site-relative)."""
         self.claim(uri, owner)
         if isinstance(data, Path):
-            link_or_copy(data, self.root / uri, link=linkable(data, self.link_from))
+            link_or_copy(data, self.root / uri, link=self._linkable(data))
         else:
             write_atomic(self.root / uri, data, durable=False)
 

@@ -16,13 +16,15 @@ class Store {
   removeItem(key) { this.items.delete(key); }
 }
 
-test("a position is kept per episode, to the tenth of a second", () => {
+test("a position is kept per episode, to the tenth of a second, never past where the listener was", () => {
   const store = new Store();
   savePosition(store, "a.mp3", 83.456, 600);
   savePosition(store, "b.mp3", 12, 600);
-  assert.equal(savedPosition(store, "a.mp3"), 83.5);
+  savePosition(store, "c.mp3", 31.96, 600);  // offered as 00:31, the second it was in, not 00:32
+  assert.equal(savedPosition(store, "a.mp3"), 83.4);
   assert.equal(savedPosition(store, "b.mp3"), 12);
-  assert.ok(Number.isNaN(savedPosition(store, "c.mp3")));
+  assert.equal(savedPosition(store, "c.mp3"), 31.9);
+  assert.ok(Number.isNaN(savedPosition(store, "d.mp3")));
 });
 
 test("a position near the start or the end is forgotten, not kept", () => {

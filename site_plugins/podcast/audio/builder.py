@@ -24,7 +24,7 @@ from pathlib import Path
 from ..errors import Problem, Severity
 from ..layout import SiteLayout
 from ..markup import plain_text
-from ..memo import Memo, digest_of, file_signature
+from ..memo import Memo, digest_of, file_signature, value_print
 from ..model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
 from ..mp3frames import audio_bytes, duration_of, read_frames
 from ..recordings import MAX_RECORDING, locate_recording, mp3_frames, read_regular
@@ -58,6 +58,8 @@ class AudioReport:
     spoken_by: dict[str, int] = field(default_factory=dict)
     """Turns each engine spoke in this run, by engine name (the build log says it)."""
     problems: list[Problem] = field(default_factory=list)
+    kept_keys: dict[str, str] = field(default_factory=dict)
+    """Slug -> the key an episode's audio is kept by for the next build (a print of everything it was made from)."""
 
     def spoken_line(self) -> str:
         """'speech: edge spoke 40 turns, espeak 3 (a preview)': who spoke what in this run; '' when none did."""
@@ -86,10 +88,13 @@ class AudioBuilder:
                  cover: Cover | None = None,
                  progress: Callable[[str], None] = lambda _: None, warn: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.monotonic, layout: SiteLayout | None = None,
-                 speak_until: float | None = None, audio_key: bytes | None = None, kept: Memo | None = None) -> None:
+                 speak_until: float | None = None, audio_key: bytes | None = None, kept: Memo | None = None,
+                 prints: Callable[[Episode], bytes] = value_print) -> None:
         self.settings = settings
         self.kept = kept
         """Episodes whose finished MP3 an earlier build reused, by `_kept_key`."""
+        self.prints = prints
+        """An episode's print (every field of it: `memo.value_print`, or a build's `EpisodePrints.episode`)."""
         self.audio_key = audio_key  # with a key, only files sealed with it are used, and new ones are sealed
         self.layout = layout or SiteLayout.from_settings(settings)
         self.project_dir = project_dir
@@ -131,13 +136,15 @@ class AudioBuilder:
                 pending.append((episode, jobs, spliceable(finished)))
             elif key and self.kept is not None:
                 self.kept.put(key, report.audio[episode.slug])
+                report.kept_keys[episode.slug] = key
         self._todo = len({j.key for _, jobs, source in pending for j in jobs if not self.store.has(j.key, source)})
         self._started = self.clock()
         try:
             for episode, jobs, source in pending:
                 clips = self._clips(episode, jobs, source, report)
                 if clips is not None:
-                    report.audio[episode.slug] = self._assemble(episode, clips)
+                    report.audio[episode.slug] = made = self._assemble(episode, clips)
+                    self._keep(episode, made, report)
         finally:
             self.speakers.close()
         unpublishable = [(jobs, source) for e, jobs, source in pending
@@ -160,7 +167,15 @@ class AudioBuilder:
         found = file_signature(self.finished_path(episode))
         if found[1] is None:
             return ""
-        return digest_of(("reuse", self._reuse_print, repr((episode, found))))
+        return digest_of(("reuse", self._reuse_print, self.prints(episode), repr(found)))
+
+    def _keep(self, episode: Episode, made: EpisodeAudio, report: AudioReport) -> None:
+        """Keep an MP3 made in this build for the next, as if it had been checked and reused: the next build takes
+        it by the same key (and prints it so: the pages that show it are found again at once)."""
+        key = self._kept_key(episode) if made.publishable and self.kept is not None else ""
+        if key:
+            self.kept.put(key, made)
+            report.kept_keys[episode.slug] = key
 
     def _kept_reuse(self, episode: Episode, key: str, report: AudioReport) -> bool:
         """Reuse the episode's MP3 as an earlier build did, when nothing it depends on changed (`_kept_key`)."""
@@ -168,6 +183,7 @@ class AudioBuilder:
         if not isinstance(kept, EpisodeAudio):
             return False
         report.audio[episode.slug] = kept
+        report.kept_keys[episode.slug] = key
         report.reused += 1
         return True
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import Problem, Severity
-from ..memo import Memo, digest_of, file_signature
+from ..memo import Memo, digest_of, file_signature, value_print
 from ..model import BrokenFile, Episode, EpisodeAddress, Settings
 from ..store.record import RECORD_NAME, Published, load_record
 from .broken import find_broken_files
@@ -34,6 +34,8 @@ class Catalog:
     """The publish record: GUID -> what was published (where each page was, for its redirects)."""
     drafts: tuple[Episode, ...] = ()
     """Valid drafts that a published build leaves out (a preview shows them, in `episodes`)."""
+    sources: Mapping[str, tuple[bytes, Episode]] = field(default_factory=dict)
+    """With a memo: file -> (a digest of everything its validation read, the episode it gave), for `EpisodePrints`."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -63,8 +65,10 @@ def find_episode_files(paths: list[Path]) -> list[Path]:
 
 
 def read_episode_file(path: Path, shown: str, settings: Settings, *, project_dir: Path | None = None,
-                      memo: Memo | None = None) -> tuple[Episode | None, list[Problem]]:
-    """Read and validate one file; unreadable bytes become a located problem, never a traceback.
+                      memo: Memo | None = None, sources: dict[str, tuple[bytes, Episode]] | None = None
+                      ) -> tuple[Episode | None, list[Problem]]:
+    """Read and validate one file; unreadable bytes become a located problem, never a traceback. With a memo,
+    `sources` gets what the file's episode is printed by (see `Catalog.sources`).
 
     Only a regular file is read: a symbolic link could publish (or print into a public build log)
     a file from outside the repository, and a pipe or device would block the build.
@@ -78,7 +82,7 @@ def read_episode_file(path: Path, shown: str, settings: Settings, *, project_dir
                                            "repository); put the episode file itself here")]
     if not stat.S_ISREG(mode):
         return None, [Problem(shown, 0, 0, "is not a regular file; an episode is a .yaml text file")]
-    return _read_regular(path, shown, settings, project_dir, memo)
+    return _read_regular(path, shown, settings, project_dir, memo, sources)
 
 
 MAX_FILE_BYTES = 4_000_000
@@ -86,8 +90,8 @@ MAX_FILE_BYTES = 4_000_000
 UTF-8, so a larger file is a mistake (or an attack), refused before it is read or parsed."""
 
 
-def _read_regular(path: Path, shown: str, settings: Settings, project_dir: Path | None, memo: Memo | None
-                  ) -> tuple[Episode | None, list[Problem]]:
+def _read_regular(path: Path, shown: str, settings: Settings, project_dir: Path | None, memo: Memo | None,
+                  sources: dict[str, tuple[bytes, Episode]] | None) -> tuple[Episode | None, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -105,23 +109,27 @@ def _read_regular(path: Path, shown: str, settings: Settings, project_dir: Path 
         return None, [Problem(shown, line, column, "the file is not UTF-8 text; save it as UTF-8")]
     if memo is None:
         return validate_episode(text, shown, settings, project_dir=project_dir)
-    return _validated(data, text, shown, settings, project_dir, memo)
+    episode, problems, source = _validated(data, text, shown, settings, project_dir, memo)
+    if sources is not None and episode is not None:
+        sources[shown] = (source, episode)
+    return episode, problems
 
 
 def _validated(data: bytes, text: str, shown: str, settings: Settings, project_dir: Path | None, memo: Memo
-               ) -> tuple[Episode | None, list[Problem]]:
+               ) -> tuple[Episode | None, list[Problem], bytes]:
     """`validate_episode`, or what it gave for the same bytes, name, settings and code, while the files the
-    episode names (`audio:`, `image:`: the only others validation reads) are the same files, unchanged."""
+    episode names (`audio:`, `image:`: the only others validation reads) are the same files, unchanged; and a
+    digest of all of that, which the episode it gave is a function of."""
     key = digest_of((data, shown, repr(settings), str(project_dir)))
     kept = memo.get(key)
     if isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], Episode) and \
             kept[2] == _named_files(kept[0], project_dir):
-        return kept[0], list(kept[1])
+        return kept[0], list(kept[1]), value_print(key, kept[2])
     episode, problems = validate_episode(text, shown, settings, project_dir=project_dir)
     if episode is not None:  # a file with errors is checked again each time: it is being worked on
         kept = memo.kept_copy(key, (episode, tuple(problems), _named_files(episode, project_dir)))
-        return kept[0], list(kept[1])
-    return episode, problems
+        return kept[0], list(kept[1]), value_print(key, kept[2])
+    return episode, problems, b""
 
 
 def _named_files(episode: Episode, project_dir: Path | None) -> tuple[tuple[object, ...], ...]:
@@ -150,10 +158,12 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
     """
     problems: list[Problem] = []
     episodes: list[Episode] = []
-    files = {shown_path(path, root): path for path in find_episode_files(paths)}
+    folders: dict[Path, Path] = {}
+    files = {shown_path(path, root, resolved=folders): path for path in find_episode_files(paths)}
     base = project_dir or root
+    sources: dict[str, tuple[bytes, Episode]] = {}
     for shown, path in files.items():
-        episode, found = read_episode_file(path, shown, settings, project_dir=base, memo=memo)
+        episode, found = read_episode_file(path, shown, settings, project_dir=base, memo=memo, sources=sources)
         problems.extend(found)
         if episode is not None:
             episodes.append(episode)
@@ -172,7 +182,7 @@ def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_d
     published.sort(key=lambda e: (-e.published.timestamp(), e.slug))
     drafts = () if include_drafts else tuple(e for e in due if e.draft)
     return Catalog(tuple(published), tuple(sorted(problems, key=_file_order)), tuple(later), broken, record,
-                   drafts)
+                   drafts, sources)
 
 
 def _read_record(project_dir: Path, audio_dir: str, problems: list[Problem]) -> dict[str, Published]:
@@ -189,11 +199,15 @@ def _file_order(problem: Problem) -> tuple[str, int, int]:
     return problem.path, problem.line, problem.column
 
 
-def shown_path(path: Path, root: Path) -> str:
-    """How a file is named in messages: relative to the project where possible."""
+def shown_path(path: Path, root: Path, *, resolved: dict[Path, Path] | None = None) -> str:
+    """How a file is named in messages: relative to the project where possible. `resolved`: folders resolved
+    before (for many files of a few folders)."""
+    resolved = {} if resolved is None else resolved
+    folder = path.absolute().parent
     try:
         # The folder is resolved, not the name: a link is named as itself, never as what it points to.
-        return (path.absolute().parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+        real, top = (resolved.get(key) or resolved.setdefault(key, key.resolve()) for key in (folder, root))
+        return (real / path.name).relative_to(top).as_posix()
     except ValueError:
         return path.as_posix()
 

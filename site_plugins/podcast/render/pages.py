@@ -12,7 +12,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
@@ -58,6 +58,9 @@ class GeneratedPage:
     """Whether the site's search indexes it (listings and error pages only repeat what episode pages say)."""
     toc: tuple[tuple[int, str, str], ...] = ()
     """(level, id, title) of the headings of `html` a table of contents lists, in page order."""
+    key: str = ""
+    """A digest of everything the page was made from, the code included (pages of one key are the same page);
+    '' when it is not known."""
 
     def toc_tokens(self) -> list[dict]:
         """`toc` nested as Python-Markdown's toc extension gives it (what MkDocs' `get_toc` reads); titles as HTML."""
@@ -226,7 +229,7 @@ class _SiteRenderer:
         prints = self._page_prints
         key = digest_of([prints.site, *(prints.shown(e) for e in (episode, *map(self.by_slug.get, related)))]) \
             if self.memo is not None else ""
-        return kept(self.memo, key, GeneratedPage, lambda: self._episode_page(episode, related))
+        return kept(self.memo, key, GeneratedPage, lambda: replace(self._episode_page(episode, related), key=key))
 
     def _kept_render(self, template: str, src_uri: str, **context) -> str:
         """`_render` of a listing, found by its context (each episode in it by its print), the site's settings

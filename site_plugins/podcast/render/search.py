@@ -33,7 +33,7 @@ from markupsafe import escape
 
 from ..layout import SiteLayout, relative_url
 from ..model import Settings
-from ..writer import SiteWriter
+from ..writer import OutputError, SiteWriter
 from .i18n import labels_for
 from .searchcache import SearchCache, index_key, page_key
 
@@ -112,6 +112,8 @@ class SearchIndex:
         self.keys: list[str] = []
         """Each page's key in the search cache ('' without one), in the order pages came."""
         self.postings: dict[str, array] = {}
+        self._deferred: list[tuple[int, str]] = []
+        """(page number, cache key) of the kept pages whose counts are not in `postings` yet."""
 
     def add_page(self, *, url: str, title: str, html: str, order: float = 0.0) -> str:
         """A rendered page's content (no theme around it). Larger `order` ranks first on equal scores.
@@ -131,25 +133,28 @@ class SearchIndex:
 
     def add_kept(self, *, url: str, key: str, order: float = 0.0) -> bool:
         """A page the search cache holds by `key` (what `add_page` returned for it in an earlier build);
-        False when it no longer holds it."""
-        entry = self.cache.get(key) if self.cache is not None and key else None
-        if entry is None:
+        False when it no longer holds it. Its counts are read only if the index is made anew (`write`)."""
+        length = self.cache.length(key) if self.cache is not None and key else None
+        if length is None:
             return False
-        self._add(url, entry, self.cache.page_file(key), order, key)
+        self._deferred.append((len(self.pages), key))
+        self._add(url, ({}, length), self.cache.page_file(key), order, key)
         return True
 
     def _add(self, url: str, entry: tuple[dict[str, int], int], text: bytes | Path, order: float, key: str) -> None:
-        number = len(self.pages)
         counts, length = entry
+        self._post(len(self.pages), counts)
+        self.pages.append((order, url, max(length, 1)))
+        self.texts.append(text)
+        self.keys.append(key)
+
+    def _post(self, number: int, counts: dict[str, int]) -> None:
         postings = self.postings
         for term, count in counts.items():
             posting = postings.get(term)
             if posting is None:
                 posting = postings[term] = array("Q")
             posting.append(number << 16 | min(count, 0xFFFF))
-        self.pages.append((order, url, max(length, 1)))
-        self.texts.append(text)
-        self.keys.append(key)
 
     def write(self) -> int:
         """Write the shards, the pages' texts and meta.json; returns the number of files in the index. With a
@@ -160,6 +165,9 @@ class SearchIndex:
             if self.cache is not None and all(self.keys) else ""
         files: dict[str, bytes] | dict[str, Path] | None = self.cache.index_files(key) if key else None
         if files is None:
+            for number, page in self._deferred:
+                self._post(number, self._kept_counts(number, page))
+            self._deferred = []
             files = self._encoded(ranked)
             if key:
                 files = self.cache.put_index(key, files)
@@ -171,6 +179,18 @@ class SearchIndex:
         if self.cache is not None:
             self.cache.save()
         return len(files) + len(ranked)
+
+    def _kept_counts(self, number: int, key: str) -> dict[str, int]:
+        """A kept page's counts from the cache, else counted again from its kept text (the same sections)."""
+        counts = self.cache.counts(key)
+        if counts is not None:
+            return counts
+        try:
+            page = json.loads(self.cache.page_file(key).read_bytes())
+            return _counted([tuple(part) for part in page["sections"]], page["title"])[0]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise OutputError(f"the search cache lost the text of {self.pages[number][1]} while the site was "
+                              f"built (another build at the same time?): build again ({exc})") from None
 
     def _encoded(self, ranked: list[int]) -> dict[str, bytes]:
         """The shards (`t/<n>.json`) and meta.json of the pages in `ranked` order."""

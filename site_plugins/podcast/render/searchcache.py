@@ -20,7 +20,7 @@ from ..writer import remove_others, write_atomic
 CODE = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
                                for name in ("search.py", "searchcache.py"))).digest()
 """The indexer's own source: another version of it makes other entries."""
-_FORMAT = (2, marshal.version, sys.version_info[:2])
+_FORMAT = (3, marshal.version, sys.version_info[:2])
 SEARCH_CACHE = "search"
 """The cache's folder in the cache folder."""
 COUNTS = "terms.marshal"
@@ -29,7 +29,10 @@ INDEX = "index"
 """The shards and meta.json of the last build's index, in a folder named by `index_key`."""
 
 Entry = tuple[dict[str, int], int]
-"""A page's term counts (title weight included) and its length in terms; kept packed by marshal."""
+"""A page's term counts (title weight included) and its length in terms."""
+Packed = tuple[int, bytes]
+"""An entry as the cache keeps it: the length, and the counts packed by marshal (read only when needed: a build
+whose pages are all as before takes the index files whole, and reads no page's counts)."""
 
 
 def page_key(url: str, title: str, html: str) -> str:
@@ -53,7 +56,7 @@ class SearchCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.entries = _load(folder / COUNTS)
-        self.used: dict[str, bytes] = {}
+        self.used: dict[str, Packed] = {}
         self.index = ""
         """The key of the index files this build used."""
 
@@ -61,20 +64,31 @@ class SearchCache:
         return self.folder / PAGES / f"{key}.json"
 
     def get(self, key: str) -> Entry | None:
+        length = self.length(key)
+        counts = self.counts(key) if length is not None else None
+        return (counts, length) if counts is not None else None
+
+    def length(self, key: str) -> int | None:
+        """The page's length in terms, when the cache holds its entry and its text file (None otherwise)."""
         packed = self.entries.get(key)
-        try:
-            entry = marshal.loads(packed) if isinstance(packed, bytes) else None
-        except (EOFError, ValueError, TypeError):
-            entry = None
-        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], dict)
-                and isinstance(entry[1], int)) or not self.page_file(key).is_file():
+        if not (isinstance(packed, tuple) and len(packed) == 2 and isinstance(packed[0], int)
+                and isinstance(packed[1], bytes)) or not self.page_file(key).is_file():
             return None
         self.used[key] = packed
-        return entry
+        return packed[0]
+
+    def counts(self, key: str) -> dict[str, int] | None:
+        """The page's term counts, as `put` kept them (None when they cannot be read back)."""
+        packed = self.used.get(key) or self.entries.get(key)
+        try:
+            counts = marshal.loads(packed[1]) if packed else None
+        except (EOFError, ValueError, TypeError):
+            counts = None
+        return counts if isinstance(counts, dict) else None
 
     def put(self, key: str, entry: Entry, page: bytes) -> None:
         write_atomic(self.page_file(key), page, durable=False)
-        self.used[key] = marshal.dumps(entry)  # packed: a thousand pages' counts as dicts would take 50 MB
+        self.used[key] = (entry[1], marshal.dumps(entry[0]))  # a thousand pages' counts as dicts would take 50 MB
 
     def index_files(self, key: str) -> dict[str, Path] | None:
         """The index files kept under `key` (site path in the index -> file), or None."""
@@ -99,12 +113,13 @@ class SearchCache:
 
     def save(self) -> None:
         """Keep what this build used, and only that: the cache never grows past one site's pages."""
-        write_atomic(self.folder / COUNTS, marshal.dumps((_FORMAT, self.used)), durable=False)
+        if self.used != self.entries:  # a build of the same pages rewrites nothing
+            write_atomic(self.folder / COUNTS, marshal.dumps((_FORMAT, self.used)), durable=False)
         remove_others(self.folder / PAGES, {f"{key}.json" for key in self.used})
         remove_others(self.folder / INDEX, {self.index})
 
 
-def _load(path: Path) -> dict[str, bytes]:
+def _load(path: Path) -> dict[str, Packed]:
     try:
         found, entries = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):

@@ -24,7 +24,7 @@ export function savePosition(store, src, seconds, duration) {
   if (!store || !src) return;
   try {
     if (seconds < KEEP_AFTER || (duration > 0 && seconds > duration - KEEP_AFTER)) store.removeItem(POSITION_KEY + src);
-    else store.setItem(POSITION_KEY + src, seconds.toFixed(1));
+    else store.setItem(POSITION_KEY + src, (Math.floor(seconds * 10) / 10).toFixed(1));  /* never past it */
   } catch { /* storage full: a kept position is a convenience */ }
 }
 
