@@ -16,6 +16,7 @@ from site_plugins.podcast import memo
 from site_plugins.podcast.store.record import RECORD_NAME, Published, record_bytes
 
 from .conftest import SiteProject, square_png
+from .test_audio import script_episode
 
 pytestmark = pytest.mark.site
 
@@ -60,6 +61,8 @@ CHANGES = {
         "# 关于本节目\n\nAbout.\n", encoding="utf-8"),
     "a theme override": lambda root: (root / "overrides/main.html").write_text(
         '{% extends "base.html" %}\n{% block footer %}<p>override</p>{% endblock %}\n', encoding="utf-8"),
+    "an episode's summary (its cards in every listing)": lambda root: edit(
+        root / "episodes/city-night-libraries.yaml", "summary: |\n  ", "summary: |\n  午夜之后，"),
     "the image an episode names": lambda root: other_png(root / "episodes/images/tidal-power-pilot.png"),
     # A value the catalog sets after checking the file: the GUID it was published with under another file name.
     "the publish record": lambda root: (root / "audio" / RECORD_NAME).write_bytes(record_bytes({
@@ -128,3 +131,24 @@ def test_an_mp3_changed_on_disk_is_checked_again_not_reused_as_kept(kept_project
     assert differing(before, warm) == [], "the MP3 was made again from the turns, as it was"
     forget(project)
     assert differing(warm, snapshot(project.build())) == []
+
+
+def test_after_one_episodes_edit_only_what_shows_it_is_made_again(tmp_path, monkeypatch):
+    """Listings keep their cards one by one, through builds that take the listings whole: an edited summary
+    makes again that episode's page, its cards and the pages and listings that show it, nothing else."""
+    project = SiteProject(tmp_path / "pod")
+    for day in range(1, 9):
+        episode = script_episode(f"day-{day}", ["第一句话。", "第二句话。"]).replace("2025-12-08", f"2025-11-0{day}")
+        project.add_episode(f"day-{day}.yaml", episode.replace("tags: []", "") + "tags: [能源]\ncategory: 新闻\n")
+    project.build()
+    project.build()  # nothing changed: every listing taken whole (and its cards kept with it)
+    edit(project.root / "episodes/day-1.yaml", "summary: ", "summary: 改过的。")  # the oldest: no card shows it
+    saved: dict[str, memo.Memo] = {}
+    save = memo.Memo.save
+    monkeypatch.setattr(memo.Memo, "save", lambda self: (saved.setdefault(self.path.stem, self), save(self)))
+    project.build()
+    kept = memo.Memo(project.root / ".cache/podcast", "pages")
+    cards = sum(len(kept.get(key)) for key in kept.entries if key.endswith(".cards"))  # in the listings
+    # Made again: the cards of the edited episode in its listings (home, archive, its tag and category: 4), the
+    # listings (4), its own page and the pages that list it as related; every other card was kept.
+    assert cards >= 32 and saved["pages"].misses <= 4 + 4 + 1 + 5, (cards, saved["pages"].misses)

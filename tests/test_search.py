@@ -57,3 +57,27 @@ def test_written_index_finds_pages_newest_first(tmp_path):
 def test_counting_in_c_gives_the_counts_of_the_terms():
     text = normalize("俄罗斯对俄罗斯，turbines and Turbines；ＡＢＣ 2025年\n能源")
     assert count_terms(text) == Counter(terms_of(text))
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("pages", [1, 7, 5000])
+def test_postings_are_encoded_alike_for_all_pages_at_once_and_one_by_one(pages):
+    """Gaps and counts up to 4095 are looked up; a larger one (a term on page 4200 alone, or 70 000 times on a
+    page) takes the one-by-one way, which gives the same text."""
+    import random
+    from array import array
+
+    import numpy as np
+
+    from site_plugins.podcast.render.search import _encode, _encode_packed
+
+    rng = random.Random(pages)
+    order = list(range(pages))
+    rng.shuffle(order)
+    rank = np.array(order, dtype=np.uint64)  # page number -> rank
+    for share, most in ((1.0, 4095), (0.3, 4095), (0.3, 65535), (0.001, 4095)):
+        numbers = [n for n in range(pages) if rng.random() < share] or [pages - 1]
+        counts = [rng.choice((1, 1, 2, 37, most)) for _ in numbers]
+        posting = array("Q", [n << 16 | c for n, c in zip(numbers, counts, strict=True)])
+        expected = _encode(sorted((order[n], c) for n, c in zip(numbers, counts, strict=True)))
+        assert _encode_packed(posting, rank) == expected

@@ -150,6 +150,13 @@ class Memo:
         self.used[key] = (False, *where)
         return value
 
+    def keep(self, keys: Iterable[str]) -> None:
+        """Keep these values for the next build as if used, without reading them."""
+        for key in keys:
+            where = self.entries.get(key) if isinstance(key, str) else None
+            if where is not None and key not in self.used:
+                self.used[key] = (False, *where)
+
     def _value(self, spooled: bool, offset: int, length: int) -> object | None:
         """The value pickled at `offset` (in the spool, or in the file); None when it cannot be read back."""
         try:

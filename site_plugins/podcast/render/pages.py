@@ -233,11 +233,34 @@ class _SiteRenderer:
 
     def _kept_render(self, template: str, src_uri: str, **context) -> str:
         """`_render` of a listing, found by its context (each episode in it by its print), the site's settings
-        and the code."""
+        and the code. Its cards are kept one by one as well (the list of their keys beside the listing, so that
+        a build that takes the listing whole keeps them too): a listing that changed renders only the cards
+        that did, and the archive of a thousand episodes is one card's work after one episode's edit."""
+        if self.memo is None:
+            return self._render(template, src_uri, card=partial(self._listing_card, src_uri, []), **context)
         prints = self._page_prints
-        key = digest_of([prints.site, template, src_uri, repr(prints.printable(context)).encode()]) \
-            if self.memo is not None else ""
-        return kept(self.memo, key, str, lambda: self._render(template, src_uri, **context))
+        key = digest_of([prints.site, template, src_uri, repr(prints.printable(context)).encode()])
+        cards: list[str] = []
+        card = partial(self._listing_card, src_uri, cards)
+        html = kept(self.memo, key, str, lambda: self._render(template, src_uri, card=card, **context))
+        if cards:
+            self.memo.put(key + ".cards", tuple(cards))
+        elif isinstance(listed := self.memo.get(key + ".cards"), tuple):
+            self.memo.keep(listed)
+        return html
+
+    def _listing_card(self, src_uri: str, used: list[str], episode: Episode, heading: str,
+                      compact: bool = False) -> Markup:
+        """An episode's card in the listing at `src_uri`, found by what it shows (`used` gets its key)."""
+        def render() -> str:
+            return self._render("card.html", src_uri, episode=episode, heading=heading, compact=compact)
+
+        if self.memo is None:
+            return Markup(render())
+        prints = self._page_prints
+        key = digest_of([prints.site, "card", src_uri, heading, str(compact), prints.shown(episode)])
+        used.append(key)
+        return Markup(kept(self.memo, key, str, render))
 
     # Pages -------------------------------------------------------------
     def _episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
