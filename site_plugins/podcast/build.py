@@ -18,7 +18,7 @@ from .audio.trust import audio_key
 from .episodefiles import episode_files, image_uri, thumbnails
 from .errors import Problem, Severity
 from .layout import SiteLayout, folder_url
-from .load.catalog import load_catalog
+from .load.catalog import Catalog, load_catalog
 from .load.show import site_cover
 from .load.tree import folders_outside
 from .manifest import SPEAK_UNTIL, write_manifest
@@ -177,11 +177,7 @@ def asset_files() -> dict[str, Path]:
 def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> SiteOutput:
     """The whole podcast part of the site. `previous` (a preview's last build) remembers broken files' slugs."""
     settings = request.settings
-    folder = request.project_dir / settings.episodes_dir
-    with Memo(request.project_dir / settings.cache_dir, "episodes") as checked:
-        catalog = load_catalog([folder] if folder.is_dir() else [], settings, root=request.project_dir,
-                               include_drafts=request.preview, now=request.now,
-                               known_addresses=previous.known_addresses if previous else None, memo=checked)
+    catalog = _catalog(request, previous)
     prints = EpisodePrints(sources=catalog.sources)
     report = _audio(request, catalog.episodes, prints=prints.episode)
     prints.audio, prints.audio_keys = report.audio, report.kept_keys
@@ -215,6 +211,15 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
         search_order={request.layout.episode_page(e): e.published.timestamp() for e in catalog.episodes},
         problems=catalog.problems, audio=report, episodes=catalog.episodes, notice=notice,
         known_addresses=known, drafts=catalog.drafts)
+
+
+def _catalog(request: BuildRequest, previous: SiteOutput | None) -> Catalog:
+    """Every episode file, checked (or as an earlier build checked it)."""
+    folder = request.project_dir / request.settings.episodes_dir
+    with Memo(request.project_dir / request.settings.cache_dir, "episodes") as checked:
+        return load_catalog([folder] if folder.is_dir() else [], request.settings, root=request.project_dir,
+                            include_drafts=request.preview, now=request.now,
+                            known_addresses=previous.known_addresses if previous else None, memo=checked)
 
 
 def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: BuildRequest) -> SiteOutput:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import PurePosixPath
 from string import Formatter
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
 from slugify import slugify
 
@@ -27,6 +28,8 @@ from .errors import SettingsError
 
 if TYPE_CHECKING:
     from .model import Settings
+
+T = TypeVar("T")
 
 VERSION_LENGTH = 10
 """Hex digits of the content digest in an episode MP3's name."""
@@ -278,3 +281,33 @@ def _plain(parts: list[str]) -> bool:
 def term_slug(name: str) -> str:
     """URL name of a category or tag; never empty."""
     return slugify(name, max_length=60, word_boundary=True) or "x" + name.encode("utf-8").hex()[:16]
+
+
+def term_groups(episodes: Sequence[T], names_of: Callable[[T], list[str]]
+                ) -> tuple[dict[str, tuple[str, list[T]]], dict[str, str]]:
+    """Episodes by category or tag: (slug -> (name, episodes in their order), casefolded name -> slug).
+
+    Names differing only in case share a page. Different names that make the same URL name
+    ('C++' and 'C') get '-2', '-3', ... in the order of their names, so adding an episode never
+    moves an existing page.
+    """
+    names: dict[str, str] = {}
+    for episode in episodes:
+        for name in names_of(episode):
+            names.setdefault(name.casefold(), name)
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in sorted(names):
+        base = slug = term_slug(names[key])
+        number = 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
+        slugs[key] = slug
+    groups: dict[str, tuple[str, list[T]]] = {}
+    for episode in episodes:
+        for name in names_of(episode):
+            listed = groups.setdefault(slugs[name.casefold()], (names[name.casefold()], []))[1]
+            if not listed or listed[-1] is not episode:  # 'C' and 'c' on one episode list it once
+                listed.append(episode)
+    return groups, slugs

@@ -20,7 +20,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..layout import SiteLayout, relative_url, term_slug
+from ..layout import SiteLayout, relative_url, term_groups
 from ..markup import plain_text, render_block
 from ..memo import EpisodePrints, Memo, digest_of
 from ..model import Episode, EpisodeAudio, Settings
@@ -124,8 +124,8 @@ class _SiteRenderer:
         self.env.filters.update(block=render_block, plain=lambda text, n: plain_text(text, limit=n),
                                 json=lambda value: json.dumps(value, ensure_ascii=False), lang=_lang_attribute)
         self.by_slug = {e.slug: e for e in self.episodes}
-        self.categories, self.category_slugs = _group(self.episodes, lambda e: [e.category] if e.category else [])
-        self.tags, self.tag_slugs = _group(self.episodes, lambda e: list(e.tags))
+        self.categories, self.category_slugs = term_groups(self.episodes, lambda e: [e.category] if e.category else [])
+        self.tags, self.tag_slugs = term_groups(self.episodes, lambda e: list(e.tags))
         self._cards: dict[tuple[str, str], Markup] = {}
         self.memo = memo
         self._prints: PagePrints | None = None
@@ -368,35 +368,6 @@ def _lang_attribute(text: str, page_language: str) -> Markup:
 
 def _link(here: str, target: str) -> str:
     return relative_url(target, here)
-
-
-def _group(episodes: list[Episode], names_of) -> tuple[dict[str, tuple[str, list[Episode]]], dict[str, str]]:
-    """(slug -> (name, episodes newest first), casefolded name -> slug).
-
-    Names differing only in case share a page. Different names that make the same URL name
-    ('C++' and 'C') get '-2', '-3', ... in the order of their names, so adding an episode never
-    moves an existing page.
-    """
-    names: dict[str, str] = {}
-    for episode in episodes:
-        for name in names_of(episode):
-            names.setdefault(name.casefold(), name)
-    slugs: dict[str, str] = {}
-    taken: set[str] = set()
-    for key in sorted(names):
-        base = slug = term_slug(names[key])
-        number = 2
-        while slug in taken:
-            slug, number = f"{base}-{number}", number + 1
-        taken.add(slug)
-        slugs[key] = slug
-    groups: dict[str, tuple[str, list[Episode]]] = {}
-    for episode in episodes:
-        for name in names_of(episode):
-            listed = groups.setdefault(slugs[name.casefold()], (names[name.casefold()], []))[1]
-            if not listed or listed[-1] is not episode:  # 'C' and 'c' on one episode list it once
-                listed.append(episode)
-    return groups, slugs
 
 
 def page_document(uri: str, meta: dict, body: str, *, intro: str = "", in_nav: bool = False,
