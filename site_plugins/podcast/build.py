@@ -180,7 +180,7 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
     catalog = _catalog(request, previous)
     prints = EpisodePrints(sources=catalog.sources)
     report = _audio(request, catalog.episodes, prints=prints.episode)
-    prints.audio, prints.audio_keys = report.audio, report.kept_keys
+    prints.hear(report.audio, report.kept_keys)
     thumbs, thumb_files = thumbnails(request, catalog.episodes)
     with Memo(request.project_dir / settings.cache_dir, "pages") as rendered:
         pages = build_pages(catalog.episodes, settings, layout=request.layout, home_intro=request.home_intro,
@@ -274,12 +274,13 @@ def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mappi
 
         if memo is None or prints is None:
             files[SiteLayout.feed] = feed()
-        else:
-            key = digest_of(("feed", repr((settings, request.layout, request.cover_uri)), *map(prints.of, listed)))
-            found = memo.get(key)
-            files[SiteLayout.feed] = found if isinstance(found, bytes) else feed()
-            if not isinstance(found, bytes):
-                memo.put(key, files[SiteLayout.feed])
+            return files
+        key = digest_of(("feed", repr((settings, request.layout, request.cover_uri)), *map(prints.of, listed)))
+        found = memo.get(key)
+        if not isinstance(found, bytes):
+            found = feed()
+            memo.put(key, found)
+        files[SiteLayout.feed] = found
     return files
 
 

@@ -96,6 +96,11 @@ class EpisodePrints:
         self._episodes: dict[str, bytes] = {}
         self._found: dict[str, bytes] = {}
 
+    def hear(self, audio: Mapping[str, object], keys: Mapping[str, str]) -> None:
+        """The episodes' audio, once made (and the keys it was kept by), for `of`."""
+        self.audio, self.audio_keys = audio, keys
+        self._found.clear()
+
     def episode(self, episode: Episode) -> bytes:
         """The print of the episode alone."""
         found = self._episodes.get(episode.source_path)

@@ -107,7 +107,7 @@ class Resolver:
         self._folders: dict[str, str] = {}
 
     def __call__(self, path: Path) -> Path:
-        parent, name = os.path.split(os.path.abspath(path))
+        parent, name = os.path.split(path.absolute())  # not abspath: '..' after a link is not lexical
         if name in ("", ".", "..") or os.path.islink(path):  # a link is resolved by where it leads
             return path.resolve()
         real = self._folders.get(parent)

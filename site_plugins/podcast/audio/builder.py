@@ -135,8 +135,7 @@ class AudioBuilder:
             if not self._reuse(episode, [job.key for job in jobs], finished, report):
                 pending.append((episode, jobs, spliceable(finished)))
             elif key and self.kept is not None:
-                self.kept.put(key, report.audio[episode.slug])
-                report.kept_keys[episode.slug] = key
+                self._keep_as(key, episode, report.audio[episode.slug], report)
         self._todo = len({j.key for _, jobs, source in pending for j in jobs if not self.store.has(j.key, source)})
         self._started = self.clock()
         try:
@@ -174,8 +173,11 @@ class AudioBuilder:
         it by the same key (and prints it so: the pages that show it are found again at once)."""
         key = self._kept_key(episode) if made.publishable and self.kept is not None else ""
         if key:
-            self.kept.put(key, made)
-            report.kept_keys[episode.slug] = key
+            self._keep_as(key, episode, made, report)
+
+    def _keep_as(self, key: str, episode: Episode, audio: EpisodeAudio, report: AudioReport) -> None:
+        self.kept.put(key, audio)
+        report.kept_keys[episode.slug] = key
 
     def _kept_reuse(self, episode: Episode, key: str, report: AudioReport) -> bool:
         """Reuse the episode's MP3 as an earlier build did, when nothing it depends on changed (`_kept_key`)."""

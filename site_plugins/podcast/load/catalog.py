@@ -204,10 +204,12 @@ def shown_path(path: Path, root: Path, *, resolved: dict[Path, Path] | None = No
     before (for many files of a few folders)."""
     resolved = {} if resolved is None else resolved
     folder = path.absolute().parent
+    for known in (folder, root):
+        if known not in resolved:
+            resolved[known] = known.resolve()
     try:
         # The folder is resolved, not the name: a link is named as itself, never as what it points to.
-        real, top = (resolved.get(key) or resolved.setdefault(key, key.resolve()) for key in (folder, root))
-        return (real / path.name).relative_to(top).as_posix()
+        return (resolved[folder] / path.name).relative_to(resolved[root]).as_posix()
     except ValueError:
         return path.as_posix()
 
