@@ -35,6 +35,7 @@ def _now() -> datetime:
 
 class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
     command = "build"
+    dirty = False
     session: SiteSession | None = None
 
     @property
@@ -43,7 +44,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         return self.session.output if self.session is not None else None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:  # before on_config: serve or build
-        self.command = command
+        self.command, self.dirty = command, dirty
 
     def on_config(self, config):
         options = {**self.config, "language": self.config["language"] or config.theme.get("language") or "en"}
@@ -64,6 +65,10 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         config.extra_css.extend(self.session.page_assets[0])
         config.extra_javascript.extend(c.ExtraScript().validate(s) for s in self.session.page_assets[1])
         return config
+
+    def on_pre_build(self, *, config) -> None:  # MkDocs empties the site folder next, unless the build is dirty
+        if not self.dirty:
+            self.session.set_aside_old_site()
 
     def on_files(self, files: Files, *, config) -> Files:
         printed = host_print(config, files)  # the editor's home page included: its heading may title the nav

@@ -54,8 +54,19 @@ def test_written_index_finds_pages_newest_first(tmp_path):
     assert posting("missing") is None
 
 
-def test_counting_in_c_gives_the_counts_of_the_terms():
-    text = normalize("俄罗斯对俄罗斯，turbines and Turbines；ＡＢＣ 2025年\n能源")
+def test_counting_with_numpy_gives_the_counts_of_the_terms():
+    text = normalize("俄罗斯对俄罗斯，turbines and Turbines；ＡＢＣ 2025年\n能源 中 日本語のテスト 中 x中y")
+    assert count_terms(text) == Counter(terms_of(text))
+    assert count_terms(normalize("only words, 2025")) == Counter(terms_of("only words, 2025"))
+    assert count_terms("") == {}
+
+
+def test_counting_a_long_random_text_gives_the_counts_of_the_terms():
+    import random
+
+    rng = random.Random(7)
+    alphabet = [*"能源制裁预算黄金石油", *"ひらがなカタカナ", *"abc 12", "，", "\n", " ", "丽", "\u3400", "\u9fff"]
+    text = normalize("".join(rng.choice(alphabet) for _ in range(20_000)))
     assert count_terms(text) == Counter(terms_of(text))
 
 

@@ -43,7 +43,7 @@ from .render.errorpages import add_notice
 from .render.pages import BODY_PLACEHOLDER, GeneratedPage
 from .render.search import SearchIndex
 from .sitesize import size_report
-from .writer import LinkRule, SiteWriter
+from .writer import OLD_SITE, LinkRule, SetAside, SiteWriter
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +97,7 @@ class SiteSession:
         self._bodies: dict[str, GeneratedPage] = {}
         self._index: SearchIndex | None = None
         self._finished: FinishedPages | None = None
+        self._old: SetAside | None = None
 
     @classmethod
     def start(cls, options: Mapping[str, object], site: SiteInfo, *, clock: Callable[[], datetime],
@@ -130,6 +131,12 @@ class SiteSession:
     def page_assets(self) -> tuple[list[str], list[dict[str, str]]]:
         """(stylesheets, script modules) every page of the site loads, as `page_assets` gives them."""
         return page_assets(self.request.settings)
+
+    def set_aside_old_site(self) -> None:
+        """Move the last build's files out of the site folder, to be removed while this build goes on: call it
+        before the host empties the folder, which then has nothing to wait for (see `SetAside`)."""
+        self._old = SetAside(self.site_dir, self.request.project_dir / self.request.settings.cache_dir / OLD_SITE)
+        self._old.start()
 
     def build(self, *, home_intro: str | None = None, strict: bool = False, host_print: str = "") -> list[SiteFile]:
         """Build the podcast part of the site: the pages and files to add. A strict build raises
@@ -219,6 +226,9 @@ class SiteSession:
             written = self._index.write()
             self.request.progress(f"search: {len(self._index.pages)} pages indexed ({written} files)")
             self._index = None  # a quick preview leaves the index of the last full build
+        if self._old is not None:
+            self._old.wait()
+            self._old = None
         level, message = size_report(self.site_dir)
         (self.request.warn if level == "warning" else self.request.progress)(message)
 

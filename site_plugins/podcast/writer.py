@@ -6,6 +6,7 @@ import errno
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Container, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -54,6 +55,50 @@ def remove_others(folder: Path, keep: Container[str]) -> None:
                 shutil.rmtree(entry.path, ignore_errors=True)
             else:
                 Path(entry.path).unlink(missing_ok=True)
+
+
+OLD_SITE = "old-site"
+"""The folder of the cache where the last build's files wait to be removed (`SetAside`)."""
+
+
+class SetAside:
+    """A built site's old files moved out of the way before a build, one rename for each entry of the folder,
+    and removed in a thread while the build goes on: a host that empties the folder first (MkDocs) finds it
+    empty and waits for nothing. Hidden entries stay, as hosts keep them. An entry that cannot be moved (the
+    folder for old files is on another filesystem) stays where it is, for the host to remove as before.
+    Old files a build left behind when it was stopped are removed by the next one."""
+
+    def __init__(self, folder: Path, old: Path) -> None:
+        self.folder, self.old = folder, old
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        entries = [e for e in os.listdir(self.folder) if not e.startswith(".")] if self.folder.is_dir() else []
+        try:
+            self.old.mkdir(parents=True, exist_ok=True)
+            earlier = [self.old / name for name in os.listdir(self.old)]
+            moved = Path(tempfile.mkdtemp(prefix="site.", dir=self.old)) if entries else None
+        except OSError:
+            return  # nowhere to put them: the host removes them as before
+        for name in entries:
+            try:
+                os.rename(self.folder / name, moved / name)
+            except OSError:
+                break  # another filesystem: the same for every entry
+        self._thread = threading.Thread(target=_remove_all, args=([*earlier, *([moved] if moved else [])],),
+                                        name="remove old site", daemon=False)
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Until the old files are removed."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+
+def _remove_all(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 _NO_LINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES)
@@ -203,9 +248,11 @@ class SiteWriter(Claims):
 
 def remove_stale_parts(folder: Path) -> int:
     """Delete temporary files left by a process that was killed mid-write; returns how many."""
-    if not folder.is_dir():
-        return 0
-    stale = list(folder.rglob(".*.part"))
-    for path in stale:
-        path.unlink(missing_ok=True)
-    return len(stale)
+    stale = 0
+    for parent, folders, names in os.walk(folder):  # a folder removed meanwhile is passed over
+        folders[:] = [name for name in folders if name != OLD_SITE]  # being removed (SetAside)
+        for name in names:
+            if name.startswith(".") and name.endswith(".part"):
+                Path(parent, name).unlink(missing_ok=True)
+                stale += 1
+    return stale

@@ -16,7 +16,23 @@ from ..errors import Problem, Severity
 
 __all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose_yaml", "node_properties", "where"]
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+class _QuickResolving(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The safe loader, which libyaml asks for the tag of every scalar: an episode's hundreds of quoted, block or
+    Chinese ones can only be text, and are told so without trying the patterns of numbers, dates and booleans
+    (`resolve` tries only those of the scalar's first character, and there are none for these)."""
+
+    _FIRSTS = frozenset(yaml.SafeLoader.yaml_implicit_resolvers)
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode and (not implicit[0] or value[:1] not in self._FIRSTS) and \
+                None not in self._FIRSTS and not self.yaml_path_resolvers:
+            return self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
+
+
+_FAST_LOADER = _QuickResolving if hasattr(yaml, "CSafeLoader") else None
 """libyaml composes the same nodes, with the same marks, several times faster."""
 _DASH_WITHOUT_SPACE = re.compile(r"^\s*-(?![\s-])\S")
 
