@@ -34,8 +34,7 @@ def _now() -> datetime:
 
 
 class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
-    command = "build"
-    dirty = False
+    command, dirty = "build", False
     session: SiteSession | None = None
 
     @property
@@ -67,8 +66,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         return config
 
     def on_pre_build(self, *, config) -> None:  # MkDocs empties the site folder next, unless the build is dirty
-        if not self.dirty:
-            self.session.set_aside_old_site()
+        self.session.set_aside_old_site(keep=self.dirty)
 
     def on_files(self, files: Files, *, config) -> Files:
         printed = host_print(config, files)  # the editor's home page included: its heading may title the nav

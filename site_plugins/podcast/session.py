@@ -132,9 +132,12 @@ class SiteSession:
         """(stylesheets, script modules) every page of the site loads, as `page_assets` gives them."""
         return page_assets(self.request.settings)
 
-    def set_aside_old_site(self) -> None:
+    def set_aside_old_site(self, *, keep: bool = False) -> None:
         """Move the last build's files out of the site folder, to be removed while this build goes on: call it
-        before the host empties the folder, which then has nothing to wait for (see `SetAside`)."""
+        before the host empties the folder, which then has nothing to wait for (see `SetAside`). `keep`: the host
+        keeps them (a dirty build), and so does this."""
+        if keep:
+            return
         self._old = SetAside(self.site_dir, self.request.project_dir / self.request.settings.cache_dir / OLD_SITE)
         self._old.start()
 
