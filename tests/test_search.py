@@ -54,6 +54,42 @@ def test_written_index_finds_pages_newest_first(tmp_path):
     assert posting("missing") is None
 
 
+def _decoded(posting: str) -> list[tuple[int, int]]:
+    """(rank, count) of each page of an encoded posting: base-36 gaps, ':count' when more than once."""
+    found, rank = [], 0
+    for part in posting.split(","):
+        gap, _, count = part.partition(":")
+        rank += int(gap, 36)
+        found.append((rank, int(count, 36) if count else 1))
+    return found
+
+
+def test_the_postings_of_many_pages_posted_in_batches_are_each_pages_counts(tmp_path):
+    """More pages than one batch (`_BATCH`): a term's postings gather from several batches, and the title weighs."""
+    import random
+
+    from site_plugins.podcast.render.search import _BATCH, TITLE_WEIGHT
+
+    rng = random.Random(3)
+    words = ["能源", "预算", "alpha", "beta", "gamma", "黄金"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(2 * _BATCH + 7)]
+    index = SearchIndex(SiteWriter(tmp_path))
+    for number, text in enumerate(texts):
+        index.add_page(url=f"p{number}/", title="alpha" if number % 5 == 0 else "t", html=f"<p>{text}</p>",
+                       order=float(number))
+    index.write()
+    meta = json.loads((tmp_path / "search-index/meta.json").read_text(encoding="utf-8"))
+    for term in ("能源", "预算", "预", "alpha", "beta"):
+        shard = json.loads((tmp_path / f"search-index/t/{fnv1a(term) % meta['shards']}.json").read_text("utf-8"))
+        expected = []
+        for rank, number in enumerate(reversed(range(len(texts)))):  # the highest order ranks first
+            count = Counter(terms_of(normalize(texts[number])))[term]
+            count += TITLE_WEIGHT if term == "alpha" and number % 5 == 0 else 0
+            if count:
+                expected.append((rank, count))
+        assert _decoded(shard[term]) == expected
+
+
 def test_counting_with_numpy_gives_the_counts_of_the_terms():
     text = normalize("俄罗斯对俄罗斯，turbines and Turbines；ＡＢＣ 2025年\n能源 中 日本語のテスト 中 x中y")
     assert count_terms(text) == Counter(terms_of(text))

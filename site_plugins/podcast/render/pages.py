@@ -132,7 +132,7 @@ class _SiteRenderer:
         self._episode_prints = prints or EpisodePrints(audio)
 
     def pages(self) -> list[GeneratedPage]:
-        related = compute_related(self.episodes, count=self.settings.related_count)
+        related = self._related()
         out = [self._kept_episode_page(e, related[e.slug]) for e in self.episodes]
         out += self._home_pages()
         out += self._term_pages("category", self.categories, self.t["categories"], "category_title")
@@ -141,6 +141,18 @@ class _SiteRenderer:
         if self.settings.search:
             out.append(self._search_page())
         return out
+
+    def _related(self) -> Mapping[str, tuple[str, ...]]:
+        """Each episode's related podcasts; kept by the episodes (all their fields, and their order) and the count."""
+        count = self.settings.related_count
+        if self.memo is None:
+            return compute_related(self.episodes, count=count)
+        key = digest_of(["related", str(count), *map(self._episode_prints.episode, self.episodes)])
+        found = self.memo.get(key)
+        if not isinstance(found, dict):
+            found = compute_related(self.episodes, count=count)
+            self.memo.put(key, found)
+        return found
 
     # URIs --------------------------------------------------------------
     def episode_uri(self, episode: Episode) -> str:

@@ -19,12 +19,14 @@ Elements marked `data-search-exclude` (speaker labels, players, related lists) a
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
 import unicodedata
 from array import array
 from collections import Counter
+from collections.abc import Iterable
 from operator import add
 from pathlib import Path
 
@@ -42,6 +44,8 @@ from .searchcache import SearchCache, index_key, page_key
 FORMAT = 1
 SHARD_BYTES = 12_000
 """Postings per shard file, on average (before compression)."""
+_BATCH = 64
+"""Pages whose counts are posted together (`SearchIndex._post_all`)."""
 TITLE_WEIGHT = 5
 """A term in the title counts as this many in the text."""
 
@@ -126,7 +130,10 @@ class SearchIndex:
         """Each page's text file, in the order pages came."""
         self.keys: list[str] = []
         """Each page's key in the search cache ('' without one), in the order pages came."""
-        self.postings: dict[str, array] = {}
+        self.postings: dict[str, np.ndarray] = {}
+        """Term -> its postings, packed (page number << 16 | count), in no order."""
+        self._unposted: list[tuple[int, dict[str, int]]] = []
+        """Pages whose counts are not in `postings` yet (`_post_all` adds them, many at once)."""
         self._deferred: list[tuple[int, str]] = []
         """(page number, cache key) of the kept pages whose counts are not in `postings` yet."""
 
@@ -164,12 +171,31 @@ class SearchIndex:
         self.keys.append(key)
 
     def _post(self, number: int, counts: dict[str, int]) -> None:
+        self._unposted.append((number, counts))
+        if len(self._unposted) >= _BATCH:
+            self._post_all()
+
+    def _post_all(self, more: Iterable[tuple[int, dict[str, int]]] = ()) -> None:
+        """Add the unposted pages' counts (and `more`) to the postings: packed with numpy, grouped by term in one
+        sort, rather than one append per term and page (a site's pages hold half a million of them)."""
+        terms: list[str] = []
+        packed: list[np.ndarray] = []
+        for number, counts in itertools.chain(self._unposted, more):
+            terms.extend(counts)
+            values = np.fromiter(counts.values(), dtype=np.uint64, count=len(counts))
+            packed.append(np.minimum(values, _LOW) | np.uint64(number) << _SHIFT)
+        self._unposted = []
+        if not terms:
+            return
+        number_of: dict[str, int] = {}
+        ids = np.fromiter((number_of.setdefault(term, len(number_of)) for term in terms), dtype=np.int64,
+                          count=len(terms))
+        grouped = np.concatenate(packed)[np.argsort(ids, kind="stable")]
+        ends = np.cumsum(np.bincount(ids, minlength=len(number_of)))
         postings = self.postings
-        for term, count in counts.items():
-            posting = postings.get(term)
-            if posting is None:
-                posting = postings[term] = array("Q")
-            posting.append(number << 16 | min(count, 0xFFFF))
+        for term, start, end in zip(number_of, itertools.chain([0], ends.tolist()), ends.tolist(), strict=False):
+            before = postings.get(term)
+            postings[term] = grouped[start:end] if before is None else np.concatenate((before, grouped[start:end]))
 
     def write(self) -> int:
         """Write the shards, the pages' texts and meta.json; returns the number of files in the index. With a
@@ -180,8 +206,7 @@ class SearchIndex:
             if self.cache is not None and all(self.keys) else ""
         files: dict[str, bytes] | dict[str, Path] | None = self.cache.index_files(key) if key else None
         if files is None:
-            for number, page in self._deferred:
-                self._post(number, self._kept_counts(number, page))
+            self._post_all((number, self._kept_counts(number, page)) for number, page in self._deferred)
             self._deferred = []
             files = self._encoded(ranked)
             if key:
@@ -243,7 +268,7 @@ _LOW = np.uint64(0xFFFF)
 _SHIFT = np.uint64(16)
 
 
-def _encode_packed(posting: array, rank: np.ndarray) -> str:
+def _encode_packed(posting: np.ndarray | array, rank: np.ndarray) -> str:
     """`_encode` of a posting of packed ints (page number << 16 | count), pages numbered by `rank`, the work
     done for all of its pages at once (a term on every page of a 1000-page site holds a thousand)."""
     packed = np.frombuffer(posting, dtype=np.uint64)
