@@ -24,6 +24,7 @@ from .load.tree import folders_outside
 from .manifest import SPEAK_UNTIL, write_manifest
 from .memo import EpisodePrints, Memo, digest_of, value_print
 from .model import Cover, Episode, EpisodeAddress, EpisodeAudio, Settings
+from .parallel import Workers
 from .render.embed import oembed_link
 from .render.errorpages import render_problem_pages
 from .render.feed import render_feed
@@ -41,7 +42,7 @@ from .render.notfound import render_not_found
 from .render.pages import GeneratedPage, build_episode_page, build_pages
 from .render.playersite import render_player_site
 from .render.redirects import former_addresses, redirect_files, removed_files
-from .render.search import search_box
+from .render.searchbox import search_box
 from .render.searchcache import SEARCH_CACHE, SearchCache
 from .speech import EspeakEngine, SpeechEngine, engine_name, make_engine
 from .writer import Claims
@@ -174,10 +175,12 @@ def asset_files() -> dict[str, Path]:
     return {ASSETS_URI + path.name: path for path in sorted(ASSETS.iterdir()) if path.suffix in {".css", ".js"}}
 
 
-def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> SiteOutput:
-    """The whole podcast part of the site. `previous` (a preview's last build) remembers broken files' slugs."""
+def build_site(request: BuildRequest, *, previous: SiteOutput | None = None,
+               workers: Workers | None = None) -> SiteOutput:
+    """The whole podcast part of the site. `previous` (a preview's last build) remembers broken files' slugs;
+    `workers` share the checking of episode files."""
     settings = request.settings
-    catalog = _catalog(request, previous)
+    catalog = _catalog(request, previous, workers)
     prints = EpisodePrints(sources=catalog.sources)
     report = _audio(request, catalog.episodes, prints=prints.episode)
     prints.hear(report.audio, report.kept_keys)
@@ -192,7 +195,7 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
     if request.preview:
         preview = render_problem_pages(catalog.broken, settings, layout=request.layout)
         pages, notice = [*pages, *preview.pages], preview.notice
-    files = {**_files(request, catalog.episodes, report.audio, prints), **thumb_files}
+    files = {**_files(request, catalog.episodes, report.audio, prints, workers), **thumb_files}
     legacy = SiteLayout(folder_url(settings.episodes_uri), request.directory_urls)
     former = former_addresses(catalog.episodes, catalog.record, layout=request.layout, legacy=legacy)
     taken = {*files, *asset_files(), *(request.layout.output_path(page.src_uri) for page in pages)}
@@ -213,13 +216,14 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None) -> 
         known_addresses=known, drafts=catalog.drafts)
 
 
-def _catalog(request: BuildRequest, previous: SiteOutput | None) -> Catalog:
+def _catalog(request: BuildRequest, previous: SiteOutput | None, workers: Workers | None) -> Catalog:
     """Every episode file, checked (or as an earlier build checked it)."""
     folder = request.project_dir / request.settings.episodes_dir
     with Memo(request.project_dir / request.settings.cache_dir, "episodes") as checked:
         return load_catalog([folder] if folder.is_dir() else [], request.settings, root=request.project_dir,
                             include_drafts=request.preview, now=request.now,
-                            known_addresses=previous.known_addresses if previous else None, memo=checked)
+                            known_addresses=previous.known_addresses if previous else None, memo=checked,
+                            workers=workers)
 
 
 def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: BuildRequest) -> SiteOutput:
@@ -251,9 +255,9 @@ def _audio(request: BuildRequest, episodes: Sequence[Episode], *,
 
 
 def _files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio],
-           prints: EpisodePrints) -> dict[str, bytes | Path]:
+           prints: EpisodePrints, workers: Workers | None) -> dict[str, bytes | Path]:
     with Memo(request.project_dir / request.settings.cache_dir, "files") as made:
-        return {**episode_files(request, episodes, audio, memo=made, prints=prints),
+        return {**episode_files(request, episodes, audio, memo=made, prints=prints, workers=workers),
                 **_site_files(request, episodes, audio, memo=made, prints=prints)}
 
 

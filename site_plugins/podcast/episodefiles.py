@@ -9,9 +9,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from .layout import SiteLayout
 from .load.show import image_size
 from .memo import MEMO_FOLDER, EpisodePrints, Memo, digest_of
-from .model import Episode, EpisodeAudio
+from .model import Episode, EpisodeAudio, Settings
+from .parallel import Workers
 from .render.embed import embed_files
 from .render.transcripts import transcript_files
 from .thumbnails import thumbnail_set
@@ -22,22 +24,35 @@ if TYPE_CHECKING:
 
 
 def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], *,
-                  memo: Memo | None = None, prints: EpisodePrints | None = None) -> dict[str, bytes | Path]:
+                  memo: Memo | None = None, prints: EpisodePrints | None = None,
+                  workers: Workers | None = None) -> dict[str, bytes | Path]:
     """Each episode's MP3 (unless served from elsewhere), art, transcripts, chapters and embed page, by site path.
     With `memo`, the texts are files of the cache (linked into the site: writing thousands of them anew cost
-    more than the rest of a rebuild), found again by a digest of what makes them."""
+    more than the rest of a rebuild), found again by a digest of what makes them; `workers` share making them."""
     files: dict[str, bytes | Path] = {}
     texts = _Texts(request, memo, prints or EpisodePrints(audio))
-    for episode in episodes:
+    kept = [texts.kept(episode, audio.get(episode.slug)) for episode in episodes]
+    unmade = [(e, audio.get(e.slug), request.settings, request.layout, *texts.art(e))
+              for e, found in zip(episodes, kept, strict=True) if found is None]
+    made = iter(workers.map(episode_texts, unmade) if workers is not None else [episode_texts(*u) for u in unmade])
+    for episode, found in zip(episodes, kept, strict=True):
         clip = audio.get(episode.slug)
         if clip is not None and not request.settings.show.media_base_url:
             files[clip.uri] = clip.path
         if episode.image:
             files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
-        files.update(texts.of(episode, clip))
+        files.update(found if found is not None else texts.keep(episode, clip, next(made)))
     if memo is not None:
         remove_others(texts.folder, texts.used)  # the files no episode of this build has
     return files
+
+
+def episode_texts(episode: Episode, clip: EpisodeAudio | None, settings: Settings, layout: SiteLayout, art: str,
+                  side: int) -> dict[str, bytes]:
+    """Site path -> bytes of the episode's transcripts, chapters and embed page (`art`: its picture's address)."""
+    texts = {**transcript_files(episode, clip, layout=layout),
+             **embed_files(episode, clip, settings, layout=layout, image_uri=art, image_side=side)}
+    return {uri: text.encode("utf-8") for uri, text in texts.items()}
 
 
 class _Texts:
@@ -47,24 +62,33 @@ class _Texts:
         self.request, self.memo, self.prints = request, memo, prints
         self.folder = request.project_dir / request.settings.cache_dir / MEMO_FOLDER / "files"
         self.used: set[str] = set()
+        self._art: dict[str, tuple[str, int]] = {}
 
-    def of(self, episode: Episode, clip: EpisodeAudio | None) -> dict[str, bytes | Path]:
-        """The texts of an earlier build made from the same episode, audio, settings, addresses, art and code,
-        or made now."""
-        request = self.request
-        art, side = image_uri(request, episode), image_side(request, episode)
-        key = digest_of((self.prints.of(episode), repr((request.settings, request.layout, art, side))))
-        kept = self.memo.get(key) if self.memo is not None else None
+    def art(self, episode: Episode) -> tuple[str, int]:
+        """The address and side of the episode's picture (read once)."""
+        found = self._art.get(episode.slug)
+        if found is None:
+            found = self._art[episode.slug] = image_uri(self.request, episode), image_side(self.request, episode)
+        return found
+
+    def _key(self, episode: Episode) -> str:
+        return digest_of((self.prints.of(episode), repr((self.request.settings, self.request.layout,
+                                                         *self.art(episode)))))
+
+    def kept(self, episode: Episode, clip: EpisodeAudio | None) -> dict[str, Path] | None:
+        """The texts of an earlier build made from the same episode, audio, settings, addresses, art and code."""
+        kept = self.memo.get(self._key(episode)) if self.memo is not None else None
         if isinstance(kept, dict) and all(isinstance(n, str) and (self.folder / n).is_file() for n in kept.values()):
             self.used.update(kept.values())
             return {uri: self.folder / name for uri, name in kept.items()}
-        texts = {**transcript_files(episode, clip, layout=request.layout),
-                 **embed_files(episode, clip, request.settings, layout=request.layout, image_uri=art, image_side=side)}
-        made = {uri: text.encode("utf-8") for uri, text in texts.items()}
+        return None
+
+    def keep(self, episode: Episode, clip: EpisodeAudio | None, made: dict[str, bytes]) -> dict[str, bytes | Path]:
+        """The texts made now (`episode_texts`): with a memo, kept as files named by their content."""
         if self.memo is None:
             return dict(made)
         names = {uri: self._kept_file(data, PurePosixPath(uri).suffix) for uri, data in made.items()}
-        self.memo.put(key, names)
+        self.memo.put(self._key(episode), names)
         return {uri: self.folder / name for uri, name in names.items()}
 
     def _kept_file(self, data: bytes, suffix: str) -> str:
@@ -73,7 +97,6 @@ class _Texts:
             write_atomic(self.folder / name, data, durable=False)
         self.used.add(name)
         return name
-
 
 
 def thumbnails(request: BuildRequest, episodes: Sequence[Episode]

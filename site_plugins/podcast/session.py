@@ -38,6 +38,7 @@ from .errors import PodcastError
 from .finished import FinishedPages
 from .load.settings import parse_settings
 from .load.tree import read_folder_links
+from .parallel import Workers, worker_count
 from .preview import QuickPreview, write_changed
 from .render.errorpages import add_notice
 from .render.pages import BODY_PLACEHOLDER, GeneratedPage
@@ -85,7 +86,8 @@ class SiteSession:
     """One configuration's builds, for a host's events; `start` opens one."""
 
     def __init__(self, request: BuildRequest, *, site_dir: Path, clock: Callable[[], datetime],
-                 output: SiteOutput | None = None, quick: QuickPreview | None = None) -> None:
+                 output: SiteOutput | None = None, quick: QuickPreview | None = None,
+                 environ: Mapping[str, str] | None = None) -> None:
         self.request = request
         self.site_dir = site_dir
         self.clock = clock
@@ -98,6 +100,8 @@ class SiteSession:
         self._index: SearchIndex | None = None
         self._finished: FinishedPages | None = None
         self._old: SetAside | None = None
+        self.workers = Workers(worker_count(environ or {}))
+        """Processes that share a build's independent work (`parallel`), started when first given some."""
 
     @classmethod
     def start(cls, options: Mapping[str, object], site: SiteInfo, *, clock: Callable[[], datetime],
@@ -121,7 +125,7 @@ class SiteSession:
             request = replace(request, unreachable=previous.request.unreachable)
         for message in clashing_plugins(settings, other_plugins):
             warn(message)
-        session = cls(request, site_dir=site.site_dir, clock=clock,
+        session = cls(request, site_dir=site.site_dir, clock=clock, environ=environ,
                       output=previous.output if previous is not None else None)
         if preview:  # its snapshot is taken now, before anything is read: an edit during the build shows next
             session.quick = QuickPreview([*watched, *session.watch], site.project_dir)
@@ -148,7 +152,11 @@ class SiteSession:
         only when nothing else changes a page; with it, pages as an earlier build finished them are
         published again as they were (`finished`), not rendered."""
         request = replace(self.request, now=self.clock(), home_intro=home_intro)
-        output = self.output = build_site(request, previous=self.output)
+        try:
+            output = self.output = build_site(request, previous=self.output, workers=self.workers)
+        except BaseException:
+            self.workers.close()
+            raise
         if strict and (refusal := strict_refusal(output, request.engine.name, count_warnings=False)):
             raise PodcastError(refusal)
         for warn, line in problem_lines(output):
@@ -160,8 +168,8 @@ class SiteSession:
         if not request.preview:  # a build holds no page's HTML twice; a preview's quick edits need them
             self.output = replace(output, pages=())
         derived = derived_folders(request)
-        self._index = SearchIndex(SiteWriter(self.site_dir, link_from=derived),
-                                  cache=search_cache(request)) if request.settings.search else None
+        self._index = SearchIndex(SiteWriter(self.site_dir, link_from=derived), cache=search_cache(request),
+                                  workers=self.workers) if request.settings.search else None
         linkable = LinkRule(derived)
         return [*self._pages(output, host_print),
                 *(SiteFile(uri, content, link=isinstance(content, Path) and linkable(content))
@@ -229,6 +237,7 @@ class SiteSession:
             written = self._index.write()
             self.request.progress(f"search: {len(self._index.pages)} pages indexed ({written} files)")
             self._index = None  # a quick preview leaves the index of the last full build
+        self.workers.close()
         if self._old is not None:
             self._old.wait()
             self._old = None

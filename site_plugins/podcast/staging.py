@@ -24,7 +24,8 @@ from .load.siteconfig import PLUGIN_NAME, SiteConfig
 from .load.tree import read_folder_links
 from .render.i18n import labels_for
 from .render.pages import GeneratedPage
-from .render.search import SearchIndex, search_form
+from .render.search import SearchIndex
+from .render.searchbox import search_form
 from .writer import SiteWriter, write_atomic
 
 OVERRIDE = """{% extends "base.html" %}

@@ -5,8 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
-import threading
 from collections.abc import Callable, Container, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -63,20 +64,21 @@ OLD_SITE = "old-site"
 
 class SetAside:
     """A built site's old files moved out of the way before a build, one rename for each entry of the folder,
-    and removed in a thread while the build goes on: a host that empties the folder first (MkDocs) finds it
-    empty and waits for nothing. Hidden entries stay, as hosts keep them. An entry that cannot be moved (the
-    folder for old files is on another filesystem) stays where it is, for the host to remove as before.
-    Old files a build left behind when it was stopped are removed by the next one."""
+    and removed by a process of their own while the build goes on (a thread would take turns with the build's
+    own): a host that empties the folder first (MkDocs) finds it empty and waits for nothing. Hidden entries
+    stay, as hosts keep them. An entry that cannot be moved (the folder for old files is on another filesystem)
+    stays where it is, for the host to remove as before. Old files a build left behind when it was stopped are
+    removed by the next one."""
 
     def __init__(self, folder: Path, old: Path) -> None:
         self.folder, self.old = folder, old
-        self._thread: threading.Thread | None = None
+        self._remover: subprocess.Popen | None = None
 
     def start(self) -> None:
         entries = [e for e in os.listdir(self.folder) if not e.startswith(".")] if self.folder.is_dir() else []
         try:
             self.old.mkdir(parents=True, exist_ok=True)
-            earlier = [self.old / name for name in os.listdir(self.old)]
+            earlier = [str(self.old / name) for name in os.listdir(self.old)]
             moved = Path(tempfile.mkdtemp(prefix="site.", dir=self.old)) if entries else None
         except OSError:
             return  # nowhere to put them: the host removes them as before
@@ -85,20 +87,22 @@ class SetAside:
                 os.rename(self.folder / name, moved / name)
             except OSError:
                 break  # another filesystem: the same for every entry
-        self._thread = threading.Thread(target=_remove_all, args=([*earlier, *([moved] if moved else [])],),
-                                        name="remove old site", daemon=False)
-        self._thread.start()
+        folders = [*earlier, *([str(moved)] if moved else [])]
+        try:
+            self._remover = subprocess.Popen([sys.executable, "-I", "-S", "-c", _REMOVE, *folders],
+                                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL) if folders else None
+        except OSError:  # no process to be had: removed here
+            for folder in folders:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def wait(self) -> None:
         """Until the old files are removed."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        if self._remover is not None:
+            self._remover.wait()
+            self._remover = None
 
 
-def _remove_all(folders: list[Path]) -> None:
-    for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
+_REMOVE = "import shutil, sys\nfor folder in sys.argv[1:]:\n    shutil.rmtree(folder, ignore_errors=True)"
 
 
 _NO_LINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES)

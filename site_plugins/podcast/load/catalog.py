@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import Problem, Severity
 from ..memo import Memo, digest_of, file_signature, value_print
 from ..model import BrokenFile, Episode, EpisodeAddress, Settings
+from ..parallel import Workers
 from ..store.record import RECORD_NAME, Published, load_record
 from .broken import find_broken_files
 from .published import keep_published_guids, keep_published_slugs, published_first, record_path
@@ -64,11 +65,17 @@ def find_episode_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def read_episode_file(path: Path, shown: str, settings: Settings, *, project_dir: Path | None = None,
-                      memo: Memo | None = None, sources: dict[str, tuple[bytes, Episode]] | None = None
+def read_episode_file(path: Path, shown: str, settings: Settings, *, project_dir: Path | None = None
                       ) -> tuple[Episode | None, list[Problem]]:
-    """Read and validate one file; unreadable bytes become a located problem, never a traceback. With a memo,
-    `sources` gets what the file's episode is printed by (see `Catalog.sources`).
+    """Read and validate one file; unreadable bytes become a located problem, never a traceback."""
+    data, text = _read_text(path, shown)
+    if data is None:
+        return None, text
+    return validate_episode(text, shown, settings, project_dir=project_dir)
+
+
+def _read_text(path: Path, shown: str) -> tuple[None, list[Problem]] | tuple[bytes, str]:
+    """(the file's bytes, its text), or (None, why it cannot be read).
 
     Only a regular file is read: a symbolic link could publish (or print into a public build log)
     a file from outside the repository, and a pipe or device would block the build.
@@ -82,16 +89,6 @@ def read_episode_file(path: Path, shown: str, settings: Settings, *, project_dir
                                            "repository); put the episode file itself here")]
     if not stat.S_ISREG(mode):
         return None, [Problem(shown, 0, 0, "is not a regular file; an episode is a .yaml text file")]
-    return _read_regular(path, shown, settings, project_dir, memo, sources)
-
-
-MAX_FILE_BYTES = 4_000_000
-"""An episode file's largest size: its script's 100,000 characters and the article's 60,000 take under 1 MB of
-UTF-8, so a larger file is a mistake (or an attack), refused before it is read or parsed."""
-
-
-def _read_regular(path: Path, shown: str, settings: Settings, project_dir: Path | None, memo: Memo | None,
-                  sources: dict[str, tuple[bytes, Episode]] | None) -> tuple[Episode | None, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -102,34 +99,56 @@ def _read_regular(path: Path, shown: str, settings: Settings, project_dir: Path 
     except OSError as exc:
         return None, [Problem(shown, 0, 0, f"cannot read the file: {exc.strerror}")]
     try:
-        text = data.decode("utf-8-sig")
+        return data, data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [Problem(shown, line, column, "the file is not UTF-8 text; save it as UTF-8")]
-    if memo is None:
-        return validate_episode(text, shown, settings, project_dir=project_dir)
-    episode, problems, source = _validated(data, text, shown, settings, project_dir, memo)
-    if sources is not None and episode is not None:
-        sources[shown] = (source, episode)
-    return episode, problems
 
 
-def _validated(data: bytes, text: str, shown: str, settings: Settings, project_dir: Path | None, memo: Memo
-               ) -> tuple[Episode | None, list[Problem], bytes]:
-    """`validate_episode`, or what it gave for the same bytes, name, settings and code, while the files the
-    episode names (`audio:`, `image:`: the only others validation reads) are the same files, unchanged; and a
-    digest of all of that, which the episode it gave is a function of."""
-    key = digest_of((data, shown, repr(settings), str(project_dir)))
-    kept = memo.get(key)
-    if isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], Episode) and \
-            kept[2] == _named_files(kept[0], project_dir):
-        return kept[0], list(kept[1]), value_print(key, kept[2])
-    episode, problems = validate_episode(text, shown, settings, project_dir=project_dir)
-    if episode is not None:  # a file with errors is checked again each time: it is being worked on
-        kept = memo.kept_copy(key, (episode, tuple(problems), _named_files(episode, project_dir)))
-        return kept[0], list(kept[1]), value_print(key, kept[2])
-    return episode, problems, b""
+MAX_FILE_BYTES = 4_000_000
+"""An episode file's largest size: its script's 100,000 characters and the article's 60,000 take under 1 MB of
+UTF-8, so a larger file is a mistake (or an attack), refused before it is read or parsed."""
+
+
+def _read_all(files: Mapping[str, Path], settings: Settings, project_dir: Path, memo: Memo | None,
+              workers: Workers | None) -> tuple[dict[str, tuple[Episode | None, list[Problem]]],
+                                               dict[str, tuple[bytes, Episode]]]:
+    """(each file's episode and problems, in the order of `files`; with a memo, what each episode is printed by,
+    see `Catalog.sources`). With a memo, a file is checked again only when an earlier build did not check the same
+    bytes, name, settings and code while the files the episode names (`audio:`, `image:`: the only others
+    validation reads) are the same files, unchanged; the files to check are shared with `workers`."""
+    found: dict[str, tuple[Episode | None, list[Problem]]] = {}
+    sources: dict[str, tuple[bytes, Episode]] = {}
+    unchecked: list[tuple[str, str, str]] = []  # (file, its key in the memo, its text)
+    for shown, path in files.items():
+        data, text = _read_text(path, shown)
+        key = digest_of((data, shown, repr(settings), str(project_dir))) if memo is not None and data else ""
+        kept = memo.get(key) if key else None
+        if isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], Episode) and \
+                kept[2] == _named_files(kept[0], project_dir):
+            found[shown] = kept[0], list(kept[1])
+            sources[shown] = value_print(key, kept[2]), kept[0]
+        elif data is None:
+            found[shown] = None, text
+        else:
+            found[shown] = None, []  # its place, in the files' order
+            unchecked.append((shown, key, text))
+            if workers is not None and len(unchecked) == 1:
+                workers.start(__name__)  # they get ready while the other files are read
+    args = [(text, shown, settings, project_dir) for shown, _, text in unchecked]
+    checked = workers.map(_validate, args) if workers is not None else [_validate(*a) for a in args]
+    for (shown, key, _), (episode, problems) in zip(unchecked, checked, strict=True):
+        if key and episode is not None:  # a file with errors is checked again each time: it is being worked on
+            kept = memo.kept_copy(key, (episode, tuple(problems), _named_files(episode, project_dir)))
+            episode, problems = kept[0], list(kept[1])
+            sources[shown] = value_print(key, kept[2]), episode
+        found[shown] = episode, problems
+    return found, sources
+
+
+def _validate(text: str, shown: str, settings: Settings, project_dir: Path) -> tuple[Episode | None, list[Problem]]:
+    return validate_episode(text, shown, settings, project_dir=project_dir)
 
 
 def _named_files(episode: Episode, project_dir: Path | None) -> tuple[tuple[object, ...], ...]:
@@ -148,22 +167,22 @@ def _named_files(episode: Episode, project_dir: Path | None) -> tuple[tuple[obje
 
 def load_catalog(paths: list[Path], settings: Settings, *, root: Path, include_drafts: bool,
                  now: datetime | None = None, project_dir: Path | None = None,
-                 known_addresses: Mapping[str, EpisodeAddress] | None = None, memo: Memo | None = None) -> Catalog:
+                 known_addresses: Mapping[str, EpisodeAddress] | None = None, memo: Memo | None = None,
+                 workers: Workers | None = None) -> Catalog:
     """Validate every episode file, then check slugs, GUIDs, related picks and recordings across files.
 
     `include_drafts` is the preview's view: drafts and scheduled episodes stay in, marked. Without
     it, an episode dated after `now` is left out until a build at or after its time (`now` None: none is).
     `known_addresses` (file -> address in a preview's last build) keeps a file that broke at its address.
-    `memo` keeps each valid file's result for the next build (see `_validated`).
+    `memo` keeps each valid file's result for the next build, and `workers` check files too (see `_read_all`).
     """
     problems: list[Problem] = []
     episodes: list[Episode] = []
     folders: dict[Path, Path] = {}
     files = {shown_path(path, root, resolved=folders): path for path in find_episode_files(paths)}
     base = project_dir or root
-    sources: dict[str, tuple[bytes, Episode]] = {}
-    for shown, path in files.items():
-        episode, found = read_episode_file(path, shown, settings, project_dir=base, memo=memo, sources=sources)
+    read, sources = _read_all(files, settings, base, memo, workers)
+    for episode, found in read.values():
         problems.extend(found)
         if episode is not None:
             episodes.append(episode)

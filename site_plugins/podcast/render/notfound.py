@@ -14,7 +14,7 @@ from markupsafe import escape
 from ..layout import SiteLayout
 from ..model import Episode, Settings
 from .i18n import labels_for
-from .search import add_search_box, search_form
+from .searchbox import add_search_box, search_form
 
 LATEST = 5
 THEME_HEADING = "<h1>404 - Not found</h1>"

@@ -25,25 +25,26 @@ import math
 import re
 import unicodedata
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
+from concurrent.futures import Future
 from operator import add
 from pathlib import Path
 
 import numpy as np
 from lxml import html as lxml_html
-from markupsafe import escape
 
-from ..layout import SiteLayout, relative_url
-from ..model import Settings
+from ..layout import SiteLayout
+from ..parallel import Workers
 from ..writer import OutputError, SiteWriter
-from .i18n import labels_for
 from .searchcache import SearchCache, index_key, page_key
 
 """The generated page that shows results."""
 FORMAT = 1
 SHARD_BYTES = 12_000
 """Postings per shard file, on average (before compression)."""
+_HERE_FIRST = 16
+"""Pages a build cuts into terms itself before it gives any to workers (starting them costs more than a few)."""
 _BATCH = 64
 """Pages whose counts are posted together (`SearchIndex._post_all`)."""
 TITLE_WEIGHT = 5
@@ -121,9 +122,12 @@ class SearchIndex:
     the index is the same files whatever order the pages came in.
     """
 
-    def __init__(self, writer: SiteWriter, *, cache: SearchCache | None = None) -> None:
+    def __init__(self, writer: SiteWriter, *, cache: SearchCache | None = None, workers: Workers | None = None
+                 ) -> None:
         self.writer = writer
         self.cache = cache
+        self.workers = workers
+        """Processes that cut pages into terms while the build goes on (`parallel`); without them, it is done here."""
         self.pages: list[tuple[float, str, int]] = []
         """(order, url, length) of each page, in the order pages came."""
         self.texts: list[bytes | Path] = []
@@ -136,21 +140,26 @@ class SearchIndex:
         """Pages whose counts are not in `postings` yet (`_post_all` adds them, many at once)."""
         self._deferred: list[tuple[int, str]] = []
         """(page number, cache key) of the kept pages whose counts are not in `postings` yet."""
+        self._cut = 0
+        """Pages cut into terms in this build: the first `_HERE_FIRST` here, as a preview's few are."""
+        self._given: deque[tuple[int, tuple[str, str, str], Future]] = deque()
+        """(page number, (url, title, html), its cutting) of the pages given to the workers, oldest first."""
 
     def add_page(self, *, url: str, title: str, html: str, order: float = 0.0) -> str:
         """A rendered page's content (no theme around it). Larger `order` ranks first on equal scores.
         Returns the page's key in the search cache ('' without one)."""
         key = page_key(url, title, html) if self.cache is not None else ""
         entry = self.cache.get(key) if self.cache is not None else None
+        number = self._add(url, entry or ({}, 0), self.cache.page_file(key) if entry else b"", order, key)
         if entry is None:
-            sections = page_sections(html, title)
-            entry = _counted(sections, title)
-            page = _json({"url": url, "title": title, "sections": sections})
-            if self.cache is None:
-                self._add(url, entry, page, order, "")
-                return ""
-            self.cache.put(key, entry, page)
-        self._add(url, entry, self.cache.page_file(key), order, key)
+            self._take_given(wait=False)
+            self._cut += 1
+            future = self.workers.submit(analysed, url, title, html) if self.workers is not None and \
+                self._cut > _HERE_FIRST and len(self._given) <= 2 * self.workers.count else None
+            if future is None:  # no worker, a few pages, or all workers busy: cut here
+                self._place(number, analysed(url, title, html))
+            else:
+                self._given.append((number, (url, title, html), future))
         return key
 
     def add_kept(self, *, url: str, key: str, order: float = 0.0) -> bool:
@@ -163,12 +172,31 @@ class SearchIndex:
         self._add(url, ({}, length), self.cache.page_file(key), order, key)
         return True
 
-    def _add(self, url: str, entry: tuple[dict[str, int], int], text: bytes | Path, order: float, key: str) -> None:
+    def _add(self, url: str, entry: tuple[dict[str, int], int], text: bytes | Path, order: float, key: str) -> int:
         counts, length = entry
         self._post(len(self.pages), counts)
         self.pages.append((order, url, max(length, 1)))
         self.texts.append(text)
         self.keys.append(key)
+        return len(self.pages) - 1
+
+    def _place(self, number: int, cut: tuple[tuple[dict[str, int], int], bytes]) -> None:
+        """A page's terms and text, once cut (`analysed`), in the place `add_page` kept for it."""
+        (counts, length), page = cut
+        order, url, _ = self.pages[number]
+        self._post(number, counts)
+        self.pages[number] = (order, url, max(length, 1))
+        if self.cache is None:
+            self.texts[number] = page
+        else:
+            self.cache.put(self.keys[number], (counts, length), page)
+            self.texts[number] = self.cache.page_file(self.keys[number])
+
+    def _take_given(self, *, wait: bool) -> None:
+        """Place the pages the workers have cut: those done, in the order given, or all of them with `wait`."""
+        while self._given and (wait or self._given[0][2].done()):
+            number, page, future = self._given.popleft()
+            self._place(number, self.workers.result(future, lambda page=page: analysed(*page)))
 
     def _post(self, number: int, counts: dict[str, int]) -> None:
         self._unposted.append((number, counts))
@@ -201,6 +229,7 @@ class SearchIndex:
         """Write the shards, the pages' texts and meta.json; returns the number of files in the index. With a
         cache, shards and meta.json made before from the same pages (addresses, orders and cache keys) are
         taken from it."""
+        self._take_given(wait=True)
         ranked = sorted(range(len(self.pages)), key=lambda n: (-self.pages[n][0], self.pages[n][1]))
         key = index_key([(*self.pages[n], self.keys[n]) for n in ranked]) \
             if self.cache is not None and all(self.keys) else ""
@@ -249,6 +278,12 @@ class SearchIndex:
 
     def _write(self, name: str, data: bytes | Path) -> None:
         self.writer.write(SiteLayout.search_index + name, data, owner="the search index")
+
+
+def analysed(url: str, title: str, html: str) -> tuple[tuple[dict[str, int], int], bytes]:
+    """A page's term counts and length (`_counted`) and its text file; what a worker does for `add_page`."""
+    sections = page_sections(html, title)
+    return _counted(sections, title), _json({"url": url, "title": title, "sections": sections})
 
 
 def _counted(sections: list[tuple[str, str, str]], title: str) -> tuple[dict[str, int], int]:
@@ -342,33 +377,3 @@ def page_sections(html: str, title: str) -> list[tuple[str, str, str]]:
         if text or anchor:
             out.append((anchor, heading, text))
     return out
-
-
-_MAGNIFIER = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 3A6.5 6.5 '
-              '0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 '
-              '6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>')
-
-
-def search_form(*, action: str, label: str) -> str:
-    """A search box that opens the search page with ?q=: plain HTML, so it works before scripts load. On a
-    phone only its icon shows (a link to the search page), so the header keeps room for the site's name."""
-    return (f'<form class="gp-search-form" role="search" action="{escape(action)}" method="get">'
-            f'<input class="gp-search-form__input" type="search" name="q" placeholder="{escape(label)}" '
-            f'aria-label="{escape(label)}" autocomplete="off" required>'
-            f'<a class="gp-search-form__icon md-header__button md-icon" href="{escape(action)}" '
-            f'aria-label="{escape(label)}">{_MAGNIFIER}</a></form>')
-
-
-def add_search_box(html: str, *, form: str) -> str:
-    """A page of mkdocs-material's layout with the search box at the end of its header bar."""
-    header_end = html.find("</header>")
-    nav_end = html.rfind("</nav>", 0, header_end) if header_end >= 0 else -1
-    return html if nav_end < 0 else html[:nav_end] + form + html[nav_end:]
-
-
-def search_box(html: str, settings: Settings, *, page_url: str, layout: SiteLayout) -> str:
-    """A page with the site's search box in its header, when the site has search."""
-    if not settings.search:
-        return html
-    action = relative_url(layout.url(layout.search_page), page_url)
-    return add_search_box(html, form=search_form(action=action, label=labels_for(settings.language)["search"]))

@@ -1,0 +1,145 @@
+"""Work shared with helping processes gives the same values, in the same order, as work done alone: the episode
+files' checks, the search index's files; a worker that dies leaves its work to the build's own process."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from site_plugins.podcast import load_catalog
+from site_plugins.podcast.load.siteconfig import read_site_settings
+from site_plugins.podcast.parallel import MAX_WORKERS, Workers, worker_count
+from site_plugins.podcast.render.search import SearchIndex
+from site_plugins.podcast.writer import SiteWriter
+
+from .conftest import REPO
+
+pytestmark = pytest.mark.site
+
+
+def square(number: int) -> tuple[int, int]:
+    return number, number * number
+
+
+def square_or_die(number: int) -> tuple[int, int]:
+    if multiprocessing.parent_process() is not None and number == 99:
+        os._exit(3)  # the worker is killed in the middle of its first chunk
+    return square(number)
+
+
+@pytest.mark.unit
+def test_the_workers_count_is_the_cores_but_one_unless_set():
+    assert worker_count({"PODCAST_WORKERS": "0"}) == 0
+    assert worker_count({"PODCAST_WORKERS": "2"}) == 2
+    assert worker_count({"PODCAST_WORKERS": "64"}) == MAX_WORKERS
+    assert worker_count({}) == max(0, min(len(os.sched_getaffinity(0)) - 1, MAX_WORKERS))
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_mapped_work_gives_the_values_in_order_with_any_number_of_workers(count):
+    items = [(n,) for n in range(100)]
+    with Workers(count) as workers:
+        assert workers.map(square, items, chunk=4) == [square(n) for n in range(100)]
+
+
+def test_the_work_of_a_worker_that_dies_is_done_here():
+    with Workers(1) as workers:
+        assert workers.map(square_or_die, [(n,) for n in range(100)], chunk=4) == [square(n) for n in range(100)]
+        assert workers.count == 0, "a broken pool is given nothing more"
+
+
+def _project_with_many_episodes(root):
+    """40 episode files (the samples under other names and slugs) and two broken ones: more than one chunk."""
+    (root / "episodes").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    samples = sorted((REPO / "episodes").glob("*.yaml"))
+    shutil.copytree(REPO / "episodes/images", root / "episodes/images")
+    shutil.copytree(REPO / "docs/assets", root / "docs/assets")  # the cover
+    for number in range(40):
+        lines = samples[number % len(samples)].read_text(encoding="utf-8").splitlines(keepends=True)
+        own = "".join(line for line in lines if not line.startswith(("slug:", "guid:")))
+        (root / f"episodes/{number:03d}.yaml").write_text(f"slug: copy-{number}\n{own}", encoding="utf-8")
+    (root / "episodes/broken-1.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    (root / "episodes/broken-2.yaml").write_text("title: No script\ndate: 2025-12-08\n", encoding="utf-8")
+    return root
+
+
+def test_episode_files_checked_by_workers_are_those_checked_alone(tmp_path):
+    root = _project_with_many_episodes(tmp_path)
+    settings = read_site_settings(root / "mkdocs.yml")
+    alone = load_catalog([root / "episodes"], settings, root=root, include_drafts=False)
+    with Workers(1) as workers:
+        shared = load_catalog([root / "episodes"], settings, root=root, include_drafts=False, workers=workers)
+        assert workers._pool is not None, "the workers checked files"
+    assert len(alone.episodes) >= 30 and alone.problems
+    assert shared.episodes == alone.episodes
+    assert shared.problems == alone.problems
+
+
+def test_a_search_index_cut_by_workers_is_the_one_cut_alone(tmp_path):
+    pages = [(f"p{n}/", f"第{n}页", f"<h2 id='a'>能源 {n}</h2><p>{'预算赤字，石油出口。' * (n % 7 + 1)} w{n % 5}</p>")
+             for n in range(60)]
+    for name, count in (("alone", 0), ("shared", 1)):
+        with Workers(count) as workers:
+            index = SearchIndex(SiteWriter(tmp_path / name), workers=workers)
+            for number, (url, title, html) in enumerate(pages):
+                index.add_page(url=url, title=title, html=html, order=float(number % 9))
+            index.write()
+            assert (workers._pool is not None) == bool(count), "the workers cut pages"
+    assert _files(tmp_path / "shared") == _files(tmp_path / "alone")
+    assert len(_files(tmp_path / "alone")) > 60
+
+
+def _files(folder):
+    return {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def test_workers_never_run_the_hosts_main_script_again(tmp_path):
+    """A host script without a main guard (as many build scripts are) runs once: a worker needs nothing of it."""
+    marker = tmp_path / "runs.txt"
+    script = tmp_path / "host.py"
+    script.write_text(
+        "import os\n"
+        f"open({str(marker)!r}, 'a').write('run\\n')\n"
+        "from site_plugins.podcast.parallel import Workers\n"
+        "from tests.test_parallel import process_of\n"
+        "with Workers(1) as workers:\n"
+        "    made = workers.map(process_of, [(n,) for n in range(64)], chunk=2)\n"
+        "print(len({pid for _, pid in made}), [n for n, _ in made] == list(range(64)))\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], cwd=REPO, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2", "True"], "the worker did some of the work"
+    assert marker.read_text() == "run\n"
+
+
+def process_of(number: int) -> tuple[int, int]:
+    return number, os.getpid()
+
+
+def test_episode_texts_made_by_workers_are_those_made_alone(tmp_path):
+    """Transcripts, chapters and embed pages, over audio whose turns last a second each."""
+    from datetime import UTC, datetime
+
+    from site_plugins.podcast.build import prepare
+    from site_plugins.podcast.episodefiles import episode_files
+    from site_plugins.podcast.model import EpisodeAudio, TurnSpan
+
+    root = _project_with_many_episodes(tmp_path)
+    settings = read_site_settings(root / "mkdocs.yml")
+    episodes = load_catalog([root / "episodes"], settings, root=root, include_drafts=False).episodes
+    request = prepare(settings, root, now=datetime.now(UTC), environ={"PODCAST_TTS": "espeak"})
+    audio = {e.slug: EpisodeAudio(path=root / f"audio/{e.slug}.mp3", uri=f"audio/{e.slug}.mp3", size=1, duration=99.0,
+                                  turns=tuple(TurnSpan(str(n), 0, 0, float(n), n + 1.0) for n in range(len(e.turns))),
+                                  chapters=(("Intro", 0.0, 9.0),), publishable=True) for e in episodes}
+    alone = episode_files(request, episodes, audio)
+    with Workers(1) as workers:
+        shared = episode_files(request, episodes, audio, workers=workers)
+        assert workers._pool is not None, "the workers made texts"
+    assert len(alone) > 3 * len(episodes) >= 90
+    assert shared == alone
