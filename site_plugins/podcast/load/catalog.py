@@ -134,7 +134,7 @@ def _read_all(files: Mapping[str, Path], settings: Settings, project_dir: Path, 
         else:
             found[shown] = None, []  # its place, in the files' order
             unchecked.append((shown, key, text))
-            if workers is not None and len(unchecked) == 1:
+            if workers is not None and len(unchecked) == _SHARED_FROM:
                 workers.start(__name__)  # they get ready while the other files are read
     args = [(text, shown, settings, project_dir) for shown, _, text in unchecked]
     checked = workers.map(_validate, args) if workers is not None else [_validate(*a) for a in args]
@@ -145,6 +145,11 @@ def _read_all(files: Mapping[str, Path], settings: Settings, project_dir: Path, 
             sources[shown] = value_print(key, kept[2]), episode
         found[shown] = episode, problems
     return found, sources
+
+
+_SHARED_FROM = 17
+"""Files to check from which workers start (more than `Workers.map` does alone in its first chunk): an edit or
+two are checked sooner than a worker starts."""
 
 
 def _validate(text: str, shown: str, settings: Settings, project_dir: Path) -> tuple[Episode | None, list[Problem]]:
