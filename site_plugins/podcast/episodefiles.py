@@ -32,7 +32,7 @@ def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Map
     files: dict[str, bytes | Path] = {}
     texts = _Texts(request, memo, prints or EpisodePrints(audio))
     kept = [texts.kept(episode, audio.get(episode.slug)) for episode in episodes]
-    unmade = [(e, audio.get(e.slug), request.settings, request.layout, *texts.art(e))
+    unmade = [(e, audio.get(e.slug), request.settings, request.layout, *texts.art(e), texts.kept_in)
               for e, found in zip(episodes, kept, strict=True) if found is None]
     made = iter(workers.map(episode_texts, unmade) if workers is not None else [episode_texts(*u) for u in unmade])
     for episode, found in zip(episodes, kept, strict=True):
@@ -48,11 +48,22 @@ def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Map
 
 
 def episode_texts(episode: Episode, clip: EpisodeAudio | None, settings: Settings, layout: SiteLayout, art: str,
-                  side: int) -> dict[str, bytes]:
-    """Site path -> bytes of the episode's transcripts, chapters and embed page (`art`: its picture's address)."""
+                  side: int, folder: Path | None) -> dict[str, bytes] | dict[str, str]:
+    """Site path -> bytes of the episode's transcripts, chapters and embed page (`art`: its picture's address); with
+    a `folder`, each is written there as a file named by its content, and the file's name given instead (a worker
+    then sends back names, not tens of kilobytes of text)."""
     texts = {**transcript_files(episode, clip, layout=layout),
              **embed_files(episode, clip, settings, layout=layout, image_uri=art, image_side=side)}
-    return {uri: text.encode("utf-8") for uri, text in texts.items()}
+    made = {uri: text.encode("utf-8") for uri, text in texts.items()}
+    return made if folder is None else {uri: _kept_file(folder, data, PurePosixPath(uri).suffix)
+                                        for uri, data in made.items()}
+
+
+def _kept_file(folder: Path, data: bytes, suffix: str) -> str:
+    name = hashlib.sha256(data).hexdigest()[:40] + suffix
+    if not (folder / name).is_file():
+        write_atomic(folder / name, data, durable=False)
+    return name
 
 
 class _Texts:
@@ -83,20 +94,19 @@ class _Texts:
             return {uri: self.folder / name for uri, name in kept.items()}
         return None
 
-    def keep(self, episode: Episode, clip: EpisodeAudio | None, made: dict[str, bytes]) -> dict[str, bytes | Path]:
-        """The texts made now (`episode_texts`): with a memo, kept as files named by their content."""
+    @property
+    def kept_in(self) -> Path | None:
+        """Where texts made now are written (`episode_texts`): the cache's folder, with a memo."""
+        return self.folder if self.memo is not None else None
+
+    def keep(self, episode: Episode, clip: EpisodeAudio | None, made: dict[str, bytes] | dict[str, str]
+             ) -> dict[str, bytes | Path]:
+        """The texts made now (`episode_texts`): with a memo, files named by their content, found again by the key."""
         if self.memo is None:
             return dict(made)
-        names = {uri: self._kept_file(data, PurePosixPath(uri).suffix) for uri, data in made.items()}
-        self.memo.put(self._key(episode), names)
-        return {uri: self.folder / name for uri, name in names.items()}
-
-    def _kept_file(self, data: bytes, suffix: str) -> str:
-        name = hashlib.sha256(data).hexdigest()[:40] + suffix
-        if not (self.folder / name).is_file():
-            write_atomic(self.folder / name, data, durable=False)
-        self.used.add(name)
-        return name
+        self.memo.put(self._key(episode), made)
+        self.used.update(made.values())
+        return {uri: self.folder / name for uri, name in made.items()}
 
 
 def thumbnails(request: BuildRequest, episodes: Sequence[Episode]

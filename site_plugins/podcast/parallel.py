@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import sys
 import types
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -64,27 +65,30 @@ class Workers:
         for _ in range(self.count if self._pool is None else 0):
             self.submit(_ready, module)
 
-    def map(self, work: Callable[..., Any], items: Sequence[tuple], *, chunk: int = 16) -> list:
-        """`[work(*item) for item in items]`: the workers take chunks from the back, this process from the front,
-        and takes back any chunk no worker has started when it gets there."""
+    def map(self, work: Callable[..., Any], items: Sequence[tuple], *, chunk: int = 16) -> Iterator:
+        """`work(*item)` for each item, in order, each made when it is asked for: chunks of items go to the
+        workers a few at a time, in order, and this process does the first and every chunk no worker has started
+        when it gets there. So the results of a few chunks at most are held at once (a thousand episodes' texts
+        would be tens of megabytes)."""
         chunks = [range(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
-        given: dict[int, Future] = {}
-        for part in reversed(chunks[1:]):
-            future = self.submit(_each, work, [items[n] for n in part])
-            if future is None:
-                break
-            given[part.start] = future
-        results: list = [None] * len(items)
+        ahead: deque[tuple[int, Future]] = deque()
+        given = 1  # the next chunk to give a worker
         for part in chunks:
-            future = given.get(part.start)
-            if future is not None and not future.cancel():
-                continue  # a worker has it
-            given.pop(part.start, None)
-            results[part.start:part.stop] = [work(*items[n]) for n in part]
-        for start, future in given.items():
-            part = next(p for p in chunks if p.start == start)
-            results[part.start:part.stop] = self.result(future, lambda p=part: [work(*items[n]) for n in p])
-        return results
+            while given < len(chunks) and len(ahead) < 2 * self.count:
+                future = self.submit(_each, work, [items[n] for n in chunks[given]])
+                if future is None:
+                    break
+                ahead.append((chunks[given].start, future))
+                given += 1
+
+            def here(part: range = part) -> list:
+                return [work(*items[n]) for n in part]
+
+            if ahead and ahead[0][0] == part.start:
+                future = ahead.popleft()[1]
+                yield from here() if future.cancel() else self.result(future, here)
+            else:
+                yield from here()
 
     def result(self, future: Future, here: Callable[[], Any]) -> Any:
         """The future's result; `here()` when its worker was lost (the pool broke) or it was never run."""

@@ -120,10 +120,10 @@ def _read_all(files: Mapping[str, Path], settings: Settings, project_dir: Path, 
     validation reads) are the same files, unchanged; the files to check are shared with `workers`."""
     found: dict[str, tuple[Episode | None, list[Problem]]] = {}
     sources: dict[str, tuple[bytes, Episode]] = {}
-    unchecked: list[tuple[str, str, str]] = []  # (file, its key in the memo, its text)
+    unchecked: list[tuple[Path, str, Settings, Path, bool]] = []  # what `_check` reads
     for shown, path in files.items():
         data, text = _read_text(path, shown)
-        key = digest_of((data, shown, repr(settings), str(project_dir))) if memo is not None and data else ""
+        key = _key(data, shown, settings, project_dir) if memo is not None and data else ""
         kept = memo.get(key) if key else None
         if isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], Episode) and \
                 kept[2] == _named_files(kept[0], project_dir):
@@ -131,14 +131,13 @@ def _read_all(files: Mapping[str, Path], settings: Settings, project_dir: Path, 
             sources[shown] = value_print(key, kept[2]), kept[0]
         elif data is None:
             found[shown] = None, text
-        else:
+        else:  # read again where it is checked: a thousand files' texts are not held at once
             found[shown] = None, []  # its place, in the files' order
-            unchecked.append((shown, key, text))
+            unchecked.append((path, shown, settings, project_dir, memo is not None))
             if workers is not None and len(unchecked) == _SHARED_FROM:
                 workers.start(__name__)  # they get ready while the other files are read
-    args = [(text, shown, settings, project_dir) for shown, _, text in unchecked]
-    checked = workers.map(_validate, args) if workers is not None else [_validate(*a) for a in args]
-    for (shown, key, _), (episode, problems) in zip(unchecked, checked, strict=True):
+    checked = workers.map(_check, unchecked) if workers is not None else (_check(*u) for u in unchecked)
+    for (_, shown, *_), (key, episode, problems) in zip(unchecked, checked, strict=True):
         if key and episode is not None:  # a file with errors is checked again each time: it is being worked on
             kept = memo.kept_copy(key, (episode, tuple(problems), _named_files(episode, project_dir)))
             episode, problems = kept[0], list(kept[1])
@@ -147,13 +146,24 @@ def _read_all(files: Mapping[str, Path], settings: Settings, project_dir: Path, 
     return found, sources
 
 
+def _key(data: bytes, shown: str, settings: Settings, project_dir: Path) -> str:
+    return digest_of((data, shown, repr(settings), str(project_dir)))
+
+
+def _check(path: Path, shown: str, settings: Settings, project_dir: Path, keyed: bool
+           ) -> tuple[str, Episode | None, list[Problem]]:
+    """(the key of the bytes read, when `keyed`; the episode and problems they give): the file as it is now, should
+    it have changed since it was first read."""
+    data, text = _read_text(path, shown)
+    if data is None:
+        return "", None, text
+    return _key(data, shown, settings, project_dir) if keyed else "", *validate_episode(text, shown, settings,
+                                                                                         project_dir=project_dir)
+
+
 _SHARED_FROM = 17
 """Files to check from which workers start (more than `Workers.map` does alone in its first chunk): an edit or
 two are checked sooner than a worker starts."""
-
-
-def _validate(text: str, shown: str, settings: Settings, project_dir: Path) -> tuple[Episode | None, list[Problem]]:
-    return validate_episode(text, shown, settings, project_dir=project_dir)
 
 
 def _named_files(episode: Episode, project_dir: Path | None) -> tuple[tuple[object, ...], ...]:

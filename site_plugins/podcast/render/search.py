@@ -36,7 +36,7 @@ from lxml import html as lxml_html
 
 from ..layout import SiteLayout
 from ..parallel import Workers
-from ..writer import OutputError, SiteWriter
+from ..writer import OutputError, SiteWriter, write_atomic
 from .searchcache import SearchCache, index_key, page_key
 
 """The generated page that shows results."""
@@ -154,12 +154,13 @@ class SearchIndex:
         if entry is None:
             self._take_given(wait=False)
             self._cut += 1
-            future = self.workers.submit(analysed, url, title, html) if self.workers is not None and \
+            file = self.cache.page_file(key) if self.cache is not None else None  # a worker writes the text there
+            future = self.workers.submit(analysed, url, title, html, file) if self.workers is not None and \
                 self._cut > _HERE_FIRST and len(self._given) <= 2 * self.workers.count else None
             if future is None:  # no worker, a few pages, or all workers busy: cut here
                 self._place(number, analysed(url, title, html))
             else:
-                self._given.append((number, (url, title, html), future))
+                self._given.append((number, (url, title, html, file), future))
         return key
 
     def add_kept(self, *, url: str, key: str, order: float = 0.0) -> bool:
@@ -180,7 +181,7 @@ class SearchIndex:
         self.keys.append(key)
         return len(self.pages) - 1
 
-    def _place(self, number: int, cut: tuple[tuple[dict[str, int], int], bytes]) -> None:
+    def _place(self, number: int, cut: tuple[tuple[dict[str, int], int], bytes | None]) -> None:
         """A page's terms and text, once cut (`analysed`), in the place `add_page` kept for it."""
         (counts, length), page = cut
         order, url, _ = self.pages[number]
@@ -188,7 +189,7 @@ class SearchIndex:
         self.pages[number] = (order, url, max(length, 1))
         if self.cache is None:
             self.texts[number] = page
-        else:
+        else:  # its text is in the cache already when a worker cut it
             self.cache.put(self.keys[number], (counts, length), page)
             self.texts[number] = self.cache.page_file(self.keys[number])
 
@@ -280,10 +281,15 @@ class SearchIndex:
         self.writer.write(SiteLayout.search_index + name, data, owner="the search index")
 
 
-def analysed(url: str, title: str, html: str) -> tuple[tuple[dict[str, int], int], bytes]:
-    """A page's term counts and length (`_counted`) and its text file; what a worker does for `add_page`."""
+def analysed(url: str, title: str, html: str, file: Path | None = None
+             ) -> tuple[tuple[dict[str, int], int], bytes | None]:
+    """A page's term counts and length (`_counted`) and its text file's bytes, or None when they were written to
+    `file` (a worker's way: it sends back no text); what `add_page` does with a page not cut before."""
     sections = page_sections(html, title)
-    return _counted(sections, title), _json({"url": url, "title": title, "sections": sections})
+    page = _json({"url": url, "title": title, "sections": sections})
+    if file is not None:
+        write_atomic(file, page, durable=False)
+    return _counted(sections, title), page if file is None else None
 
 
 def _counted(sections: list[tuple[str, str, str]], title: str) -> tuple[dict[str, int], int]:

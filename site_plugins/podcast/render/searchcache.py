@@ -86,8 +86,10 @@ class SearchCache:
             counts = None
         return counts if isinstance(counts, dict) else None
 
-    def put(self, key: str, entry: Entry, page: bytes) -> None:
-        write_atomic(self.page_file(key), page, durable=False)
+    def put(self, key: str, entry: Entry, page: bytes | None) -> None:
+        """Keep a page's entry, and its text (None: it is in `page_file(key)` already)."""
+        if page is not None:
+            write_atomic(self.page_file(key), page, durable=False)
         self.used[key] = (entry[1], marshal.dumps(entry[0]))  # a thousand pages' counts as dicts would take 50 MB
 
     def index_files(self, key: str) -> dict[str, Path] | None:
