@@ -134,16 +134,17 @@ class SearchIndex:
         """Each page's text file, in the order pages came."""
         self.keys: list[str] = []
         """Each page's key in the search cache ('' without one), in the order pages came."""
-        self.postings: dict[str, np.ndarray] = {}
-        """Term -> its postings, packed (page number << 16 | count), in no order."""
+        self.postings: dict[str, list[np.ndarray]] = {}
+        """Term -> its postings in parts (one for each batch of pages that has it), packed (page number << 16 |
+        count), in no order: joined once, when the index is encoded."""
         self._unposted: list[tuple[int, dict[str, int]]] = []
         """Pages whose counts are not in `postings` yet (`_post_all` adds them, many at once)."""
         self._deferred: list[tuple[int, str]] = []
         """(page number, cache key) of the kept pages whose counts are not in `postings` yet."""
         self._cut = 0
         """Pages cut into terms in this build: the first `_HERE_FIRST` here, as a preview's few are."""
-        self._given: deque[tuple[int, tuple[str, str, str], Future]] = deque()
-        """(page number, (url, title, html), its cutting) of the pages given to the workers, oldest first."""
+        self._given: deque[tuple[int, tuple[str, str, str, Path | None], Future]] = deque()
+        """(page number, what `analysed` was given, its cutting) of the pages given to the workers, oldest first."""
 
     def add_page(self, *, url: str, title: str, html: str, order: float = 0.0) -> str:
         """A rendered page's content (no theme around it). Larger `order` ranks first on equal scores.
@@ -200,6 +201,8 @@ class SearchIndex:
             self._place(number, self.workers.result(future, lambda page=page: analysed(*page)))
 
     def _post(self, number: int, counts: dict[str, int]) -> None:
+        if not counts:  # a page kept for later (`_deferred`) or still being cut (`_given`)
+            return
         self._unposted.append((number, counts))
         if len(self._unposted) >= _BATCH:
             self._post_all()
@@ -223,8 +226,7 @@ class SearchIndex:
         ends = np.cumsum(np.bincount(ids, minlength=len(number_of)))
         postings = self.postings
         for term, start, end in zip(number_of, itertools.chain([0], ends.tolist()), ends.tolist(), strict=False):
-            before = postings.get(term)
-            postings[term] = grouped[start:end] if before is None else np.concatenate((before, grouped[start:end]))
+            postings.setdefault(term, []).append(grouped[start:end])
 
     def write(self) -> int:
         """Write the shards, the pages' texts and meta.json; returns the number of files in the index. With a
@@ -266,7 +268,7 @@ class SearchIndex:
         """The shards (`t/<n>.json`) and meta.json of the pages in `ranked` order."""
         rank = np.zeros(len(ranked), dtype=np.uint64)
         rank[ranked] = np.arange(len(ranked), dtype=np.uint64)
-        encoded = {term: _encode_packed(posting, rank) for term, posting in self.postings.items()}
+        encoded = {term: _encode_packed(np.concatenate(parts), rank) for term, parts in self.postings.items()}
         shards = max(1, math.ceil(sum(len(t) + len(p) + 6 for t, p in encoded.items()) / SHARD_BYTES))
         by_shard: list[dict[str, str]] = [{} for _ in range(shards)]
         for term in sorted(encoded):
