@@ -31,17 +31,17 @@ def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Map
     more than the rest of a rebuild), found again by a digest of what makes them; `workers` share making them."""
     files: dict[str, bytes | Path] = {}
     texts = _Texts(request, memo, prints or EpisodePrints(audio))
-    kept = [texts.kept(episode, audio.get(episode.slug)) for episode in episodes]
+    kept = [texts.kept(episode) for episode in episodes]
     unmade = [(e, audio.get(e.slug), request.settings, request.layout, *texts.art(e), texts.kept_in)
               for e, found in zip(episodes, kept, strict=True) if found is None]
-    made = iter(workers.map(episode_texts, unmade) if workers is not None else [episode_texts(*u) for u in unmade])
+    made = (workers or Workers(0)).map(episode_texts, unmade)  # without workers, all here
     for episode, found in zip(episodes, kept, strict=True):
         clip = audio.get(episode.slug)
         if clip is not None and not request.settings.show.media_base_url:
             files[clip.uri] = clip.path
         if episode.image:
             files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
-        files.update(found if found is not None else texts.keep(episode, clip, next(made)))
+        files.update(found if found is not None else texts.keep(episode, next(made)))
     if memo is not None:
         remove_others(texts.folder, texts.used)  # the files no episode of this build has
     return files
@@ -86,7 +86,7 @@ class _Texts:
         return digest_of((self.prints.of(episode), repr((self.request.settings, self.request.layout,
                                                          *self.art(episode)))))
 
-    def kept(self, episode: Episode, clip: EpisodeAudio | None) -> dict[str, Path] | None:
+    def kept(self, episode: Episode) -> dict[str, Path] | None:
         """The texts of an earlier build made from the same episode, audio, settings, addresses, art and code."""
         kept = self.memo.get(self._key(episode)) if self.memo is not None else None
         if isinstance(kept, dict) and all(isinstance(n, str) and (self.folder / n).is_file() for n in kept.values()):
@@ -99,8 +99,7 @@ class _Texts:
         """Where texts made now are written (`episode_texts`): the cache's folder, with a memo."""
         return self.folder if self.memo is not None else None
 
-    def keep(self, episode: Episode, clip: EpisodeAudio | None, made: dict[str, bytes] | dict[str, str]
-             ) -> dict[str, bytes | Path]:
+    def keep(self, episode: Episode, made: dict[str, bytes] | dict[str, str]) -> dict[str, bytes | Path]:
         """The texts made now (`episode_texts`): with a memo, files named by their content, found again by the key."""
         if self.memo is None:
             return dict(made)

@@ -1,10 +1,11 @@
 """Work spread over the machine's cores, for the stages whose items do not depend on each other: checking episode
-files and counting the search terms of pages, most of what a first build of a thousand episodes does.
+files, cutting pages into search terms and making episodes' transcripts, much of what a first build of a thousand
+episodes does.
 
 The workers are fresh processes (spawned: nothing of the build is shared or copied behind its back) that get each
-item's inputs as plain values and give back plain values. The build's own process keeps working too, taking
-items from the front while the workers take them from the back, so one core works as before and two finish
-sooner. Results are the same values, in the same order, whichever process made them (tests/test_parallel.py).
+item's inputs as plain values and give back plain values. The build's own process keeps working too, doing every
+chunk of items no worker has started when it gets there, so one core works as before and two finish sooner.
+Results are the same values, in the same order, whichever process made them (tests/test_parallel.py).
 """
 
 from __future__ import annotations

@@ -68,10 +68,7 @@ def find_episode_files(paths: list[Path]) -> list[Path]:
 def read_episode_file(path: Path, shown: str, settings: Settings, *, project_dir: Path | None = None
                       ) -> tuple[Episode | None, list[Problem]]:
     """Read and validate one file; unreadable bytes become a located problem, never a traceback."""
-    data, text = _read_text(path, shown)
-    if data is None:
-        return None, text
-    return validate_episode(text, shown, settings, project_dir=project_dir)
+    return _check(path, shown, settings, project_dir, False)[1:]
 
 
 def _read_text(path: Path, shown: str) -> tuple[None, list[Problem]] | tuple[bytes, str]:
@@ -136,7 +133,7 @@ def _read_all(files: Mapping[str, Path], settings: Settings, project_dir: Path, 
             unchecked.append((path, shown, settings, project_dir, memo is not None))
             if workers is not None and len(unchecked) == _SHARED_FROM:
                 workers.start(__name__)  # they get ready while the other files are read
-    checked = workers.map(_check, unchecked) if workers is not None else (_check(*u) for u in unchecked)
+    checked = (workers or Workers(0)).map(_check, unchecked)  # without workers, all here
     for (_, shown, *_), (key, episode, problems) in zip(unchecked, checked, strict=True):
         if key and episode is not None:  # a file with errors is checked again each time: it is being worked on
             kept = memo.kept_copy(key, (episode, tuple(problems), _named_files(episode, project_dir)))
@@ -146,11 +143,11 @@ def _read_all(files: Mapping[str, Path], settings: Settings, project_dir: Path, 
     return found, sources
 
 
-def _key(data: bytes, shown: str, settings: Settings, project_dir: Path) -> str:
+def _key(data: bytes, shown: str, settings: Settings, project_dir: Path | None) -> str:
     return digest_of((data, shown, repr(settings), str(project_dir)))
 
 
-def _check(path: Path, shown: str, settings: Settings, project_dir: Path, keyed: bool
+def _check(path: Path, shown: str, settings: Settings, project_dir: Path | None, keyed: bool
            ) -> tuple[str, Episode | None, list[Problem]]:
     """(the key of the bytes read, when `keyed`; the episode and problems they give): the file as it is now, should
     it have changed since it was first read."""

@@ -17,7 +17,6 @@ from ..errors import Problem, Severity
 __all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose_yaml", "node_properties", "where"]
 
 
-
 class _QuickResolving(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """The safe loader, which libyaml asks for the tag of every scalar: an episode's hundreds of quoted, block or
     Chinese ones can only be text, and are told so without trying the patterns of numbers, dates and booleans
