@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from site_plugins.podcast.memo import Memo, digest_of
+from site_plugins.podcast.memo import Memo, digest_of, pack
 from site_plugins.podcast.model import Host, Section, Turn
 
 pytestmark = pytest.mark.unit
@@ -56,6 +56,18 @@ def test_anything_else_in_the_cache_is_a_miss_and_never_runs(tmp_path, payload):
     assert not marker.exists()
 
 
+def test_a_value_packed_elsewhere_is_read_back_once_and_kept_only_if_it_is_the_models(tmp_path):
+    marker = tmp_path / "ran"
+    value = (Turn("卿姐", "你好。"), ("warning",), ())
+    with Memo(tmp_path, "kind") as memo:
+        assert memo.put_packed("k", pack(value)) == value
+        assert memo.put_packed("bad", pack(Calls(__import__("os").system, f"touch {marker}"))) is None
+        assert memo.put_packed("torn", pack(value)[:-3]) is None
+    assert not marker.exists()
+    assert list(Memo(tmp_path, "kind").entries) == ["k"], "only what was read back is kept"
+    assert Memo(tmp_path, "kind").get("k") == value
+
+
 def test_a_damaged_or_foreign_file_is_an_empty_memo(tmp_path):
     with Memo(tmp_path, "kind") as memo:
         memo.put("k", (1, 2))
@@ -77,7 +89,7 @@ def test_an_episodes_print_is_its_inputs_and_every_field_the_catalog_replaced_af
 
     checked = Episode("episodes/a.yaml", "a", "潮汐", datetime(2025, 12, 8, tzinfo=ZoneInfo("UTC")), False,
                       (Section("Intro", (Turn("卿姐", "你好。"),)),), (Host("卿姐"),), "zh", guid="urn:a")
-    sources = {"episodes/a.yaml": (b"inputs", checked)}
+    sources = {"episodes/a.yaml": (b"inputs", checked, "key")}
 
     def printed(episode):
         return EpisodePrints(sources=sources).episode(episode)
@@ -89,3 +101,25 @@ def test_an_episodes_print_is_its_inputs_and_every_field_the_catalog_replaced_af
     assert printed(replace(checked, sections=(Section("Intro", (Turn("卿姐", "您好。"),)),))) != printed(checked)
     unknown = replace(checked, source_path="episodes/b.yaml")  # not from the catalog: every field counts
     assert EpisodePrints().episode(unknown) == value_print(unknown)
+
+
+def test_a_worker_is_given_an_episode_by_where_the_catalogs_memo_keeps_it(tmp_path):
+    from dataclasses import replace
+
+    from site_plugins.podcast.memo import CHECKED_EPISODES, EpisodePrints, kept_episode
+    from site_plugins.podcast.model import Episode
+
+    checked = Episode("episodes/a.yaml", "a", "潮汐", datetime(2025, 12, 8, tzinfo=ZoneInfo("UTC")), False,
+                      (Section("Intro", (Turn("卿姐", "你好。" * 500),)),), (Host("卿姐"),), "zh", guid="urn:a")
+    with Memo(tmp_path, CHECKED_EPISODES) as memo:
+        memo.put("key", (checked, (), ()))
+    prints = EpisodePrints(sources={"episodes/a.yaml": (b"inputs", checked, "key")})
+    published = replace(checked, guid="urn:published")  # as the catalog replaces a field after checking
+    given = prints.sendable(published, memo.path)
+    assert kept_episode(given) is published, "the build's own process takes the episode it has"
+    sent = pickle.dumps(given)
+    assert "你好".encode() not in sent and len(sent) < 500, "the worker is sent where the episode is, not its text"
+    assert kept_episode(pickle.loads(sent)) == published, "and reads it back with the fields set since"
+    assert prints.sendable(replace(checked, source_path="episodes/b.yaml"), memo.path).source_path == "episodes/b.yaml"
+    lost = EpisodePrints(sources={"episodes/a.yaml": (b"inputs", checked, "gone")}).sendable(checked, memo.path)
+    assert kept_episode(pickle.loads(pickle.dumps(lost))) is None, "a value the memo lost is read back as nothing"

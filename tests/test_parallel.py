@@ -145,3 +145,32 @@ def test_episode_texts_made_by_workers_are_those_made_alone(tmp_path):
         assert workers._pool is not None, "the workers made texts"
     assert len(alone) > 3 * len(episodes) >= 90
     assert shared == alone
+
+
+def test_a_worker_reads_an_episode_from_the_catalogs_memo_with_the_fields_set_since(tmp_path):
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from site_plugins.podcast.build import prepare
+    from site_plugins.podcast.episodefiles import _sent_texts, episode_texts
+    from site_plugins.podcast.memo import CHECKED_EPISODES, EpisodePrints, KeptEpisode, Memo
+    from site_plugins.podcast.model import EpisodeAudio, TurnSpan
+
+    root = _project_with_many_episodes(tmp_path)
+    settings = read_site_settings(root / "mkdocs.yml")
+    with Memo(root / settings.cache_dir, CHECKED_EPISODES) as checked:
+        catalog = load_catalog([root / "episodes"], settings, root=root, include_drafts=False, memo=checked)
+    request = prepare(settings, root, now=datetime.now(UTC), environ={"PODCAST_TTS": "espeak"})
+    prints = EpisodePrints(sources=catalog.sources)
+    retitled = replace(catalog.episodes[5], title="A title set after checking")  # as the publish record sets a GUID
+    for episode in (catalog.episodes[3], retitled):
+        given = prints.sendable(episode, checked.path)
+        assert isinstance(given, KeptEpisode), "sent by where the memo keeps it"
+        clip = EpisodeAudio(path=root / f"audio/{episode.slug}.mp3", uri=f"audio/{episode.slug}.mp3", size=1,
+                            duration=99.0, turns=tuple(TurnSpan(str(n), 0, 0, float(n), n + 1.0)
+                                                       for n in range(len(episode.turns))),
+                            chapters=(("Intro", 0.0, 9.0),), publishable=True)
+        with Workers(1) as workers:
+            made = workers.submit(_sent_texts, given, clip, settings, request.layout, "", 0, None).result()
+        assert made == episode_texts(episode, clip, settings, request.layout, "", 0, None)
+    assert "A title set after checking".encode() in b"".join(made.values())

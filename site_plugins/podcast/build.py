@@ -22,7 +22,7 @@ from .load.catalog import Catalog, load_catalog
 from .load.show import site_cover
 from .load.tree import folders_outside
 from .manifest import SPEAK_UNTIL, write_manifest
-from .memo import EpisodePrints, Memo, digest_of, value_print
+from .memo import CHECKED_EPISODES, EpisodePrints, Memo, digest_of, value_print
 from .model import Cover, Episode, EpisodeAddress, EpisodeAudio, Settings
 from .parallel import Workers
 from .render.embed import oembed_link
@@ -219,7 +219,7 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None,
 def _catalog(request: BuildRequest, previous: SiteOutput | None, workers: Workers | None) -> Catalog:
     """Every episode file, checked (or as an earlier build checked it)."""
     folder = request.project_dir / request.settings.episodes_dir
-    with Memo(request.project_dir / request.settings.cache_dir, "episodes") as checked:
+    with Memo(request.project_dir / request.settings.cache_dir, CHECKED_EPISODES) as checked:
         return load_catalog([folder] if folder.is_dir() else [], request.settings, root=request.project_dir,
                             include_drafts=request.preview, now=request.now,
                             known_addresses=previous.known_addresses if previous else None, memo=checked,

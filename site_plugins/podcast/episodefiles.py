@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .layout import SiteLayout
 from .load.show import image_size
-from .memo import MEMO_FOLDER, EpisodePrints, Memo, digest_of
+from .memo import CHECKED_EPISODES, MEMO_FOLDER, EpisodePrints, KeptEpisode, Memo, digest_of, kept_episode
 from .model import Episode, EpisodeAudio, Settings
 from .parallel import Workers
 from .render.embed import embed_files
@@ -32,16 +32,19 @@ def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Map
     files: dict[str, bytes | Path] = {}
     texts = _Texts(request, memo, prints or EpisodePrints(audio))
     kept = [texts.kept(episode) for episode in episodes]
-    unmade = [(e, audio.get(e.slug), request.settings, request.layout, *texts.art(e), texts.kept_in)
+    unmade = [(texts.sendable(e), audio.get(e.slug), request.settings, request.layout, *texts.art(e), texts.kept_in)
               for e, found in zip(episodes, kept, strict=True) if found is None]
-    made = (workers or Workers(0)).map(episode_texts, unmade)  # without workers, all here
+    made = (workers or Workers(0)).map(_sent_texts, unmade)  # without workers, all here
     for episode, found in zip(episodes, kept, strict=True):
         clip = audio.get(episode.slug)
         if clip is not None and not request.settings.show.media_base_url:
             files[clip.uri] = clip.path
         if episode.image:
             files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
-        files.update(found if found is not None else texts.keep(episode, next(made)))
+        if found is None:  # made by a worker, or here when the worker could not read the episode back
+            found = texts.keep(episode, next(made) or episode_texts(episode, clip, request.settings, request.layout,
+                                                                     *texts.art(episode), texts.kept_in))
+        files.update(found)
     if memo is not None:
         remove_others(texts.folder, texts.used)  # the files no episode of this build has
     return files
@@ -57,6 +60,12 @@ def episode_texts(episode: Episode, clip: EpisodeAudio | None, settings: Setting
     made = {uri: text.encode("utf-8") for uri, text in texts.items()}
     return made if folder is None else {uri: _kept_file(folder, data, PurePosixPath(uri).suffix)
                                         for uri, data in made.items()}
+
+
+def _sent_texts(episode: Episode | KeptEpisode | None, *rest: object) -> dict[str, bytes] | dict[str, str] | None:
+    """`episode_texts` of an episode as `_Texts.sendable` gave it; None when a worker could not read it back."""
+    found = kept_episode(episode)
+    return None if found is None else episode_texts(found, *rest)
 
 
 def _kept_file(folder: Path, data: bytes, suffix: str) -> str:
@@ -93,6 +102,11 @@ class _Texts:
             self.used.update(kept.values())
             return {uri: self.folder / name for uri, name in kept.items()}
         return None
+
+    def sendable(self, episode: Episode) -> Episode | KeptEpisode:
+        """The episode as a worker is given it (by where the catalog's memo keeps it, when it does)."""
+        cache = self.request.project_dir / self.request.settings.cache_dir
+        return self.prints.sendable(episode, Memo.file(cache, CHECKED_EPISODES)) if self.memo is not None else episode
 
     @property
     def kept_in(self) -> Path | None:

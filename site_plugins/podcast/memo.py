@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import io
 import os
@@ -22,7 +23,6 @@ import sys
 import tempfile
 import zoneinfo
 from collections.abc import Iterable, Mapping
-from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -31,6 +31,8 @@ from .writer import write_streamed
 
 MEMO_FOLDER = "build"
 """The memos' folder in the cache folder."""
+CHECKED_EPISODES = "episodes"
+"""The memo of checked episode files (`load.catalog`), which workers read episodes from (`KeptEpisode`)."""
 _FORMAT = (2, pickle.HIGHEST_PROTOCOL, sys.version_info[:2])
 _PACKAGE = Path(__file__).parent
 _ALLOWED = {
@@ -41,7 +43,7 @@ _ALLOWED = {
 }
 
 
-@cache
+@functools.cache
 def code_digest() -> bytes:
     """The digest of the podcast package's own files (modules, templates, assets, word lists)."""
     digest = hashlib.sha256()
@@ -82,14 +84,15 @@ def file_signature(path: Path) -> tuple[object, ...]:
 class EpisodePrints:
     """Each episode's print with its audio, made once a build for every stage that keys on it.
 
-    `sources` (from the catalog: file -> the print of everything its validation read, and the episode it gave)
+    `sources` (from the catalog: file -> the print of everything its validation read, the episode it gave and its
+    key in the catalog's memo)
     spares the walk over every field of every episode (`value_print` of 1000 episodes and their audio takes
     about a second): an episode as validation gave it is printed by its inputs, and only fields the catalog
     replaced afterwards (a GUID or slug from the publish record, a scheduled mark) by their values, found by
     identity. `audio_keys` does the same for audio an earlier build kept (slug -> the key it was kept by)."""
 
     def __init__(self, audio: Mapping[str, object] | None = None, *,
-                 sources: Mapping[str, tuple[bytes, Episode]] | None = None) -> None:
+                 sources: Mapping[str, tuple[bytes, Episode, str]] | None = None) -> None:
         self.audio = audio if audio is not None else {}
         self.audio_keys: Mapping[str, str] = {}
         self.sources = sources or {}
@@ -109,12 +112,18 @@ class EpisodePrints:
         return found
 
     def _print(self, episode: Episode) -> bytes:
-        source, validated = self.sources.get(episode.source_path, (b"", None))
+        source, validated, _ = self.sources.get(episode.source_path, (b"", None, ""))
         if validated is None:
             return value_print(episode)
-        replaced = [(name, getattr(episode, name)) for name in _EPISODE_FIELDS
-                    if getattr(episode, name) is not getattr(validated, name)]
-        return value_print(source, replaced)
+        return value_print(source, _replaced(episode, validated))
+
+    def sendable(self, episode: Episode, memo_file: Path) -> Episode | KeptEpisode:
+        """The episode as a worker is best given it: by where the catalog's memo (`memo_file`) keeps it, when
+        it does."""
+        _, validated, key = self.sources.get(episode.source_path, (b"", None, ""))
+        if validated is None or not key:
+            return episode
+        return KeptEpisode(episode, memo_file, key, tuple(_replaced(episode, validated)))
 
     def of(self, episode: Episode) -> bytes:
         """The print of the episode and its audio."""
@@ -129,6 +138,41 @@ class EpisodePrints:
 _EPISODE_FIELDS = tuple(f.name for f in dataclasses.fields(Episode))
 
 
+def _replaced(episode: Episode, validated: Episode) -> list[tuple[str, object]]:
+    """The fields of `episode` that are not those of `validated` (which the catalog replaced after checking)."""
+    return [(name, getattr(episode, name)) for name in _EPISODE_FIELDS
+            if getattr(episode, name) is not getattr(validated, name)]
+
+
+@dataclasses.dataclass(frozen=True)
+class KeptEpisode:
+    """An episode on its way to a worker, which gets only where the catalog's memo keeps it and the fields replaced
+    since (a few short values): pickling the episode itself in the build's process would leave each of its
+    strings holding a UTF-8 copy of itself, tens of megabytes for a thousand episodes. A worker reads it back
+    with `kept_episode`; the build's own process takes `episode`."""
+
+    episode: Episode
+    memo_file: Path
+    key: str
+    replaced: tuple[tuple[str, object], ...]
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return _sent_episode, (self.memo_file, self.key, self.replaced)
+
+
+def kept_episode(given: Episode | KeptEpisode | None) -> Episode | None:
+    """The episode a worker was given (`EpisodePrints.sendable`); None when the memo could not give it back."""
+    return given.episode if isinstance(given, KeptEpisode) else given
+
+
+def _sent_episode(memo_file: Path, key: str, replaced: tuple[tuple[str, object], ...]) -> Episode | None:
+    """A `KeptEpisode`, as a worker unpickles it: read from the memo's file, its replaced fields set again."""
+    found = _read_kept(memo_file, key)
+    if not (isinstance(found, tuple) and found and isinstance(found[0], Episode)):
+        return None
+    return dataclasses.replace(found[0], **dict(replaced)) if replaced else found[0]
+
+
 class Memo:
     """Values of one kind by key; `save` keeps those used since it was opened, and only those.
 
@@ -138,12 +182,17 @@ class Memo:
     """
 
     def __init__(self, cache_dir: Path, kind: str) -> None:
-        self.path = cache_dir / MEMO_FOLDER / f"{kind}.pickle"
+        self.path = self.file(cache_dir, kind)
         self._file, self._start, self.entries = _open(self.path)
         self._spool: BinaryIO | None = None
         self.used: dict[str, tuple[bool, int, int]] = {}
         """Key -> (in the spool, offset, length) of each value this build used."""
         self.hits = self.misses = 0
+
+    @staticmethod
+    def file(cache_dir: Path, kind: str) -> Path:
+        """Where the memo of `kind` is kept."""
+        return cache_dir / MEMO_FOLDER / f"{kind}.pickle"
 
     def get(self, key: str) -> object | None:
         where = self.entries.get(key)
@@ -166,7 +215,14 @@ class Memo:
         """The value pickled at `offset` (in the spool, or in the file); None when it cannot be read back."""
         try:
             packed = self._read(spooled, offset, length)
-            return _Unpickler(io.BytesIO(packed)).load() if len(packed) == length else None
+        except OSError:
+            return None
+        return self._load(packed) if len(packed) == length else None
+
+    @staticmethod
+    def _load(packed: bytes) -> object | None:
+        try:
+            return _Unpickler(io.BytesIO(packed)).load()
         except Exception:
             return None
 
@@ -178,19 +234,28 @@ class Memo:
 
     def put(self, key: str, value: object) -> None:
         """Keep `value` (pickled at once: a string pickled keeps a UTF-8 copy of itself, so a caller that holds on
-        to large text keeps a fresh copy of the value instead, see `kept_copy`)."""
-        if self._spool is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._spool = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 - gone when closed or on a crash
-        offset = self._spool.seek(0, io.SEEK_END)
+        to large text keeps the value read back instead, see `put_packed`)."""
+        offset = self._spool_end()
         pickle.dump(value, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
         self.used[key] = (True, offset, self._spool.tell() - offset)
 
-    def kept_copy(self, key: str, value: object) -> object:
-        """`put`, and the value as `get` would give it back: fresh objects, without the copies pickling left."""
-        self.put(key, value)
-        found = self._value(*self.used[key])
-        return value if found is None else found
+    def _spool_end(self) -> int:
+        """Where the next value goes in the spool file (made when first needed)."""
+        if self._spool is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._spool = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 - gone when closed or on a crash
+        return self._spool.seek(0, io.SEEK_END)
+
+    def put_packed(self, key: str, packed: bytes) -> object | None:
+        """Keep a value pickled elsewhere (by `pack`, in a worker), and give it back as `get` would: the build's
+        process reads it once and never holds another copy. None (and nothing kept) when it cannot be read."""
+        value = self._load(packed)
+        if value is None:
+            return None
+        offset = self._spool_end()
+        self._spool.write(packed)
+        self.used[key] = (True, offset, len(packed))
+        return value
 
     def save(self) -> None:
         """Keep what this build used, and only that (rewritten only when that changed)."""
@@ -229,6 +294,11 @@ class Memo:
             self.close()
 
 
+def pack(value: object) -> bytes:
+    """`value` pickled as a memo keeps it (see `Memo.put_packed`)."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class _Unpickler(pickle.Unpickler):
     """Reads back the podcast model's classes and plain standard types, and nothing else."""
 
@@ -251,6 +321,25 @@ def _zone_getattr(owner: object, name: str) -> object:
     if owner is zoneinfo.ZoneInfo and name == "_unpickle":
         return zoneinfo.ZoneInfo._unpickle
     raise pickle.UnpicklingError(f"{name} is not read from the cache")
+
+
+def _read_kept(path: Path, key: str) -> object | None:
+    """The value a memo's file keeps by `key`, read without a `Memo` (the file is opened once a process for each
+    version of it); None when it is not there or cannot be read."""
+    file, start, entries = _opened(path, file_signature(path))
+    where = entries.get(key)
+    if where is None:
+        return None
+    try:
+        packed = os.pread(file.fileno(), where[1], start + where[0])
+    except OSError:
+        return None
+    return Memo._load(packed) if len(packed) == where[1] else None
+
+
+@functools.lru_cache(maxsize=4)
+def _opened(path: Path, signature: tuple[object, ...]) -> tuple[BinaryIO, int, dict[str, tuple[int, int]]]:
+    return _open(path)
 
 
 def _open(path: Path) -> tuple[BinaryIO, int, dict[str, tuple[int, int]]]:

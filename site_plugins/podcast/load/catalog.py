@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import Problem, Severity
-from ..memo import Memo, digest_of, file_signature, value_print
+from ..memo import Memo, digest_of, file_signature, pack, value_print
 from ..model import BrokenFile, Episode, EpisodeAddress, Settings
 from ..parallel import Workers
 from ..store.record import RECORD_NAME, Published, load_record
@@ -35,8 +35,9 @@ class Catalog:
     """The publish record: GUID -> what was published (where each page was, for its redirects)."""
     drafts: tuple[Episode, ...] = ()
     """Valid drafts that a published build leaves out (a preview shows them, in `episodes`)."""
-    sources: Mapping[str, tuple[bytes, Episode]] = field(default_factory=dict)
-    """With a memo: file -> (a digest of everything its validation read, the episode it gave), for `EpisodePrints`."""
+    sources: Mapping[str, tuple[bytes, Episode, str]] = field(default_factory=dict)
+    """With a memo: file -> (a digest of everything its validation read, the episode it gave, the memo's key for
+    it), for `EpisodePrints`."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -110,13 +111,13 @@ UTF-8, so a larger file is a mistake (or an attack), refused before it is read o
 
 def _read_all(files: Mapping[str, Path], settings: Settings, project_dir: Path, memo: Memo | None,
               workers: Workers | None) -> tuple[dict[str, tuple[Episode | None, list[Problem]]],
-                                               dict[str, tuple[bytes, Episode]]]:
+                                               dict[str, tuple[bytes, Episode, str]]]:
     """(each file's episode and problems, in the order of `files`; with a memo, what each episode is printed by,
     see `Catalog.sources`). With a memo, a file is checked again only when an earlier build did not check the same
     bytes, name, settings and code while the files the episode names (`audio:`, `image:`: the only others
     validation reads) are the same files, unchanged; the files to check are shared with `workers`."""
     found: dict[str, tuple[Episode | None, list[Problem]]] = {}
-    sources: dict[str, tuple[bytes, Episode]] = {}
+    sources: dict[str, tuple[bytes, Episode, str]] = {}
     unchecked: list[tuple[Path, str, Settings, Path, bool]] = []  # what `_check` reads
     for shown, path in files.items():
         data, text = _read_text(path, shown)
@@ -125,7 +126,7 @@ def _read_all(files: Mapping[str, Path], settings: Settings, project_dir: Path, 
         if isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], Episode) and \
                 kept[2] == _named_files(kept[0], project_dir):
             found[shown] = kept[0], list(kept[1])
-            sources[shown] = value_print(key, kept[2]), kept[0]
+            sources[shown] = value_print(key, kept[2]), kept[0], key
         elif data is None:
             found[shown] = None, text
         else:  # read again where it is checked: a thousand files' texts are not held at once
@@ -134,11 +135,15 @@ def _read_all(files: Mapping[str, Path], settings: Settings, project_dir: Path, 
             if workers is not None and len(unchecked) == _SHARED_FROM:
                 workers.start(__name__)  # they get ready while the other files are read
     checked = (workers or Workers(0)).map(_check, unchecked)  # without workers, all here
-    for (_, shown, *_), (key, episode, problems) in zip(unchecked, checked, strict=True):
-        if key and episode is not None:  # a file with errors is checked again each time: it is being worked on
-            kept = memo.kept_copy(key, (episode, tuple(problems), _named_files(episode, project_dir)))
-            episode, problems = kept[0], list(kept[1])
-            sources[shown] = value_print(key, kept[2]), episode
+    for item, (key, episode, problems) in zip(unchecked, checked, strict=True):
+        shown = item[1]
+        if isinstance(episode, bytes):  # packed to be kept (a file with errors is checked again each time)
+            kept = memo.put_packed(key, episode)
+            if kept is None:  # not read back: checked again, here
+                episode, problems = _check(*item[:-1], False)[1:]
+            else:
+                episode, problems = kept[0], list(kept[1])
+                sources[shown] = value_print(key, kept[2]), episode, key
         found[shown] = episode, problems
     return found, sources
 
@@ -148,14 +153,19 @@ def _key(data: bytes, shown: str, settings: Settings, project_dir: Path | None) 
 
 
 def _check(path: Path, shown: str, settings: Settings, project_dir: Path | None, keyed: bool
-           ) -> tuple[str, Episode | None, list[Problem]]:
+           ) -> tuple[str, Episode | bytes | None, list[Problem]]:
     """(the key of the bytes read, when `keyed`; the episode and problems they give): the file as it is now, should
-    it have changed since it was first read."""
+    it have changed since it was first read. When `keyed`, an episode without errors comes packed as the memo
+    keeps it (`Memo.put_packed`: with its problems and the files it names), so that a worker's copy of it is never
+    read back and pickled again."""
     data, text = _read_text(path, shown)
     if data is None:
         return "", None, text
-    return _key(data, shown, settings, project_dir) if keyed else "", *validate_episode(text, shown, settings,
-                                                                                         project_dir=project_dir)
+    episode, problems = validate_episode(text, shown, settings, project_dir=project_dir)
+    if not keyed or episode is None:
+        return "", episode, problems
+    return _key(data, shown, settings, project_dir), \
+        pack((episode, tuple(problems), _named_files(episode, project_dir))), problems
 
 
 _SHARED_FROM = 17

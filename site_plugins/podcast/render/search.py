@@ -156,8 +156,11 @@ class SearchIndex:
             self._take_given(wait=False)
             self._cut += 1
             file = self.cache.page_file(key) if self.cache is not None else None  # a worker writes the text there
-            future = self.workers.submit(analysed, url, title, html, file) if self.workers is not None and \
-                self._cut > _HERE_FIRST and len(self._given) <= 2 * self.workers.count else None
+            here = self.workers is None or self._cut <= _HERE_FIRST or len(self._given) > 2 * self.workers.count
+            # Sent as bytes: pickling the page's text would leave it holding a UTF-8 copy of itself until MkDocs
+            # writes the page.
+            future = None if here else self.workers.submit(analysed, url, title, html.encode("utf-8", "surrogatepass"),
+                                                           file)
             if future is None:  # no worker, a few pages, or all workers busy: cut here
                 self._place(number, analysed(url, title, html))
             else:
@@ -283,11 +286,11 @@ class SearchIndex:
         self.writer.write(SiteLayout.search_index + name, data, owner="the search index")
 
 
-def analysed(url: str, title: str, html: str, file: Path | None = None
+def analysed(url: str, title: str, html: str | bytes, file: Path | None = None
              ) -> tuple[tuple[dict[str, int], int], bytes | None]:
     """A page's term counts and length (`_counted`) and its text file's bytes, or None when they were written to
     `file` (a worker's way: it sends back no text); what `add_page` does with a page not cut before."""
-    sections = page_sections(html, title)
+    sections = page_sections(html if isinstance(html, str) else html.decode("utf-8", "surrogatepass"), title)
     page = _json({"url": url, "title": title, "sections": sections})
     if file is not None:
         write_atomic(file, page, durable=False)
