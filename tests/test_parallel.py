@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +46,31 @@ def test_mapped_work_gives_the_values_in_order_with_any_number_of_workers(count)
     items = [(n,) for n in range(100)]
     with Workers(count) as workers:
         assert list(workers.map(square, items, chunk=4)) == [square(n) for n in range(100)]
+
+
+def made_where(marker: str, number: int) -> tuple[int, str]:
+    """(`number`, who made it); the second chunk's first item, a worker's, waits until the build's own process has
+    made an item of a later chunk (for a minute at most)."""
+    if multiprocessing.parent_process() is None:
+        if number >= 8:  # beyond the first chunk
+            Path(marker).touch()
+        return number, "here"
+    for _ in range(600 if number == 8 else 0):
+        if Path(marker).exists():
+            break
+        multiprocessing.Event().wait(0.1)
+    return number, "worker"
+
+
+def test_the_builds_own_process_works_while_the_workers_do(tmp_path):
+    """Every chunk a worker holds is one the build's own process need not wait for: it does the next ones itself."""
+    items = [(str(tmp_path / "here-did-more"), n) for n in range(80)]
+    with Workers(1) as workers:
+        made = list(workers.map(made_where, items, chunk=8))
+    assert [number for number, _ in made] == list(range(80))
+    places = [where for _, where in made]
+    assert places[:8] == ["here"] * 8 and places[8:16] == ["worker"] * 8, "the first chunk here, the next given"
+    assert places.count("here") > 8, "the build's own process did more than the first chunk"
 
 
 def test_the_work_of_a_worker_that_dies_is_done_here():

@@ -3,8 +3,9 @@ files, cutting pages into search terms and making episodes' transcripts, much of
 episodes does.
 
 The workers are fresh processes (spawned: nothing of the build is shared or copied behind its back) that get each
-item's inputs as plain values and give back plain values. The build's own process keeps working too, doing every
-chunk of items no worker has started when it gets there, so one core works as before and two finish sooner.
+item's inputs as plain values and give back plain values. The build's own process keeps working too: each worker
+is kept a chunk of items ahead, and the build's process does every chunk not given to one, so one core works as
+before and two finish sooner.
 Results are the same values, in the same order, whichever process made them (tests/test_parallel.py).
 """
 
@@ -15,7 +16,6 @@ import multiprocessing
 import os
 import sys
 import types
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -66,30 +66,42 @@ class Workers:
         for _ in range(self.count if self._pool is None else 0):
             self.submit(_ready, module)
 
-    def map(self, work: Callable[..., Any], items: Sequence[tuple], *, chunk: int = 16) -> Iterator:
-        """`work(*item)` for each item, in order, each made when it is asked for: chunks of items go to the
-        workers a few at a time, in order, and this process does the first and every chunk no worker has started
-        when it gets there. So the results of a few chunks at most are held at once (a thousand episodes' texts
-        would be tens of megabytes)."""
+    def map(self, work: Callable[..., Any], items: Sequence[tuple], *, chunk: int = 16, ahead: int = 8) -> Iterator:
+        """`work(*item)` for each item, in order, each made when it is asked for. Chunks of items are shared out in
+        order: each worker is kept one chunk ahead, and this process does every other chunk itself, the first one
+        included, while the workers do theirs. So at most `ahead` chunks of results made here and one or two of
+        each worker's are held at once (a thousand episodes' texts would be tens of megabytes)."""
         chunks = [range(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
-        ahead: deque[tuple[int, Future]] = deque()
-        given = 1  # the next chunk to give a worker
-        for part in chunks:
-            while given < len(chunks) and len(ahead) < 2 * self.count:
-                future = self.submit(_each, work, [items[n] for n in chunks[given]])
+        given: dict[int, Future] = {}
+        made: dict[int, list] = {}  # chunks done here before their turn
+        share = _Share(len(chunks))
+
+        def here(number: int) -> list:
+            return [work(*items[n]) for n in chunks[number]]
+
+        def give() -> None:  # the next chunks to the workers, as long as they have room
+            while share.left and len(given) < 2 * self.count:
+                future = self.submit(_each, work, [items[n] for n in chunks[share.next]])
                 if future is None:
-                    break
-                ahead.append((chunks[given].start, future))
-                given += 1
+                    return
+                given[share.take()] = future
 
-            def here(part: range = part) -> list:
-                return [work(*items[n]) for n in part]
-
-            if ahead and ahead[0][0] == part.start:
-                future = ahead.popleft()[1]
-                yield from here() if future.cancel() else self.result(future, here)
+        for number in range(len(chunks)):
+            mine = number == share.next  # given to no one yet: done here
+            if mine:
+                share.take()
+            give()
+            if mine:
+                yield from here(number)
+            elif number in made:
+                yield from made.pop(number)
             else:
-                yield from here()
+                future = given.pop(number)
+                while not future.done() and share.left and len(made) < ahead:
+                    later = share.take()
+                    made[later] = here(later)
+                    give()
+                yield from self.result(future, lambda number=number: here(number))
 
     def result(self, future: Future, here: Callable[[], Any]) -> Any:
         """The future's result; `here()` when its worker was lost (the pool broke) or it was never run."""
@@ -123,6 +135,21 @@ def _without_main() -> Iterator[None]:
     finally:
         if main is not None:
             sys.modules["__main__"] = main
+
+
+class _Share:
+    """The chunks of a `Workers.map` not yet given to anyone, in order."""
+
+    def __init__(self, count: int) -> None:
+        self.next, self.count = 0, count
+
+    @property
+    def left(self) -> bool:
+        return self.next < self.count
+
+    def take(self) -> int:
+        self.next += 1
+        return self.next - 1
 
 
 def _ready(module: str) -> None:
