@@ -245,7 +245,7 @@ def test_a_hand_written_file_at_a_generated_address_is_an_error(project: SitePro
 def test_two_outputs_claiming_one_path_are_an_error_naming_both():
     from site_plugins.podcast.build import check_claims
     from site_plugins.podcast.layout import SiteLayout
-    from site_plugins.podcast.render.pages import GeneratedPage
+    from site_plugins.podcast.render.document import GeneratedPage
     from site_plugins.podcast.writer import OutputError, SiteWriter
 
     pages = [GeneratedPage("tag/x/index.md", ""), GeneratedPage("feed/index.md", "")]

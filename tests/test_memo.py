@@ -106,7 +106,7 @@ def test_an_episodes_print_is_its_inputs_and_every_field_the_catalog_replaced_af
 def test_a_worker_is_given_an_episode_by_where_the_catalogs_memo_keeps_it(tmp_path):
     from dataclasses import replace
 
-    from site_plugins.podcast.memo import CHECKED_EPISODES, EpisodePrints, kept_episode
+    from site_plugins.podcast.memo import CHECKED_EPISODES, EpisodePrints, received
     from site_plugins.podcast.model import Episode
 
     checked = Episode("episodes/a.yaml", "a", "潮汐", datetime(2025, 12, 8, tzinfo=ZoneInfo("UTC")), False,
@@ -116,10 +116,10 @@ def test_a_worker_is_given_an_episode_by_where_the_catalogs_memo_keeps_it(tmp_pa
     prints = EpisodePrints(sources={"episodes/a.yaml": (b"inputs", checked, "key")})
     published = replace(checked, guid="urn:published")  # as the catalog replaces a field after checking
     given = prints.sendable(published, memo.path)
-    assert kept_episode(given) is published, "the build's own process takes the episode it has"
+    assert received(given) is published, "the build's own process takes the episode it has"
     sent = pickle.dumps(given)
     assert "你好".encode() not in sent and len(sent) < 500, "the worker is sent where the episode is, not its text"
-    assert kept_episode(pickle.loads(sent)) == published, "and reads it back with the fields set since"
+    assert received(pickle.loads(sent)) == published, "and reads it back with the fields set since"
     assert prints.sendable(replace(checked, source_path="episodes/b.yaml"), memo.path).source_path == "episodes/b.yaml"
     lost = EpisodePrints(sources={"episodes/a.yaml": (b"inputs", checked, "gone")}).sendable(checked, memo.path)
-    assert kept_episode(pickle.loads(pickle.dumps(lost))) is None, "a value the memo lost is read back as nothing"
+    assert received(pickle.loads(pickle.dumps(lost))) is None, "a value the memo lost is read back as nothing"

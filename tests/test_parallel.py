@@ -179,7 +179,7 @@ def test_a_worker_reads_an_episode_from_the_catalogs_memo_with_the_fields_set_si
 
     from site_plugins.podcast.build import prepare
     from site_plugins.podcast.episodefiles import _sent_texts, episode_texts
-    from site_plugins.podcast.memo import CHECKED_EPISODES, EpisodePrints, KeptEpisode, Memo
+    from site_plugins.podcast.memo import CHECKED_EPISODES, EpisodePrints, Kept, Memo
     from site_plugins.podcast.model import EpisodeAudio, TurnSpan
 
     root = _project_with_many_episodes(tmp_path)
@@ -191,7 +191,7 @@ def test_a_worker_reads_an_episode_from_the_catalogs_memo_with_the_fields_set_si
     retitled = replace(catalog.episodes[5], title="A title set after checking")  # as the publish record sets a GUID
     for episode in (catalog.episodes[3], retitled):
         given = prints.sendable(episode, checked.path)
-        assert isinstance(given, KeptEpisode), "sent by where the memo keeps it"
+        assert isinstance(given, Kept), "sent by where the memo keeps it"
         clip = EpisodeAudio(path=root / f"audio/{episode.slug}.mp3", uri=f"audio/{episode.slug}.mp3", size=1,
                             duration=99.0, turns=tuple(TurnSpan(str(n), 0, 0, float(n), n + 1.0)
                                                        for n in range(len(episode.turns))),
@@ -199,4 +199,37 @@ def test_a_worker_reads_an_episode_from_the_catalogs_memo_with_the_fields_set_si
         with Workers(1) as workers:
             made = workers.submit(_sent_texts, given, clip, settings, request.layout, "", 0, None).result()
         assert made == episode_texts(episode, clip, settings, request.layout, "", 0, None)
-    assert "A title set after checking".encode() in b"".join(made.values())
+    assert b"A title set after checking" in b"".join(made.values())
+
+
+def test_episode_pages_rendered_by_workers_are_those_rendered_alone(tmp_path):
+    """Pages a worker renders with episodes and audio read from the memos, beside pages rendered here."""
+    from dataclasses import replace
+
+    from site_plugins.podcast.layout import SiteLayout
+    from site_plugins.podcast.memo import CHECKED_EPISODES, KEPT_AUDIO, EpisodePrints, Memo
+    from site_plugins.podcast.model import EpisodeAudio, TurnSpan
+    from site_plugins.podcast.render.pages import build_pages
+    from site_plugins.podcast.render.sharedpages import SHARED_FROM
+
+    root = _project_with_many_episodes(tmp_path)
+    settings = read_site_settings(root / "mkdocs.yml")
+    cache = root / settings.cache_dir
+    with Memo(cache, CHECKED_EPISODES) as checked:
+        catalog = load_catalog([root / "episodes"], settings, root=root, include_drafts=False, memo=checked)
+    episodes = catalog.episodes
+    audio = {e.slug: EpisodeAudio(path=root / f"audio/{e.slug}.mp3", uri=f"audio/{e.slug}.mp3", size=1, duration=99.0,
+                                  turns=tuple(TurnSpan(str(n), 0, 0, float(n), n + 1.0) for n in range(len(e.turns))),
+                                  chapters=(("Intro", 0.0, 9.0),), publishable=True) for e in episodes}
+    with Memo(cache, KEPT_AUDIO) as kept:
+        for slug, clip in audio.items():
+            kept.put(f"audio-{slug}", clip)
+    prints = EpisodePrints(sources=catalog.sources)
+    prints.hear(audio, {slug: f"audio-{slug}" for slug in audio})
+    layout = SiteLayout.from_settings(settings)
+    alone = build_pages(episodes, settings, layout=layout, audio=audio)
+    with Workers(1) as workers, Memo(cache, "pages") as memo:
+        shared = build_pages(episodes, settings, layout=layout, audio=audio, memo=memo, prints=prints, workers=workers)
+        assert workers._pool is not None, "the workers rendered pages"
+    assert len(episodes) >= SHARED_FROM
+    assert [replace(page, key="") for page in shared] == alone

@@ -27,7 +27,7 @@ _EXPORTS = {
     "slug_from_title": "load.validate", "validate_episode": "load.validate",
     "BrokenFile": "model", "Episode": "model", "Host": "model", "Section": "model", "Settings": "model",
     "Source": "model", "Turn": "model",
-    "GeneratedPage": "render.pages", "build_pages": "render.pages",
+    "GeneratedPage": "render.document", "build_pages": "render.pages",
     "SiteFile": "session", "SiteInfo": "session", "SiteSession": "session",
     "full_disk_line": "writer", "link_or_copy": "writer",
 }

@@ -22,9 +22,10 @@ from .load.catalog import Catalog, load_catalog
 from .load.show import site_cover
 from .load.tree import folders_outside
 from .manifest import SPEAK_UNTIL, write_manifest
-from .memo import CHECKED_EPISODES, EpisodePrints, Memo, digest_of, value_print
+from .memo import CHECKED_EPISODES, KEPT_AUDIO, EpisodePrints, Memo, digest_of, value_print
 from .model import Cover, Episode, EpisodeAddress, EpisodeAudio, Settings
 from .parallel import Workers
+from .render.document import GeneratedPage
 from .render.embed import oembed_link
 from .render.errorpages import render_problem_pages
 from .render.feed import render_feed
@@ -39,7 +40,7 @@ from .render.head import (
 )
 from .render.i18n import labels_for
 from .render.notfound import render_not_found
-from .render.pages import GeneratedPage, build_episode_page, build_pages
+from .render.pages import build_episode_page, build_pages
 from .render.playersite import render_player_site
 from .render.redirects import former_addresses, redirect_files, removed_files
 from .render.searchbox import search_box
@@ -178,7 +179,7 @@ def asset_files() -> dict[str, Path]:
 def build_site(request: BuildRequest, *, previous: SiteOutput | None = None,
                workers: Workers | None = None) -> SiteOutput:
     """The whole podcast part of the site. `previous` (a preview's last build) remembers broken files' slugs;
-    `workers` share the checking of episode files."""
+    `workers` share the checking of episode files, rendering their pages and making their transcripts."""
     settings = request.settings
     catalog = _catalog(request, previous, workers)
     prints = EpisodePrints(sources=catalog.sources)
@@ -188,7 +189,7 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None,
     with Memo(request.project_dir / settings.cache_dir, "pages") as rendered:
         pages = build_pages(catalog.episodes, settings, layout=request.layout, home_intro=request.home_intro,
                             audio=report.audio, cover_uri=request.cover_uri, thumbs=thumbs, memo=rendered,
-                            prints=prints)
+                            prints=prints, workers=workers)
     known = {**(previous.known_addresses if previous else {}),
              **{e.source_path: EpisodeAddress(e.slug, e.date) for e in (*catalog.episodes, *catalog.scheduled)}}
     notice = ""
@@ -245,7 +246,7 @@ def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: B
 
 def _audio(request: BuildRequest, episodes: Sequence[Episode], *,
            prints: Callable[[Episode], bytes] = value_print) -> AudioReport:
-    with Memo(request.project_dir / request.settings.cache_dir, "audio") as kept:
+    with Memo(request.project_dir / request.settings.cache_dir, KEPT_AUDIO) as kept:
         return AudioBuilder(request.settings, project_dir=request.project_dir, engine=request.engine,
                             fallback=request.fallback, engines=request.engines, every_host=request.every_host,
                             unreachable=request.unreachable if request.preview else None, cover=request.cover,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .layout import SiteLayout
 from .load.show import image_size
-from .memo import CHECKED_EPISODES, MEMO_FOLDER, EpisodePrints, KeptEpisode, Memo, digest_of, kept_episode
+from .memo import CHECKED_EPISODES, MEMO_FOLDER, EpisodePrints, Kept, Memo, digest_of, received
 from .model import Episode, EpisodeAudio, Settings
 from .parallel import Workers
 from .render.embed import embed_files
@@ -62,10 +62,10 @@ def episode_texts(episode: Episode, clip: EpisodeAudio | None, settings: Setting
                                         for uri, data in made.items()}
 
 
-def _sent_texts(episode: Episode | KeptEpisode | None, *rest: object) -> dict[str, bytes] | dict[str, str] | None:
+def _sent_texts(episode: Episode | Kept | None, *rest: object) -> dict[str, bytes] | dict[str, str] | None:
     """`episode_texts` of an episode as `_Texts.sendable` gave it; None when a worker could not read it back."""
-    found = kept_episode(episode)
-    return None if found is None else episode_texts(found, *rest)
+    found = received(episode)
+    return None if not isinstance(found, Episode) else episode_texts(found, *rest)
 
 
 def _kept_file(folder: Path, data: bytes, suffix: str) -> str:
@@ -103,7 +103,7 @@ class _Texts:
             return {uri: self.folder / name for uri, name in kept.items()}
         return None
 
-    def sendable(self, episode: Episode) -> Episode | KeptEpisode:
+    def sendable(self, episode: Episode) -> Episode | Kept:
         """The episode as a worker is given it (by where the catalog's memo keeps it, when it does)."""
         cache = self.request.project_dir / self.request.settings.cache_dir
         return self.prints.sendable(episode, Memo.file(cache, CHECKED_EPISODES)) if self.memo is not None else episode

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .memo import MEMO_FOLDER, Memo, digest_of
-from .render.pages import BODY_PLACEHOLDER, GeneratedPage
+from .render.document import BODY_PLACEHOLDER, GeneratedPage
 from .writer import remove_others, write_atomic
 
 FINISHED = "finished"

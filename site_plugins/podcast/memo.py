@@ -32,7 +32,9 @@ from .writer import write_streamed
 MEMO_FOLDER = "build"
 """The memos' folder in the cache folder."""
 CHECKED_EPISODES = "episodes"
-"""The memo of checked episode files (`load.catalog`), which workers read episodes from (`KeptEpisode`)."""
+"""The memo of checked episode files (`load.catalog`), which workers read episodes from (`Kept`)."""
+KEPT_AUDIO = "audio"
+"""The memo of episodes' audio (`audio.builder`), which workers read audio from (`Kept`)."""
 _FORMAT = (2, pickle.HIGHEST_PROTOCOL, sys.version_info[:2])
 _PACKAGE = Path(__file__).parent
 _ALLOWED = {
@@ -117,13 +119,18 @@ class EpisodePrints:
             return value_print(episode)
         return value_print(source, _replaced(episode, validated))
 
-    def sendable(self, episode: Episode, memo_file: Path) -> Episode | KeptEpisode:
+    def sendable(self, episode: Episode, memo_file: Path) -> Episode | Kept:
         """The episode as a worker is best given it: by where the catalog's memo (`memo_file`) keeps it, when
         it does."""
         _, validated, key = self.sources.get(episode.source_path, (b"", None, ""))
         if validated is None or not key:
             return episode
-        return KeptEpisode(episode, memo_file, key, tuple(_replaced(episode, validated)))
+        return Kept(episode, memo_file, key, 0, tuple(_replaced(episode, validated)))
+
+    def sendable_audio(self, slug: str, memo_file: Path) -> object:
+        """The episode's audio as a worker is best given it: by where the audio's memo (`memo_file`) keeps it."""
+        audio, key = self.audio.get(slug), self.audio_keys.get(slug)
+        return Kept(audio, memo_file, key) if audio is not None and key else audio
 
     def of(self, episode: Episode) -> bytes:
         """The print of the episode and its audio."""
@@ -145,32 +152,36 @@ def _replaced(episode: Episode, validated: Episode) -> list[tuple[str, object]]:
 
 
 @dataclasses.dataclass(frozen=True)
-class KeptEpisode:
-    """An episode on its way to a worker, which gets only where the catalog's memo keeps it and the fields replaced
-    since (a few short values): pickling the episode itself in the build's process would leave each of its
-    strings holding a UTF-8 copy of itself, tens of megabytes for a thousand episodes. A worker reads it back
-    with `kept_episode`; the build's own process takes `episode`."""
+class Kept:
+    """A value of the model on its way to a worker, which gets only where a memo keeps it (its file, its key, which
+    `part` of the tuple kept there) and the fields replaced since (a few short values): pickling the value itself in
+    the build's process would leave each of its strings holding a UTF-8 copy of itself, tens of megabytes for a
+    thousand episodes. A worker reads it back with `received`; the build's own process takes `value`."""
 
-    episode: Episode
+    value: object
     memo_file: Path
     key: str
-    replaced: tuple[tuple[str, object], ...]
+    part: int | None = None
+    replaced: tuple[tuple[str, object], ...] = ()
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        return _sent_episode, (self.memo_file, self.key, self.replaced)
+        return _sent, (self.memo_file, self.key, self.part, self.replaced, type(self.value))
 
 
-def kept_episode(given: Episode | KeptEpisode | None) -> Episode | None:
-    """The episode a worker was given (`EpisodePrints.sendable`); None when the memo could not give it back."""
-    return given.episode if isinstance(given, KeptEpisode) else given
+def received(given: object) -> object | None:
+    """A value a worker was given (`Kept`, or the value itself); None when the memo could not give it back."""
+    return given.value if isinstance(given, Kept) else given
 
 
-def _sent_episode(memo_file: Path, key: str, replaced: tuple[tuple[str, object], ...]) -> Episode | None:
-    """A `KeptEpisode`, as a worker unpickles it: read from the memo's file, its replaced fields set again."""
+def _sent(memo_file: Path, key: str, part: int | None, replaced: tuple[tuple[str, object], ...], kind: type
+          ) -> object | None:
+    """A `Kept` as a worker unpickles it: read from the memo's file, its replaced fields set again."""
     found = _read_kept(memo_file, key)
-    if not (isinstance(found, tuple) and found and isinstance(found[0], Episode)):
+    if part is not None:
+        found = found[part] if isinstance(found, tuple) and len(found) > part else None
+    if not isinstance(found, kind):
         return None
-    return dataclasses.replace(found[0], **dict(replaced)) if replaced else found[0]
+    return dataclasses.replace(found, **dict(replaced)) if replaced else found
 
 
 class Memo:
@@ -193,6 +204,10 @@ class Memo:
     def file(cache_dir: Path, kind: str) -> Path:
         """Where the memo of `kind` is kept."""
         return cache_dir / MEMO_FOLDER / f"{kind}.pickle"
+
+    def sibling(self, kind: str) -> Path:
+        """Where the memo of `kind` in the same cache is kept."""
+        return self.path.with_name(f"{kind}.pickle")
 
     def get(self, key: str) -> object | None:
         where = self.entries.get(key)

@@ -40,8 +40,8 @@ from .load.settings import parse_settings
 from .load.tree import read_folder_links
 from .parallel import Workers, worker_count
 from .preview import QuickPreview, write_changed
+from .render.document import BODY_PLACEHOLDER, GeneratedPage
 from .render.errorpages import add_notice
-from .render.pages import BODY_PLACEHOLDER, GeneratedPage
 from .render.search import SearchIndex
 from .sitesize import size_report
 from .writer import OLD_SITE, LinkRule, SetAside, SiteWriter

@@ -22,8 +22,8 @@ from .build import build_site as run_build
 from .errors import PodcastError
 from .load.siteconfig import PLUGIN_NAME, SiteConfig
 from .load.tree import read_folder_links
+from .render.document import GeneratedPage
 from .render.i18n import labels_for
-from .render.pages import GeneratedPage
 from .render.search import SearchIndex
 from .render.searchbox import search_form
 from .writer import SiteWriter, write_atomic

@@ -16,8 +16,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..layout import SiteLayout
 from ..model import BrokenFile, Settings
+from .document import GeneratedPage, page_document
 from .i18n import labels_for
-from .pages import TEMPLATES, GeneratedPage, page_document
+from .pages import TEMPLATES
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,9 @@ ours. Nothing here writes a file: the caller decides where pages go.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
@@ -22,14 +19,17 @@ from markupsafe import Markup
 
 from ..layout import SiteLayout, relative_url, term_groups
 from ..markup import plain_text, render_block
-from ..memo import EpisodePrints, Memo, digest_of
+from ..memo import CHECKED_EPISODES, KEPT_AUDIO, EpisodePrints, Memo, digest_of
 from ..model import Episode, EpisodeAudio, Settings
+from ..parallel import Workers
 from ..thumbnails import srcset
+from .document import GeneratedPage, page_document
 from .embed import EMBED
 from .episodeview import ChapterView, episode_toc, sections_view, voice_classes
 from .i18n import PLAYER_LABELS, labels_for, month_label, text_language
 from .prints import PagePrints, kept
 from .related import compute_related
+from .sharedpages import episode_pages
 from .transcripts import clock
 
 BAR_THUMB = 192
@@ -38,59 +38,19 @@ BAR_THUMB = 192
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-BODY_PLACEHOLDER = "<!-- podcast:page-body -->"
-"""Stands for the page's HTML in its Markdown: a Markdown parser need not read the large HTML."""
-
-
-@dataclass(frozen=True, slots=True)
-class GeneratedPage:
-    src_uri: str
-    """Where the page sits among the site's Markdown sources, e.g. 'episodes/x/index.md'."""
-    markdown: str
-    """Front matter, any Markdown of the editor's, and BODY_PLACEHOLDER where `html` goes."""
-    html: str = ""
-    """The page's own HTML, to put in place of BODY_PLACEHOLDER once the Markdown is rendered."""
-    in_nav: bool = False
-    """Whether navigation may list it (the episode pages stay out: a long nav is quadratic)."""
-    title: str = ""
-    """The page's title, as its front matter gives it ('' when the page's own heading names it)."""
-    searchable: bool = True
-    """Whether the site's search indexes it (listings and error pages only repeat what episode pages say)."""
-    toc: tuple[tuple[int, str, str], ...] = ()
-    """(level, id, title) of the headings of `html` a table of contents lists, in page order."""
-    key: str = ""
-    """A digest of everything the page was made from, the code included (pages of one key are the same page);
-    '' when it is not known."""
-
-    def toc_tokens(self) -> list[dict]:
-        """`toc` nested as Python-Markdown's toc extension gives it (what MkDocs' `get_toc` reads); titles as HTML."""
-        root: dict = {"level": 0, "children": []}
-        stack = [root]
-        for level, anchor, title in self.toc:
-            while stack[-1]["level"] >= level:
-                stack.pop()
-            token = {"level": level, "id": anchor, "name": html.escape(title, quote=False), "children": []}
-            stack[-1]["children"].append(token)
-            stack.append(token)
-        return root["children"]
-
-    @property
-    def document(self) -> str:
-        """The page as one Markdown document, its HTML inline (what any Markdown site builder reads)."""
-        return self.markdown.replace(BODY_PLACEHOLDER, self.html, 1)
-
-
 def build_pages(episodes: Sequence[Episode], settings: Settings, *, layout: SiteLayout | None = None,
                 home_intro: str | None = None, audio: Mapping[str, EpisodeAudio] | None = None,
                 cover_uri: str = "", thumbs: Mapping[str, Mapping[int, str]] | None = None,
-                memo: Memo | None = None, prints: EpisodePrints | None = None) -> list[GeneratedPage]:
+                memo: Memo | None = None, prints: EpisodePrints | None = None,
+                workers: Workers | None = None) -> list[GeneratedPage]:
     """Every generated page of the site, in a stable order. `cover_uri`: where the show's cover is published;
     `thumbs`: each picture's thumbnails by size (`thumbnails.thumbnail_set`), offered to browsers by `srcset`;
     `memo`: pages and listings of earlier builds, each found by a digest of everything it shows
-    (`_kept_episode_page`, `_kept_render`); `prints`: the episodes' prints, shared with other stages."""
+    (`page_key`, `_kept_render`); `prints`: the episodes' prints, shared with other stages; `workers` render
+    episode pages too (`sharedpages`)."""
     layout = layout or SiteLayout.from_settings(settings)
     return _SiteRenderer(episodes, settings, layout, home_intro, audio or {}, cover_uri, thumbs or {}, memo=memo,
-                         prints=prints).pages()
+                         prints=prints).pages(workers)
 
 
 def build_episode_page(episode: Episode, episodes: Sequence[Episode], settings: Settings, *,
@@ -100,7 +60,7 @@ def build_episode_page(episode: Episode, episodes: Sequence[Episode], settings: 
     related = compute_related(episodes, count=settings.related_count)
     renderer = _SiteRenderer(episodes, settings, layout or SiteLayout.from_settings(settings), None, audio or {},
                              cover_uri)
-    return renderer._episode_page(episode, related[episode.slug])
+    return renderer.episode_page(episode, related[episode.slug])
 
 
 class _SiteRenderer:
@@ -131,9 +91,8 @@ class _SiteRenderer:
         self._prints: PagePrints | None = None
         self._episode_prints = prints or EpisodePrints(audio)
 
-    def pages(self) -> list[GeneratedPage]:
-        related = self._related()
-        out = [self._kept_episode_page(e, related[e.slug]) for e in self.episodes]
+    def pages(self, workers: Workers | None = None) -> list[GeneratedPage]:
+        out = episode_pages(self, self._related(), workers, GeneratedPage)
         out += self._home_pages()
         out += self._term_pages("category", self.categories, self.t["categories"], "category_title")
         out += self._term_pages("tag", self.tags, self.t["tags"], "tag_title")
@@ -234,14 +193,22 @@ class _SiteRenderer:
             self._prints = PagePrints(site, self._episode_prints, self.newer)
         return self._prints
 
-    def _kept_episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
-        """The episode's page, found by a digest of what it reads: the site's settings, addresses, pictures and
-        term slugs; the episode and its related episodes, each with its audio and its next newer one (whose play
-        data a card carries); and (by `digest_of`) the templates and code."""
+    def page_key(self, episode: Episode, related: tuple[str, ...]) -> str:
+        """What the episode's page is kept by: a digest of what it reads: the site's settings, addresses, pictures
+        and term slugs; the episode and its related episodes, each with its audio and its next newer one (whose
+        play data a card carries); and (by `digest_of`) the templates and code. '' without a memo."""
         prints = self._page_prints
-        key = digest_of([prints.site, *(prints.shown(e) for e in (episode, *map(self.by_slug.get, related)))]) \
+        return digest_of([prints.site, *(prints.shown(e) for e in (episode, *map(self.by_slug.get, related)))]) \
             if self.memo is not None else ""
-        return kept(self.memo, key, GeneratedPage, lambda: replace(self._episode_page(episode, related), key=key))
+
+    def remade(self) -> tuple[Callable[..., _SiteRenderer], tuple[object, ...]]:
+        """(a function, what it makes this renderer again from: the episodes and their audio as a worker is
+        given them, by where the memos keep them, and the rest)."""
+        prints, memo = self._episode_prints, self.memo
+        episodes = [prints.sendable(e, memo.sibling(CHECKED_EPISODES)) if memo else e for e in self.episodes]
+        audio = {slug: prints.sendable_audio(slug, memo.sibling(KEPT_AUDIO)) if memo else found
+                 for slug, found in self.audio.items()}
+        return _renderer, (episodes, audio, self.settings, self.layout, self.home_intro, self.cover_uri, self.thumbs)
 
     def _kept_render(self, template: str, src_uri: str, **context) -> str:
         """`_render` of a listing, found by its context (each episode in it by its print), the site's settings
@@ -275,7 +242,7 @@ class _SiteRenderer:
         return Markup(kept(self.memo, key, str, render))
 
     # Pages -------------------------------------------------------------
-    def _episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
+    def episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
         uri = self.episode_uri(episode)
         audio = self.audio.get(episode.slug)
         sections = sections_view(episode, audio)
@@ -372,6 +339,11 @@ class _SiteRenderer:
         return page_document(search, meta, body)
 
 
+def _renderer(episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], settings: Settings, layout: SiteLayout,
+              home_intro: str | None, cover_uri: str, thumbs: Mapping[str, Mapping[int, str]]) -> _SiteRenderer:
+    return _SiteRenderer(episodes, settings, layout, home_intro, audio, cover_uri, thumbs)
+
+
 def _lang_attribute(text: str, page_language: str) -> Markup:
     """` lang="en"` for a part in another language than its page (see text_language); nothing otherwise."""
     code = text_language(text, page_language)
@@ -380,20 +352,3 @@ def _lang_attribute(text: str, page_language: str) -> Markup:
 
 def _link(here: str, target: str) -> str:
     return relative_url(target, here)
-
-
-def page_document(uri: str, meta: dict, body: str, *, intro: str = "", in_nav: bool = False,
-                  toc: tuple[tuple[int, str, str], ...] = ()) -> GeneratedPage:
-    """Front matter (values HTML-escaped: themes print them raw) and the HTML body, blank lines removed."""
-    lines = ["---"]
-    for key, value in meta.items():
-        if isinstance(value, str):
-            value = html.escape(value, quote=True)
-        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
-    lines.append("---")
-    compact = re.sub(r"\n\s*\n", "\n", body).strip()
-    if not toc and '<h1 id="top">' in compact:  # the theme's skip link goes to a page's first contents entry
-        toc = ((1, "top", str(meta.get("title", ""))),)
-    searchable = not (isinstance(meta.get("search"), dict) and meta["search"].get("exclude"))
-    return GeneratedPage(uri, "\n".join(lines) + "\n\n" + intro + BODY_PLACEHOLDER + "\n", compact, in_nav,
-                         title=str(meta.get("title", "")), searchable=searchable, toc=toc)

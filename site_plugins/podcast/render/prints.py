@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import Any
 
 from ..memo import EpisodePrints, Memo
 from ..model import Episode
@@ -37,17 +38,37 @@ class PagePrints:
 def kept(memo: Memo | None, key: str, kind: type, make: Callable[[], object]) -> object:
     """The memo's value for `key` (a page, or a listing's HTML), else `make()`, kept for the next build. HTML is
     kept encoded: a string pickled would keep a UTF-8 copy of itself in memory for the rest of the build."""
-    found = _unpacked(memo.get(key)) if memo is not None else None
-    if not isinstance(found, kind):
-        found = make()
-        if memo is not None:
-            memo.put(key, found.encode() if isinstance(found, str) else replace(found, html=found.html.encode()))
+    found = found_in(memo, key, kind)
+    return make_kept(memo, key, make) if found is None else found
+
+
+def found_in(memo: Memo | None, key: str, kind: type) -> Any:
+    """The value of `kind` the memo keeps by `key` (as `kept` keeps it); None when it has none."""
+    return unpacked_as(kind, memo.get(key) if memo is not None else None)
+
+
+def unpacked_as(kind: type, value: object) -> Any:
+    """A value as `packed_html` packed it, if it is of `kind`; else None."""
+    found = unpacked(value)
+    return found if isinstance(found, kind) else None
+
+
+def make_kept(memo: Memo | None, key: str, make: Callable[[], object]) -> Any:
+    """`make()`, kept in the memo by `key` (as `kept` keeps it)."""
+    found = make()
+    if memo is not None:
+        memo.put(key, packed_html(found))
     return found
 
 
-def _unpacked(value: object) -> object:
+def packed_html(value: Any) -> object:
+    """A page or HTML as the memo keeps it: its HTML encoded."""
+    return value.encode() if isinstance(value, str) else replace(value, html=value.html.encode())
+
+
+def unpacked(value: object) -> object:
+    """A value as `packed_html` packed it."""
     if isinstance(value, bytes):
         return value.decode()
     html = getattr(value, "html", None)
     return replace(value, html=html.decode()) if isinstance(html, bytes) else value
-
