@@ -68,6 +68,18 @@ def test_a_value_packed_elsewhere_is_read_back_once_and_kept_only_if_it_is_the_m
     assert Memo(tmp_path, "kind").get("k") == value
 
 
+def test_an_index_that_points_past_the_file_is_a_miss(tmp_path):
+    from site_plugins.podcast.memo import _FORMAT, _read_kept
+
+    with Memo(tmp_path, "kind") as memo:
+        memo.put("k", (1, 2))
+    for length in (2**62, 2**70):
+        head = pickle.dumps((_FORMAT, {"k": (0, length)}))
+        memo.path.write_bytes(len(head).to_bytes(8, "little") + head + b"x" * 20)
+        assert Memo(tmp_path, "kind").get("k") is None
+        assert _read_kept(memo.path, "k") is None
+
+
 def test_a_damaged_or_foreign_file_is_an_empty_memo(tmp_path):
     with Memo(tmp_path, "kind") as memo:
         memo.put("k", (1, 2))

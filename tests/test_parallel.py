@@ -73,6 +73,15 @@ def test_the_builds_own_process_works_while_the_workers_do(tmp_path):
     assert places.count("here") > 8, "the build's own process did more than the first chunk"
 
 
+def test_a_worker_that_cannot_write_its_results_sends_them_through_the_pipe(tmp_path):
+    from site_plugins.podcast.parallel import _each
+
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")  # as a full disk, even for root
+    assert _each(square, [(2,), (3,)], str(tmp_path / "a-file")) == [square(2), square(3)]
+    written = _each(square, [(2,)], str(tmp_path))
+    assert isinstance(written, str) and Path(written).parent == tmp_path, "a file, named, when it can"
+
+
 def test_the_work_of_a_worker_that_dies_is_done_here():
     with Workers(1) as workers:
         future = workers.submit(square_or_die, 99)
@@ -231,5 +240,8 @@ def test_episode_pages_rendered_by_workers_are_those_rendered_alone(tmp_path):
     with Workers(1) as workers, Memo(cache, "pages") as memo:
         shared = build_pages(episodes, settings, layout=layout, audio=audio, memo=memo, prints=prints, workers=workers)
         assert workers._pool is not None, "the workers rendered pages"
+        scratch = workers.scratch()
+        assert scratch is not None and not list(scratch.iterdir()), "results and the stage's file are removed"
+    assert not scratch.exists(), "and the folder when the workers stop"
     assert len(episodes) >= SHARED_FROM
     assert [replace(page, key="") for page in shared] == alone

@@ -42,8 +42,9 @@ def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Map
         if episode.image:
             files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
         if found is None:  # made by a worker, or here when the worker could not read the episode back
-            found = texts.keep(episode, next(made) or episode_texts(episode, clip, request.settings, request.layout,
-                                                                     *texts.art(episode), texts.kept_in))
+            sent = next(made)
+            found = texts.keep(episode, sent if sent is not None else episode_texts(
+                episode, clip, request.settings, request.layout, *texts.art(episode), texts.kept_in))
         files.update(found)
     if memo is not None:
         remove_others(texts.folder, texts.used)  # the files no episode of this build has

@@ -127,9 +127,10 @@ class EpisodePrints:
             return episode
         return Kept(episode, memo_file, key, 0, tuple(_replaced(episode, validated)))
 
-    def sendable_audio(self, slug: str, memo_file: Path) -> object:
-        """The episode's audio as a worker is best given it: by where the audio's memo (`memo_file`) keeps it."""
-        audio, key = self.audio.get(slug), self.audio_keys.get(slug)
+    def sendable_audio(self, slug: str, audio: object, memo_file: Path) -> object:
+        """An episode's audio as a worker is best given it: by where the audio's memo (`memo_file`) keeps it, when
+        it is the audio kept there (`hear`)."""
+        key = self.audio_keys.get(slug) if self.audio.get(slug) is audio else None
         return Kept(audio, memo_file, key) if audio is not None and key else audio
 
     def of(self, episode: Episode) -> bytes:
@@ -230,7 +231,7 @@ class Memo:
         """The value pickled at `offset` (in the spool, or in the file); None when it cannot be read back."""
         try:
             packed = self._read(spooled, offset, length)
-        except OSError:
+        except Exception:  # a damaged index (a length past any file) is a miss too
             return None
         return self._load(packed) if len(packed) == length else None
 
@@ -347,7 +348,7 @@ def _read_kept(path: Path, key: str) -> object | None:
         return None
     try:
         packed = os.pread(file.fileno(), where[1], start + where[0])
-    except OSError:
+    except Exception:  # a damaged index (a length past any file) is a miss too
         return None
     return Memo._load(packed) if len(packed) == where[1] else None
 

@@ -1,11 +1,11 @@
 """Work spread over the machine's cores, for the stages whose items do not depend on each other: checking episode
-files, cutting pages into search terms and making episodes' transcripts, much of what a first build of a thousand
-episodes does.
+files, rendering episode pages, cutting pages into search terms and making episodes' transcripts, much of what a
+first build of a thousand episodes does.
 
 The workers are fresh processes (spawned: nothing of the build is shared or copied behind its back) that get each
-item's inputs as plain values and give back plain values. The build's own process keeps working too: each worker
-is kept a chunk of items ahead, and the build's process does every chunk not given to one, so one core works as
-before and two finish sooner.
+item's inputs as plain values and give back plain values (in a file of a private temporary folder, see `_each`).
+The build's own process keeps working too: each worker is kept up to two chunks of items ahead, and the build's
+process does every chunk not given to one, so one core works as before and two finish sooner.
 Results are the same values, in the same order, whichever process made them (tests/test_parallel.py).
 """
 
@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import types
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .writer import write_atomic
+from .writer import OutputError, write_atomic
 
 WORKERS_VARIABLE = "PODCAST_WORKERS"
 """Sets how many processes help a build (0: none, the build works alone)."""
@@ -56,6 +57,7 @@ class Workers:
         self._pool: ProcessPoolExecutor | None = None
         self._spool: str | None = None
         """A folder for the workers' results (`map`), made when first needed."""
+        self._gone: weakref.finalize | None = None
 
     def submit(self, work: Callable[..., Any], *args: object) -> Future | None:
         """`work(*args)` in a worker; None when there is none: do it here. `work` must be a module's function."""
@@ -77,9 +79,9 @@ class Workers:
 
     def map(self, work: Callable[..., Any], items: Sequence[tuple], *, chunk: int = 16, ahead: int = 8) -> Iterator:
         """`work(*item)` for each item, in order, each made when it is asked for. Chunks of items are shared out in
-        order: each worker is kept one chunk ahead, and this process does every other chunk itself, the first one
-        included, while the workers do theirs. So at most `ahead` chunks of results made here and one or two of
-        each worker's are held at once (a thousand episodes' texts would be tens of megabytes)."""
+        order: each worker is kept up to two chunks ahead, and this process does every other chunk itself, the
+        first one included, while the workers do theirs. So at most `ahead` chunks of results made here and
+        `ahead` more of the workers' are held at once (a thousand episodes' pages are a hundred megabytes)."""
         chunks = [range(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
         given: dict[int, Future] = {}
         made: dict[int, list] = {}  # chunks done here before their turn
@@ -91,7 +93,9 @@ class Workers:
         def give() -> None:  # the next chunks to the workers, as long as they have room
             while share.left and sum(not f.done() for f in given.values()) < 2 * self.count and \
                     len(given) < ahead + 2 * self.count:
-                future = self.submit(_each, work, [items[n] for n in chunks[share.next]], self._spooled())
+                folder = self.scratch()
+                future = self.submit(_each, work, [items[n] for n in chunks[share.next]], str(folder)) \
+                    if folder is not None else None
                 if future is None:
                     return
                 given[share.take()] = future
@@ -114,10 +118,17 @@ class Workers:
                 yield from _unspooled(self.result(future, lambda number=number: here(number)),
                                       lambda number=number: here(number))
 
-    def _spooled(self) -> str:
-        if self._spool is None:
-            self._spool = tempfile.mkdtemp(prefix="podcast-workers-")
-        return self._spool
+    def scratch(self) -> Path | None:
+        """A folder of the system's temporary folder, private to this build, for what it and its workers hand
+        each other (removed by `close`); None, and no more workers, when it cannot be made."""
+        if self._spool is None and self.count > 0:
+            try:
+                self._spool = tempfile.mkdtemp(prefix="podcast-workers-")
+            except OSError:
+                self.count = 0
+            else:  # removed by `close`, else when this object is collected or the process ends
+                self._gone = weakref.finalize(self, shutil.rmtree, self._spool, True)
+        return Path(self._spool) if self._spool is not None else None
 
     def result(self, future: Future, here: Callable[[], Any]) -> Any:
         """The future's result; `here()` when its worker was lost (the pool broke) or it was never run."""
@@ -132,7 +143,7 @@ class Workers:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         if self._spool is not None:
-            shutil.rmtree(self._spool, ignore_errors=True)
+            self._gone()
             self._spool = None
 
     def __enter__(self) -> Workers:
@@ -181,9 +192,12 @@ def _each(work: Callable[..., Any], items: list[tuple], spool: str) -> str:
     Results sent through the pipe itself are read by a thread of the build's process, which gets its turn only
     every few milliseconds while the build works: the worker waited on each 64 KB of a chunk's pages, idle
     more than half the time. A file is written and read at once."""
-    made = pickle.dumps([work(*item) for item in items], protocol=pickle.HIGHEST_PROTOCOL)
+    made = [work(*item) for item in items]
     path = Path(spool) / f"{os.getpid()}-{next(_numbers)}.pickle"
-    write_atomic(path, made, durable=False)
+    try:
+        write_atomic(path, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+    except OutputError:  # a full disk: through the pipe, then
+        return made
     return str(path)
 
 

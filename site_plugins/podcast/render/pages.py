@@ -206,7 +206,7 @@ class _SiteRenderer:
         given them, by where the memos keep them, and the rest)."""
         prints, memo = self._episode_prints, self.memo
         episodes = [prints.sendable(e, memo.sibling(CHECKED_EPISODES)) if memo else e for e in self.episodes]
-        audio = {slug: prints.sendable_audio(slug, memo.sibling(KEPT_AUDIO)) if memo else found
+        audio = {slug: prints.sendable_audio(slug, found, memo.sibling(KEPT_AUDIO)) if memo else found
                  for slug, found in self.audio.items()}
         return _renderer, (episodes, audio, self.settings, self.layout, self.home_intro, self.cover_uri, self.thumbs)
 

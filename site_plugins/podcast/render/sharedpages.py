@@ -2,16 +2,16 @@
 seconds in their templates.
 
 A worker renders with a renderer of its own, made once from what the build's renderer was made from: written to
-a file of the cache for the stage (the episodes in it only by where the catalog's memo keeps them, see
-`memo.Kept`), read by each worker once. A page comes back pickled as the memo keeps it, its HTML encoded,
-so that the build's process reads it once and holds no other copy.
+a file of the build's private temporary folder (`Workers.scratch`) for the stage (the episodes and their audio in
+it only by where their memos keep them, see `memo.Kept`), read by each worker once. A page comes back pickled as
+the memo keeps it, its HTML encoded, so that the build's process reads it once and holds no other copy.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import pickle
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -58,11 +58,12 @@ def episode_pages(renderer: Renderer, related: Mapping[str, tuple[str, ...]], wo
         return make_kept(memo, keys[n], lambda: replace(renderer.episode_page(episode, related[episode.slug]),
                                                         key=keys[n]))
 
-    if memo is None or workers is None or workers.count <= 0 or len(missing) < SHARED_FROM:  # all here
+    folder = workers.scratch() if memo is not None and workers is not None and len(missing) >= SHARED_FROM else None
+    if folder is None:  # all here
         for n in missing:
             pages[n] = here(n)
         return pages
-    state = memo.path.with_name(f"pages-{os.getpid()}.state")
+    state = folder / f"pages-{uuid.uuid4().hex}.state"
     write_atomic(state, pickle.dumps(renderer.remade(), protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     try:
         given = _Given(renderer, state)
@@ -93,13 +94,13 @@ def _renderer_from(state: Path, signature: tuple[object, ...]) -> Renderer | Non
     """A worker's renderer, made once from the stage's file; None when an episode could not be read back."""
     try:
         make, (episodes, audio, *inputs) = pickle.loads(state.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError):
+        episodes = [received(e) for e in episodes]
+        audio = {slug: received(given) for slug, given in audio.items()}
+        if any(e is None for e in episodes) or any(a is None for a in audio.values()):
+            return None
+        return make(episodes, audio, *inputs)
+    except Exception:  # the pages are then rendered by the build's own process
         return None
-    episodes = [received(e) for e in episodes]
-    audio = {slug: received(given) for slug, given in audio.items()}
-    if any(e is None for e in episodes) or any(a is None for a in audio.values()):
-        return None
-    return make(episodes, audio, *inputs)
 
 
 def _packed_page(given: _Given | Renderer | None, slug: str, related: tuple[str, ...], key: str) -> bytes | None:
