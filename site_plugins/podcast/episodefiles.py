@@ -32,8 +32,11 @@ def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Map
     files: dict[str, bytes | Path] = {}
     texts = _Texts(request, memo, prints or EpisodePrints(audio))
     kept = [texts.kept(episode) for episode in episodes]
-    unmade = [(texts.sendable(e), audio.get(e.slug), request.settings, request.layout, *texts.art(e), texts.kept_in)
-              for e, found in zip(episodes, kept, strict=True) if found is None]
+
+    def inputs(episode: Episode) -> tuple:  # what `episode_texts` reads besides the episode
+        return audio.get(episode.slug), request.settings, request.layout, *texts.art(episode), texts.kept_in
+
+    unmade = [(texts.sendable(e), *inputs(e)) for e, found in zip(episodes, kept, strict=True) if found is None]
     made = (workers or Workers(0)).map(_sent_texts, unmade)  # without workers, all here
     for episode, found in zip(episodes, kept, strict=True):
         clip = audio.get(episode.slug)
@@ -43,8 +46,7 @@ def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Map
             files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
         if found is None:  # made by a worker, or here when the worker could not read the episode back
             sent = next(made)
-            found = texts.keep(episode, sent if sent is not None else episode_texts(
-                episode, clip, request.settings, request.layout, *texts.art(episode), texts.kept_in))
+            found = texts.keep(episode, sent if sent is not None else episode_texts(episode, *inputs(episode)))
         files.update(found)
     if memo is not None:
         remove_others(texts.folder, texts.used)  # the files no episode of this build has
@@ -106,8 +108,7 @@ class _Texts:
 
     def sendable(self, episode: Episode) -> Episode | Kept:
         """The episode as a worker is given it (by where the catalog's memo keeps it, when it does)."""
-        cache = self.request.project_dir / self.request.settings.cache_dir
-        return self.prints.sendable(episode, Memo.file(cache, CHECKED_EPISODES)) if self.memo is not None else episode
+        return self.prints.sendable(episode, self.memo.sibling(CHECKED_EPISODES)) if self.memo is not None else episode
 
     @property
     def kept_in(self) -> Path | None:

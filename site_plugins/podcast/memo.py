@@ -194,17 +194,12 @@ class Memo:
     """
 
     def __init__(self, cache_dir: Path, kind: str) -> None:
-        self.path = self.file(cache_dir, kind)
+        self.path = cache_dir / MEMO_FOLDER / f"{kind}.pickle"
         self._file, self._start, self.entries = _open(self.path)
         self._spool: BinaryIO | None = None
         self.used: dict[str, tuple[bool, int, int]] = {}
         """Key -> (in the spool, offset, length) of each value this build used."""
         self.hits = self.misses = 0
-
-    @staticmethod
-    def file(cache_dir: Path, kind: str) -> Path:
-        """Where the memo of `kind` is kept."""
-        return cache_dir / MEMO_FOLDER / f"{kind}.pickle"
 
     def sibling(self, kind: str) -> Path:
         """Where the memo of `kind` in the same cache is kept."""
@@ -229,18 +224,10 @@ class Memo:
 
     def _value(self, spooled: bool, offset: int, length: int) -> object | None:
         """The value pickled at `offset` (in the spool, or in the file); None when it cannot be read back."""
-        try:
-            packed = self._read(spooled, offset, length)
-        except Exception:  # a damaged index (a length past any file) is a miss too
-            return None
-        return self._load(packed) if len(packed) == length else None
-
-    @staticmethod
-    def _load(packed: bytes) -> object | None:
-        try:
-            return _Unpickler(io.BytesIO(packed)).load()
-        except Exception:
-            return None
+        if spooled:
+            self._spool.flush()
+            return _value_in(self._spool, offset, length)
+        return _value_in(self._file, self._start + offset, length)
 
     def _read(self, spooled: bool, offset: int, length: int) -> bytes:
         if spooled:
@@ -265,7 +252,7 @@ class Memo:
     def put_packed(self, key: str, packed: bytes) -> object | None:
         """Keep a value pickled elsewhere (by `pack`, in a worker), and give it back as `get` would: the build's
         process reads it once and never holds another copy. None (and nothing kept) when it cannot be read."""
-        value = self._load(packed)
+        value = _loaded(packed)
         if value is None:
             return None
         offset = self._spool_end()
@@ -344,13 +331,24 @@ def _read_kept(path: Path, key: str) -> object | None:
     version of it); None when it is not there or cannot be read."""
     file, start, entries = _opened(path, file_signature(path))
     where = entries.get(key)
-    if where is None:
-        return None
+    return _value_in(file, start + where[0], where[1]) if where is not None else None
+
+
+def _value_in(file: BinaryIO, offset: int, length: int) -> object | None:
+    """The value pickled at `offset` of `file`; None when it cannot be read back."""
     try:
-        packed = os.pread(file.fileno(), where[1], start + where[0])
+        packed = os.pread(file.fileno(), length, offset)
     except Exception:  # a damaged index (a length past any file) is a miss too
         return None
-    return Memo._load(packed) if len(packed) == where[1] else None
+    return _loaded(packed) if len(packed) == length else None
+
+
+def _loaded(packed: bytes) -> object | None:
+    """A value as a memo pickled it, read back with `_Unpickler`; None when it cannot be."""
+    try:
+        return _Unpickler(io.BytesIO(packed)).load()
+    except Exception:
+        return None
 
 
 @functools.lru_cache(maxsize=4)

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -115,8 +116,8 @@ class Workers:
                     later = share.take()
                     made[later] = here(later)
                     give()
-                yield from _unspooled(self.result(future, lambda number=number: here(number)),
-                                      lambda number=number: here(number))
+                again = partial(here, number)  # when the worker's results are lost
+                yield from _unspooled(self.result(future, again), again)
 
     def scratch(self) -> Path | None:
         """A folder of the system's temporary folder, private to this build, for what it and its workers hand

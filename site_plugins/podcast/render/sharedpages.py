@@ -67,9 +67,8 @@ def episode_pages(renderer: Renderer, related: Mapping[str, tuple[str, ...]], wo
     write_atomic(state, pickle.dumps(renderer.remade(), protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     try:
         given = _Given(renderer, state)
-        slugs = [renderer.episodes[n].slug for n in missing]
-        made = workers.map(_packed_page, [(given, slug, related[slug], keys[n]) for n, slug in zip(missing, slugs,
-                                                                                                   strict=True)],
+        slugs = {n: renderer.episodes[n].slug for n in missing}
+        made = workers.map(_packed_page, [(given, slugs[n], related[slugs[n]], keys[n]) for n in missing],
                            ahead=_AHEAD)
         for n, packed in zip(missing, made, strict=True):
             page = unpacked_as(kind, memo.put_packed(keys[n], packed)) if packed is not None else None
