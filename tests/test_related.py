@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from site_plugins.podcast import Episode, Section, Turn
-from site_plugins.podcast.render.related import compute_related
+from site_plugins.podcast.render.related import compute_related, episode_terms, terms_bytes, terms_from
 
 pytestmark = pytest.mark.unit
 
@@ -128,3 +128,34 @@ def test_three_episodes_sharing_no_tag_still_show_related_podcasts():
     pages = {p.src_uri: p for p in build_pages(episodes, TEST_SETTINGS)}
     shown = {slug: related_titles(pages[f"episodes/{slug}/index.md"].html) for slug in "abc"}
     assert shown == {"a": ["Libraries", "Chess"], "b": ["Tides", "Chess"], "c": ["Libraries", "Tides"]}
+
+
+def test_a_rare_word_deep_in_two_transcripts_finds_the_partner():
+    """Every word of the transcript counts, not a sample: two episodes far apart in time share one rare word,
+    said once in the middle of each long script, among thirty episodes of the same everyday words."""
+    import random
+
+    rng = random.Random(3)
+    common = ("能源", "市场", "银行", "利率", "物价", "工业", "贸易", "谈判", "出口", "储备")
+
+    def script(rare_at: int | None = None) -> tuple[Section, ...]:
+        turns = ["".join(rng.choice(common) for _ in range(30)) + "。" for _ in range(55)]
+        if rare_at is not None:
+            turns[rare_at] = turns[rare_at][:20] + "潮汐发电站" + turns[rare_at][20:]
+        return (Section("Core Event", tuple(Turn("卿姐", text) for text in turns)),)
+
+    episodes = [replace(ep(f"e{day:02d}", title="周报", day=day), sections=script()) for day in range(2, 28)]
+    episodes.append(replace(ep("a", title="周报", day=1), sections=script(rare_at=40)))
+    episodes.append(replace(ep("z", title="周报", day=28), sections=script(rare_at=31)))
+    related = compute_related(episodes, count=1)
+    assert related["a"] == ("z",), related["a"]
+    assert related["z"] == ("a",), related["z"]
+
+
+def test_words_kept_as_a_build_keeps_them_relate_as_words_made_anew():
+    episodes = [ep("a", title="Tidal lagoon 潮汐发电站", day=1), ep("b", title="Chess 图书馆", day=2),
+                ep("c", title="The lagoon opens 潮汐", day=3), ep("d", title="图书馆 chess club", day=4)]
+    kept = {e.slug: terms_from(terms_bytes(episode_terms(e))) for e in episodes}
+    assert compute_related(episodes, count=1, terms=kept) == compute_related(episodes, count=1) == \
+        {"a": ("c",), "b": ("d",), "c": ("a",), "d": ("b",)}
+    assert [len(kept[slug]) for slug in "abcd"] == [6, 3, 3, 4], "tidal, lagoon, 潮汐, 汐发, 发电, 电站; chess, 图书, 书馆; ..."

@@ -14,6 +14,7 @@ from functools import partial
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -28,7 +29,7 @@ from .embed import EMBED
 from .episodeview import ChapterView, episode_toc, sections_view, voice_classes
 from .i18n import PLAYER_LABELS, labels_for, month_label, text_language
 from .prints import PagePrints, kept
-from .related import compute_related
+from .related import compute_related, episode_terms, terms_bytes, terms_from
 from .sharedpages import episode_pages
 from .transcripts import clock
 
@@ -102,16 +103,32 @@ class _SiteRenderer:
         return out
 
     def _related(self) -> Mapping[str, tuple[str, ...]]:
-        """Each episode's related podcasts; kept by the episodes (all their fields, and their order) and the count."""
+        """Each episode's related podcasts; kept by the episodes (all their fields, and their order) and the count.
+        Each episode's words are kept by the episode alone, for the next build whose episodes differ."""
         count = self.settings.related_count
         if self.memo is None:
             return compute_related(self.episodes, count=count)
+        words = {e.slug: digest_of(["terms", self._episode_prints.episode(e)]) for e in self.episodes}
         key = digest_of(["related", str(count), *map(self._episode_prints.episode, self.episodes)])
         found = self.memo.get(key)
-        if not isinstance(found, dict):
-            found = compute_related(self.episodes, count=count)
-            self.memo.put(key, found)
+        if isinstance(found, dict):
+            self.memo.keep(words.values())
+            return found
+        found = compute_related(self.episodes, count=count, terms=self._terms(words))
+        self.memo.put(key, found)
         return found
+
+    def _terms(self, keys: Mapping[str, str]) -> dict[str, np.ndarray]:
+        """slug -> the episode's `episode_terms`, as the memo keeps them by `keys`, made for any it does not."""
+        terms = {}
+        for episode in self.episodes:
+            kept_terms = self.memo.get(keys[episode.slug])
+            if isinstance(kept_terms, bytes) and len(kept_terms) % 4 == 0:
+                terms[episode.slug] = terms_from(kept_terms)
+            else:
+                terms[episode.slug] = made = episode_terms(episode)
+                self.memo.put(keys[episode.slug], terms_bytes(made))
+        return terms
 
     # URIs --------------------------------------------------------------
     def episode_uri(self, episode: Episode) -> str:

@@ -1,15 +1,14 @@
 """Related podcasts: the editor's picks first, then episodes that share tags, category and words, then
 the episodes published nearest in time, so that every episode page has some.
 
-Words come from the whole episode: title, summary, analysis and transcript (Chinese, which has no
-spaces, as pairs of neighbouring characters). Each shared term counts by how rare it is in the catalog
-(inverse document frequency); an episode looks up its TEXT_TERMS rarest words that another episode
-also has, as a word of its own only matches nothing. To stay fast on large catalogs, an episode
-looks for partners of each of its terms only among the WINDOW episodes published nearest to it that
-have the term: ties go to the nearest in time anyway, and a rare term's whole list fits in the window.
-A long transcript is sampled (PROFILE_CHARS): reading every character of 10 000 full-size episodes
-would take seconds, and a transcript repeats the words its episode is about. 10 000 episodes take
-under a second (scripts/bench.py --related-only).
+Words come from the whole episode: every word of its title, summary, analysis and transcript (Chinese,
+which has no spaces, as pairs of neighbouring characters; see episode_terms). Each shared term counts by
+how rare it is in the catalog (inverse document frequency); an episode looks up its TEXT_TERMS rarest
+words that another episode also has, as a word of its own only matches nothing. To stay fast on large
+catalogs, an episode looks for partners of each of its terms only among the WINDOW episodes published
+nearest to it that have the term: ties go to the nearest in time anyway, and a rare term's whole list fits
+in the window. An episode's terms are made once from its text and kept by a build (`terms_bytes`); the
+words of all episodes are then counted at once with numpy (scripts/bench.py --related-only times 10 000).
 """
 
 from __future__ import annotations
@@ -17,12 +16,14 @@ from __future__ import annotations
 import gc
 import math
 import re
-import sys
-from array import array
+import zlib
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Sequence
-from itertools import chain, islice
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from operator import itemgetter
+
+import numpy as np
 
 from ..model import Episode
 
@@ -31,8 +32,6 @@ CATEGORY_WEIGHT = 1.0
 TEXT_WEIGHT = 1.0
 TEXT_TERMS = 8
 """Only an episode's most distinctive shared words are looked up; its tags and category always are."""
-PROFILE_CHARS = 100
-"""Characters read from each of an episode's summary, analysis and transcript (its title always whole)."""
 WINDOW = 10
 """Episodes on each side, in publication order, searched per term."""
 
@@ -50,14 +49,12 @@ _NO_LATIN = re.compile(r"[\s\d!-@\[-`{-~\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\
                        r"\uff01-\uff20\uff3b-\uff40\uff5b-\uff65]*")
 """Texts of only these characters (Chinese, digits, punctuation, spaces) have no Latin words: none of
 them case-folds to a letter a-z."""
-_UTF16 = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
-_UNIT_PAIR = "I" if array("I").itemsize == 4 else "L"
-"""An array type of 4-byte items: two UTF-16 code units (in _UTF16, the machine's byte order) side by side."""
+_LATIN_BELOW = 0x34000000
+"""Latin words' terms are below this; a pair of Chinese characters (each 0x3400 or more) is above it."""
 
-# Terms: "t:tag" and "c:category" strings; Latin words as plain strings (no word holds ":"); and
-# pairs of neighbouring characters as ints, two UTF-16 code units (see _text_terms), of which only
-# pairs of Chinese characters count as words. A term's weight depends only on its kind (tag,
-# category, word), so both sides of a pair of episodes weigh it alike.
+# Terms: "t:tag" and "c:category" strings for tags and categories, looked up by every episode that has
+# them; words as ints (episode_terms). A term's weight depends only on its kind (tag, category, word) and
+# how many episodes have it, so both sides of a pair of episodes weigh it alike.
 _KIND_WEIGHT = {"t:": TAG_WEIGHT, "c:": CATEGORY_WEIGHT}
 
 Posting = list[int]
@@ -70,28 +67,30 @@ Label = tuple[Posting, int, int, str]
 _WEIGHT_OF = itemgetter(3)
 
 
-def compute_related(episodes: Sequence[Episode], *, count: int) -> dict[str, tuple[str, ...]]:
-    """slug -> up to `count` related slugs; deterministic for the same episodes."""
+def compute_related(episodes: Sequence[Episode], *, count: int,
+                    terms: Mapping[str, np.ndarray] | None = None) -> dict[str, tuple[str, ...]]:
+    """slug -> up to `count` related slugs; deterministic for the same episodes. `terms`: each episode's
+    `episode_terms` by slug, as a build keeps them (made here for any episode missing)."""
     # The work makes many small lists and tuples but no reference cycles: the cyclic collector would
     # only scan all of the process's objects again and again (a tenth of the time on a quiet machine).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _related(episodes, count)
+        return _related(episodes, count, terms or {})
     finally:
         if collecting:
             gc.enable()
 
 
-def _related(episodes: Sequence[Episode], count: int) -> dict[str, tuple[str, ...]]:
+def _related(episodes: Sequence[Episode], count: int, terms: Mapping[str, np.ndarray]) -> dict[str, tuple[str, ...]]:
     keyed = sorted(((e.published.timestamp(), e.slug, e) for e in episodes), key=itemgetter(0, 1))
     ordered = [e for _, _, e in keyed]
     times = [when for when, _, _ in keyed]
     slug_list = [slug for _, slug, _ in keyed]
     slugs = {slug: i for i, slug in enumerate(slug_list)}
-    postings, labels = _postings(ordered)
-    weight, idf, names = _weights(postings, len(ordered))
-    words = _rarest_words(postings, weight, idf, names, len(ordered))
+    postings, labels = _label_postings(ordered)
+    weight = _label_weights(postings, len(ordered))
+    words = _rarest_words([_terms_of(e, terms) for e in ordered], len(ordered))
     related = {}
     for index, episode in enumerate(ordered):
         picks = [slugs[s] for s in dict.fromkeys(episode.related) if s in slugs and s != episode.slug] \
@@ -107,6 +106,11 @@ def _related(episodes: Sequence[Episode], count: int) -> dict[str, tuple[str, ..
     return related
 
 
+def _terms_of(episode: Episode, terms: Mapping[str, np.ndarray]) -> np.ndarray:
+    found = terms.get(episode.slug)
+    return episode_terms(episode) if found is None else found
+
+
 def _nearest(index: int, total: int, wanted: int, taken: set[int]) -> list[int]:
     """The episodes published nearest in time to `index` (earlier first on a tie), none of `taken`:
     every episode page has related podcasts when the catalog has another episode."""
@@ -120,9 +124,9 @@ def _nearest(index: int, total: int, wanted: int, taken: set[int]) -> list[int]:
     return found
 
 
-def _postings(ordered: list[Episode]) -> tuple[defaultdict[str | int, Posting], list[list[Label]]]:
-    """Term -> the episodes that have it, in time order; and each episode's tag and category lookups."""
-    postings: defaultdict[str | int, Posting] = defaultdict(list)
+def _label_postings(ordered: list[Episode]) -> tuple[dict[str, Posting], list[list[Label]]]:
+    """Tag and category term -> the episodes that have it, in time order; and each episode's lookups of them."""
+    postings: defaultdict[str, Posting] = defaultdict(list)
     labels: list[list[Label]] = []
     for index, episode in enumerate(ordered):
         mine = []
@@ -132,51 +136,94 @@ def _postings(ordered: list[Episode]) -> tuple[defaultdict[str | int, Posting], 
             mine.append((posting, at - WINDOW if at > WINDOW else 0, at + WINDOW + 1, term))
             posting.append(index)
         labels.append(mine)
-        for term in _text_terms(profile_text(episode)):
-            postings[term].append(index)
     return postings, labels
 
 
-def _weights(postings: dict[str | int, Posting], total: int
-             ) -> tuple[dict[str | int, float], dict[str | int, float], dict[str | int, str]]:
-    """(every term's weight, each word's rarity, each word as text)."""
-    weight: dict[str | int, float] = {}
-    idf: dict[str | int, float] = {}  # words only
-    names: dict[str | int, str] = {}  # words, as text
-    for term, posting in postings.items():
-        rarity = math.log(1 + total / len(posting))
-        kind = _KIND_WEIGHT.get(term[:2]) if isinstance(term, str) else None
-        if kind is None:  # a word
-            if len(posting) < 2:
-                continue  # no other episode has it: it cannot relate this one to any
-            name = term if isinstance(term, str) else _han_pair(term)
-            names[term] = name
-            idf[term] = rarity
-        weight[term] = (TEXT_WEIGHT if kind is None else kind) ** 2 * rarity ** 2
-    return weight, idf, names
+def _label_weights(postings: dict[str, Posting], total: int) -> dict[str, float]:
+    return {term: _KIND_WEIGHT[term[:2]] ** 2 * math.log(1 + total / len(posting)) ** 2
+            for term, posting in postings.items()}
 
 
-def _rarest_words(postings: dict[str | int, Posting], weight: dict[str | int, float], idf: dict[str | int, float],
-                  names: dict[str | int, str], total: int) -> list[list[Lookup]]:
-    """Each episode's TEXT_TERMS rarest words (ties by the word).
+def _rarest_words(terms: list[np.ndarray], total: int) -> list[list[Lookup]]:
+    """Each episode's TEXT_TERMS rarest words that another episode also has (ties by the term), each with the
+    episodes that have it, in time order, and its weight.
 
-    Going through the words rarest first, each is taken by the episodes that have it and still want
-    words; this usually ends long before the common words, which most episodes have.
+    Every word of every episode is counted at once (numpy, over all the episodes' sorted terms laid end to
+    end); only the chosen words' postings are made, as lists, for the lookups.
     """
-    words: list[list[Lookup]] = [[] for _ in range(total)]
-    wanting = total
-    for term in sorted(names, key=lambda t: (-idf[t], names[t])):
-        posting = postings[term]
-        term_weight = weight[term]
-        for at, index in enumerate(posting):
-            mine = words[index]
-            if len(mine) < TEXT_TERMS:
-                mine.append((posting, at - WINDOW if at > WINDOW else 0, at + WINDOW + 1, term_weight))
-                if len(mine) == TEXT_TERMS:
-                    wanting -= 1
-        if not wanting:
-            break
-    return words
+    lengths = np.fromiter(map(len, terms), np.int64, total)
+    if not lengths.any():
+        return [[] for _ in range(total)]
+    ranks, unshared = _ranks(np.concatenate(terms))
+    owners = np.repeat(np.arange(total, dtype=np.int32), lengths)
+    chosen = _chosen(ranks, owners, lengths, unshared)
+    postings, weights = _postings(ranks, owners, chosen, total)
+    lookups: list[list[Lookup]] = []
+    for index, mine in enumerate(chosen):
+        found = []
+        for term in mine:
+            posting = postings[term]
+            at = bisect_left(posting, index)
+            found.append((posting, at - WINDOW if at > WINDOW else 0, at + WINDOW + 1, weights[term]))
+        lookups.append(found)
+    return lookups
+
+
+def _ranks(laid: np.ndarray) -> tuple[np.ndarray, int]:
+    """(each word's rank among the catalog's distinct words, rarest first and ties by the term; the rank of a word
+    that no other episode has, above all others)."""
+    distinct = np.sort(laid)
+    starts = np.flatnonzero(np.concatenate(([True], distinct[1:] != distinct[:-1])))
+    counts = np.diff(np.append(starts, len(distinct)))
+    distinct = distinct[starts]
+    rank = np.empty(len(distinct), np.int32)
+    rank[np.lexsort((distinct, counts))] = np.arange(len(distinct), dtype=np.int32)
+    rank[counts < 2] = len(distinct)
+    return rank[np.searchsorted(distinct, laid)], len(distinct)
+
+
+def _chosen(ranks: np.ndarray, owners: np.ndarray, lengths: np.ndarray, unshared: int) -> list[list[int]]:
+    """Each episode's TEXT_TERMS smallest ranks below `unshared`, smallest first. Only the ranks under a limit are
+    sorted, the limit growing until nearly every episode has its words under it; the few others are looked
+    at one by one."""
+    starts = np.cumsum(lengths) - lengths
+    at = np.minimum(starts, len(ranks) - 1)
+
+    def counted(under: np.ndarray) -> np.ndarray:
+        return np.where(lengths > 0, np.add.reduceat(under, at, dtype=np.int64), 0)
+
+    wanted = np.minimum(counted(ranks < unshared), TEXT_TERMS)
+    limit = min(TEXT_TERMS * 4, unshared)
+    under = ranks < limit
+    have = counted(under)
+    while np.count_nonzero(have < wanted) * 64 > len(lengths) and limit < unshared:
+        limit = min(limit * 8, unshared)
+        under = ranks < limit
+        have = counted(under)
+    keys = np.sort(owners[under].astype(np.int64) * (unshared + 1) + ranks[under])
+    first = np.cumsum(have) - have
+    taken = first[:, None] + np.arange(TEXT_TERMS)
+    taken = np.where(np.arange(TEXT_TERMS) < np.minimum(have, wanted)[:, None], taken, len(keys))
+    chosen = np.append(keys % (unshared + 1), unshared)[taken].tolist()
+    for index in np.flatnonzero(have < wanted).tolist():
+        mine = np.partition(ranks[starts[index]:starts[index] + lengths[index]], TEXT_TERMS - 1)[:TEXT_TERMS]
+        chosen[index] = np.sort(mine).tolist()
+    return [[term for term in mine if term < unshared] for mine in chosen]
+
+
+def _postings(ranks: np.ndarray, owners: np.ndarray, chosen: list[list[int]], total: int
+              ) -> tuple[dict[int, Posting], dict[int, float]]:
+    """(each chosen word's posting; its weight)."""
+    wanted = np.zeros(int(ranks.max()) + 1, bool)
+    wanted[[term for mine in chosen for term in mine]] = True
+    picked = wanted[ranks]  # every episode that has a chosen word, in time order
+    words = ranks[picked]
+    order = np.argsort(words, kind="stable")
+    words, episodes = words[order], owners[picked][order].tolist()
+    bounds = np.flatnonzero(np.concatenate(([len(words) > 0], words[1:] != words[:-1]))).tolist() + [len(words)]
+    postings = {int(words[start]): episodes[start:stop] for start, stop in pairwise(bounds)}
+    weights = {term: TEXT_WEIGHT ** 2 * math.log(1 + total / len(posting)) ** 2 for term, posting in postings.items()}
+    return postings, weights
 
 
 def _scores(index: int, labels: list[Label], words: list[Lookup], weight: dict[str | int, float],
@@ -244,17 +291,6 @@ def _best(scores: dict[int, float], wanted: int, times: list[float], index: int)
     return [other for _, _, other in ranked[:wanted]]
 
 
-def profile_text(episode: Episode) -> str:
-    """What an episode's words are read from: its title, and up to PROFILE_CHARS of its summary, of its
-    analysis and of its transcript, the transcript's taken from turns spread over the whole script."""
-    analysis = " ".join(text for _, text in episode.analysis)[:PROFILE_CHARS]
-    count = sum(len(section.turns) for section in episode.sections)
-    step = max(1, count * 60 // PROFILE_CHARS)  # turns run to about 60 characters or more
-    turns = islice(chain.from_iterable(section.turns for section in episode.sections), 0, None, step)
-    transcript = "\n".join(turn.text for turn in turns)[:PROFILE_CHARS]
-    return "\n".join((episode.title, (episode.summary or "")[:PROFILE_CHARS], analysis, transcript))
-
-
 def _labels(episode: Episode) -> dict[str, None]:
     """Tag and category terms, in the order given (tags first)."""
     found = dict.fromkeys(["t:" + tag.casefold() for tag in episode.tags])
@@ -263,28 +299,33 @@ def _labels(episode: Episode) -> dict[str, None]:
     return found
 
 
-def _text_terms(text: str) -> set[str | int]:
-    """Lower-case words for Latin text, character pairs for Chinese (which has no spaces).
+def episode_terms(episode: Episode) -> np.ndarray:
+    """The words of the episode's whole text (title, summary, analysis, transcript), sorted, each once, as
+    4-byte ints: a pair of neighbouring Chinese characters as their two UTF-16 code units, the first in the
+    low half (Chinese has no spaces); a Latin word, case-folded and not a stop word, as its CRC-32 below
+    0x34000000, where no pair of Chinese characters falls. An episode's terms depend on its text alone: a build
+    keeps them by the episode (`terms_bytes`, `terms_from`)."""
+    text = "\n".join((episode.title, episode.summary or "", *(text for _, text in episode.analysis),
+                      *(turn.text for section in episode.sections for turn in section.turns)))
+    units = np.frombuffer(text.encode("utf-16-le"), "<u2")
+    han = np.zeros(len(units), bool)
+    for low, high in _HAN_RANGES:
+        han |= (units >= low) & (units <= high)
+    both = han[:-1] & han[1:]
+    found = units[:-1][both].astype(np.uint32) | units[1:][both].astype(np.uint32) << 16
+    if not _NO_LATIN.fullmatch(text):
+        words = set(_WORD.findall(text.casefold())) - _STOP
+        found = np.concatenate((found, np.fromiter((zlib.crc32(w.encode()) % _LATIN_BELOW for w in words),
+                                                    np.uint32, len(words))))
+    found.sort()
+    return found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
 
-    Pairs are taken of all neighbouring characters, in C, as ints: the text's UTF-16 code units read
-    two at a time, from the first unit and from the second. _han_pair tells which are pairs of
-    Chinese characters; the others are never looked up.
-    """
-    units = text.encode(_UTF16)  # case folding leaves Chinese characters as they are
-    n = len(units) // 2
-    found: set[str | int] = set(array(_UNIT_PAIR, units[:4 * (n // 2)]))  # units 0 and 1, 2 and 3, ...
-    found.update(array(_UNIT_PAIR, units[2:2 + 4 * ((n - 1) // 2)]))  # units 1 and 2, 3 and 4, ...
-    latin = None if _NO_LATIN.fullmatch(text) else _WORD.findall(text.casefold())
-    if latin:
-        found.update(latin)
-        found -= _STOP
-    return found
+
+def terms_bytes(terms: np.ndarray) -> bytes:
+    """`episode_terms` as a build keeps them."""
+    return terms.astype("<u4").tobytes()
 
 
-def _han_pair(pair: int) -> str:
-    """The two characters of a pair from _text_terms if both are Chinese, else ""."""
-    first, second = (pair & 0xFFFF, pair >> 16) if sys.byteorder == "little" else (pair >> 16, pair & 0xFFFF)
-    if any(low <= first <= high for low, high in _HAN_RANGES) and \
-            any(low <= second <= high for low, high in _HAN_RANGES):
-        return chr(first) + chr(second)
-    return ""
+def terms_from(kept: bytes) -> np.ndarray:
+    """`episode_terms` as `terms_bytes` kept them."""
+    return np.frombuffer(kept, "<u4")
