@@ -84,3 +84,18 @@ def test_say_names_the_hosts_it_knows_when_the_host_is_not_one(site, capsys):
     assert main(["say", "Hi.", "--host", "卿", "-o", "x.mp3"]) == 2
     assert "no host '卿' in the site's `hosts:` (mkdocs.yml); its hosts: 卿姐, 晓旭" in capsys.readouterr().err
     assert not (site / "x.mp3").exists()
+
+
+def test_voices_read_by_a_pipe_that_closes_early_stop_quietly():
+    """`podcast voices | head -3`: the reader closes the pipe after three lines; the list stops, with no traceback."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "site_plugins.podcast.cli", "voices"], cwd=REPO,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = process.stdout.readline()
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141, error
+    assert first.startswith(b"gtts"), first
+    assert error == ""

@@ -5,6 +5,8 @@ the editors' JSON Schema, `draft` drafts an episode with Claude (its packages ar
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from datetime import UTC, datetime
 from functools import partial
@@ -48,6 +50,9 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None) -> int:
     except PodcastError as exc:
         print(f"podcast: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader stopped early (`podcast voices | head`): stop quietly, as a pipe's tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor fail when Python flushes at exit
+        return 128 + signal.SIGPIPE
     except OSError as exc:  # a full disk outside the writer (a copy of an MP3 to upload): one line
         if not full_disk_line(exc):
             raise
