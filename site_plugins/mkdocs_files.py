@@ -23,7 +23,7 @@ class LinkedFile(File):
         if dirty and not self.is_modified():
             return
         try:
-            link_or_copy(Path(self.abs_src_path), Path(self.abs_dest_path))
+            link_or_copy(self.abs_src_path, self.abs_dest_path)  # as text: 8000 files' paths cost
         except PodcastError as exc:
             raise PluginError(str(exc)) from None
 

@@ -109,7 +109,7 @@ _NO_LINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES)
 """Why a hard link may be refused where a copy works: another filesystem, one without links, too many links."""
 
 
-def link_or_copy(source: Path, path: Path, *, link: bool = True) -> None:
+def link_or_copy(source: Path | str, path: Path | str, *, link: bool = True) -> None:
     """Put the file `source` at `path` as a hard link (no byte copied: a site's MP3s cost no time and no
     space), or as a copy where the filesystem refuses the link, or when `link` is False. Atomic either way:
     `path` is replaced by a new file, never written in place, so `source` is never changed through a link
@@ -121,7 +121,7 @@ def link_or_copy(source: Path, path: Path, *, link: bool = True) -> None:
             try:
                 os.link(source, path)
             except FileNotFoundError:  # no folder yet (a page's own), unless the source is gone
-                path.parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
                 os.link(source, path)
             return
         except OSError:
@@ -134,7 +134,7 @@ def link_or_copy(source: Path, path: Path, *, link: bool = True) -> None:
         shutil.copyfile(source, temporary)
         os.chmod(temporary, 0o644)  # mkstemp makes files private; these are published
 
-    _replace(path, fill)
+    _replace(Path(path), fill)
 
 
 def _linked(source: Path, temporary: str) -> bool:
@@ -156,13 +156,19 @@ class Resolver:
         self._folders: dict[str, str] = {}
 
     def __call__(self, path: Path) -> Path:
-        parent, name = os.path.split(path.absolute())  # not abspath: '..' after a link is not lexical
+        return Path(self.text(path))
+
+    def text(self, path: Path | str) -> str:
+        """The resolved path as text (thousands of files: pathlib's objects cost more than the lookups)."""
+        path = os.fspath(path)
+        absolute = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
+        parent, name = os.path.split(absolute)  # not abspath: '..' after a link is not lexical
         if name in ("", ".", "..") or os.path.islink(path):  # a link is resolved by where it leads
-            return path.resolve()
+            return str(Path(path).resolve())
         real = self._folders.get(parent)
         if real is None:
             real = self._folders[parent] = os.path.realpath(parent)
-        return Path(real, name)
+        return os.path.join(real, name)
 
 
 class LinkRule:
@@ -177,7 +183,7 @@ class LinkRule:
         try:
             if not os.path.isfile(source):
                 return False
-            resolved = str(self._resolve(source))
+            resolved = self._resolve.text(source)
         except (OSError, RuntimeError, ValueError):
             return False
         return any(resolved == folder or resolved.startswith(folder.rstrip(os.sep) + os.sep)
