@@ -158,4 +158,30 @@ def test_words_kept_as_a_build_keeps_them_relate_as_words_made_anew():
     kept = {e.slug: terms_from(terms_bytes(episode_terms(e))) for e in episodes}
     assert compute_related(episodes, count=1, terms=kept) == compute_related(episodes, count=1) == \
         {"a": ("c",), "b": ("d",), "c": ("a",), "d": ("b",)}
-    assert [len(kept[slug]) for slug in "abcd"] == [6, 3, 3, 4], "tidal, lagoon, 潮汐, 汐发, 发电, 电站; chess, 图书, 书馆; ..."
+    assert [len(kept[slug]) for slug in "abcd"] == [6, 3, 3, 4], "tidal lagoon 潮汐 汐发 发电 电站; chess 图书 书馆"
+
+
+def test_each_episodes_rarest_words_are_its_smallest_ranks_however_they_lie():
+    """The picking of each episode's TEXT_TERMS rarest words (ranks under a growing limit, the last few episodes one
+    by one) against sorting each episode's ranks: episodes of no words, of fewer words than wanted, of only common
+    words among many of rare ones, and of words no other episode has."""
+    import numpy as np
+
+    from site_plugins.podcast.render.related import TEXT_TERMS, _chosen
+
+    rng = np.random.default_rng(5)
+    for unshared, spread in ((50, 50), (5000, 5000), (5000, 40)):
+        segments = []
+        for n in range(300):
+            size = int(rng.integers(0, 30))
+            top = unshared + 1 if n % 97 else unshared  # now and then an episode of common words only
+            low = unshared - 12 if n % 97 == 0 else 0
+            pool = np.arange(low, min(top, low + spread + 12))
+            mine = rng.choice(pool, size=min(size, len(pool)), replace=False)
+            alone = np.full(int(rng.integers(0, 4)), unshared)  # words no other episode has share one rank
+            segments.append(rng.permutation(np.concatenate((mine, alone))).astype(np.int32))
+        lengths = np.array([len(s) for s in segments], np.int64)
+        ranks = np.concatenate(segments)
+        owners = np.repeat(np.arange(len(segments), dtype=np.int32), lengths)
+        expected = [sorted(r for r in s.tolist() if r < unshared)[:TEXT_TERMS] for s in segments]
+        assert _chosen(ranks, owners, lengths, unshared) == expected

@@ -206,8 +206,9 @@ def _chosen(ranks: np.ndarray, owners: np.ndarray, lengths: np.ndarray, unshared
     taken = np.where(np.arange(TEXT_TERMS) < np.minimum(have, wanted)[:, None], taken, len(keys))
     chosen = np.append(keys % (unshared + 1), unshared)[taken].tolist()
     for index in np.flatnonzero(have < wanted).tolist():
-        mine = np.partition(ranks[starts[index]:starts[index] + lengths[index]], TEXT_TERMS - 1)[:TEXT_TERMS]
-        chosen[index] = np.sort(mine).tolist()
+        mine = ranks[starts[index]:starts[index] + lengths[index]]
+        chosen[index] = np.sort(np.partition(mine, TEXT_TERMS - 1)[:TEXT_TERMS] if len(mine) > TEXT_TERMS
+                                else mine).tolist()
     return [[term for term in mine if term < unshared] for mine in chosen]
 
 
