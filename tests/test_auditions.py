@@ -99,3 +99,10 @@ def test_voices_read_by_a_pipe_that_closes_early_stop_quietly():
     assert process.wait(timeout=120) == 141, error
     assert first.startswith(b"gtts"), first
     assert error == ""
+    # A short list is still in Python's buffer when its reader, gone at once, is found closed.
+    process = subprocess.Popen([sys.executable, "-m", "site_plugins.podcast.cli", "voices", "--engine", "espeak",
+                                "--language", "zh"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141, error
+    assert error == ""

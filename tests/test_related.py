@@ -173,7 +173,7 @@ def test_each_episodes_rarest_words_are_its_smallest_ranks_however_they_lie():
     for unshared, spread in ((50, 50), (5000, 5000), (5000, 40)):
         segments = []
         for n in range(300):
-            size = int(rng.integers(0, 30))
+            size = int(rng.integers(0, 30)) if n < 295 else 0  # the newest episodes have no words
             top = unshared + 1 if n % 97 else unshared  # now and then an episode of common words only
             low = unshared - 12 if n % 97 == 0 else 0
             pool = np.arange(low, min(top, low + spread + 12))
@@ -185,3 +185,5 @@ def test_each_episodes_rarest_words_are_its_smallest_ranks_however_they_lie():
         owners = np.repeat(np.arange(len(segments), dtype=np.int32), lengths)
         expected = [sorted(r for r in s.tolist() if r < unshared)[:TEXT_TERMS] for s in segments]
         assert _chosen(ranks, owners, lengths, unshared) == expected
+    few = np.array([3, 1, 2], np.int32)
+    assert _chosen(few, np.zeros(3, np.int32), np.array([3, 0, 0]), 5) == [[1, 2, 3], [], []]

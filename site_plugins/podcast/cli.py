@@ -8,6 +8,7 @@ import argparse
 import os
 import signal
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -44,20 +45,29 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None) -> int:
         if args.command in ("voices", "say"):
             from .auditions import run_say, run_voices
 
-            return run_voices(args) if args.command == "voices" else run_say(args)
-        return run_check(args.paths, config_path=args.config, strict=args.strict, output_format=args.format,
-                         now=now or datetime.now(UTC))
+            return _listing(partial(run_voices, args)) if args.command == "voices" else run_say(args)
+        return _listing(partial(run_check, args.paths, config_path=args.config, strict=args.strict,
+                                output_format=args.format, now=now or datetime.now(UTC)))
     except PodcastError as exc:
         print(f"podcast: {exc}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # the reader stopped early (`podcast voices | head`): stop quietly, as a pipe's tools do
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor fail when Python flushes at exit
-        return 128 + signal.SIGPIPE
     except OSError as exc:  # a full disk outside the writer (a copy of an MP3 to upload): one line
         if not full_disk_line(exc):
             raise
         print(f"podcast: {full_disk_line(exc)}", file=sys.stderr)
         return 2
+
+
+def _listing(command: Callable[[], int]) -> int:
+    """A command that lists on stdout (`voices`, `check`), stopped quietly when its reader stops reading early
+    (`podcast voices | head`), as a pipe's tools do: with the status of a pipe's signal, and no traceback."""
+    try:
+        code = command()
+        sys.stdout.flush()  # what is still buffered fails here, not when Python exits
+        return code
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor when Python flushes at exit
+        return 128 + signal.SIGPIPE
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -90,7 +90,7 @@ def _related(episodes: Sequence[Episode], count: int, terms: Mapping[str, np.nda
     slugs = {slug: i for i, slug in enumerate(slug_list)}
     postings, labels = _label_postings(ordered)
     weight = _label_weights(postings, len(ordered))
-    words = _rarest_words([_terms_of(e, terms) for e in ordered], len(ordered))
+    words = _rarest_words([_terms_of(e, terms, len(ordered)) for e in ordered], len(ordered))
     related = {}
     for index, episode in enumerate(ordered):
         picks = [slugs[s] for s in dict.fromkeys(episode.related) if s in slugs and s != episode.slug] \
@@ -106,9 +106,25 @@ def _related(episodes: Sequence[Episode], count: int, terms: Mapping[str, np.nda
     return related
 
 
-def _terms_of(episode: Episode, terms: Mapping[str, np.ndarray]) -> np.ndarray:
+_MADE: dict[int, tuple[Episode, np.ndarray]] = {}
+"""The terms this process made, by the episode (its identity): a preview renders an edited episode's page among
+the same other episodes again and again, with no kept terms at hand. Emptied when it holds more than one
+catalog's episodes and a few edits (`_terms_of`): it holds every episode it names alive."""
+_EDITS = 64
+
+
+def _terms_of(episode: Episode, terms: Mapping[str, np.ndarray], catalog: int) -> np.ndarray:
     found = terms.get(episode.slug)
-    return episode_terms(episode) if found is None else found
+    if found is not None:
+        return found
+    made = _MADE.get(id(episode))
+    if made is not None and made[0] is episode:
+        return made[1]
+    if len(_MADE) >= catalog + _EDITS:
+        _MADE.clear()
+    found = episode_terms(episode)
+    _MADE[id(episode)] = episode, found
+    return found
 
 
 def _nearest(index: int, total: int, wanted: int, taken: set[int]) -> list[int]:
@@ -170,14 +186,15 @@ def _rarest_words(terms: list[np.ndarray], total: int) -> list[list[Lookup]]:
 
 
 def _ranks(laid: np.ndarray) -> tuple[np.ndarray, int]:
-    """(each word's rank among the catalog's distinct words, rarest first and ties by the term; the rank of a word
-    that no other episode has, above all others)."""
+    """(each word's rank among the catalog's distinct words: words other episodes share first, rarest first, ties
+    in an order that favours no kind of word; the rank of a word that no other episode has, above all others)."""
     distinct = np.sort(laid)
     starts = np.flatnonzero(np.concatenate(([True], distinct[1:] != distinct[:-1])))
     counts = np.diff(np.append(starts, len(distinct)))
     distinct = distinct[starts]
+    mixed = distinct * np.uint32(0x9E3779B1)  # wraps: Latin words' terms (all low) no longer sort before pairs
     rank = np.empty(len(distinct), np.int32)
-    rank[np.lexsort((distinct, counts))] = np.arange(len(distinct), dtype=np.int32)
+    rank[np.lexsort((distinct, mixed, counts, counts < 2))] = np.arange(len(distinct), dtype=np.int32)
     rank[counts < 2] = len(distinct)
     return rank[np.searchsorted(distinct, laid)], len(distinct)
 
@@ -187,10 +204,9 @@ def _chosen(ranks: np.ndarray, owners: np.ndarray, lengths: np.ndarray, unshared
     sorted, the limit growing until nearly every episode has its words under it; the few others are looked
     at one by one."""
     starts = np.cumsum(lengths) - lengths
-    at = np.minimum(starts, len(ranks) - 1)
 
     def counted(under: np.ndarray) -> np.ndarray:
-        return np.where(lengths > 0, np.add.reduceat(under, at, dtype=np.int64), 0)
+        return np.bincount(owners[under], minlength=len(lengths))
 
     wanted = np.minimum(counted(ranks < unshared), TEXT_TERMS)
     limit = min(TEXT_TERMS * 4, unshared)
@@ -227,7 +243,7 @@ def _postings(ranks: np.ndarray, owners: np.ndarray, chosen: list[list[int]], to
     return postings, weights
 
 
-def _scores(index: int, labels: list[Label], words: list[Lookup], weight: dict[str | int, float],
+def _scores(index: int, labels: list[Label], words: list[Lookup], weight: dict[str, float],
             wanted: int) -> dict[int, float]:
     """Partners found through each term near `index` in time, scored by the terms' rarity.
 
@@ -303,9 +319,10 @@ def _labels(episode: Episode) -> dict[str, None]:
 def episode_terms(episode: Episode) -> np.ndarray:
     """The words of the episode's whole text (title, summary, analysis, transcript), sorted, each once, as
     4-byte ints: a pair of neighbouring Chinese characters as their two UTF-16 code units, the first in the
-    low half (Chinese has no spaces); a Latin word, case-folded and not a stop word, as its CRC-32 below
-    0x34000000, where no pair of Chinese characters falls. An episode's terms depend on its text alone: a build
-    keeps them by the episode (`terms_bytes`, `terms_from`)."""
+    low half (Chinese has no spaces); a Latin word, case-folded and not a stop word, as its CRC-32 modulo
+    0x34000000, below every pair of Chinese characters (two words share a number once in some 870 million pairs
+    of words). An episode's terms depend on its text alone: a build keeps them by the
+    episode (`terms_bytes`, `terms_from`), and a process keeps the last ones it made (`_MADE`)."""
     text = "\n".join((episode.title, episode.summary or "", *(text for _, text in episode.analysis),
                       *(turn.text for section in episode.sections for turn in section.turns)))
     units = np.frombuffer(text.encode("utf-16-le"), "<u2")
