@@ -224,16 +224,18 @@ class Memo:
 
     def _value(self, spooled: bool, offset: int, length: int) -> object | None:
         """The value pickled at `offset` (in the spool, or in the file); None when it cannot be read back."""
-        if spooled:
-            self._spool.flush()
-            return _value_in(self._spool, offset, length)
-        return _value_in(self._file, self._start + offset, length)
+        return _value_in(*self._at(spooled, offset), length)
 
     def _read(self, spooled: bool, offset: int, length: int) -> bytes:
+        file, at = self._at(spooled, offset)
+        return os.pread(file.fileno(), length, at)
+
+    def _at(self, spooled: bool, offset: int) -> tuple[BinaryIO, int]:
+        """The file a value is in (the spool, flushed, or the memo's file) and where in it."""
         if spooled:
             self._spool.flush()
-            return os.pread(self._spool.fileno(), length, offset)
-        return os.pread(self._file.fileno(), length, self._start + offset)
+            return self._spool, offset
+        return self._file, self._start + offset
 
     def put(self, key: str, value: object) -> None:
         """Keep `value` (pickled at once: a string pickled keeps a UTF-8 copy of itself, so a caller that holds on
