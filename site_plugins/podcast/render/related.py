@@ -156,8 +156,12 @@ def _label_postings(ordered: list[Episode]) -> tuple[dict[str, Posting], list[li
 
 
 def _label_weights(postings: dict[str, Posting], total: int) -> dict[str, float]:
-    return {term: _KIND_WEIGHT[term[:2]] ** 2 * math.log(1 + total / len(posting)) ** 2
-            for term, posting in postings.items()}
+    return {term: _weight(_KIND_WEIGHT[term[:2]], len(posting), total) for term, posting in postings.items()}
+
+
+def _weight(kind: float, having: int, total: int) -> float:
+    """A term's weight: its kind's, and how rare it is (`having` of the `total` episodes have it)."""
+    return kind ** 2 * math.log(1 + total / having) ** 2
 
 
 def _rarest_words(terms: list[np.ndarray], total: int) -> list[list[Lookup]]:
@@ -189,7 +193,7 @@ def _ranks(laid: np.ndarray) -> tuple[np.ndarray, int]:
     """(each word's rank among the catalog's distinct words: words other episodes share first, rarest first, ties
     in an order that favours no kind of word; the rank of a word that no other episode has, above all others)."""
     distinct = np.sort(laid)
-    starts = np.flatnonzero(np.concatenate(([True], distinct[1:] != distinct[:-1])))
+    starts = _firsts(distinct)
     counts = np.diff(np.append(starts, len(distinct)))
     distinct = distinct[starts]
     mixed = distinct * np.uint32(0x9E3779B1)  # wraps: Latin words' terms (all low) no longer sort before pairs
@@ -237,9 +241,9 @@ def _postings(ranks: np.ndarray, owners: np.ndarray, chosen: list[list[int]], to
     words = ranks[picked]
     order = np.argsort(words, kind="stable")
     words, episodes = words[order], owners[picked][order].tolist()
-    bounds = np.flatnonzero(np.concatenate(([len(words) > 0], words[1:] != words[:-1]))).tolist() + [len(words)]
+    bounds = _firsts(words).tolist() + [len(words)]
     postings = {int(words[start]): episodes[start:stop] for start, stop in pairwise(bounds)}
-    weights = {term: TEXT_WEIGHT ** 2 * math.log(1 + total / len(posting)) ** 2 for term, posting in postings.items()}
+    weights = {term: _weight(TEXT_WEIGHT, len(posting), total) for term, posting in postings.items()}
     return postings, weights
 
 
@@ -336,7 +340,12 @@ def episode_terms(episode: Episode) -> np.ndarray:
         found = np.concatenate((found, np.fromiter((zlib.crc32(w.encode()) % _LATIN_BELOW for w in words),
                                                     np.uint32, len(words))))
     found.sort()
-    return found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
+    return found[_firsts(found)]
+
+
+def _firsts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted array starts."""
+    return np.flatnonzero(np.concatenate((np.ones(min(len(ordered), 1), bool), ordered[1:] != ordered[:-1])))
 
 
 def terms_bytes(terms: np.ndarray) -> bytes:
