@@ -54,20 +54,6 @@ def test_deterministic_and_bounded():
     assert first["e10"][:2] == ("e09", "e11"), "ties go to the nearest in time, then by slug"
 
 
-def test_the_garbage_collector_is_left_as_it_was():
-    import gc
-
-    episodes = [ep(f"e{n}", tags=["x"], day=n + 1) for n in range(3)]
-    compute_related(episodes, count=2)
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        compute_related(episodes, count=2)
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 def test_words_fold_case_and_chinese_pairs_stop_at_punctuation():
     episodes = [ep("a", title="能源，收入"), ep("b", title="源收"), ep("c", title="收入"),
                 ep("d", title="ﬁsh"), ep("e", title="FISH")]
@@ -184,6 +170,37 @@ def test_each_episodes_rarest_words_are_its_smallest_ranks_however_they_lie():
         ranks = np.concatenate(segments)
         owners = np.repeat(np.arange(len(segments), dtype=np.int32), lengths)
         expected = [sorted(r for r in s.tolist() if r < unshared)[:TEXT_TERMS] for s in segments]
-        assert _chosen(ranks, owners, lengths, unshared) == expected
+        assert [[r for r in row if r < unshared] for row in _chosen(ranks, owners, lengths, unshared).tolist()] == \
+            expected
     few = np.array([3, 1, 2], np.int32)
-    assert _chosen(few, np.zeros(3, np.int32), np.array([3, 0, 0]), 5) == [[1, 2, 3], [], []]
+    assert _chosen(few, np.zeros(3, np.int32), np.array([3, 0, 0]), 5).tolist() == \
+        [[1, 2, 3] + [5] * (TEXT_TERMS - 3), [5] * TEXT_TERMS, [5] * TEXT_TERMS]
+
+
+def test_pairs_are_scored_and_ranked_as_one_episode_at_a_time_would():
+    """All episodes' partners scored and ranked at once (numpy) against the plain way: for each episode, add each
+    looked-up term's weight to the partners in its slice, then sort by (best score, nearest in time, publication
+    order). Few distinct weights and times make ties of score and of distance common."""
+    import numpy as np
+
+    from site_plugins.podcast.render.related import _best, _Lookups
+
+    rng = np.random.default_rng(11)
+    for total in (1, 2, 7, 60):
+        members = rng.integers(0, total, 400)
+        lookups = int(rng.integers(0, 3 * total + 1))
+        owner = np.sort(rng.integers(0, total, lookups))
+        begin = rng.integers(0, len(members), lookups)
+        end = np.minimum(begin + rng.integers(0, 12, lookups), len(members))
+        weight = rng.choice([0.5, 1.0, 2.25, 9.0], lookups)
+        times = rng.integers(0, 6, total).astype(float).cumsum()
+        wanted = rng.integers(0, 7, total)
+        found = _best(*_Lookups(members, owner, begin, end, weight).scored(total), times, wanted)
+        for index in range(total):
+            scores: dict[int, float] = {}
+            for at in np.flatnonzero(owner == index).tolist():
+                for other in members[begin[at]:end[at]].tolist():
+                    if other != index:
+                        scores[other] = scores.get(other, 0.0) + float(weight[at])
+            ranked = sorted(scores, key=lambda other: (-scores[other], abs(times[other] - times[index]), other))
+            assert found[index] == ranked[:wanted[index]], (total, index)

@@ -7,21 +7,20 @@ how rare it is in the catalog (inverse document frequency); an episode looks up 
 words that another episode also has, as a word of its own only matches nothing. To stay fast on large
 catalogs, an episode looks for partners of each of its terms only among the WINDOW episodes published
 nearest to it that have the term: ties go to the nearest in time anyway, and a rare term's whole list fits
-in the window. An episode's terms are made once from its text and kept by a build (`terms_bytes`); the
-words of all episodes are then counted at once with numpy (scripts/bench.py --related-only times 10 000).
+in the window. An episode's terms are made once from its text and kept by a build (`terms_bytes`); then
+all episodes' words are counted, and every episode's partners scored and ranked, at once with numpy, in
+the order the plain way (one episode at a time, one term after another) would add and sort them
+(scripts/bench.py --related-only times 10 000).
 """
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 import zlib
-from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from itertools import pairwise
 from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
 
@@ -57,52 +56,35 @@ _LATIN_BELOW = 0x34000000
 # how many episodes have it, so both sides of a pair of episodes weigh it alike.
 _KIND_WEIGHT = {"t:": TAG_WEIGHT, "c:": CATEGORY_WEIGHT}
 
-Posting = list[int]
-"""The episodes that have a term, in publication order."""
-Lookup = tuple[Posting, int, int, float]
-"""A word an episode looks up: its posting, the slice of it to search (the WINDOW episodes on each
-side of the episode itself), and the word's weight."""
-Label = tuple[Posting, int, int, str]
-"""A tag or category an episode looks up: as Lookup, with the term for its weight (known later)."""
-_WEIGHT_OF = itemgetter(3)
-
-
 def compute_related(episodes: Sequence[Episode], *, count: int,
                     terms: Mapping[str, np.ndarray] | None = None) -> dict[str, tuple[str, ...]]:
     """slug -> up to `count` related slugs; deterministic for the same episodes. `terms`: each episode's
     `episode_terms` by slug, as a build keeps them (made here for any episode missing)."""
-    # The work makes many small lists and tuples but no reference cycles: the cyclic collector would
-    # only scan all of the process's objects again and again (a tenth of the time on a quiet machine).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _related(episodes, count, terms or {})
-    finally:
-        if collecting:
-            gc.enable()
+    return _related(episodes, count, terms or {})
 
 
 def _related(episodes: Sequence[Episode], count: int, terms: Mapping[str, np.ndarray]) -> dict[str, tuple[str, ...]]:
     keyed = sorted(((e.published.timestamp(), e.slug, e) for e in episodes), key=itemgetter(0, 1))
     ordered = [e for _, _, e in keyed]
-    times = [when for when, _, _ in keyed]
+    total = len(ordered)
     slug_list = [slug for _, slug, _ in keyed]
     slugs = {slug: i for i, slug in enumerate(slug_list)}
-    postings, labels = _label_postings(ordered)
-    weight = _label_weights(postings, len(ordered))
-    words = _rarest_words([_terms_of(e, terms, len(ordered)) for e in ordered], len(ordered))
+    picks = {index: [slugs[s] for s in dict.fromkeys(episode.related) if s in slugs and s != episode.slug]
+             for index, episode in enumerate(ordered) if episode.related}
+    wanted = np.full(total, count, np.int64)
+    for index, mine in picks.items():
+        wanted[index] += len(mine)
+    lookups = _Lookups.joined(_label_lookups(ordered),
+                              _word_lookups([_terms_of(e, terms, total) for e in ordered]))
+    found = _best(*lookups.scored(total), np.array([when for when, _, _ in keyed]), wanted)
     related = {}
-    for index, episode in enumerate(ordered):
-        picks = [slugs[s] for s in dict.fromkeys(episode.related) if s in slugs and s != episode.slug] \
-            if episode.related else []
-        wanted = count + len(picks)
-        scores = _scores(index, labels[index], words[index], weight, wanted)
-        chosen = _best(scores, wanted, times, index)
-        if picks:
-            chosen = picks + [other for other in chosen if other not in picks]
+    for index, slug in enumerate(slug_list):
+        chosen = found[index]
+        if index in picks:
+            chosen = picks[index] + [other for other in chosen if other not in picks[index]]
         if len(chosen) < count:
-            chosen += _nearest(index, len(ordered), count - len(chosen), set(chosen))
-        related[episode.slug] = tuple([slug_list[other] for other in chosen[:count]])
+            chosen += _nearest(index, total, count - len(chosen), set(chosen))
+        related[slug] = tuple([slug_list[other] for other in chosen[:count]])
     return related
 
 
@@ -140,53 +122,9 @@ def _nearest(index: int, total: int, wanted: int, taken: set[int]) -> list[int]:
     return found
 
 
-def _label_postings(ordered: list[Episode]) -> tuple[dict[str, Posting], list[list[Label]]]:
-    """Tag and category term -> the episodes that have it, in time order; and each episode's lookups of them."""
-    postings: defaultdict[str, Posting] = defaultdict(list)
-    labels: list[list[Label]] = []
-    for index, episode in enumerate(ordered):
-        mine = []
-        for term in _labels(episode):
-            posting = postings[term]
-            at = len(posting)
-            mine.append((posting, at - WINDOW if at > WINDOW else 0, at + WINDOW + 1, term))
-            posting.append(index)
-        labels.append(mine)
-    return postings, labels
-
-
-def _label_weights(postings: dict[str, Posting], total: int) -> dict[str, float]:
-    return {term: _weight(_KIND_WEIGHT[term[:2]], len(posting), total) for term, posting in postings.items()}
-
-
 def _weight(kind: float, having: int, total: int) -> float:
     """A term's weight: its kind's, and how rare it is (`having` of the `total` episodes have it)."""
     return kind ** 2 * math.log(1 + total / having) ** 2
-
-
-def _rarest_words(terms: list[np.ndarray], total: int) -> list[list[Lookup]]:
-    """Each episode's TEXT_TERMS rarest words that another episode also has (ties by the term), each with the
-    episodes that have it, in time order, and its weight.
-
-    Every word of every episode is counted at once (numpy, over all the episodes' sorted terms laid end to
-    end); only the chosen words' postings are made, as lists, for the lookups.
-    """
-    lengths = np.fromiter(map(len, terms), np.int64, total)
-    if not lengths.any():
-        return [[] for _ in range(total)]
-    ranks, unshared = _ranks(np.concatenate(terms))
-    owners = np.repeat(np.arange(total, dtype=np.int32), lengths)
-    chosen = _chosen(ranks, owners, lengths, unshared)
-    postings, weights = _postings(ranks, owners, chosen, total)
-    lookups: list[list[Lookup]] = []
-    for index, mine in enumerate(chosen):
-        found = []
-        for term in mine:
-            posting = postings[term]
-            at = bisect_left(posting, index)
-            found.append((posting, at - WINDOW if at > WINDOW else 0, at + WINDOW + 1, weights[term]))
-        lookups.append(found)
-    return lookups
 
 
 def _ranks(laid: np.ndarray) -> tuple[np.ndarray, int]:
@@ -203,10 +141,10 @@ def _ranks(laid: np.ndarray) -> tuple[np.ndarray, int]:
     return rank[np.searchsorted(distinct, laid)], len(distinct)
 
 
-def _chosen(ranks: np.ndarray, owners: np.ndarray, lengths: np.ndarray, unshared: int) -> list[list[int]]:
-    """Each episode's TEXT_TERMS smallest ranks below `unshared`, smallest first. Only the ranks under a limit are
-    sorted, the limit growing until nearly every episode has its words under it; the few others are looked
-    at one by one."""
+def _chosen(ranks: np.ndarray, owners: np.ndarray, lengths: np.ndarray, unshared: int) -> np.ndarray:
+    """Each episode's TEXT_TERMS smallest ranks below `unshared`, smallest first, as a row (`unshared` past the
+    episode's words). Only the ranks under a limit are sorted, the limit growing until nearly every episode has
+    its words under it; the few others are looked at one by one."""
     starts = np.cumsum(lengths) - lengths
 
     def counted(under: np.ndarray) -> np.ndarray:
@@ -224,92 +162,146 @@ def _chosen(ranks: np.ndarray, owners: np.ndarray, lengths: np.ndarray, unshared
     first = np.cumsum(have) - have
     taken = first[:, None] + np.arange(TEXT_TERMS)
     taken = np.where(np.arange(TEXT_TERMS) < np.minimum(have, wanted)[:, None], taken, len(keys))
-    chosen = np.append(keys % (unshared + 1), unshared)[taken].tolist()
+    chosen = np.append(keys % (unshared + 1), unshared)[taken]
     for index in np.flatnonzero(have < wanted).tolist():
         mine = ranks[starts[index]:starts[index] + lengths[index]]
-        chosen[index] = np.sort(np.partition(mine, TEXT_TERMS - 1)[:TEXT_TERMS] if len(mine) > TEXT_TERMS
-                                else mine).tolist()
-    return [[term for term in mine if term < unshared] for mine in chosen]
+        mine = np.sort(np.partition(mine, TEXT_TERMS - 1)[:TEXT_TERMS] if len(mine) > TEXT_TERMS else mine)
+        chosen[index] = unshared
+        chosen[index, :len(mine)] = mine
+    return chosen
 
 
-def _postings(ranks: np.ndarray, owners: np.ndarray, chosen: list[list[int]], total: int
-              ) -> tuple[dict[int, Posting], dict[int, float]]:
-    """(each chosen word's posting; its weight)."""
-    wanted = np.zeros(int(ranks.max()) + 1, bool)
-    wanted[[term for mine in chosen for term in mine]] = True
-    picked = wanted[ranks]  # every episode that has a chosen word, in time order
-    words = ranks[picked]
-    order = np.argsort(words, kind="stable")
-    words, episodes = words[order], owners[picked][order].tolist()
-    bounds = _firsts(words).tolist() + [len(words)]
-    postings = {int(words[start]): episodes[start:stop] for start, stop in pairwise(bounds)}
-    weights = {term: _weight(TEXT_WEIGHT, len(posting), total) for term, posting in postings.items()}
-    return postings, weights
+class _Lookups(NamedTuple):
+    """The terms episodes look up, in the order their weights add up (each episode's tags and category in the
+    order given, then its words, rarest first): the episode looking, the slice of `members` it searches (the
+    WINDOW episodes on each side of it among those that have the term, in time order), and the term's weight."""
+    members: np.ndarray
+    owner: np.ndarray
+    begin: np.ndarray
+    end: np.ndarray
+    weight: np.ndarray
+
+    @classmethod
+    def near(cls, members: np.ndarray, owner: np.ndarray, own: np.ndarray, first: np.ndarray, stop: np.ndarray,
+             weight: np.ndarray) -> _Lookups:
+        """Lookups of terms whose episodes lie in `members[first:stop]`, the looking episode's own place at `own`."""
+        return cls(members, owner, np.maximum(own - WINDOW, first), np.minimum(own + WINDOW + 1, stop), weight)
+
+    @classmethod
+    def joined(cls, labels: _Lookups, words: _Lookups) -> _Lookups:
+        """Both, episode by episode, its labels first."""
+        order = np.argsort(np.concatenate((labels.owner, words.owner)), kind="stable")
+        shift = len(labels.members)
+        return cls(np.concatenate((labels.members, words.members)), *(
+            np.concatenate(pair)[order] for pair in ((labels.owner, words.owner), (labels.begin, words.begin + shift),
+                                                     (labels.end, words.end + shift), (labels.weight, words.weight))))
+
+    def scored(self, total: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(episode, partner, score) of every pair found, by episode then partner: a score adds the weights of the
+        terms through which the episode found the partner, in the order looked up."""
+        lengths = self.end - self.begin
+        first = np.cumsum(lengths) - lengths
+        pair = self.members[np.arange(int(lengths.sum())) - np.repeat(first - self.begin, lengths)]
+        pair += np.repeat(self.owner * total, lengths)
+        order = _stable_order(pair)  # the order looked up, within a pair
+        pair = pair[order]
+        new = np.ones(len(pair), bool)
+        np.not_equal(pair[1:], pair[:-1], out=new[1:])
+        score = np.bincount(np.cumsum(new) - 1, weights=np.repeat(self.weight, lengths)[order])
+        owner, partner = np.divmod(pair[new], total)
+        other = owner != partner  # an episode finds itself through each of its terms
+        return owner[other], partner[other], score[other]
 
 
-def _scores(index: int, labels: list[Label], words: list[Lookup], weight: dict[str, float],
-            wanted: int) -> dict[int, float]:
-    """Partners found through each term near `index` in time, scored by the terms' rarity.
-
-    Once the tags and category alone give `wanted` partners more than all the words could give,
-    partners found through words alone cannot be among the `wanted` best, and are left out. That is
-    sure without sorting when even the lightest tag or category looked up so far outweighs all the
-    words and has found `wanted` partners.
-    """
-    words_at_most = sum(map(_WEIGHT_OF, words)) * (1 + 1e-9)  # above any sum of them, rounding included
-    scores: dict[int, float] = {}
-    least = math.inf  # what every partner found so far scores at least
-    enough = False
-    for posting, start, stop, term in labels:
-        near = posting[start:stop]  # itself too: removed below
-        term_weight = weight[term]
-        if not scores:
-            scores = dict.fromkeys(near, term_weight)  # the first: all new, so in C
-        else:
-            _add(scores, near, term_weight)
-        if term_weight < least:
-            least = term_weight
-        enough = enough or (least > words_at_most and len(scores) > wanted)  # `scores` holds itself
-    scores.pop(index, None)
-    if not enough and 0 < wanted <= len(scores):
-        enough = sorted(scores.values())[-wanted] > words_at_most
-    _add_words(scores, words, only_found=enough)
-    scores.pop(index, None)
-    return scores
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """`np.argsort(keys, kind="stable")` for keys of 0 or more: each key made unique by its place, then sorted (a
+    third of the time), where that fits in 63 bits."""
+    shift = len(keys).bit_length()
+    if not len(keys) or int(keys.max()) >> (63 - shift):
+        return np.argsort(keys, kind="stable")
+    return np.sort(keys << shift | np.arange(len(keys))) & ((1 << shift) - 1)
 
 
-def _add_words(scores: dict[int, float], words: list[Lookup], *, only_found: bool) -> None:
-    """Add the words' weights to the partners near in time; `only_found`: to partners found already."""
-    for posting, start, stop, term_weight in words:
-        near = posting[start:stop]
-        if only_found:
-            for other in near:
-                if other in scores:
-                    scores[other] += term_weight
-        else:
-            _add(scores, near, term_weight)
+def _no_lookups() -> _Lookups:
+    none = np.zeros(0, np.int64)
+    return _Lookups(none, none, none, none, np.zeros(0))
 
 
-def _add(scores: dict[int, float], near: Posting, term_weight: float) -> None:
-    """Add `term_weight` to each partner in `near`, a new partner starting from it."""
-    for other in near:
-        if other in scores:
-            scores[other] += term_weight
-        else:
-            scores[other] = term_weight
+def _label_lookups(ordered: list[Episode]) -> _Lookups:
+    """Every episode's tags and categories: looked up whatever their number."""
+    ids: dict[str, int] = {}
+    owners, terms = [], []
+    for index, episode in enumerate(ordered):
+        for label in _labels(episode):
+            owners.append(index)
+            terms.append(ids.setdefault(label, len(ids)))
+    owner, term = np.array(owners, np.int64), np.array(terms, np.int64)
+    order = np.argsort(term, kind="stable")  # each label's episodes in time order, label after label
+    own = np.empty_like(order)
+    own[order] = np.arange(len(order))
+    having = np.bincount(term, minlength=len(ids))
+    stop = np.cumsum(having)
+    weight = np.array([_weight(_KIND_WEIGHT[label[:2]], n, len(ordered))
+                       for label, n in zip(ids, having.tolist(), strict=True)])
+    return _Lookups.near(owner[order], owner, own, (stop - having)[term], stop[term], weight[term])
 
 
-def _best(scores: dict[int, float], wanted: int, times: list[float], index: int) -> list[int]:
-    """The `wanted` best partners: best score first, then nearest in time, then publication order."""
-    if wanted <= 0:
-        return []
-    when = times[index]
-    if len(scores) > wanted:
-        bar = sorted(scores.values())[-wanted]  # a sort in C; the full key only for those that reach it
-        ranked = sorted([(-score, abs(times[other] - when), other) for other, score in scores.items() if score >= bar])
-    else:
-        ranked = sorted([(-score, abs(times[other] - when), other) for other, score in scores.items()])
-    return [other for _, _, other in ranked[:wanted]]
+def _word_lookups(terms: list[np.ndarray]) -> _Lookups:
+    """Each episode's TEXT_TERMS rarest words that another episode also has (ties in an order that favours no kind
+    of word). Every word of every episode is counted at once (numpy, over all the episodes' sorted terms laid end to
+    end); only the chosen words' episodes are listed."""
+    total = len(terms)
+    lengths = np.fromiter(map(len, terms), np.int64, total)
+    if not lengths.any():
+        return _no_lookups()
+    ranks, unshared = _ranks(np.concatenate(terms))
+    owners = np.repeat(np.arange(total, dtype=np.int64), lengths)
+    chosen = _chosen(ranks, owners, lengths, unshared)
+    owner, column = np.nonzero(chosen < unshared)  # episode by episode, rarest first
+    word = chosen[owner, column]
+    wanted = np.zeros(unshared + 1, bool)
+    wanted[word] = True
+    picked = wanted[ranks]
+    # each chosen word's episodes in time order, word after word
+    having = np.sort(ranks[picked].astype(np.int64) * total + owners[picked])
+    first, stop = np.searchsorted(having, word * total), np.searchsorted(having, (word + 1) * total)
+    return _Lookups.near(having % total, owner, np.searchsorted(having, word * total + owner), first, stop,
+                         _weights(TEXT_WEIGHT, stop - first, total))
+
+
+def _weights(kind: float, having: np.ndarray, total: int) -> np.ndarray:
+    """`_weight` of each count in `having` (computed once per distinct count)."""
+    distinct, at = np.unique(having, return_inverse=True)
+    return np.array([_weight(kind, n, total) for n in distinct.tolist()])[at]
+
+
+def _best(owner: np.ndarray, partner: np.ndarray, score: np.ndarray, times: np.ndarray, wanted: np.ndarray
+          ) -> list[list[int]]:
+    """Each episode's `wanted` best partners (as `Lookups.scored` gives them): best score first, then nearest in
+    time, then publication order. Only partners that reach the episode's `wanted`-th best score are sorted fully."""
+    total = len(wanted)
+    counts = np.bincount(owner, minlength=total)
+    bar = np.full(total, -np.inf)
+    more = np.flatnonzero((counts > wanted) & (wanted > 0))
+    if len(more):
+        by_score = np.argsort(-score)
+        places = np.empty(len(score), np.int64)
+        places[by_score] = np.arange(len(score))
+        shift = len(score).bit_length()
+        best_first = np.sort(owner << shift | places)  # each episode's partners' places, best first
+        at = best_first[(np.cumsum(counts) - counts)[more] + wanted[more] - 1]
+        bar[more] = score[by_score[at & ((1 << shift) - 1)]]
+    near = score >= bar[owner]
+    owner, partner, score = owner[near], partner[near], score[near]
+    order = np.arange(len(owner))  # publication order within each episode's partners
+    for key in (np.abs(times[partner] - times[owner]), -score, owner):
+        order = order[np.argsort(key[order], kind="stable")]
+    owner, partner = owner[order], partner[order]
+    counts = np.bincount(owner, minlength=total)
+    taken = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts) < wanted[owner]
+    found = partner[taken].tolist()
+    stops = np.cumsum(np.bincount(owner[taken], minlength=total)).tolist()
+    return [found[start:stop] for start, stop in zip([0, *stops], stops, strict=False)]
 
 
 def _labels(episode: Episode) -> dict[str, None]:
