@@ -150,7 +150,7 @@ def _chosen(ranks: np.ndarray, owners: np.ndarray, lengths: np.ndarray, unshared
     def counted(under: np.ndarray) -> np.ndarray:
         return np.bincount(owners[under], minlength=len(lengths))
 
-    wanted = np.minimum(counted(ranks < unshared), TEXT_TERMS)
+    wanted = np.minimum(lengths - counted(ranks == unshared), TEXT_TERMS)
     limit = min(TEXT_TERMS * 4, unshared)
     under = ranks < limit
     have = counted(under)
@@ -202,13 +202,15 @@ class _Lookups(NamedTuple):
         lengths = self.end - self.begin
         first = np.cumsum(lengths) - lengths
         pair = self.members[np.arange(int(lengths.sum())) - np.repeat(first - self.begin, lengths)]
-        pair += np.repeat(self.owner * total, lengths)
+        bits = total.bit_length()
+        pair |= np.repeat(self.owner << bits, lengths)
         order = _stable_order(pair)  # the order looked up, within a pair
         pair = pair[order]
         new = np.ones(len(pair), bool)
         np.not_equal(pair[1:], pair[:-1], out=new[1:])
         score = np.bincount(np.cumsum(new) - 1, weights=np.repeat(self.weight, lengths)[order])
-        owner, partner = np.divmod(pair[new], total)
+        pair = pair[new]
+        owner, partner = pair >> bits, pair & ((1 << bits) - 1)
         other = owner != partner  # an episode finds itself through each of its terms
         return owner[other], partner[other], score[other]
 
@@ -259,9 +261,12 @@ def _word_lookups(terms: list[np.ndarray]) -> _Lookups:
     chosen = _chosen(ranks, owners, lengths, unshared)
     owner, column = np.nonzero(chosen < unshared)  # episode by episode, rarest first
     word = chosen[owner, column]
+    if not len(word):
+        return _no_lookups()
     wanted = np.zeros(unshared + 1, bool)
     wanted[word] = True
-    picked = wanted[ranks]
+    rare = np.flatnonzero(ranks <= word.max())  # the chosen words are rare: look among rare words only
+    picked = rare[wanted[ranks[rare]]]
     # each chosen word's episodes in time order, word after word
     having = np.sort(ranks[picked].astype(np.int64) * total + owners[picked])
     first, stop = np.searchsorted(having, word * total), np.searchsorted(having, (word + 1) * total)
@@ -278,19 +283,21 @@ def _weights(kind: float, having: np.ndarray, total: int) -> np.ndarray:
 def _best(owner: np.ndarray, partner: np.ndarray, score: np.ndarray, times: np.ndarray, wanted: np.ndarray
           ) -> list[list[int]]:
     """Each episode's `wanted` best partners (as `Lookups.scored` gives them): best score first, then nearest in
-    time, then publication order. Only partners that reach the episode's `wanted`-th best score are sorted fully."""
+    time, then publication order. Only the partners that reach about the episode's `wanted`-th best score are
+    sorted fully: that score is read from all partners sorted at once by one float, the episode less the score as
+    a fraction of twice its best (its own range), which rounds to within `margin` of the fraction."""
     total = len(wanted)
     counts = np.bincount(owner, minlength=total)
-    bar = np.full(total, -np.inf)
+    bar = np.zeros(total)
     more = np.flatnonzero((counts > wanted) & (wanted > 0))
     if len(more):
-        by_score = np.argsort(-score)
-        places = np.empty(len(score), np.int64)
-        places[by_score] = np.arange(len(score))
-        shift = len(score).bit_length()
-        best_first = np.sort(owner << shift | places)  # each episode's partners' places, best first
-        at = best_first[(np.cumsum(counts) - counts)[more] + wanted[more] - 1]
-        bar[more] = score[by_score[at & ((1 << shift) - 1)]]
+        most = np.zeros(total)
+        np.maximum.at(most, owner, score)
+        scale = 2 * most[owner]
+        keys = np.sort(owner - score / scale)  # each episode's partners, best first; every score is above 0
+        fraction = more - keys[(np.cumsum(counts) - counts)[more] + wanted[more] - 1]
+        margin = 4 * np.spacing(float(total))
+        bar[more] = (fraction - margin) * 2 * most[more]
     near = score >= bar[owner]
     owner, partner, score = owner[near], partner[near], score[near]
     order = np.arange(len(owner))  # publication order within each episode's partners
