@@ -35,6 +35,7 @@ def test_related_only_benchmark_times_related_podcasts_alone():
     out = run("scripts/bench.py", "--related-only", "--related", "40")
     assert out.startswith("related podcasts for 40 episodes (reference-size text, every word): "), out
     assert "from the words a build keeps; making each episode's words, once: " in out, out
+    assert "\n  the same, of a large vocabulary (" in out, out
     assert "full build" not in out
 
 

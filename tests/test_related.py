@@ -167,13 +167,14 @@ def test_each_episodes_rarest_words_are_its_smallest_ranks_however_they_lie():
             alone = np.full(int(rng.integers(0, 4)), unshared)  # words no other episode has share one rank
             segments.append(rng.permutation(np.concatenate((mine, alone))).astype(np.int32))
         lengths = np.array([len(s) for s in segments], np.int64)
-        ranks = np.concatenate(segments)
-        owners = np.repeat(np.arange(len(segments), dtype=np.int32), lengths)
+        shuffled = rng.permutation(int(lengths.sum()))  # words come word by word, not episode by episode
+        ranks = np.concatenate(segments)[shuffled]
+        owners = np.repeat(np.arange(len(segments), dtype=np.int32), lengths)[shuffled]
         expected = [sorted(r for r in s.tolist() if r < unshared)[:TEXT_TERMS] for s in segments]
-        assert [[r for r in row if r < unshared] for row in _chosen(ranks, owners, lengths, unshared).tolist()] == \
-            expected
+        chosen = _chosen(ranks, owners, len(segments), unshared).tolist()
+        assert [[r for r in row if r < unshared] for row in chosen] == expected
     few = np.array([3, 1, 2], np.int32)
-    assert _chosen(few, np.zeros(3, np.int32), np.array([3, 0, 0]), 5).tolist() == \
+    assert _chosen(few, np.zeros(3, np.int32), 3, 5).tolist() == \
         [[1, 2, 3] + [5] * (TEXT_TERMS - 3), [5] * TEXT_TERMS, [5] * TEXT_TERMS]
 
 

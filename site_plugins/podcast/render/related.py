@@ -127,48 +127,66 @@ def _weight(kind: float, having: int, total: int) -> float:
     return kind ** 2 * math.log(1 + total / having) ** 2
 
 
-def _ranks(laid: np.ndarray) -> tuple[np.ndarray, int]:
-    """(each word's rank among the catalog's distinct words: words other episodes share first, rarest first, ties
-    in an order that favours no kind of word; the rank of a word that no other episode has, above all others)."""
-    distinct = np.sort(laid)
-    starts = _firsts(distinct)
-    counts = np.diff(np.append(starts, len(distinct)))
-    distinct = distinct[starts]
-    mixed = distinct * np.uint32(0x9E3779B1)  # wraps: Latin words' terms (all low) no longer sort before pairs
-    rank = np.empty(len(distinct), np.int32)
-    rank[np.lexsort((distinct, mixed, counts, counts < 2))] = np.arange(len(distinct), dtype=np.int32)
-    rank[counts < 2] = len(distinct)
-    return rank[np.searchsorted(distinct, laid)], len(distinct)
+def _ranks(terms: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, int]:
+    """(the rank of each word of each episode among the catalog's distinct words: words other episodes share first,
+    rarest first, ties in an order that favours no kind of word; the episode it is of; the rank of a word that no
+    other episode has, above all others), word after word.
+
+    Every word of every episode is counted at once: each with its episode, in one 8-byte int, sorted (a real
+    vocabulary has millions of distinct words, which a search for each word in them would read all over memory)."""
+    bits = max(len(terms) - 1, 1).bit_length()
+    keyed = np.concatenate(terms).astype(np.uint64) << np.uint64(bits)
+    keyed |= np.repeat(np.arange(len(terms), dtype=np.uint64), np.fromiter(map(len, terms), np.int64, len(terms)))
+    keyed.sort()
+    owners = (keyed & np.uint64((1 << bits) - 1)).astype(np.int32)
+    keyed >>= np.uint64(bits)
+    starts = _firsts(keyed)
+    counts = np.diff(np.append(starts, len(keyed)))
+    mixed = keyed[starts].astype(np.uint32) * np.uint32(0x9E3779B1)  # wraps: Latin words (all low) and pairs mixed
+    del keyed
+    # one order of (shared first, rarest first, mixed): `mixed` is a different number for each distinct word
+    order = np.argsort((counts < 2).astype(np.uint64) << np.uint64(63) | counts.astype(np.uint64) << np.uint64(32)
+                       | mixed)
+    rank = np.empty(len(counts), np.int32)
+    rank[order] = np.arange(len(counts), dtype=np.int32)
+    rank[counts < 2] = len(counts)
+    return np.repeat(rank, counts), owners, len(counts)
 
 
-def _chosen(ranks: np.ndarray, owners: np.ndarray, lengths: np.ndarray, unshared: int) -> np.ndarray:
+def _chosen(ranks: np.ndarray, owners: np.ndarray, total: int, unshared: int) -> np.ndarray:
     """Each episode's TEXT_TERMS smallest ranks below `unshared`, smallest first, as a row (`unshared` past the
-    episode's words). Only the ranks under a limit are sorted, the limit growing until nearly every episode has
-    its words under it; the few others are looked at one by one."""
-    starts = np.cumsum(lengths) - lengths
-
+    episode's words), from every word's rank and episode in any order. Only the ranks under a limit are sorted,
+    the limit growing until nearly every episode has its words under it; the few others are sorted after."""
     def counted(under: np.ndarray) -> np.ndarray:
-        return np.bincount(owners[under], minlength=len(lengths))
+        return np.bincount(owners[under], minlength=total)
 
-    wanted = np.minimum(lengths - counted(ranks == unshared), TEXT_TERMS)
+    shared = ranks < unshared
+    wanted = np.minimum(counted(shared), TEXT_TERMS)
     limit = min(TEXT_TERMS * 4, unshared)
     under = ranks < limit
     have = counted(under)
-    while np.count_nonzero(have < wanted) * 64 > len(lengths) and limit < unshared:
+    while np.count_nonzero(have < wanted) * 64 > total and limit < unshared:
         limit = min(limit * 8, unshared)
         under = ranks < limit
         have = counted(under)
-    keys = np.sort(owners[under].astype(np.int64) * (unshared + 1) + ranks[under])
+    chosen = _smallest(ranks[under], owners[under], have, wanted, unshared)
+    late = np.flatnonzero(have < wanted)
+    if len(late):
+        among = np.zeros(total, bool)
+        among[late] = True
+        under = shared & among[owners]
+        chosen[late] = _smallest(ranks[under], owners[under], counted(under), wanted, unshared)[late]
+    return chosen
+
+
+def _smallest(ranks: np.ndarray, owners: np.ndarray, have: np.ndarray, wanted: np.ndarray, unshared: int
+              ) -> np.ndarray:
+    """`_chosen` of the given ranks (`have` of each episode's), up to `wanted` of each."""
+    keys = np.sort(owners.astype(np.int64) * (unshared + 1) + ranks)
     first = np.cumsum(have) - have
     taken = first[:, None] + np.arange(TEXT_TERMS)
     taken = np.where(np.arange(TEXT_TERMS) < np.minimum(have, wanted)[:, None], taken, len(keys))
-    chosen = np.append(keys % (unshared + 1), unshared)[taken]
-    for index in np.flatnonzero(have < wanted).tolist():
-        mine = ranks[starts[index]:starts[index] + lengths[index]]
-        mine = np.sort(np.partition(mine, TEXT_TERMS - 1)[:TEXT_TERMS] if len(mine) > TEXT_TERMS else mine)
-        chosen[index] = unshared
-        chosen[index, :len(mine)] = mine
-    return chosen
+    return np.append(keys % (unshared + 1), unshared)[taken]
 
 
 class _Lookups(NamedTuple):
@@ -250,15 +268,12 @@ def _label_lookups(ordered: list[Episode]) -> _Lookups:
 
 def _word_lookups(terms: list[np.ndarray]) -> _Lookups:
     """Each episode's TEXT_TERMS rarest words that another episode also has (ties in an order that favours no kind
-    of word). Every word of every episode is counted at once (numpy, over all the episodes' sorted terms laid end to
-    end); only the chosen words' episodes are listed."""
+    of word); only the chosen words' episodes are listed."""
     total = len(terms)
-    lengths = np.fromiter(map(len, terms), np.int64, total)
-    if not lengths.any():
+    if not any(map(len, terms)):
         return _no_lookups()
-    ranks, unshared = _ranks(np.concatenate(terms))
-    owners = np.repeat(np.arange(total, dtype=np.int64), lengths)
-    chosen = _chosen(ranks, owners, lengths, unshared)
+    ranks, owners, unshared = _ranks(terms)
+    chosen = _chosen(ranks, owners, total, unshared)
     owner, column = np.nonzero(chosen < unshared)  # episode by episode, rarest first
     word = chosen[owner, column]
     if not len(word):
