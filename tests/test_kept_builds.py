@@ -91,6 +91,9 @@ def test_a_build_from_kept_work_is_the_build_made_without_it(kept_project):
     kept = list((project.root / ".cache/podcast/build/finished").iterdir())
     page = project.root / "site/episodes/tidal-power-pilot/index.html"
     assert any(page.samefile(path) for path in kept)
+    # The theme's templates as the first build compiled them, by the print of what renders them: one folder.
+    compiled = list((project.root / ".cache/podcast/build/templates").iterdir())
+    assert len(compiled) == 1 and any(path.name.endswith(".cache") for path in compiled[0].iterdir()), compiled
 
 
 @pytest.mark.parametrize("change", list(CHANGES))

@@ -18,6 +18,8 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
+
 from .build import (
     BuildRequest,
     SiteOutput,
@@ -38,13 +40,14 @@ from .errors import PodcastError
 from .finished import FinishedPages
 from .load.settings import parse_settings
 from .load.tree import read_folder_links
+from .memo import MEMO_FOLDER
 from .parallel import Workers, worker_count
 from .preview import QuickPreview, write_changed
 from .render.document import BODY_PLACEHOLDER, GeneratedPage
 from .render.errorpages import add_notice
 from .render.search import SearchIndex
 from .sitesize import size_report
-from .writer import OLD_SITE, LinkRule, SetAside, SiteWriter
+from .writer import OLD_SITE, LinkRule, SetAside, SiteWriter, remove_others
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,7 @@ class SiteSession:
         """Folders a preview server watches besides the host's own: the episode files."""
         self._bodies: dict[str, GeneratedPage] = {}
         self._index: SearchIndex | None = None
+        self._host_print = ""
         self._finished: FinishedPages | None = None
         self._old: SetAside | None = None
         self.workers = Workers(worker_count(environ or {}))
@@ -145,6 +149,21 @@ class SiteSession:
         self._old = SetAside(self.site_dir, self.request.project_dir / self.request.settings.cache_dir / OLD_SITE)
         self._old.start()
 
+    @property
+    def template_cache(self) -> FileSystemBytecodeCache | None:
+        """The host's templates as a build compiled them, kept for the next (compiling the theme's templates again
+        was a tenth of a rebuild with nothing changed): by the print `build` was given of what the host renders
+        with (its packages' versions and settings), in what a build keeps; None without that print."""
+        if not self._host_print:
+            return None
+        folder = self.request.project_dir / self.request.settings.cache_dir / MEMO_FOLDER / "templates"
+        try:
+            (folder / self._host_print[:20]).mkdir(parents=True, exist_ok=True)
+            remove_others(folder, {self._host_print[:20]})
+        except OSError:
+            return None
+        return FileSystemBytecodeCache(str(folder / self._host_print[:20]))
+
     def build(self, *, home_intro: str | None = None, strict: bool = False, host_print: str = "") -> list[SiteFile]:
         """Build the podcast part of the site: the pages and files to add. A strict build raises
         `PodcastError` when it may not publish (warnings are left to the host's strict mode, which sees
@@ -152,6 +171,7 @@ class SiteSession:
         only when nothing else changes a page; with it, pages as an earlier build finished them are
         published again as they were (`finished`), not rendered."""
         request = replace(self.request, now=self.clock(), home_intro=home_intro)
+        self._host_print = host_print
         try:
             output = self.output = build_site(request, previous=self.output, workers=self.workers)
         except BaseException:
