@@ -87,7 +87,7 @@ class _SiteRenderer:
         self.by_slug = {e.slug: e for e in self.episodes}
         self.categories, self.category_slugs = term_groups(self.episodes, lambda e: [e.category] if e.category else [])
         self.tags, self.tag_slugs = term_groups(self.episodes, lambda e: list(e.tags))
-        self._cards: dict[tuple[str, str], Markup] = {}
+        self._cards: dict[tuple, Markup] = {}
         self.memo = memo
         self._prints: PagePrints | None = None
         self._episode_prints = prints or EpisodePrints(audio)
@@ -248,16 +248,34 @@ class _SiteRenderer:
 
     def _listing_card(self, src_uri: str, used: list[str], episode: Episode, heading: str,
                       compact: bool = False) -> Markup:
-        """An episode's card in the listing at `src_uri`, found by what it shows (`used` gets its key)."""
-        def render() -> str:
-            return self._render("card.html", src_uri, episode=episode, heading=heading, compact=compact)
+        """An episode's card in the listing at `src_uri` (`_card`), kept by what it shows (`used` gets its key)."""
+        return self._card(episode, src_uri, heading, compact, used=used)
 
-        if self.memo is None:
-            return Markup(render())
-        prints = self._page_prints
-        key = digest_of([prints.site, "card", src_uri, heading, str(compact), prints.shown(episode)])
-        used.append(key)
-        return Markup(kept(self.memo, key, str, render))
+    def _card(self, episode: Episode, src_uri: str, heading: str, compact: bool = False, *,
+              used: list[str] | None = None) -> Markup:
+        """An episode's card on the page at `src_uri`, made once for all the pages from which its links are the same;
+        with `used`, kept in the memo (`used` gets its key).
+
+        A card differs between pages only by its relative links (to the episode's page, category, audio and art),
+        so they are its key: 1000 episode pages side by side in one folder show 1000 related cards, not 5000, and
+        the listings of a site's tags, all in one folder, render each episode's card once, however many tags it
+        has."""
+        here = self.url(src_uri)
+        category = relative_url(self.category_url(episode.category), here) if episode.category else ""
+        links = (category, json.dumps(self.play_data(episode, here), sort_keys=True))
+        key = ""
+        if used is not None and self.memo is not None:
+            prints = self._page_prints
+            key = digest_of([prints.site, "card", heading, str(compact), *links, prints.shown(episode)])
+            used.append(key)
+        card = self._cards.get((episode.slug, heading, compact, *links))
+        if card is None:
+            def render() -> str:
+                return self._render("card.html", src_uri, episode=episode, heading=heading, compact=compact)
+
+            card = Markup(kept(self.memo, key, str, render) if key else render())
+            self._cards[(episode.slug, heading, compact, *links)] = card
+        return card
 
     # Pages -------------------------------------------------------------
     def episode_page(self, episode: Episode, related: tuple[str, ...]) -> GeneratedPage:
@@ -285,18 +303,8 @@ class _SiteRenderer:
         return page_document(uri, meta, body, toc=toc)
 
     def _related_card(self, other: Episode, src_uri: str) -> Markup:
-        """An episode's card in a related list, made once for all the pages from which its links are the same.
-
-        A card differs between pages only by its relative links, so they are its key: with episode pages
-        side by side in one folder, 1000 episodes render 1000 cards, not 5000, whatever the layout.
-        """
-        here = self.url(src_uri)
-        category = relative_url(self.category_url(other.category), here) if other.category else ""
-        key = (other.slug, category, json.dumps(self.play_data(other, here), sort_keys=True))
-        card = self._cards.get(key)
-        if card is None:
-            card = self._cards[key] = Markup(self._render("card.html", src_uri, episode=other, heading="h3"))
-        return card
+        """An episode's card in a related list (`_card`)."""
+        return self._card(other, src_uri, "h3")
 
     def _home_pages(self) -> list[GeneratedPage]:
         per_page = self.settings.per_page
