@@ -268,13 +268,14 @@ class _SiteRenderer:
             prints = self._page_prints
             key = digest_of([prints.site, "card", heading, str(compact), *links, prints.shown(episode)])
             used.append(key)
-        card = self._cards.get((episode.slug, heading, compact, *links))
+        # Cards kept in the memo apart from the others: a listing's `used` names only cards the memo holds.
+        card = self._cards.get((episode.slug, heading, compact, bool(key), *links))
         if card is None:
             def render() -> str:
                 return self._render("card.html", src_uri, episode=episode, heading=heading, compact=compact)
 
             card = Markup(kept(self.memo, key, str, render) if key else render())
-            self._cards[(episode.slug, heading, compact, *links)] = card
+            self._cards[(episode.slug, heading, compact, bool(key), *links)] = card
         return card
 
     # Pages -------------------------------------------------------------
