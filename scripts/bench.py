@@ -39,6 +39,7 @@ from site_plugins.podcast.model import EpisodeAudio  # noqa: E402
 from site_plugins.podcast.render.feed import render_feed  # noqa: E402
 from site_plugins.podcast.render.related import compute_related, episode_terms, terms_bytes, terms_from  # noqa: E402
 from site_plugins.podcast.render.searchcache import SEARCH_CACHE  # noqa: E402
+from site_plugins.podcast.session import template_folder  # noqa: E402
 from site_plugins.podcast.speech import EspeakEngine  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -163,13 +164,15 @@ def timed_build(site: Path) -> tuple[float, float]:
 
 def alternated_builds(podcast: Path, baseline: Path, repeat: int) -> dict[str, list[tuple[float, float]]]:
     """(seconds, MB) of each build, alternated so that a slow spell of a shared machine hits both sites:
-    the podcast site cold (its kept work and search cache removed; the audio is made beforehand either way), the
-    baseline, the podcast site again with nothing changed, then with one episode's summary edited."""
+    the podcast site cold (its kept work, search cache and compiled templates removed; the audio is made beforehand
+    either way), the baseline, the podcast site again with nothing changed, then with one episode's summary edited."""
     runs: dict[str, list[tuple[float, float]]] = {"ours": [], "base": [], "warm": [], "edit": []}
     edited = podcast / "episodes/00001.yaml"
     for number in range(repeat):
         for kept in (SEARCH_CACHE, MEMO_FOLDER):  # what a build keeps for the next; the audio stays made
             shutil.rmtree(podcast / ".cache/podcast" / kept, ignore_errors=True)
+        if (compiled := template_folder()) is not None:  # and the theme's templates, compiled
+            shutil.rmtree(compiled, ignore_errors=True)
         runs["ours"].append(timed_build(podcast))
         runs["base"].append(timed_build(baseline))
         runs["warm"].append(timed_build(podcast))

@@ -101,7 +101,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         return nav
 
     def on_env(self, env, *, config, files):
-        self._env, env.bytecode_cache = env, self.session.template_cache  # the same; templates compiled once
+        self._env, env.bytecode_cache = env, self.session.template_cache(env)  # the same; compiled once
         return env
 
     def on_serve(self, server, *, config, builder):  # page-only edits are previewed without a full rebuild

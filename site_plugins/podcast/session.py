@@ -11,14 +11,21 @@ never in a host's types, and raises `PodcastError` (a host shows it as one line)
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html as html_text
+import os
+import stat
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from jinja2 import FileSystemBytecodeCache
+import jinja2
+from jinja2 import Environment, FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 
 from .build import (
     BuildRequest,
@@ -40,14 +47,13 @@ from .errors import PodcastError
 from .finished import FinishedPages
 from .load.settings import parse_settings
 from .load.tree import read_folder_links
-from .memo import MEMO_FOLDER
 from .parallel import Workers, worker_count
 from .preview import QuickPreview, write_changed
 from .render.document import BODY_PLACEHOLDER, GeneratedPage
 from .render.errorpages import add_notice
 from .render.search import SearchIndex
 from .sitesize import size_report
-from .writer import OLD_SITE, LinkRule, SetAside, SiteWriter, remove_others
+from .writer import OLD_SITE, LinkRule, SetAside, SiteWriter
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,20 +155,24 @@ class SiteSession:
         self._old = SetAside(self.site_dir, self.request.project_dir / self.request.settings.cache_dir / OLD_SITE)
         self._old.start()
 
-    @property
-    def template_cache(self) -> FileSystemBytecodeCache | None:
-        """The host's templates as a build compiled them, kept for the next (compiling the theme's templates again
-        was a tenth of a rebuild with nothing changed): by the print `build` was given of what the host renders
-        with (its packages' versions and settings), in what a build keeps; None without that print."""
-        if not self._host_print:
-            return None
-        folder = self.request.project_dir / self.request.settings.cache_dir / MEMO_FOLDER / "templates"
+    def template_cache(self, env: Environment) -> FileSystemBytecodeCache | None:
+        """A place for the host's templates as a build compiled them, kept for the next (compiling the theme's
+        templates again was a tenth of a rebuild with nothing changed): in `template_folder`, by Jinja's version and
+        the settings and extensions of the host's `env` (what compiling reads besides a template's source, which Jinja
+        checks itself). None where another plugin may change `env` (`build` was given no host print)."""
+        made = repr((jinja2.__version__, sorted(env.extensions), env.trim_blocks, env.lstrip_blocks, env.autoescape,
+                     env.newline_sequence, env.keep_trailing_newline, env.optimized, env.is_async,
+                     env.block_start_string, env.variable_start_string, env.comment_start_string,
+                     env.line_statement_prefix, env.line_comment_prefix))
+        folder = template_folder() if self._host_print and " at 0x" not in made else None  # a function: no print
+        name = hashlib.sha256(made.encode()).hexdigest()[:20]
         try:
-            (folder / self._host_print[:20]).mkdir(parents=True, exist_ok=True)
-            remove_others(folder, {self._host_print[:20]})
+            if folder is not None:
+                (folder / name).mkdir(exist_ok=True)
+                return _CompiledTemplates(str(folder / name))
         except OSError:
-            return None
-        return FileSystemBytecodeCache(str(folder / self._host_print[:20]))
+            pass
+        return None
 
     def build(self, *, home_intro: str | None = None, strict: bool = False, host_print: str = "") -> list[SiteFile]:
         """Build the podcast part of the site: the pages and files to add. A strict build raises
@@ -288,3 +298,33 @@ class SiteSession:
         if self.output is None:
             raise PodcastError("the site has not been built in this session yet")
         return self.output
+
+
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """A template that cannot be kept compiled (its folder removed meanwhile, a full disk) is compiled again by the
+    next build, and this one goes on."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+TEMPLATE_FOLDER = "podcast-templates-"
+"""Named, in the system's temporary folder, with the user's id (`template_folder`)."""
+
+
+def template_folder() -> Path | None:
+    """This user's folder of compiled templates, in the system's temporary folder: never in the project's cache,
+    which a workflow restores from elsewhere and whose values are read back as data only (a compiled template is
+    code). Made private to the user and used only while it is the user's and no one else may open it, as Jinja's
+    own; None where there is no such folder."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    folder = Path(tempfile.gettempdir()) / f"{TEMPLATE_FOLDER}{uid}"
+    try:
+        if uid is None:
+            return None
+        folder.mkdir(mode=0o700, exist_ok=True)
+        found = folder.lstat()
+    except OSError:
+        return None
+    return folder if stat.S_ISDIR(found.st_mode) and found.st_uid == uid and not found.st_mode & 0o077 else None
