@@ -135,3 +135,20 @@ def test_a_worker_is_given_an_episode_by_where_the_catalogs_memo_keeps_it(tmp_pa
     assert prints.sendable(replace(checked, source_path="episodes/b.yaml"), memo.path).source_path == "episodes/b.yaml"
     lost = EpisodePrints(sources={"episodes/a.yaml": (b"inputs", checked, "gone")}).sendable(checked, memo.path)
     assert received(pickle.loads(pickle.dumps(lost))) is None, "a value the memo lost is read back as nothing"
+
+
+def test_compiled_templates_are_kept_only_in_a_folder_private_to_the_user(tmp_path, monkeypatch):
+    """A compiled template is code: its folder is the user's own, and one that others may open is not used."""
+    import os
+    import tempfile
+
+    from site_plugins.podcast.session import TEMPLATE_FOLDER, template_folder
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = template_folder()
+    assert folder == tmp_path / f"{TEMPLATE_FOLDER}{os.getuid()}" and folder.stat().st_mode & 0o777 == 0o700
+    folder.chmod(0o777)  # as another user (or a careless one) could have left it
+    assert template_folder() is None
+    folder.rmdir()
+    (tmp_path / f"{TEMPLATE_FOLDER}{os.getuid()}").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    assert template_folder() is None
