@@ -269,13 +269,13 @@ class _SiteRenderer:
             key = digest_of([prints.site, "card", heading, str(compact), *links, prints.shown(episode)])
             used.append(key)
         # Cards kept in the memo apart from the others: a listing's `used` names only cards the memo holds.
-        card = self._cards.get((episode.slug, heading, compact, bool(key), *links))
+        made = (episode.slug, heading, compact, bool(key), *links)
+        card = self._cards.get(made)
         if card is None:
             def render() -> str:
                 return self._render("card.html", src_uri, episode=episode, heading=heading, compact=compact)
 
-            card = Markup(kept(self.memo, key, str, render) if key else render())
-            self._cards[(episode.slug, heading, compact, bool(key), *links)] = card
+            card = self._cards[made] = Markup(kept(self.memo, key, str, render) if key else render())
         return card
 
     # Pages -------------------------------------------------------------

@@ -224,8 +224,7 @@ class _Lookups(NamedTuple):
         pair |= np.repeat(self.owner << bits, lengths)
         order = _stable_order(pair)  # the order looked up, within a pair
         pair = pair[order]
-        new = np.ones(len(pair), bool)
-        np.not_equal(pair[1:], pair[:-1], out=new[1:])
+        new = _new_runs(pair)
         score = np.bincount(np.cumsum(new) - 1, weights=np.repeat(self.weight, lengths)[order])
         pair = pair[new]
         owner, partner = pair >> bits, pair & ((1 << bits) - 1)
@@ -359,7 +358,14 @@ def episode_terms(episode: Episode) -> np.ndarray:
 
 def _firsts(ordered: np.ndarray) -> np.ndarray:
     """Where each run of equal values of a sorted array starts."""
-    return np.flatnonzero(np.concatenate((np.ones(min(len(ordered), 1), bool), ordered[1:] != ordered[:-1])))
+    return np.flatnonzero(_new_runs(ordered))
+
+
+def _new_runs(ordered: np.ndarray) -> np.ndarray:
+    """Whether each value of a sorted array starts a run of equal values."""
+    new = np.ones(len(ordered), bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    return new
 
 
 def terms_bytes(terms: np.ndarray) -> bytes:
