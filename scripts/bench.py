@@ -24,8 +24,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -253,30 +255,37 @@ def edit_to_preview(site: Path, *, timeout: float = 900.0) -> float:
         server.wait(timeout=30)
 
 
+def reference_episode(n: int, text: Callable[[int], str], labels: Callable[[], dict] = dict) -> Episode:
+    """Episode `n` of reference size: a title of 16 characters, a summary of 120, a script of 55 turns of 110 and
+    an analysis of 160 a part, each from `text(length)` in that order, then `labels()` (its category and tags)."""
+    title, summary = text(16), text(120)
+    sections = tuple(Section(name, tuple(Turn("卿姐", text(110)) for _ in range(turns))) for name, turns in SECTIONS)
+    return Episode(source_path=f"{n}.yaml", slug=f"e{n}", title=title, summary=summary,
+                   published=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=n), has_time=True,
+                   sections=sections, hosts=(), language="zh", **labels(),
+                   analysis=tuple((aspect, text(160)) for aspect in ASPECTS))
+
+
+def timed_related(episodes: list[Episode], terms: Callable[[], dict], runs: int) -> list[float]:
+    """Seconds of each of `runs` calls of related podcasts on `episodes`, given their words by `terms()`."""
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        compute_related(episodes, count=5, terms=terms())
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
 def related_seconds(count: int, runs: int = 3) -> tuple[list[float], float]:
     """(seconds of each of `runs` calls on the same episodes, from their words as a build keeps them: the first
     also grows the process's memory; seconds to make all the episodes' words, as a cold build does once)."""
     rng = random.Random(7)
-
-    def script() -> tuple[Section, ...]:  # reference size: 55 turns of 110 characters
-        return tuple(Section(name, tuple(Turn("卿姐", sentence(rng, 110)) for _ in range(turns)))
-                     for name, turns in SECTIONS)
-
-    episodes = [Episode(source_path=f"{n}.yaml", slug=f"e{n}", title=sentence(rng, 16), summary=sentence(rng, 120),
-                        published=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=n), has_time=True,
-                        sections=script(), hosts=(), language="zh", category=rng.choice(CATEGORIES),
-                        tags=tuple(rng.sample(WORDS, 3)),
-                        analysis=tuple((aspect, sentence(rng, 160)) for aspect in ASPECTS))
-                for n in range(count)]
+    episodes = [reference_episode(n, partial(sentence, rng), lambda: {
+        "category": rng.choice(CATEGORIES), "tags": tuple(rng.sample(WORDS, 3))}) for n in range(count)]
     started = time.perf_counter()
     kept = {e.slug: terms_bytes(episode_terms(e)) for e in episodes}
     making = time.perf_counter() - started
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        compute_related(episodes, count=5, terms={slug: terms_from(data) for slug, data in kept.items()})
-        seconds.append(time.perf_counter() - started)
-    return seconds, making
+    return timed_related(episodes, lambda: {slug: terms_from(data) for slug, data in kept.items()}, runs), making
 
 
 def large_vocabulary(count: int) -> list[Episode]:
@@ -287,25 +296,17 @@ def large_vocabulary(count: int) -> list[Episode]:
 
     rng = np.random.default_rng(7)
     weights = 1 / np.arange(1, 3501) ** 1.05
-    sizes = [16, 120, *(160 for _ in ASPECTS), *(110 for _, turns in SECTIONS for _ in range(turns))]
-    codes = 0x4E00 + rng.choice(3500, size=count * sum(sizes), p=weights / weights.sum()).astype(np.uint32)
+    size = 16 + 120 + 160 * len(ASPECTS) + 110 * sum(turns for _, turns in SECTIONS)
+    codes = 0x4E00 + rng.choice(3500, size=count * size, p=weights / weights.sum()).astype(np.uint32)
     text = codes.tobytes().decode("utf-32-le")
-    episodes, at = [], 0
+    at = 0
 
-    def take(size: int) -> str:
+    def take(length: int) -> str:
         nonlocal at
-        at += size
-        return text[at - size:at]
+        at += length
+        return text[at - length:at]
 
-    for n in range(count):
-        title, summary = take(16), take(120)
-        analysis = tuple((aspect, take(160)) for aspect in ASPECTS)
-        sections = tuple(Section(name, tuple(Turn("卿姐", take(110)) for _ in range(turns)))
-                         for name, turns in SECTIONS)
-        episodes.append(Episode(source_path=f"{n}.yaml", slug=f"e{n}", title=title, summary=summary,
-                                published=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=n), has_time=True,
-                                sections=sections, hosts=(), language="zh", analysis=analysis))
-    return episodes
+    return [reference_episode(n, take) for n in range(count)]
 
 
 def print_related(count: int) -> None:
@@ -315,14 +316,9 @@ def print_related(count: int) -> None:
           f"from the words a build keeps; making each episode's words, once: {making / count * 1e6:.0f} us")
     episodes = large_vocabulary(count)
     terms = {e.slug: episode_terms(e) for e in episodes}
-    seconds = []
-    for _ in range(3):
-        started = time.perf_counter()
-        compute_related(episodes, count=5, terms=terms)
-        seconds.append(time.perf_counter() - started)
-    words = sum(map(len, terms.values()))
-    print(f"  the same, of a large vocabulary ({words / count:.0f} distinct words an episode): "
-          f"{statistics.median(seconds):.3f} s (median of 3 runs)")
+    seconds = timed_related(episodes, lambda: terms, 3)
+    print(f"  the same, of a large vocabulary ({sum(map(len, terms.values())) / count:.0f} distinct words an "
+          f"episode): {statistics.median(seconds):.3f} s (median of 3 runs)")
 
 
 def feed_seconds(podcast: Path) -> float:
