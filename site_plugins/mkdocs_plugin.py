@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from mkdocs.commands.build import _build_page, _populate_page
@@ -27,10 +28,6 @@ from .podcast import OPTIONS, ExpectedAnswers, PodcastError, SiteInfo, SiteSessi
 log = get_plugin_logger("podcast")
 
 PodcastPluginConfig = type("PodcastPluginConfig", (Config,), {name: c.Optional(c.Type(object)) for name in OPTIONS})
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
@@ -55,9 +52,10 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
                         theme_dir=Path(config.theme.custom_dir) if config.theme.custom_dir else None)
         watched = [Path(config.docs_dir), Path(config.config_file_path or "mkdocs.yml"), *map(Path, config.watch)]
         try:
-            self.session = SiteSession.start(options, site, clock=_now, environ=os.environ, watched=watched,
-                                             preview=self.command == "serve", other_plugins=list(config.plugins),
-                                             progress=log.info, warn=log.warning, previous=self.session)
+            self.session = SiteSession.start(options, site, clock=partial(datetime.now, UTC), environ=os.environ,
+                                             watched=watched, preview=self.command == "serve",
+                                             other_plugins=list(config.plugins), progress=log.info,
+                                             warn=log.warning, previous=self.session)
         except PodcastError as exc:
             raise PluginError(str(exc)) from None
         config.watch.extend(str(folder) for folder in self.session.watch)

@@ -29,6 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from .collector import hold_objects
 from .writer import OutputError, write_atomic
 
 WORKERS_VARIABLE = "PODCAST_WORKERS"
@@ -185,6 +186,7 @@ class _Share:
 
 def _ready(module: str) -> None:
     importlib.import_module(module)
+    hold_objects()  # a worker's modules live as long as it does: the collector's passes need not walk them
 
 
 def _each(work: Callable[..., Any], items: list[tuple], spool: str) -> str:

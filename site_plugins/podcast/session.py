@@ -42,6 +42,7 @@ from .build import (
     search_cache,
     strict_refusal,
 )
+from .collector import hold_objects, release_objects
 from .devserver import WSGIApp, byte_ranges, port_problem
 from .errors import PodcastError
 from .finished import FinishedPages
@@ -119,7 +120,9 @@ class SiteSession:
               other_plugins: Sequence[str] = (), progress: Callable[[str], None] = lambda _: None,
               warn: Callable[[str], None] = lambda _: None, previous: SiteSession | None = None) -> SiteSession:
         """A session for the host's options; `previous`, the session of the configuration before (a preview
-        server reads its configuration again for each full build), passes on its last output."""
+        server reads its configuration again for each full build), passes on its last output. A build's objects
+        are held from the collector (`collector`) as it goes, except a preview's."""
+        release_objects()  # what a build before it in this process held
         leaks = read_folder_links(site.project_dir, (site.docs_dir, site.theme_dir))
         if leaks:
             raise PodcastError("\n".join(str(p) for p in leaks))
@@ -139,7 +142,14 @@ class SiteSession:
                       output=previous.output if previous is not None else None)
         if preview:  # its snapshot is taken now, before anything is read: an edit during the build shows next
             session.quick = QuickPreview([*watched, *session.watch], site.project_dir)
+        session.ending()  # what the process has imported and read so far lives to its end
         return session
+
+    def ending(self) -> None:
+        """Hold what is alive now from the collector's later passes (`collector`): the host's process ends after
+        this build (a preview server builds again and holds nothing)."""
+        if not self.request.preview:
+            hold_objects()
 
     @property
     def page_assets(self) -> tuple[list[str], list[dict[str, str]]]:
@@ -201,9 +211,11 @@ class SiteSession:
         self._index = SearchIndex(SiteWriter(self.site_dir, link_from=derived), cache=search_cache(request),
                                   workers=self.workers) if request.settings.search else None
         linkable = LinkRule(derived)
-        return [*self._pages(output, host_print),
+        made = [*self._pages(output, host_print),
                 *(SiteFile(uri, content, link=isinstance(content, Path) and linkable(content))
                   for uri, content in {**output.files, **asset_files()}.items())]
+        self.ending()  # the episodes, audio and pages read or made live to the build's end
+        return made
 
     def _pages(self, output: SiteOutput, host_print: str) -> list[SiteFile]:
         """The generated pages for the host to render, or as earlier builds finished them (linked files)."""
@@ -273,6 +285,7 @@ class SiteSession:
             self._old = None
         level, message = size_report(self.site_dir)
         (self.request.warn if level == "warning" else self.request.progress)(message)
+        self.ending()  # the host's process ends next: the interpreter's last passes need not walk the build
 
     def serve(self, app: WSGIApp) -> WSGIApp:
         """The preview server's application, answering byte ranges (browsers seek audio with them)."""

@@ -1,0 +1,32 @@
+"""The garbage collector in a process that builds once and ends.
+
+A build holds its settings, episodes, audio and pages to its end, and the modules it imported live as long
+as the process. Python's collector walks every object it tracks at each full pass (a dozen in a first build of
+a thousand episodes) and several times more as the interpreter exits, though nothing of a finished build
+needs collecting: 0.3–0.4 s of a rebuild of a thousand episodes that takes two or three. `hold_objects`
+takes what is alive out of those passes (`gc.freeze`); objects are still freed as soon as nothing refers to
+them, and only cycles among held objects wait for `release_objects`, which a process that builds again (a
+test run) calls before its next build. A preview server, which builds again and again, holds nothing.
+"""
+
+from __future__ import annotations
+
+import gc
+
+_held = False
+
+
+def hold_objects() -> None:
+    """Leave every object alive now out of the collector's later passes, this build's and the exit's."""
+    global _held
+    gc.freeze()
+    _held = True
+
+
+def release_objects() -> None:
+    """Give the collector back what `hold_objects` held (nothing when it held nothing: another program's
+    frozen objects stay frozen)."""
+    global _held
+    if _held:
+        gc.unfreeze()
+        _held = False
