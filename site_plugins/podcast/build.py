@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .audio.builder import AudioBuilder, AudioReport
 from .audio.trust import audio_key
+from .collector import hold_objects
 from .episodefiles import episode_files, image_uri, thumbnails
 from .errors import Problem, Severity
 from .layout import SiteLayout, folder_url
@@ -247,12 +248,15 @@ def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: B
 def _audio(request: BuildRequest, episodes: Sequence[Episode], *,
            prints: Callable[[Episode], bytes] = value_print) -> AudioReport:
     with Memo(request.project_dir / request.settings.cache_dir, KEPT_AUDIO) as kept:
-        return AudioBuilder(request.settings, project_dir=request.project_dir, engine=request.engine,
-                            fallback=request.fallback, engines=request.engines, every_host=request.every_host,
-                            unreachable=request.unreachable if request.preview else None, cover=request.cover,
-                            progress=request.progress, warn=request.warn, clock=time.monotonic,
-                            layout=request.layout, speak_until=request.speak_until, audio_key=request.audio_key,
-                            kept=kept, prints=prints).build(episodes)
+        report = AudioBuilder(request.settings, project_dir=request.project_dir, engine=request.engine,
+                              fallback=request.fallback, engines=request.engines, every_host=request.every_host,
+                              unreachable=request.unreachable if request.preview else None, cover=request.cover,
+                              progress=request.progress, warn=request.warn, clock=time.monotonic,
+                              layout=request.layout, speak_until=request.speak_until, audio_key=request.audio_key,
+                              kept=kept, prints=prints).build(episodes)
+    if not request.preview:  # the episodes and their audio live to the build's end, and its process ends
+        hold_objects()
+    return report
 
 
 def _files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio],
