@@ -31,7 +31,7 @@ PodcastPluginConfig = type("PodcastPluginConfig", (Config,), {name: c.Optional(c
 
 
 class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
-    command, dirty = "build", False
+    command, dirty, serving = "build", False, False
     session: SiteSession | None = None
 
     @property
@@ -55,7 +55,8 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
             self.session = SiteSession.start(options, site, clock=partial(datetime.now, UTC), environ=os.environ,
                                              watched=watched, preview=self.command == "serve",
                                              other_plugins=list(config.plugins), progress=log.info,
-                                             warn=log.warning, previous=self.session)
+                                             warn=log.warning, previous=self.session,
+                                             ends_process=self.command != "serve" and not self.serving)
         except PodcastError as exc:
             raise PluginError(str(exc)) from None
         config.watch.extend(str(folder) for folder in self.session.watch)
@@ -103,6 +104,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         return env
 
     def on_serve(self, server, *, config, builder):  # page-only edits are previewed without a full rebuild
+        self.serving = True  # `serve --clean` starts as a build: its next builds hold nothing (`collector`)
         full_build = server.builder
         server.set_app(self.session.serve(server.get_app()))
         served = logging.getLogger("mkdocs.livereload")

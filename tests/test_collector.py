@@ -1,16 +1,24 @@
 """A build that ends its process holds what it made from the garbage collector's later passes (`collector`);
 a preview server, which builds again and again, holds nothing, and a new session gives back what the build
-before it in the same process held."""
+before it in the same process held, and collects the cycles among it."""
 
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 
 from site_plugins.podcast.collector import hold_objects, release_objects
 
 from .conftest import SiteProject, episode_yaml
+
+
+class _Node:
+    """An object in a cycle with itself: only the collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
 
 
 @pytest.fixture(autouse=True)
@@ -21,12 +29,24 @@ def nothing_held_after():
 
 
 @pytest.mark.unit
-def test_held_objects_are_given_back_and_another_programs_frozen_objects_stay_frozen():
+def test_held_objects_are_given_back_with_their_cycles_collected():
     gc.unfreeze()
+    node = _Node()
+    ref = weakref.ref(node)
     hold_objects()
     assert gc.get_freeze_count() > 0
+    del node
+    gc.collect()
+    assert ref() is not None, "a held cycle waits for the release"
     release_objects()
     assert gc.get_freeze_count() == 0
+    assert ref() is None, "the release collects what it gives back"
+
+
+@pytest.mark.unit
+def test_another_programs_frozen_objects_stay_frozen_when_nothing_was_held():
+    gc.unfreeze()
+    release_objects()  # nothing of ours held
     gc.freeze()  # another program's choice: not ours to undo
     frozen = gc.get_freeze_count()
     release_objects()
@@ -34,10 +54,16 @@ def test_held_objects_are_given_back_and_another_programs_frozen_objects_stay_fr
 
 
 @pytest.mark.site
-def test_a_build_holds_its_objects_and_a_preview_gives_them_back_and_holds_none(project: SiteProject):
+def test_a_build_holds_what_it_made_and_the_next_session_collects_its_cycles(project: SiteProject):
     gc.unfreeze()
     project.add_episode("one.yaml", episode_yaml("第一期"))
+    node = _Node()
+    ref = weakref.ref(node)
     project.build()
     assert gc.get_freeze_count() > 0, "a build that ends the process holds what it made"
+    del node
+    gc.collect()
+    assert ref() is not None
     project.build(command="serve")
-    assert gc.get_freeze_count() == 0, "a preview's session gives back what the build before it held"
+    assert ref() is None, "the next session collects the cycles the build before it held"
+    assert gc.get_freeze_count() == 0, "a preview holds nothing"

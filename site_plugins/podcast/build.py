@@ -84,6 +84,9 @@ class BuildRequest:
     cover: Cover | None = None
     preview: bool = False
     """A preview (mkdocs serve): drafts and scheduled episodes shown and marked, broken files shown."""
+    ends_process: bool = False
+    """The host's process ends after this build (a one-shot `mkdocs build`): what the build reads and makes is held
+    from the garbage collector's later passes as it goes (`collector`)."""
     directory_urls: bool = True
     home_intro: str | None = None
     """The editor's Markdown for the top of the home page."""
@@ -254,7 +257,7 @@ def _audio(request: BuildRequest, episodes: Sequence[Episode], *,
                               progress=request.progress, warn=request.warn, clock=time.monotonic,
                               layout=request.layout, speak_until=request.speak_until, audio_key=request.audio_key,
                               kept=kept, prints=prints).build(episodes)
-    if not request.preview:  # the episodes and their audio live to the build's end, and its process ends
+    if request.ends_process:  # the episodes and their audio live to the build's end
         hold_objects()
     return report
 

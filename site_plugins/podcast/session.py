@@ -118,10 +118,11 @@ class SiteSession:
     def start(cls, options: Mapping[str, object], site: SiteInfo, *, clock: Callable[[], datetime],
               environ: Mapping[str, str], preview: bool = False, watched: Sequence[Path] = (),
               other_plugins: Sequence[str] = (), progress: Callable[[str], None] = lambda _: None,
-              warn: Callable[[str], None] = lambda _: None, previous: SiteSession | None = None) -> SiteSession:
+              warn: Callable[[str], None] = lambda _: None, previous: SiteSession | None = None,
+              ends_process: bool = False) -> SiteSession:
         """A session for the host's options; `previous`, the session of the configuration before (a preview
-        server reads its configuration again for each full build), passes on its last output. A build's objects
-        are held from the collector (`collector`) as it goes, except a preview's."""
+        server reads its configuration again for each full build), passes on its last output. `ends_process`:
+        the host's process ends after this build (`BuildRequest.ends_process`; never in a preview)."""
         release_objects()  # what a build before it in this process held
         leaks = read_folder_links(site.project_dir, (site.docs_dir, site.theme_dir))
         if leaks:
@@ -134,6 +135,7 @@ class SiteSession:
                                   site_description=site.description)
         request = prepare(settings, site.project_dir, now=clock(), environ=environ, preview=preview,
                           directory_urls=site.directory_urls, progress=progress, warn=warn)
+        request = replace(request, ends_process=ends_process and not preview)
         if previous is not None:
             request = replace(request, unreachable=previous.request.unreachable)
         for message in clashing_plugins(settings, other_plugins):
@@ -146,9 +148,9 @@ class SiteSession:
         return session
 
     def ending(self) -> None:
-        """Hold what is alive now from the collector's later passes (`collector`): the host's process ends after
-        this build (a preview server builds again and holds nothing)."""
-        if not self.request.preview:
+        """Hold what is alive now from the collector's later passes (`collector`) when the host's process ends
+        after this build."""
+        if self.request.ends_process:
             hold_objects()
 
     @property
@@ -288,7 +290,9 @@ class SiteSession:
         self.ending()  # the host's process ends next: the interpreter's last passes need not walk the build
 
     def serve(self, app: WSGIApp) -> WSGIApp:
-        """The preview server's application, answering byte ranges (browsers seek audio with them)."""
+        """The preview server's application, answering byte ranges (browsers seek audio with them). The server
+        keeps the process: what a build before it held is given back (`serve --clean` builds first as a build)."""
+        release_objects()
         return byte_ranges(app)
 
     def preview_edits(self, redo_pages: Callable[[Mapping[str, str]], None]) -> bool:
