@@ -73,35 +73,41 @@ def read_episode_file(path: Path, shown: str, settings: Settings, *, project_dir
 
 
 def _read_text(path: Path, shown: str) -> tuple[None, list[Problem]] | tuple[bytes, str]:
-    """(the file's bytes, its text), or (None, why it cannot be read).
-
-    Only a regular file is read: a symbolic link could publish (or print into a public build log)
-    a file from outside the repository, and a pipe or device would block the build.
-    """
-    try:
-        mode = path.lstat().st_mode
-    except OSError as exc:
-        return None, [Problem(shown, 0, 0, f"cannot read the file: {exc.strerror}")]
-    if stat.S_ISLNK(mode):
-        return None, [Problem(shown, 0, 0, "is a symbolic link, which is never read (it could point outside the "
-                                           "repository); put the episode file itself here")]
-    if not stat.S_ISREG(mode):
-        return None, [Problem(shown, 0, 0, "is not a regular file; an episode is a .yaml text file")]
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(shown, 0, 0, f"the file is {size / 1e6:.1f} MB; an episode file may be at most "
-                                               f"{MAX_FILE_BYTES // 1_000_000} MB (a script and its article take "
-                                               "well under 1): remove what does not belong in it")]
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(shown, 0, 0, f"cannot read the file: {exc.strerror}")]
+    """(the file's bytes, its text), or (None, why it cannot be read)."""
+    data, problems = _read_bytes(path, shown)
+    if data is None:
+        return None, problems
     try:
         return data, data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [Problem(shown, line, column, "the file is not UTF-8 text; save it as UTF-8")]
+
+
+def _read_bytes(path: Path, shown: str) -> tuple[None, list[Problem]] | tuple[bytes, list[Problem]]:
+    """(the file's bytes, no problems), or (None, why it cannot be read).
+
+    Only a regular file is read: a symbolic link could publish (or print into a public build log)
+    a file from outside the repository, and a pipe or device would block the build.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return None, [Problem(shown, 0, 0, f"cannot read the file: {exc.strerror}")]
+    if stat.S_ISLNK(info.st_mode):
+        return None, [Problem(shown, 0, 0, "is a symbolic link, which is never read (it could point outside the "
+                                           "repository); put the episode file itself here")]
+    if not stat.S_ISREG(info.st_mode):
+        return None, [Problem(shown, 0, 0, "is not a regular file; an episode is a .yaml text file")]
+    if info.st_size > MAX_FILE_BYTES:
+        return None, [Problem(shown, 0, 0, f"the file is {info.st_size / 1e6:.1f} MB; an episode file may be at most "
+                                           f"{MAX_FILE_BYTES // 1_000_000} MB (a script and its article take "
+                                           "well under 1): remove what does not belong in it")]
+    try:
+        return path.read_bytes(), []
+    except OSError as exc:
+        return None, [Problem(shown, 0, 0, f"cannot read the file: {exc.strerror}")]
 
 
 MAX_FILE_BYTES = 4_000_000
@@ -119,16 +125,18 @@ def _read_all(files: Mapping[str, Path], settings: Settings, project_dir: Path, 
     found: dict[str, tuple[Episode | None, list[Problem]]] = {}
     sources: dict[str, tuple[bytes, Episode, str]] = {}
     unchecked: list[tuple[Path, str, Settings, Path, bool]] = []  # what `_check` reads
+    setting = repr(settings)  # the same for every file's key
+    resolved = project_dir.resolve() if project_dir is not None else None
     for shown, path in files.items():
-        data, text = _read_text(path, shown)
-        key = _key(data, shown, settings, project_dir) if memo is not None and data else ""
+        data, problems = _read_bytes(path, shown)  # decoded only to be checked: kept bytes were checked UTF-8
+        key = _key(data, shown, setting, project_dir) if memo is not None and data else ""
         kept = memo.get(key) if key else None
         if isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], Episode) and \
-                kept[2] == _named_files(kept[0], project_dir):
+                kept[2] == _named_files(kept[0], resolved):
             found[shown] = kept[0], list(kept[1])
             sources[shown] = value_print(key, kept[2]), kept[0], key
         elif data is None:
-            found[shown] = None, text
+            found[shown] = None, problems
         else:  # read again where it is checked: a thousand files' texts are not held at once
             found[shown] = None, []  # its place, in the files' order
             unchecked.append((path, shown, settings, project_dir, memo is not None))
@@ -148,8 +156,9 @@ def _read_all(files: Mapping[str, Path], settings: Settings, project_dir: Path, 
     return found, sources
 
 
-def _key(data: bytes, shown: str, settings: Settings, project_dir: Path | None) -> str:
-    return digest_of((data, shown, repr(settings), str(project_dir)))
+def _key(data: bytes, shown: str, setting: str, project_dir: Path | None) -> str:
+    """The key of a file's bytes as checked with these settings (`setting`: their `repr`)."""
+    return digest_of((data, shown, setting, str(project_dir)))
 
 
 def _check(path: Path, shown: str, settings: Settings, project_dir: Path | None, keyed: bool
@@ -164,8 +173,8 @@ def _check(path: Path, shown: str, settings: Settings, project_dir: Path | None,
     episode, problems = validate_episode(text, shown, settings, project_dir=project_dir)
     if not keyed or episode is None:
         return "", episode, problems
-    return _key(data, shown, settings, project_dir), \
-        pack((episode, tuple(problems), _named_files(episode, project_dir))), problems
+    return _key(data, shown, repr(settings), project_dir), \
+        pack((episode, tuple(problems), _named_files(episode, project_dir and project_dir.resolve()))), problems
 
 
 _SHARED_FROM = 17
@@ -173,15 +182,16 @@ _SHARED_FROM = 17
 two are checked sooner than a worker starts."""
 
 
-def _named_files(episode: Episode, project_dir: Path | None) -> tuple[tuple[object, ...], ...]:
-    """The files an episode names, as validation found them (`file_signature` of each, resolved)."""
-    if project_dir is None:
+def _named_files(episode: Episode, resolved: Path | None) -> tuple[tuple[object, ...], ...]:
+    """The files an episode names, as validation found them (`file_signature` of each, resolved), from the project's
+    folder, `resolved`."""
+    if resolved is None:
         return ()
     found = []
     for name in (episode.audio, episode.image):
         if name:
             try:
-                found.append(file_signature((project_dir.resolve() / name).resolve()))
+                found.append(file_signature((resolved / name).resolve()))
             except (OSError, RuntimeError, ValueError):
                 found.append((name, None))
     return tuple(found)
