@@ -308,6 +308,13 @@ class _Unpickler(pickle.Unpickler):
     """Reads back the podcast model's classes and plain standard types, and nothing else."""
 
     def find_class(self, module: str, name: str) -> object:
+        found = _FOUND.get((module, name))  # each value is a pickle of its own: its classes are asked for again
+        if found is None:
+            found = _FOUND[module, name] = self._allowed(module, name)
+        return found
+
+    def _allowed(self, module: str, name: str) -> object:
+        """The class (or function) `module.name` when a memo may hold it; raises for anything else."""
         if (module, name) == ("builtins", "getattr"):
             return _zone_getattr
         if name in _ALLOWED.get(module, ()):
@@ -319,6 +326,10 @@ class _Unpickler(pickle.Unpickler):
                     (dataclasses.is_dataclass(found) or issubclass(found, enum.Enum)):
                 return found
         raise pickle.UnpicklingError(f"{module}.{name} is not read from the cache")
+
+
+_FOUND: dict[tuple[str, str], object] = {}
+"""What `_Unpickler.find_class` allowed, by module and name (what it refuses is refused again each time)."""
 
 
 def _zone_getattr(owner: object, name: str) -> object:
