@@ -158,3 +158,17 @@ def test_after_one_episodes_edit_only_what_shows_it_is_made_again(tmp_path, monk
     # Made again: the cards of the edited episode in its listings (home, archive, its tag and category: 4), the
     # listings (4), its own page and the pages that list it as related; every other card was kept.
     assert cards >= 32 and saved["pages"].misses <= 4 + 4 + 1 + 5, (cards, saved["pages"].misses)
+
+
+def test_a_kept_page_changed_in_place_through_the_site_is_rendered_again(kept_project):
+    """A finished page is kept as the site's own file, linked: a tool that rewrites that file in place changes
+    the kept one too, and the next build renders the page again rather than publish the changed file."""
+    project = kept_project
+    before = snapshot(project.build())
+    page = project.root / "site/episodes/tidal-power-pilot/index.html"
+    kept = [path for path in (project.root / ".cache/podcast/build/finished").iterdir() if page.samefile(path)]
+    assert kept, "the page is not kept as the site's file"
+    with page.open("r+b") as file:  # same size, other bytes
+        file.write(b"<!-- rewritten in place -->")
+    assert kept[0].read_bytes().startswith(b"<!-- rewritten")
+    assert differing(before, snapshot(project.build())) == []

@@ -16,12 +16,13 @@ Only pages the host neither lists in its navigation nor reads Markdown of the ed
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from .memo import MEMO_FOLDER, Memo, digest_of
 from .render.document import BODY_PLACEHOLDER, GeneratedPage
-from .writer import remove_others, write_atomic
+from .writer import OutputError, link_or_copy, remove_others
 
 FINISHED = "finished"
 """The memo (and the folder of kept files) in the memos' folder."""
@@ -36,6 +37,8 @@ class FinishedPages:
         self.site_print = site_print
         self._pending: dict[str, tuple[str, str]] = {}
         """Source URI -> (key, search key once the page's HTML was indexed) of each page the host renders."""
+        self._written: list[tuple[str, str, Path, int]] = []
+        """(key, search key, the file the host writes, its size) of each page finished, kept by `save`."""
 
     def file(self, key: str) -> Path:
         return self.folder / f"{key}.html"
@@ -48,8 +51,9 @@ class FinishedPages:
             return None
         made = ("made from", page.key) if page.key else ("made", page.markdown, page.html, repr(page.toc))
         key = digest_of((self.site_print, page.src_uri, url, *made, head))
-        search_key = self.memo.get(key)  # '' when search leaves the page out
-        if isinstance(search_key, str) and self.file(key).is_file() and (not search_key or index(search_key)):
+        kept = self.memo.get(key)  # (search key, '' when search leaves the page out; the file's size and time)
+        if isinstance(kept, tuple) and len(kept) == 3 and _unchanged(self.file(key), kept[1:]) and (
+                not kept[0] or index(kept[0])):
             return self.file(key)
         self._pending[page.src_uri] = (key, "")
         return None
@@ -59,15 +63,36 @@ class FinishedPages:
         if src_uri in self._pending:
             self._pending[src_uri] = (self._pending[src_uri][0], search_key)
 
-    def finish(self, src_uri: str, html: str) -> None:
-        """Keep the page as the host finished it (as the host writes it: UTF-8, unencodable as references)."""
-        if src_uri not in self._pending:
-            return
-        key, search_key = self._pending.pop(src_uri)
-        write_atomic(self.file(key), html.encode("utf-8", errors="xmlcharrefreplace"), durable=False)
-        self.memo.put(key, search_key)
+    def finish(self, src_uri: str, html: str, written: Path) -> None:
+        """The page as the host finished it, which it writes to `written` next (UTF-8, unencodable characters as
+        references); `save` keeps that file."""
+        if src_uri in self._pending:
+            key, search_key = self._pending.pop(src_uri)
+            self._written.append((key, search_key, written, len(html.encode("utf-8", errors="xmlcharrefreplace"))))
 
     def save(self) -> None:
-        """Keep what this build used, and only that."""
+        """Keep the pages the host wrote, and only what this build used. A page is kept as the host's own file,
+        linked (writing each page a second time was a tenth of a first build): one the host left out or that
+        something changed since (its size is not what was finished) is rendered again next time, and so is one
+        changed in place later (the file's size and time are kept with it: a link shares its changes)."""
+        for key, search_key, written, size in self._written:
+            try:
+                if os.stat(written).st_size != size:
+                    continue
+                link_or_copy(written, self.file(key))
+                stat = os.stat(self.file(key))
+            except (OSError, OutputError):
+                continue  # not kept: rendered again
+            self.memo.put(key, (search_key, stat.st_size, stat.st_mtime_ns))
+        self._written.clear()
         self.memo.save()
         remove_others(self.folder, {f"{key}.html" for key in self.memo.used})
+
+
+def _unchanged(file: Path, kept: tuple[int, int]) -> bool:
+    """Whether `file` has the size and modification time it was kept with."""
+    try:
+        stat = os.stat(file)
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == kept

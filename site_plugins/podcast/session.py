@@ -46,6 +46,7 @@ from .collector import hold_objects, release_objects
 from .devserver import WSGIApp, byte_ranges, port_problem
 from .errors import PodcastError
 from .finished import FinishedPages
+from .layout import url_file
 from .load.settings import parse_settings
 from .load.tree import read_folder_links
 from .parallel import Workers, worker_count
@@ -265,7 +266,7 @@ class SiteSession:
         """A finished page with the podcast's <head> tags and the site's search box."""
         html = finish_page(html, self._last, self.request, src_uri=src_uri, page_url=url)
         if self._finished is not None:
-            self._finished.finish(src_uri, html)
+            self._finished.finish(src_uri, html, self.site_dir / url_file(url))
         return html
 
     def finish_not_found(self, html: str) -> str:
