@@ -8,13 +8,14 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from site_plugins.podcast import load_catalog
 from site_plugins.podcast.load.siteconfig import read_site_settings
-from site_plugins.podcast.parallel import MAX_WORKERS, Workers, worker_count
+from site_plugins.podcast.parallel import MAX_WORKERS, Spooled, Workers, worker_count
 from site_plugins.podcast.render.search import SearchIndex
 from site_plugins.podcast.writer import SiteWriter
 
@@ -130,6 +131,56 @@ def test_a_search_index_cut_by_workers_is_the_one_cut_alone(tmp_path):
             assert (workers._pool is not None) == bool(count), "the workers cut pages"
     assert _files(tmp_path / "shared") == _files(tmp_path / "alone")
     assert len(_files(tmp_path / "alone")) > 60
+
+
+def wait_for(path: str) -> None:
+    """Until `path` exists (at most a minute): a worker kept busy while a test lines work up behind it."""
+    deadline = time.monotonic() + 60
+    while not os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+class RecordedWorkers(Workers):
+    """Workers that keep each future they give out, for a test to see which were run."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.futures = []
+
+    def submit(self, work, *args):
+        future = super().submit(work, *args)
+        self.futures.append(future)
+        return future
+
+
+def test_pages_still_waiting_for_a_worker_are_cut_here_when_the_index_is_written(tmp_path):
+    """The build gives every page to the workers, however far ahead of them, and cuts here, when it writes the
+    index, those no worker has started: both end together, and the index is the one cut alone."""
+    pages = [(f"p{n}/", f"第{n}页", f"<h2 id='a'>能源 {n}</h2><p>{'预算，石油。' * (n % 5 + 1)}</p>")
+             for n in range(60)]
+    for name, count in (("alone", 0), ("shared", 1)):
+        gate = tmp_path / f"{name}-open"
+        with RecordedWorkers(count) as workers:
+            if count:
+                workers.submit(wait_for, str(gate))  # the worker is busy until every page is given
+            index = SearchIndex(SiteWriter(tmp_path / name), workers=workers)
+            for number, (url, title, html) in enumerate(pages):
+                index.add_page(url=url, title=title, html=html, order=float(number % 9))
+            gate.touch()
+            index.write()
+            cut_here = sum(future.cancelled() for future in workers.futures if future is not None)
+            assert cut_here >= (40 if count else 0), cut_here
+    assert _files(tmp_path / "shared") == _files(tmp_path / "alone")
+
+
+@pytest.mark.unit
+def test_bytes_spooled_for_the_workers_are_read_back_as_they_were():
+    with Workers(1) as workers:
+        places = [workers.spool(bytes([n]) * n) for n in range(50)]
+        assert [place.read() for place in places] == [bytes([n]) * n for n in range(50)]
+        assert workers.submit(Spooled.read, places[7]).result() == bytes([7]) * 7  # and a worker reads them
+    with Workers(0) as workers:
+        assert workers.spool(b"page") is None, "no workers: no spool, the work is done here"
 
 
 def _files(folder):

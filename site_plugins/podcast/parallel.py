@@ -27,7 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .collector import hold_objects
 from .writer import OutputError, write_atomic
@@ -60,6 +60,8 @@ class Workers:
         self._spool: str | None = None
         """A folder for the workers' results (`map`), made when first needed."""
         self._gone: weakref.finalize | None = None
+        self._spooled: tuple[Path, int, int] | None = None
+        """The file `spool` appends to: its name, open handle and length."""
 
     def submit(self, work: Callable[..., Any], *args: object) -> Future | None:
         """`work(*args)` in a worker; None when there is none: do it here. `work` must be a module's function."""
@@ -132,6 +134,25 @@ class Workers:
                 self._gone = weakref.finalize(self, shutil.rmtree, self._spool, True)
         return Path(self._spool) if self._spool is not None else None
 
+    def spool(self, data: bytes) -> Spooled | None:
+        """`data` put where a worker reads it (`Spooled.read`), in one file of the scratch folder that each call
+        appends to: work given far ahead holds none of its input in the build's process (a page's HTML there
+        is 100 KB) and makes no file of its own. None when there is no scratch folder or the file cannot grow:
+        do the work here."""
+        try:
+            if self._spooled is None and (folder := self.scratch()) is not None:
+                path = folder / "spool"
+                self._spooled = (path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), 0)
+            if self._spooled is None:
+                return None
+            path, handle, size = self._spooled
+            if os.write(handle, data) != len(data):
+                return None  # a full disk: what was written of it is never read
+        except OSError:
+            return None
+        self._spooled = (path, handle, size + len(data))
+        return Spooled(str(path), size, len(data))
+
     def result(self, future: Future, here: Callable[[], Any]) -> Any:
         """The future's result; `here()` when its worker was lost (the pool broke) or it was never run."""
         try:
@@ -144,6 +165,9 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._spooled is not None:
+            os.close(self._spooled[1])
+            self._spooled = None
         if self._spool is not None:
             self._gone()
             self._spool = None
@@ -153,6 +177,19 @@ class Workers:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+class Spooled(NamedTuple):
+    """Where `Workers.spool` put some bytes."""
+
+    path: str
+    start: int
+    size: int
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as file:
+            file.seek(self.start)
+            return file.read(self.size)
 
 
 @contextmanager

@@ -267,6 +267,8 @@ class SiteSession:
         html = finish_page(html, self._last, self.request, src_uri=src_uri, page_url=url)
         if self._finished is not None:
             self._finished.finish(src_uri, html, self.site_dir / url_file(url))
+        if self._index is not None:
+            self._index.take_cut()
         return html
 
     def finish_not_found(self, html: str) -> str:

@@ -35,7 +35,7 @@ import numpy as np
 from lxml import html as lxml_html
 
 from ..layout import SiteLayout
-from ..parallel import Workers
+from ..parallel import Spooled, Workers
 from ..writer import OutputError, SiteWriter, write_atomic
 from .searchcache import SearchCache, index_key, page_key
 
@@ -55,9 +55,8 @@ _CJK_RUNS = re.compile(f"[{_CJK}]+")
 _WORDS = re.compile(rf"[^\W_{_CJK}]+")
 """Letters and digits other than CJK."""
 _TOKEN = re.compile(f"{_CJK_RUNS.pattern}|{_WORDS.pattern}")
-_WIDE_FORMS = re.compile("[\uff01-\uff5e]")
+_WIDE_FORMS, _WIDE_OFFSET = re.compile("[\uff01-\uff5e]"), 0xFF01 - 0x21
 """Full-width forms of ASCII's visible characters, which NFKC makes those characters (U+FF01 -> '!')."""
-_WIDE_OFFSET = 0xFF01 - 0x21
 _HEADINGS = {"h1", "h2", "h3"}
 _BLOCKS = {"p", "li", "div", "section", "details", "summary", "blockquote", "pre", "td", "th", "dd", "dt",
            "h4", "h5", "h6", "tr", "br", "ul", "ol", "table", "figure", "figcaption", "article", "header"}
@@ -66,10 +65,8 @@ _SKIP = {"script", "style", "template", "audio", "video", "noscript", "svg", "bu
 
 def normalize(text: str) -> str:
     """What is indexed and searched: NFKC (full-width letters become plain ones), lower case. Most text is in
-    NFKC already, which is quicker to check than to make again. Chinese text is not, for its full-width commas
-    and colons alone: those become their ASCII forms first (what NFKC makes of them, found in a few quick
-    passes), and the text is made again only if something else still needs it (a tenth of a first build
-    went on making 1000 pages' text again, 1 ms each)."""
+    NFKC but for Chinese full-width commas and colons, made ASCII first (as NFKC makes them) in a few quick
+    passes: NFKC itself made a page's text again in 1 ms, a tenth of a first build."""
     if not unicodedata.is_normalized("NFKC", text):
         for wide in set(_WIDE_FORMS.findall(text)):
             text = text.replace(wide, chr(ord(wide) - _WIDE_OFFSET))
@@ -152,7 +149,7 @@ class SearchIndex:
         """(page number, cache key) of the kept pages whose counts are not in `postings` yet."""
         self._cut = 0
         """Pages cut into terms in this build: the first `_HERE_FIRST` here, as a preview's few are."""
-        self._given: deque[tuple[int, tuple[str, str, str, Path | None], Future]] = deque()
+        self._given: deque[tuple[int, tuple[str, str, Spooled, Path | None], Future]] = deque()
         """(page number, what `analysed` was given, its cutting) of the pages given to the workers, oldest first."""
 
     def add_page(self, *, url: str, title: str, html: str, order: float = 0.0) -> str:
@@ -162,18 +159,17 @@ class SearchIndex:
         entry = self.cache.get(key) if self.cache is not None else None
         number = self._add(url, entry or ({}, 0), self.cache.page_file(key) if entry else b"", order, key)
         if entry is None:
-            self._take_given(wait=False)
+            self.take_cut()
             self._cut += 1
             file = self.cache.page_file(key) if self.cache is not None else None  # a worker writes the text there
-            here = self.workers is None or self._cut <= _HERE_FIRST or len(self._given) > 2 * self.workers.count
-            # Sent as bytes: pickling the page's text would leave it holding a UTF-8 copy of itself until MkDocs
-            # writes the page.
-            future = None if here else self.workers.submit(analysed, url, title, html.encode("utf-8", "surrogatepass"),
-                                                           file)
-            if future is None:  # no worker, a few pages, or all workers busy: cut here
+            # Given through the spool: the build holds no text for pages given however far ahead of the workers.
+            spooled = None if self.workers is None or self._cut <= _HERE_FIRST else self.workers.spool(
+                html.encode("utf-8", "surrogatepass"))
+            future = self.workers.submit(analysed, url, title, spooled, file) if spooled is not None else None
+            if future is None:  # no worker, a few pages, or no spool: cut here
                 self._place(number, analysed(url, title, html))
             else:
-                self._given.append((number, (url, title, html, file), future))
+                self._given.append((number, (url, title, spooled, file), future))
         return key
 
     def add_kept(self, *, url: str, key: str, order: float = 0.0) -> bool:
@@ -206,8 +202,13 @@ class SearchIndex:
             self.cache.put(self.keys[number], (counts, length), page)
             self.texts[number] = self.cache.page_file(self.keys[number])
 
-    def _take_given(self, *, wait: bool) -> None:
-        """Place the pages the workers have cut: those done, in the order given, or all of them with `wait`."""
+    def take_cut(self, *, wait: bool = False) -> None:
+        """Place the pages the workers have cut: those done, in the order given (a host calls this as it finishes
+        pages, so that their counts are held compactly), or all of them with `wait`, the latest of which are cut
+        here while the workers cut the earliest, so that both end together."""
+        while wait and self._given and self._given[-1][2].cancel():
+            number, page, _ = self._given.pop()
+            self._place(number, analysed(*page))
         while self._given and (wait or self._given[0][2].done()):
             number, page, future = self._given.popleft()
             self._place(number, self.workers.result(future, lambda page=page: analysed(*page)))
@@ -244,7 +245,7 @@ class SearchIndex:
         """Write the shards, the pages' texts and meta.json; returns the number of files in the index. With a
         cache, shards and meta.json made before from the same pages (addresses, orders and cache keys) are
         taken from it."""
-        self._take_given(wait=True)
+        self.take_cut(wait=True)
         ranked = sorted(range(len(self.pages)), key=lambda n: (-self.pages[n][0], self.pages[n][1]))
         key = index_key([(*self.pages[n], self.keys[n]) for n in ranked]) \
             if self.cache is not None and all(self.keys) else ""
@@ -295,11 +296,11 @@ class SearchIndex:
         self.writer.write(SiteLayout.search_index + name, data, owner="the search index")
 
 
-def analysed(url: str, title: str, html: str | bytes, file: Path | None = None
+def analysed(url: str, title: str, html: str | Spooled, file: Path | None = None
              ) -> tuple[tuple[dict[str, int], int], bytes | None]:
     """A page's term counts and length (`_counted`) and its text file's bytes, or None when they were written to
     `file` (a worker's way: it sends back no text); what `add_page` does with a page not cut before."""
-    sections = page_sections(html if isinstance(html, str) else html.decode("utf-8", "surrogatepass"), title)
+    sections = page_sections(html if isinstance(html, str) else html.read().decode("utf-8", "surrogatepass"), title)
     page = _json({"url": url, "title": title, "sections": sections})
     if file is not None:
         write_atomic(file, page, durable=False)
