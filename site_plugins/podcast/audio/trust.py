@@ -53,7 +53,9 @@ CHECKS_VERSION = 1
 def fingerprint(pause: bytes, raw: bytes) -> str:
     """What a verdict of the checks below is kept under: the whole file (its turn table included), the pause it
     was checked against, and the checks' version."""
-    return hashlib.sha256(b"%d\0%b\0%b" % (CHECKS_VERSION, pause, raw)).hexdigest()
+    digest = hashlib.sha256(b"%d\0%b\0" % (CHECKS_VERSION, pause))
+    digest.update(raw)  # not joined to the rest first: a copy of every MP3 a first build checks
+    return digest.hexdigest()
 
 
 def find_distrust(finished: FinishedMp3, pause: bytes, *, key: bytes | None, store: ClipStore | None = None) -> str:
