@@ -10,8 +10,9 @@ from mutagen.id3 import ID3, TXXX
 
 from site_plugins.podcast.audio.builder import AudioBuilder
 from site_plugins.podcast.audio.id3 import SIGNATURE_DESC, TURNS_DESC, read_finished
-from site_plugins.podcast.audio.trust import audio_key, find_distrust
+from site_plugins.podcast.audio.trust import audio_key, find_distrust, fingerprint, fingerprints_ahead
 from site_plugins.podcast.mp3frames import audio_bytes
+from site_plugins.podcast.parallel import Workers
 from site_plugins.podcast.speech import EspeakEngine, silence_mp3
 
 from .test_audio import SAY, catalog_of, gtts_settings, script_episode
@@ -97,3 +98,22 @@ def test_without_a_key_an_unsealed_file_is_checked_and_used(tmp_path):
 def test_the_key_comes_from_the_environment():
     assert audio_key({"PODCAST_AUDIO_KEY": " s3cret\n"}) == b"s3cret"
     assert audio_key({"PODCAST_AUDIO_KEY": ""}) is None and audio_key({}) is None
+
+
+@pytest.mark.unit
+def test_fingerprints_made_ahead_by_a_worker_are_each_files_own_in_order(tmp_path):
+    """The workers fingerprint the finished MP3s in chunks while the build reads their turn tables: each value must
+    be its own file's, or a damaged file could pass as one checked before."""
+    paths = []
+    for number in range(150):  # more than two chunks, with files that cannot be read at a chunk's edges
+        path = tmp_path / f"{number}.mp3"
+        if number in (63, 149):
+            path.mkdir()  # a folder where the file should be
+        elif number not in (0, 64):  # 0 and 64: no file at all
+            path.write_bytes(bytes([number]) * (number + 1))
+        paths.append(path)
+    expected = [fingerprint(b"pause", path.read_bytes()) if path.is_file() else "" for path in paths]
+    with Workers(1) as workers:
+        assert list(fingerprints_ahead(paths, b"pause", workers)) == expected
+        assert workers._pool is not None, "a worker made them"
+    assert list(fingerprints_ahead(paths, b"pause", None)) == [""] * len(paths), "no workers: none made ahead"

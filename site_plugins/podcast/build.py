@@ -187,7 +187,7 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None,
     settings = request.settings
     catalog = _catalog(request, previous, workers)
     prints = EpisodePrints(sources=catalog.sources)
-    report = _audio(request, catalog.episodes, prints=prints.episode)
+    report = _audio(request, catalog.episodes, prints=prints.episode, workers=workers)
     prints.hear(report.audio, report.kept_keys)
     thumbs, thumb_files = thumbnails(request, catalog.episodes)
     with Memo(request.project_dir / settings.cache_dir, "pages") as rendered:
@@ -249,14 +249,14 @@ def rebuild_episodes(previous: SiteOutput, edited: Sequence[Episode], request: B
 
 
 def _audio(request: BuildRequest, episodes: Sequence[Episode], *,
-           prints: Callable[[Episode], bytes] = value_print) -> AudioReport:
+           prints: Callable[[Episode], bytes] = value_print, workers: Workers | None = None) -> AudioReport:
     with Memo(request.project_dir / request.settings.cache_dir, KEPT_AUDIO) as kept:
         report = AudioBuilder(request.settings, project_dir=request.project_dir, engine=request.engine,
                               fallback=request.fallback, engines=request.engines, every_host=request.every_host,
                               unreachable=request.unreachable if request.preview else None, cover=request.cover,
                               progress=request.progress, warn=request.warn, clock=time.monotonic,
                               layout=request.layout, speak_until=request.speak_until, audio_key=request.audio_key,
-                              kept=kept, prints=prints).build(episodes)
+                              kept=kept, prints=prints, workers=workers).build(episodes)
     if request.ends_process:  # the episodes and their audio live to the build's end
         hold_objects()
     return report

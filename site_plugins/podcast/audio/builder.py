@@ -27,6 +27,7 @@ from ..markup import plain_text
 from ..memo import Memo, digest_of, file_signature, value_print
 from ..model import Cover, Episode, EpisodeAudio, Settings, TurnSpan
 from ..mp3frames import audio_bytes, duration_of, read_frames
+from ..parallel import Workers
 from ..recordings import MAX_RECORDING, locate_recording, mp3_frames, read_regular
 from ..speech import SpeechEngine, SpeechError, Voice, host_voice, silence_mp3
 from ..speech import turn_key as _engine_turn_key
@@ -35,7 +36,7 @@ from .clips import ClipStore, Spliceable, at_one_bitrate, spliceable
 from .id3 import FinishedMp3, TagInfo, read_finished, tagged_mp3
 from .levelling import Leveller
 from .speakers import Job, Speakers, Spoken
-from .trust import find_distrust, fingerprint, seal
+from .trust import find_distrust, fingerprint, fingerprints_ahead, seal
 
 AUDIO_FORMAT_VERSION = 3
 """Bump when the layout of episode MP3s changes: every episode is then assembled again.
@@ -89,8 +90,10 @@ class AudioBuilder:
                  progress: Callable[[str], None] = lambda _: None, warn: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.monotonic, layout: SiteLayout | None = None,
                  speak_until: float | None = None, audio_key: bytes | None = None, kept: Memo | None = None,
-                 prints: Callable[[Episode], bytes] = value_print) -> None:
+                 prints: Callable[[Episode], bytes] = value_print, workers: Workers | None = None) -> None:
         self.settings = settings
+        self.workers = workers
+        """Processes that read and fingerprint the finished MP3s ahead of the checks (`fingerprints_ahead`)."""
         self.kept = kept
         """Episodes whose finished MP3 an earlier build reused, by `_kept_key`."""
         self.prints = prints
@@ -123,15 +126,17 @@ class AudioBuilder:
         for folder in (self.cache_dir, self.audio_dir):
             remove_stale_parts(folder)
         pending: list[tuple[Episode, list[Job], Spliceable]] = []
+        todo: list[tuple[Episode, str]] = []
         for episode in episodes:
             if episode.audio is not None:
                 self._recorded(episode, report)
-                continue
-            key = self._kept_key(episode)
-            if self._kept_reuse(episode, key, report):
-                continue
+            elif not self._kept_reuse(episode, key := self._kept_key(episode), report):
+                todo.append((episode, key))
+        known = fingerprints_ahead([self.finished_path(e) for e, _ in todo], self._pause,
+                                   self.workers if self.audio_key is None else None)  # a seal reads the file anyway
+        for (episode, key), fingerprinted in zip(todo, known, strict=True):
             jobs = self._jobs(episode)  # each turn's voice and key, worked out once per episode and build
-            finished = self._trusted(episode)
+            finished = self._trusted(episode, fingerprinted)
             if not self._reuse(episode, [job.key for job in jobs], finished, report):
                 pending.append((episode, jobs, spliceable(finished)))
             elif key and self.kept is not None:
@@ -210,14 +215,14 @@ class AudioBuilder:
     def finished_path(self, episode: Episode) -> Path:
         return self.audio_dir / f"{episode.slug}.mp3"
 
-    def _trusted(self, episode: Episode) -> FinishedMp3 | None:
+    def _trusted(self, episode: Episode, known: str = "") -> FinishedMp3 | None:
         """The episode's own finished MP3, when it passes every check of `audio.trust`; None otherwise."""
         path = self.finished_path(episode)
         if not path.exists():
             return None
         finished = read_finished(path)
-        distrust = find_distrust(finished, self._pause, key=self.audio_key, store=self.store) if finished else \
-            "it is not an episode MP3 as this site's builds write them"
+        distrust = find_distrust(finished, self._pause, key=self.audio_key, store=self.store, known=known) \
+            if finished else "it is not an episode MP3 as this site's builds write them"
         if distrust:
             # Said, not warned: a warning fails the strict publishing build, which is what repairs it.
             self.progress(f"{self.settings.audio_dir}/{path.name} is damaged or not this site's ({distrust}); it is "
