@@ -15,7 +15,7 @@ import pytest
 
 from site_plugins.podcast import load_catalog
 from site_plugins.podcast.load.siteconfig import read_site_settings
-from site_plugins.podcast.parallel import MAX_WORKERS, Spooled, Workers, worker_count
+from site_plugins.podcast.parallel import MAX_WORKERS, Feed, Spooled, Workers, worker_count
 from site_plugins.podcast.render.search import SearchIndex
 from site_plugins.podcast.writer import SiteWriter
 
@@ -140,37 +140,30 @@ def wait_for(path: str) -> None:
         time.sleep(0.01)
 
 
-class RecordedWorkers(Workers):
-    """Workers that keep each future they give out, for a test to see which were run."""
-
-    def __init__(self, count: int) -> None:
-        super().__init__(count)
-        self.futures = []
-
-    def submit(self, work, *args):
-        future = super().submit(work, *args)
-        self.futures.append(future)
-        return future
+def square_where(number: int) -> tuple[int, int, int]:
+    return number, number * number, os.getpid()
 
 
-def test_pages_still_waiting_for_a_worker_are_cut_here_when_the_index_is_written(tmp_path):
-    """The build gives every page to the workers, however far ahead of them, and cuts here, when it writes the
-    index, those no worker has started: both end together, and the index is the one cut alone."""
-    pages = [(f"p{n}/", f"第{n}页", f"<h2 id='a'>能源 {n}</h2><p>{'预算，石油。' * (n % 5 + 1)}</p>")
-             for n in range(60)]
-    for name, count in (("alone", 0), ("shared", 1)):
-        gate = tmp_path / f"{name}-open"
-        with RecordedWorkers(count) as workers:
-            if count:
-                workers.submit(wait_for, str(gate))  # the worker is busy until every page is given
-            index = SearchIndex(SiteWriter(tmp_path / name), workers=workers)
-            for number, (url, title, html) in enumerate(pages):
-                index.add_page(url=url, title=title, html=html, order=float(number % 9))
-            gate.touch()
-            index.write()
-            cut_here = sum(future.cancelled() for future in workers.futures if future is not None)
-            assert cut_here >= (40 if count else 0), cut_here
-    assert _files(tmp_path / "shared") == _files(tmp_path / "alone")
+def test_a_feed_gives_the_earliest_items_to_the_workers_and_does_the_latest_here_when_waited_for(tmp_path):
+    """Items wait (a few values each) until a worker has room; waited for, the latest ones are done here while
+    the workers do the earliest, and every result is placed by its number."""
+    gate = tmp_path / "open"
+    placed: dict[int, tuple[int, int, int]] = {}
+
+    def place(number: int, result: tuple[int, int, int]) -> None:
+        placed[number] = result
+        gate.touch()  # the worker starts once the build has done an item itself
+
+    with Workers(1) as workers:
+        workers.submit(wait_for, str(gate))  # the worker is busy until then
+        feed = Feed(workers, square_where, place, ahead=2)
+        for number in range(20):
+            feed.add(number, (number,))
+        assert not placed, "nothing is done while it waits"
+        feed.take(wait=True)
+    assert {n: r[:2] for n, r in placed.items()} == {n: (n, n * n) for n in range(20)}
+    assert placed[19][2] == os.getpid(), "the latest item was done here"
+    assert placed[0][2] != os.getpid() and placed[1][2] != os.getpid(), "the earliest were the worker's"
 
 
 @pytest.mark.unit

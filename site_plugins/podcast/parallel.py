@@ -11,6 +11,7 @@ Results are the same values, in the same order, whichever process made them (tes
 
 from __future__ import annotations
 
+import collections
 import importlib
 import itertools
 import multiprocessing
@@ -177,6 +178,45 @@ class Workers:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+class Feed:
+    """Items for `work` in the workers, given a few at a time (`ahead` each) as they finish, the rest waiting: a
+    waiting item is a few values, a given one a future (10 000 of them were 40 MB). `take` hands each result,
+    in the order given, to `place(number, result)`; with `wait`, all of them, the latest items still waiting
+    done here while the workers do the earliest, so that both end together. What workers cannot do (their pool
+    broke) is done here too."""
+
+    def __init__(self, workers: Workers, work: Callable[..., Any], place: Callable[[int, Any], None], *,
+                 ahead: int = 64) -> None:
+        self.workers, self.work, self.place, self.ahead = workers, work, place, ahead
+        self._waiting: collections.deque[tuple[int, tuple]] = collections.deque()
+        self._given: collections.deque[tuple[int, tuple, Future]] = collections.deque()
+
+    def add(self, number: int, args: tuple) -> None:
+        self._waiting.append((number, args))
+        self.take()
+
+    def take(self, *, wait: bool = False) -> None:
+        while True:
+            while self._given and (self._given[0][2].done() or (wait and not self._waiting)):
+                number, args, future = self._given.popleft()
+                self.place(number, self.workers.result(future, partial(self.work, *args)))
+            self._give()
+            if not (wait and (self._waiting or self._given)):
+                return
+            if self._waiting:
+                number, args = self._waiting.pop()
+                self.place(number, self.work(*args))
+
+    def _give(self) -> None:
+        while self._waiting and (len(self._given) < self.ahead * self.workers.count or not self.workers.count):
+            number, args = self._waiting.popleft()
+            future = self.workers.submit(self.work, *args) if self.workers.count else None
+            if future is None:  # no workers left
+                self.place(number, self.work(*args))
+            else:
+                self._given.append((number, args, future))
 
 
 class Spooled(NamedTuple):

@@ -25,9 +25,8 @@ import math
 import re
 import unicodedata
 from array import array
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import Future
 from operator import add
 from pathlib import Path
 
@@ -35,7 +34,7 @@ import numpy as np
 from lxml import html as lxml_html
 
 from ..layout import SiteLayout
-from ..parallel import Spooled, Workers
+from ..parallel import Feed, Spooled, Workers
 from ..writer import OutputError, SiteWriter, write_atomic
 from .searchcache import SearchCache, index_key, page_key
 
@@ -149,8 +148,8 @@ class SearchIndex:
         """(page number, cache key) of the kept pages whose counts are not in `postings` yet."""
         self._cut = 0
         """Pages cut into terms in this build: the first `_HERE_FIRST` here, as a preview's few are."""
-        self._given: deque[tuple[int, tuple[str, str, Spooled, Path | None], Future]] = deque()
-        """(page number, what `analysed` was given, its cutting) of the pages given to the workers, oldest first."""
+        self._feed = Feed(workers, analysed, self._place) if workers is not None else None
+        """Pages given to the workers to cut (`parallel.Feed`)."""
 
     def add_page(self, *, url: str, title: str, html: str, order: float = 0.0) -> str:
         """A rendered page's content (no theme around it). Larger `order` ranks first on equal scores.
@@ -159,17 +158,15 @@ class SearchIndex:
         entry = self.cache.get(key) if self.cache is not None else None
         number = self._add(url, entry or ({}, 0), self.cache.page_file(key) if entry else b"", order, key)
         if entry is None:
-            self.take_cut()
             self._cut += 1
             file = self.cache.page_file(key) if self.cache is not None else None  # a worker writes the text there
-            # Given through the spool: the build holds no text for pages given however far ahead of the workers.
+            # Spooled: the build holds no text for pages however far ahead of the workers it is.
             spooled = None if self.workers is None or self._cut <= _HERE_FIRST else self.workers.spool(
                 html.encode("utf-8", "surrogatepass"))
-            future = self.workers.submit(analysed, url, title, spooled, file) if spooled is not None else None
-            if future is None:  # no worker, a few pages, or no spool: cut here
+            if spooled is None:  # no worker, a few pages, or no spool: cut here
                 self._place(number, analysed(url, title, html))
             else:
-                self._given.append((number, (url, title, spooled, file), future))
+                self._feed.add(number, (url, title, spooled, file))
         return key
 
     def add_kept(self, *, url: str, key: str, order: float = 0.0) -> bool:
@@ -203,18 +200,13 @@ class SearchIndex:
             self.texts[number] = self.cache.page_file(self.keys[number])
 
     def take_cut(self, *, wait: bool = False) -> None:
-        """Place the pages the workers have cut: those done, in the order given (a host calls this as it finishes
-        pages, so that their counts are held compactly), or all of them with `wait`, the latest of which are cut
-        here while the workers cut the earliest, so that both end together."""
-        while wait and self._given and self._given[-1][2].cancel():
-            number, page, _ = self._given.pop()
-            self._place(number, analysed(*page))
-        while self._given and (wait or self._given[0][2].done()):
-            number, page, future = self._given.popleft()
-            self._place(number, self.workers.result(future, lambda page=page: analysed(*page)))
+        """Place the pages the workers have cut and give them more (a host calls this as it finishes pages, so that
+        cut pages are held compactly and the workers never run dry); with `wait`, all of them (`Feed.take`)."""
+        if self._feed is not None:
+            self._feed.take(wait=wait)
 
     def _post(self, number: int, counts: dict[str, int]) -> None:
-        if not counts:  # a page kept for later (`_deferred`) or still being cut (`_given`)
+        if not counts:  # a page kept for later (`_deferred`) or still being cut (`_feed`)
             return
         self._unposted.append((number, counts))
         if len(self._unposted) >= _BATCH:
