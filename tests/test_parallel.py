@@ -3,6 +3,8 @@ files' checks, the search index's files; a worker that dies leaves its work to t
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 import shutil
@@ -174,6 +176,46 @@ def test_bytes_spooled_for_the_workers_are_read_back_as_they_were():
         assert workers.submit(Spooled.read, places[7]).result() == bytes([7]) * 7  # and a worker reads them
     with Workers(0) as workers:
         assert workers.spool(b"page") is None, "no workers: no spool, the work is done here"
+
+
+SHORT_WRITE = """
+import resource, signal, sys
+from site_plugins.podcast.parallel import Workers
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the limit, a write is cut short instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 100_000))
+with Workers(1) as workers:
+    places = [workers.spool(bytes([n]) * 4_000) for n in range(1, 4)]  # the third is cut short
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))  # room again: the fourth could be written
+    places.append(workers.spool(bytes([4]) * 4_000))
+    print([place.read() == bytes([n]) * 4_000 if place else None for n, place in zip(range(1, 5), places)])
+"""
+
+
+@pytest.mark.unit
+def test_a_spool_that_cannot_take_a_whole_page_takes_nothing_more():
+    """A full disk cuts a write short: the bytes after it would not be where their places say, so the spool
+    takes nothing more and the work is done here."""
+    run = subprocess.run([sys.executable, "-c", SHORT_WRITE], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[True, True, None, None]"
+
+
+@pytest.mark.unit
+def test_a_spools_file_is_closed_when_its_workers_are_collected_unclosed():
+    def open_on_spool(path: str) -> list[str]:
+        found = []
+        for fd in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError):  # the listing's own handle is gone by now
+                found += [fd] if os.readlink(f"/proc/self/fd/{fd}").startswith(path) else []
+        return found
+
+    workers = Workers(1)
+    place = workers.spool(b"page")
+    assert open_on_spool(place.path) and Path(place.path).is_file()
+    del workers
+    gc.collect()
+    assert open_on_spool(place.path) == [], "the handle was left open"
+    assert not Path(place.path).exists(), "the scratch folder was left behind"
 
 
 def _files(folder):

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -61,8 +62,8 @@ class Workers:
         self._spool: str | None = None
         """A folder for the workers' results (`map`), made when first needed."""
         self._gone: weakref.finalize | None = None
-        self._spooled: tuple[Path, int, int] | None = None
-        """The file `spool` appends to: its name, open handle and length."""
+        self._spooled: _SpoolFile | None = None
+        """The file `spool` appends to."""
 
     def submit(self, work: Callable[..., Any], *args: object) -> Future | None:
         """`work(*args)` in a worker; None when there is none: do it here. `work` must be a module's function."""
@@ -138,21 +139,30 @@ class Workers:
     def spool(self, data: bytes) -> Spooled | None:
         """`data` put where a worker reads it (`Spooled.read`), in one file of the scratch folder that each call
         appends to: work given far ahead holds none of its input in the build's process (a page's HTML there
-        is 100 KB) and makes no file of its own. None when there is no scratch folder or the file cannot grow:
+        is 100 KB) and makes no file of its own. None when there is no worker or scratch folder, or once the
+        file could not take all of something (a full disk: what follows would not be where its place says):
         do the work here."""
-        try:
-            if self._spooled is None and (folder := self.scratch()) is not None:
-                path = folder / "spool"
-                self._spooled = (path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), 0)
-            if self._spooled is None:
+        if self._spooled is None:
+            folder = self.scratch() if self.count > 0 else None
+            if folder is None:
                 return None
-            path, handle, size = self._spooled
-            if os.write(handle, data) != len(data):
-                return None  # a full disk: what was written of it is never read
-        except OSError:
+            try:
+                handle = os.open(folder / "spool", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            except OSError:
+                return None
+            self._spooled = _SpoolFile(folder / "spool", handle, weakref.finalize(self, os.close, handle))
+        spooled = self._spooled
+        if spooled.broken or self.count <= 0:
             return None
-        self._spooled = (path, handle, size + len(data))
-        return Spooled(str(path), size, len(data))
+        try:
+            written = os.write(spooled.handle, data)
+        except OSError:
+            written = -1
+        if written != len(data):
+            spooled.broken = True
+            return None
+        spooled.size += len(data)
+        return Spooled(str(spooled.path), spooled.size - len(data), len(data))
 
     def result(self, future: Future, here: Callable[[], Any]) -> Any:
         """The future's result; `here()` when its worker was lost (the pool broke) or it was never run."""
@@ -167,7 +177,7 @@ class Workers:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         if self._spooled is not None:
-            os.close(self._spooled[1])
+            self._spooled.closer()  # closes its handle, once (also when this object is collected unclosed)
             self._spooled = None
         if self._spool is not None:
             self._gone()
@@ -217,6 +227,16 @@ class Feed:
                 self.place(number, self.work(*args))
             else:
                 self._given.append((number, args, future))
+
+
+@dataclass(slots=True)
+class _SpoolFile:
+    path: Path
+    handle: int
+    closer: weakref.finalize
+    """Closes the handle, once: when the workers close, else when they are collected."""
+    size: int = 0
+    broken: bool = False
 
 
 class Spooled(NamedTuple):
