@@ -9,8 +9,17 @@ import pytest
 from mutagen.id3 import ID3, TXXX
 
 from site_plugins.podcast.audio.builder import AudioBuilder
+from site_plugins.podcast.audio.clips import ClipStore
 from site_plugins.podcast.audio.id3 import SIGNATURE_DESC, TURNS_DESC, read_finished
-from site_plugins.podcast.audio.trust import audio_key, find_distrust, fingerprint, fingerprints_ahead
+from site_plugins.podcast.audio.trust import (
+    Fingerprinted,
+    audio_key,
+    file_fingerprints,
+    file_identity,
+    find_distrust,
+    fingerprint,
+    fingerprints_ahead,
+)
 from site_plugins.podcast.mp3frames import audio_bytes
 from site_plugins.podcast.parallel import Workers
 from site_plugins.podcast.speech import EspeakEngine, silence_mp3
@@ -112,8 +121,26 @@ def test_fingerprints_made_ahead_by_a_worker_are_each_files_own_in_order(tmp_pat
         elif number not in (0, 64):  # 0 and 64: no file at all
             path.write_bytes(bytes([number]) * (number + 1))
         paths.append(path)
-    expected = [fingerprint(b"pause", path.read_bytes()) if path.is_file() else "" for path in paths]
+    expected = [Fingerprinted(fingerprint(b"pause", path.read_bytes()), file_identity(path)) if path.is_file()
+                else None for path in paths]
     with Workers(1) as workers:
         assert list(fingerprints_ahead(paths, b"pause", workers)) == expected
         assert workers._pool is not None, "a worker made them"
-    assert list(fingerprints_ahead(paths, b"pause", None)) == [""] * len(paths), "no workers: none made ahead"
+    assert list(fingerprints_ahead(paths, b"pause", None)) == [None] * len(paths), "no workers: none made ahead"
+
+
+def test_a_fingerprint_made_ahead_holds_only_for_the_file_the_worker_read(tmp_path):
+    """A worker fingerprints an MP3 a moment before the build reads its turn table: bytes written into the file
+    in between (its time moves) send it through every check, even where the fingerprint was found good."""
+    build(tmp_path)
+    path = tmp_path / "audio/a.mp3"
+    settings = gtts_settings(tmp_path)
+    pause = audio_bytes(silence_mp3(settings.pause))
+    store = ClipStore(tmp_path / settings.cache_dir, tmp_path / settings.audio_dir)
+    [known] = file_fingerprints([str(path)], pause)
+    assert find_distrust(read_finished(path), pause, key=None, store=store, known=known) == ""
+    assert store.checked(known.fingerprint), "the file's bytes are known to be well formed"
+    data = bytearray(path.read_bytes())
+    data[-600:] = bytes(600)  # damaged in place after the worker read it: the same size
+    path.write_bytes(bytes(data))
+    assert find_distrust(read_finished(path), pause, key=None, store=store, known=known) != ""

@@ -36,7 +36,7 @@ from .clips import ClipStore, Spliceable, at_one_bitrate, spliceable
 from .id3 import FinishedMp3, TagInfo, read_finished, tagged_mp3
 from .levelling import Leveller
 from .speakers import Job, Speakers, Spoken
-from .trust import find_distrust, fingerprint, fingerprints_ahead, seal
+from .trust import Fingerprinted, find_distrust, fingerprint, fingerprints_ahead, seal
 
 AUDIO_FORMAT_VERSION = 3
 """Bump when the layout of episode MP3s changes: every episode is then assembled again.
@@ -215,7 +215,7 @@ class AudioBuilder:
     def finished_path(self, episode: Episode) -> Path:
         return self.audio_dir / f"{episode.slug}.mp3"
 
-    def _trusted(self, episode: Episode, known: str = "") -> FinishedMp3 | None:
+    def _trusted(self, episode: Episode, known: Fingerprinted | None = None) -> FinishedMp3 | None:
         """The episode's own finished MP3, when it passes every check of `audio.trust`; None otherwise."""
         path = self.finished_path(episode)
         if not path.exists():

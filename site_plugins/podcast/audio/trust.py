@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from ..model import TurnSpan
 from ..mp3frames import Frame, Mp3Error, check_format, read_frames
@@ -61,44 +63,65 @@ def fingerprint(pause: bytes, raw: bytes) -> str:
     return digest.hexdigest()
 
 
-def file_fingerprints(paths: list[str], pause: bytes) -> list[str]:
-    """Each file's `fingerprint`, '' for one that cannot be read: a worker's part of `fingerprints_ahead`."""
-    found = []
+class Fingerprinted(NamedTuple):
+    """A file's `fingerprint` as a worker made it, and the file it read (inode, size, modification time): the
+    fingerprint is of the file still there only while that is the same."""
+
+    fingerprint: str
+    identity: tuple[int, int, int]
+
+
+def file_identity(path: Path | str) -> tuple[int, int, int]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (0, 0, 0)
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def file_fingerprints(paths: list[str], pause: bytes) -> list[Fingerprinted | None]:
+    """Each file's `fingerprint` (None for one that cannot be read): a worker's part of `fingerprints_ahead`."""
+    found: list[Fingerprinted | None] = []
     for path in paths:
         try:
-            found.append(fingerprint(pause, Path(path).read_bytes()))
+            with open(path, "rb") as file:
+                stat = os.fstat(file.fileno())  # before the read: a write during it moves the time after
+                found.append(Fingerprinted(fingerprint(pause, file.read()),
+                                           (stat.st_ino, stat.st_size, stat.st_mtime_ns)))
         except OSError:
-            found.append("")
+            found.append(None)
     return found
 
 
 def fingerprints_ahead(paths: Sequence[Path], pause: bytes, workers: Workers | None, *, chunk: int = 64
-                       ) -> Iterator[str]:
-    """Each file's `fingerprint` ('' where none was made), made by the workers ahead of the build's need: reading
-    and hashing every MP3 a first build reuses (380 MB for 1000 episodes) is theirs while the build reads the
-    files' turn tables. Without workers, or for a few files, nothing is made ahead ('' for each)."""
+                       ) -> Iterator[Fingerprinted | None]:
+    """Each file's `fingerprint` (None where none was made), made by the workers ahead of the build's need:
+    reading and hashing every MP3 a first build reuses (380 MB for 1000 episodes) is theirs while the build
+    reads the files' turn tables. Without workers, or for a few files, nothing is made ahead."""
     if workers is None or len(paths) < 2 * chunk:
-        yield from ("" for _ in paths)
+        yield from (None for _ in paths)
         return
     starts = range(0, len(paths), chunk)
     given = [workers.submit(file_fingerprints, [str(path) for path in paths[start:start + chunk]], pause)
              for start in starts]
     for start, future in zip(starts, given, strict=True):
         size = len(paths[start:start + chunk])
-        found = workers.result(future, lambda size=size: [""] * size) if future is not None else [""] * size
+        found = workers.result(future, lambda size=size: [None] * size) if future is not None else [None] * size
         yield from found
 
 
 def find_distrust(finished: FinishedMp3, pause: bytes, *, key: bytes | None, store: ClipStore | None = None,
-                  known: str = "") -> str:
+                  known: Fingerprinted | None = None) -> str:
     """'' when `finished` may be used; else what is wrong with it, for the build log. With `store`, a file whose
     bytes were found well formed before is not walked frame by frame again (every build reuses every unchanged
     episode: checking each in full made a rebuild of nothing 17 times slower); the seal is checked each time.
     `known` is the file's fingerprint when a worker made it (`fingerprints_ahead`): without a seal to check, a
-    file found well formed before is then not read here at all."""
+    file found well formed before is then not read here at all, if it is still the file the worker read (its
+    turn table, just read, is then of those bytes)."""
     if not finished.turns:
         return "its turn table is empty"
-    if known and key is None and store is not None and store.checked(known):
+    if known is not None and key is None and store is not None and store.checked(known.fingerprint) and \
+            file_identity(finished.path) == known.identity:
         return ""
     try:
         raw = finished.path.read_bytes()
