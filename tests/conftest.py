@@ -127,15 +127,16 @@ class SiteProject:
             shutil.copy(path, self.root / "episodes" / path.name)
         shutil.copytree(REPO / "episodes/images", self.root / "episodes/images")  # what `image:` names
 
-    def build(self, site_dir: Path | None = None, *, strict: bool = True, command: str = "build") -> Path:
+    def build(self, site_dir: Path | None = None, *, strict: bool = True, command: str = "build",
+              dirty: bool = False) -> Path:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
 
         site_dir = site_dir or self.root / "site"
         config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(site_dir), strict=strict)
-        config.plugins.on_startup(command=command, dirty=False)
+        config.plugins.on_startup(command=command, dirty=dirty)
         try:
-            build(config)
+            build(config, dirty=dirty)
         finally:
             config.plugins.on_shutdown()
         self.plugin = config.plugins["podcast"]

@@ -5,6 +5,7 @@ each kind of input, changed, changes the site exactly as it changes a build that
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import struct
 import zlib
@@ -172,3 +173,17 @@ def test_a_kept_page_changed_in_place_through_the_site_is_rendered_again(kept_pr
         file.write(b"<!-- rewritten in place -->")
     assert kept[0].read_bytes().startswith(b"<!-- rewritten")
     assert differing(before, snapshot(project.build())) == []
+
+
+def test_a_dirty_build_never_writes_into_a_kept_page(kept_project):
+    """`mkdocs build --dirty` writes over the site's files, which are links of kept pages: each page it renders
+    again is a new file, and a kept page keeps the bytes it was kept with."""
+    project = kept_project
+    project.build()
+    with contextlib.ExitStack() as opened:  # each kept file held open: read after the build even if it removed it
+        kept = {path.name: (opened.enter_context(path.open("rb")), path.read_bytes())
+                for path in (project.root / ".cache/podcast/build/finished").iterdir()}
+        edit(project.root / "episodes/city-night-libraries.yaml", "summary: |\n  ", "summary: |\n  深夜，")
+        project.build(dirty=True, strict=False)  # MkDocs warns that a dirty build is for development only
+        changed = [name for name, (file, data) in kept.items() if file.seek(0) or file.read() != data]
+    assert changed == []

@@ -16,6 +16,7 @@ Only pages the host neither lists in its navigation nor reads Markdown of the ed
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -65,9 +66,12 @@ class FinishedPages:
 
     def finish(self, src_uri: str, html: str, written: Path) -> None:
         """The page as the host finished it, which it writes to `written` next (UTF-8, unencodable characters as
-        references); `save` keeps that file."""
+        references); `save` keeps that file. A file there already (a dirty build's, perhaps kept by an earlier
+        build through a link) is removed first, so that the host writes a new file, not into a kept one."""
         if src_uri in self._pending:
             key, search_key = self._pending.pop(src_uri)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(written)
             self._written.append((key, search_key, written, len(html.encode("utf-8", errors="xmlcharrefreplace"))))
 
     def save(self) -> None:

@@ -46,7 +46,6 @@ from .collector import hold_objects, release_objects
 from .devserver import WSGIApp, byte_ranges, port_problem
 from .errors import PodcastError
 from .finished import FinishedPages
-from .layout import url_file
 from .load.settings import parse_settings
 from .load.tree import read_folder_links
 from .parallel import Workers, worker_count
@@ -266,7 +265,7 @@ class SiteSession:
         """A finished page with the podcast's <head> tags and the site's search box."""
         html = finish_page(html, self._last, self.request, src_uri=src_uri, page_url=url)
         if self._finished is not None:
-            self._finished.finish(src_uri, html, self.site_dir / url_file(url))
+            self._finished.finish(src_uri, html, self.site_dir / self.request.layout.output_path(src_uri))
         if self._index is not None:
             self._index.take_cut()
         return html
