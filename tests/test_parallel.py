@@ -126,10 +126,13 @@ def test_a_search_index_cut_by_workers_is_the_one_cut_alone(tmp_path):
              for n in range(60)]
     for name, count in (("alone", 0), ("shared", 1)):
         with Workers(count) as workers:
+            workers.spool_file_bytes = 2_000  # a few pages a spool file: files go while the pages are cut
             index = SearchIndex(SiteWriter(tmp_path / name), workers=workers)
             for number, (url, title, html) in enumerate(pages):
                 index.add_page(url=url, title=title, html=html, order=float(number % 9))
             index.write()
+            if count:  # every spool file but the one appended to went once its pages were cut
+                assert len(list(workers.scratch().glob("spool-*"))) == 1
             assert (workers._pool is not None) == bool(count), "the workers cut pages"
     assert _files(tmp_path / "shared") == _files(tmp_path / "alone")
     assert len(_files(tmp_path / "alone")) > 60
@@ -176,6 +179,22 @@ def test_bytes_spooled_for_the_workers_are_read_back_as_they_were():
         assert workers.submit(Spooled.read, places[7]).result() == bytes([7]) * 7  # and a worker reads them
     with Workers(0) as workers:
         assert workers.spool(b"page") is None, "no workers: no spool, the work is done here"
+
+
+@pytest.mark.unit
+def test_a_spool_file_goes_once_none_of_its_data_is_waited_for():
+    with Workers(1) as workers:
+        workers.spool_file_bytes = 100  # two pieces a file
+        places = [workers.spool(bytes([n]) * 60) for n in range(6)]
+        files = sorted({place.path for place in places})
+        assert len(files) == 3
+        for place in places[:2]:
+            workers.release(place)
+        assert not Path(files[0]).exists(), "all of the first file's data was released"
+        assert [place.read() for place in places[2:]] == [bytes([n]) * 60 for n in range(2, 6)]
+        for place in places[2:]:
+            workers.release(place)
+        assert not Path(files[1]).exists() and Path(files[2]).exists(), "the file appended to stays"
 
 
 SHORT_WRITE = """

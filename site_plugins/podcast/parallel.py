@@ -12,6 +12,7 @@ Results are the same values, in the same order, whichever process made them (tes
 from __future__ import annotations
 
 import collections
+import contextlib
 import importlib
 import itertools
 import multiprocessing
@@ -64,6 +65,10 @@ class Workers:
         self._gone: weakref.finalize | None = None
         self._spooled: _SpoolFile | None = None
         """The file `spool` appends to."""
+        self._spool_files: dict[str, _SpoolFile] = {}
+        """Each spool file whose data is still waited for, by name (the one appended to included)."""
+        self._spool_broken = False
+        self.spool_file_bytes = 16 << 20
 
     def submit(self, work: Callable[..., Any], *args: object) -> Future | None:
         """`work(*args)` in a worker; None when there is none: do it here. `work` must be a module's function."""
@@ -137,32 +142,52 @@ class Workers:
         return Path(self._spool) if self._spool is not None else None
 
     def spool(self, data: bytes) -> Spooled | None:
-        """`data` put where a worker reads it (`Spooled.read`), in one file of the scratch folder that each call
-        appends to: work given far ahead holds none of its input in the build's process (a page's HTML there
-        is 100 KB) and makes no file of its own. None when there is no worker or scratch folder, or once the
-        file could not take all of something (a full disk: what follows would not be where its place says):
-        do the work here."""
-        if self._spooled is None:
-            folder = self.scratch() if self.count > 0 else None
-            if folder is None:
+        """`data` put where a worker reads it (`Spooled.read`), appended to a file of the scratch folder: work
+        given far ahead holds none of its input in the build's process (a page's HTML there is 100 KB) and makes
+        no file of its own. A file takes `spool_file_bytes`, then the next one does, and `release` removes a
+        file once none of its data is waited for (on a temporary folder held in memory the spool is memory too).
+        None when there is no worker or scratch folder, or once a file could not take all of something (a full
+        disk: what followed would not be where its place says): do the work here."""
+        current = self._spooled
+        if current is None or current.size >= self.spool_file_bytes:
+            if self._spool_broken or (folder := self.scratch() if self.count > 0 else None) is None:
                 return None
+            path = folder / f"spool-{next(_numbers)}"
             try:
-                handle = os.open(folder / "spool", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+                handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             except OSError:
                 return None
-            self._spooled = _SpoolFile(folder / "spool", handle, weakref.finalize(self, os.close, handle))
-        spooled = self._spooled
-        if spooled.broken or self.count <= 0:
+            self._spooled = current = _SpoolFile(path, handle, weakref.finalize(self, os.close, handle))
+            self._spool_files[str(path)] = current
+            self._forget_spooled()
+        if self._spool_broken or self.count <= 0:
             return None
         try:
-            written = os.write(spooled.handle, data)
+            written = os.write(current.handle, data)
         except OSError:
             written = -1
         if written != len(data):
-            spooled.broken = True
+            self._spool_broken = True
             return None
-        spooled.size += len(data)
-        return Spooled(str(spooled.path), spooled.size - len(data), len(data))
+        current.size += len(data)
+        current.waiting += 1
+        return Spooled(str(current.path), current.size - len(data), len(data))
+
+    def release(self, spooled: Spooled) -> None:
+        """`spooled` is no longer needed: a spool file none of whose data is waited for goes, unless it is the
+        one still being appended to."""
+        file = self._spool_files.get(spooled.path)
+        if file is not None:
+            file.waiting -= 1
+            self._forget_spooled()
+
+    def _forget_spooled(self) -> None:
+        for name, file in list(self._spool_files.items()):
+            if file.waiting <= 0 and file is not self._spooled:
+                file.closer()
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
+                del self._spool_files[name]
 
     def result(self, future: Future, here: Callable[[], Any]) -> Any:
         """The future's result; `here()` when its worker was lost (the pool broke) or it was never run."""
@@ -176,9 +201,9 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-        if self._spooled is not None:
-            self._spooled.closer()  # closes its handle, once (also when this object is collected unclosed)
-            self._spooled = None
+        for file in self._spool_files.values():
+            file.closer()  # closes its handle, once (also when this object is collected unclosed)
+        self._spool_files, self._spooled = {}, None
         if self._spool is not None:
             self._gone()
             self._spool = None
@@ -211,22 +236,28 @@ class Feed:
         while True:
             while self._given and (self._given[0][2].done() or (wait and not self._waiting)):
                 number, args, future = self._given.popleft()
-                self.place(number, self.workers.result(future, partial(self.work, *args)))
+                self._placed(number, args, self.workers.result(future, partial(self.work, *args)))
             self._give()
             if not (wait and (self._waiting or self._given)):
                 return
             if self._waiting:
                 number, args = self._waiting.pop()
-                self.place(number, self.work(*args))
+                self._placed(number, args, self.work(*args))
 
     def _give(self) -> None:
         while self._waiting and (len(self._given) < self.ahead * self.workers.count or not self.workers.count):
             number, args = self._waiting.popleft()
             future = self.workers.submit(self.work, *args) if self.workers.count else None
             if future is None:  # no workers left
-                self.place(number, self.work(*args))
+                self._placed(number, args, self.work(*args))
             else:
                 self._given.append((number, args, future))
+
+    def _placed(self, number: int, args: tuple, result: Any) -> None:
+        self.place(number, result)
+        for arg in args:  # their spooled data is read: the spool may let it go
+            if isinstance(arg, Spooled):
+                self.workers.release(arg)
 
 
 @dataclass(slots=True)
@@ -236,7 +267,8 @@ class _SpoolFile:
     closer: weakref.finalize
     """Closes the handle, once: when the workers close, else when they are collected."""
     size: int = 0
-    broken: bool = False
+    waiting: int = 0
+    """Pieces of data in the file not yet released."""
 
 
 class Spooled(NamedTuple):
