@@ -17,7 +17,7 @@ import pytest
 
 from site_plugins.podcast import load_catalog
 from site_plugins.podcast.load.siteconfig import read_site_settings
-from site_plugins.podcast.parallel import MAX_WORKERS, Feed, Spooled, Workers, worker_count
+from site_plugins.podcast.parallel import MAX_WORKERS, SWITCH_INTERVAL, Feed, Spooled, Workers, worker_count
 from site_plugins.podcast.render.search import SearchIndex
 from site_plugins.podcast.writer import SiteWriter
 
@@ -74,6 +74,16 @@ def test_the_builds_own_process_works_while_the_workers_do(tmp_path):
     places = [where for _, where in made]
     assert places[:8] == ["here"] * 8 and places[8:16] == ["worker"] * 8, "the first chunk here, the next given"
     assert places.count("here") > 8, "the build's own process did more than the first chunk"
+
+
+def test_the_build_hands_work_over_often_while_there_are_workers_and_as_before_after():
+    """The pool's threads get the interpreter every millisecond while the workers run, not every 5 ms: each result
+    handed back and each chunk handed out waits that long."""
+    before = sys.getswitchinterval()
+    with Workers(1) as workers:
+        assert list(workers.map(square, [(n,) for n in range(40)], chunk=4)) == [square(n) for n in range(40)]
+        assert sys.getswitchinterval() == pytest.approx(min(before, SWITCH_INTERVAL))
+    assert sys.getswitchinterval() == before
 
 
 def test_a_worker_that_cannot_write_its_results_sends_them_through_the_pipe(tmp_path):
