@@ -279,7 +279,7 @@ def test_episode_texts_made_by_workers_are_those_made_alone(tmp_path):
     from datetime import UTC, datetime
 
     from site_plugins.podcast.build import prepare
-    from site_plugins.podcast.episodefiles import episode_files
+    from site_plugins.podcast.episodefiles import EpisodeFiles, episode_files
     from site_plugins.podcast.model import EpisodeAudio, TurnSpan
 
     root = _project_with_many_episodes(tmp_path)
@@ -293,6 +293,13 @@ def test_episode_texts_made_by_workers_are_those_made_alone(tmp_path):
     with Workers(1) as workers:
         shared = episode_files(request, episodes, audio, workers=workers)
         assert workers._pool is not None, "the workers made texts"
+        started = EpisodeFiles(request, episodes, audio, workers=workers)
+        started.start()  # the build then renders its listings: the worker makes texts meanwhile
+        deadline = time.monotonic() + 60
+        while not started.made and time.monotonic() < deadline:
+            started.more()
+        assert started.made, "the worker made texts before the build asked for the files"
+        assert started.files() == alone
     assert len(alone) > 3 * len(episodes) >= 90
     assert shared == alone
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from .audio.builder import AudioBuilder, AudioReport
 from .audio.trust import audio_key
 from .collector import hold_objects
-from .episodefiles import episode_files, image_uri, thumbnails
+from .episodefiles import EpisodeFiles, episode_files, image_uri, thumbnails
 from .errors import Problem, Severity
 from .layout import SiteLayout, folder_url
 from .load.catalog import Catalog, load_catalog
@@ -189,18 +189,13 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None,
     prints = EpisodePrints(sources=catalog.sources)
     report = _audio(request, catalog.episodes, prints=prints.episode, workers=workers)
     prints.hear(report.audio, report.kept_keys)
-    thumbs, thumb_files = thumbnails(request, catalog.episodes)
-    with Memo(request.project_dir / settings.cache_dir, "pages") as rendered:
-        pages = build_pages(catalog.episodes, settings, layout=request.layout, home_intro=request.home_intro,
-                            audio=report.audio, cover_uri=request.cover_uri, thumbs=thumbs, memo=rendered,
-                            prints=prints, workers=workers)
+    pages, files = _pages_and_files(request, catalog.episodes, report.audio, prints, workers)
     known = {**(previous.known_addresses if previous else {}),
              **{e.source_path: EpisodeAddress(e.slug, e.date) for e in (*catalog.episodes, *catalog.scheduled)}}
     notice = ""
     if request.preview:
         preview = render_problem_pages(catalog.broken, settings, layout=request.layout)
         pages, notice = [*pages, *preview.pages], preview.notice
-    files = {**_files(request, catalog.episodes, report.audio, prints, workers), **thumb_files}
     legacy = SiteLayout(folder_url(settings.episodes_uri), request.directory_urls)
     former = former_addresses(catalog.episodes, catalog.record, layout=request.layout, legacy=legacy)
     taken = {*files, *asset_files(), *(request.layout.output_path(page.src_uri) for page in pages)}
@@ -219,6 +214,21 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None,
         search_order={request.layout.episode_page(e): e.published.timestamp() for e in catalog.episodes},
         problems=catalog.problems, audio=report, episodes=catalog.episodes, notice=notice,
         known_addresses=known, drafts=catalog.drafts)
+
+
+def _pages_and_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio],
+                     prints: EpisodePrints, workers: Workers | None) -> tuple[list[GeneratedPage], dict]:
+    """The generated pages and the episodes' files; the workers make the episodes' texts while the listings are
+    rendered here."""
+    thumbs, thumb_files = thumbnails(request, episodes)
+    cache = request.project_dir / request.settings.cache_dir
+    with Memo(cache, "files") as made, Memo(cache, "pages") as rendered:
+        texts = EpisodeFiles(request, episodes, audio, memo=made, prints=prints, workers=workers)
+        pages = build_pages(episodes, request.settings, layout=request.layout, home_intro=request.home_intro,
+                            audio=audio, cover_uri=request.cover_uri, thumbs=thumbs, memo=rendered,
+                            prints=prints, workers=workers, meanwhile=texts)
+        files = {**texts.files(), **_site_files(request, episodes, audio, memo=made, prints=prints), **thumb_files}
+    return pages, files
 
 
 def _catalog(request: BuildRequest, previous: SiteOutput | None, workers: Workers | None) -> Catalog:
@@ -260,13 +270,6 @@ def _audio(request: BuildRequest, episodes: Sequence[Episode], *,
     if request.ends_process:  # the episodes and their audio live to the build's end
         hold_objects()
     return report
-
-
-def _files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio],
-           prints: EpisodePrints, workers: Workers | None) -> dict[str, bytes | Path]:
-    with Memo(request.project_dir / request.settings.cache_dir, "files") as made:
-        return {**episode_files(request, episodes, audio, memo=made, prints=prints, workers=workers),
-                **_site_files(request, episodes, audio, memo=made, prints=prints)}
 
 
 def _site_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], *,

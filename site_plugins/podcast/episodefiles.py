@@ -13,7 +13,7 @@ from .layout import SiteLayout
 from .load.show import image_size
 from .memo import CHECKED_EPISODES, MEMO_FOLDER, EpisodePrints, Kept, Memo, digest_of, received
 from .model import Episode, EpisodeAudio, Settings
-from .parallel import Workers
+from .parallel import Feed, Workers
 from .render.embed import embed_files
 from .render.transcripts import transcript_files
 from .thumbnails import thumbnail_set
@@ -26,31 +26,65 @@ if TYPE_CHECKING:
 def episode_files(request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], *,
                   memo: Memo | None = None, prints: EpisodePrints | None = None,
                   workers: Workers | None = None) -> dict[str, bytes | Path]:
-    """Each episode's MP3 (unless served from elsewhere), art, transcripts, chapters and embed page, by site path.
-    With `memo`, the texts are files of the cache (linked into the site: writing thousands of them anew cost
-    more than the rest of a rebuild), found again by a digest of what makes them; `workers` share making them."""
-    files: dict[str, bytes | Path] = {}
-    texts = _Texts(request, memo, prints or EpisodePrints(audio))
-    kept = [texts.kept(episode) for episode in episodes]
+    """Each episode's MP3 (unless served from elsewhere), art, transcripts, chapters and embed page, by site path
+    (`EpisodeFiles`, started and gathered at once)."""
+    made = EpisodeFiles(request, episodes, audio, memo=memo, prints=prints, workers=workers)
+    made.start()
+    return made.files()
 
-    def inputs(episode: Episode) -> tuple:  # what `episode_texts` reads besides the episode
-        return audio.get(episode.slug), request.settings, request.layout, *texts.art(episode), texts.kept_in
 
-    unmade = [(texts.sendable(e), *inputs(e)) for e, found in zip(episodes, kept, strict=True) if found is None]
-    made = (workers or Workers(0)).map(_sent_texts, unmade)  # without workers, all here
-    for episode, found in zip(episodes, kept, strict=True):
-        clip = audio.get(episode.slug)
-        if clip is not None and not request.settings.show.media_base_url:
-            files[clip.uri] = clip.path
-        if episode.image:
-            files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
-        if found is None:  # made by a worker, or here when the worker could not read the episode back
-            sent = next(made)
-            found = texts.keep(episode, sent if sent is not None else episode_texts(episode, *inputs(episode)))
-        files.update(found)
-    if memo is not None:
-        remove_others(texts.folder, texts.used)  # the files no episode of this build has
-    return files
+class EpisodeFiles:
+    """Each episode's files, made in two steps so that the workers can make the texts while the build's process
+    does other work (the site's listings): `start` hands them the texts no earlier build kept (`more` hands them
+    further ones), `files` makes the rest here and gathers them all.
+
+    With `memo`, the texts are files of the cache (linked into the site: writing thousands of them anew cost more
+    than the rest of a rebuild), found again by a digest of what makes them."""
+
+    AHEAD = 128
+    """Texts each worker is given ahead (about a third of a second of work) between the build's calls."""
+
+    def __init__(self, request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], *,
+                 memo: Memo | None = None, prints: EpisodePrints | None = None,
+                 workers: Workers | None = None) -> None:
+        self.request, self.episodes, self.audio, self.memo = request, episodes, audio, memo
+        self.texts = _Texts(request, memo, prints or EpisodePrints(audio))
+        self.kept = [self.texts.kept(episode) for episode in episodes]
+        self.made: dict[int, dict[str, bytes] | dict[str, str] | None] = {}
+        self.feed = Feed(workers or Workers(0), _sent_texts, self.made.__setitem__, ahead=self.AHEAD)
+
+    def _inputs(self, episode: Episode) -> tuple:  # what `episode_texts` reads besides the episode
+        return self.audio.get(episode.slug), self.request.settings, self.request.layout, \
+            *self.texts.art(episode), self.texts.kept_in
+
+    def start(self) -> None:
+        """Hand the texts to make to the workers (without workers, make them now)."""
+        for number, (episode, found) in enumerate(zip(self.episodes, self.kept, strict=True)):
+            if found is None:
+                self.feed.add(number, (self.texts.sendable(episode), *self._inputs(episode)))
+
+    def more(self) -> None:
+        """Take the texts the workers made so far, and hand them the next ones."""
+        self.feed.take()
+
+    def files(self) -> dict[str, bytes | Path]:
+        """Every episode's files, by site path: the texts not made yet made here while the workers finish theirs."""
+        self.feed.take(wait=True)
+        request, files = self.request, {}
+        for number, (episode, found) in enumerate(zip(self.episodes, self.kept, strict=True)):
+            clip = self.audio.get(episode.slug)
+            if clip is not None and not request.settings.show.media_base_url:
+                files[clip.uri] = clip.path
+            if episode.image:
+                files[request.layout.episode_image(episode, episode.image)] = request.project_dir / episode.image
+            if found is None:  # made by a worker, or here when the worker could not read the episode back
+                sent = self.made.pop(number)
+                found = self.texts.keep(episode, sent if sent is not None else
+                                        episode_texts(episode, *self._inputs(episode)))
+            files.update(found)
+        if self.memo is not None:
+            remove_others(self.texts.folder, self.texts.used)  # the files no episode of this build has
+        return files
 
 
 def episode_texts(episode: Episode, clip: EpisodeAudio | None, settings: Settings, layout: SiteLayout, art: str,

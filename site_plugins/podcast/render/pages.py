@@ -30,7 +30,7 @@ from .episodeview import ChapterView, episode_toc, sections_view, voice_classes
 from .i18n import PLAYER_LABELS, labels_for, month_label, text_language
 from .prints import PagePrints, kept
 from .related import compute_related, episode_terms, terms_bytes, terms_from
-from .sharedpages import episode_pages
+from .sharedpages import NOTHING_MEANWHILE, Meanwhile, episode_pages
 from .transcripts import clock
 
 BAR_THUMB = 192
@@ -43,15 +43,15 @@ def build_pages(episodes: Sequence[Episode], settings: Settings, *, layout: Site
                 home_intro: str | None = None, audio: Mapping[str, EpisodeAudio] | None = None,
                 cover_uri: str = "", thumbs: Mapping[str, Mapping[int, str]] | None = None,
                 memo: Memo | None = None, prints: EpisodePrints | None = None,
-                workers: Workers | None = None) -> list[GeneratedPage]:
+                workers: Workers | None = None, meanwhile: Meanwhile | None = None) -> list[GeneratedPage]:
     """Every generated page of the site, in a stable order. `cover_uri`: where the show's cover is published;
     `thumbs`: each picture's thumbnails by size (`thumbnails.thumbnail_set`), offered to browsers by `srcset`;
     `memo`: pages and listings of earlier builds, each found by a digest of everything it shows
     (`page_key`, `_kept_render`); `prints`: the episodes' prints, shared with other stages; `workers` render
-    episode pages too (`sharedpages`)."""
+    episode pages too (`sharedpages`), and `meanwhile` gives them other work while the listings are rendered here."""
     layout = layout or SiteLayout.from_settings(settings)
     return _SiteRenderer(episodes, settings, layout, home_intro, audio or {}, cover_uri, thumbs or {}, memo=memo,
-                         prints=prints).pages(workers)
+                         prints=prints).pages(workers, meanwhile or NOTHING_MEANWHILE)
 
 
 def build_episode_page(episode: Episode, episodes: Sequence[Episode], settings: Settings, *,
@@ -92,11 +92,15 @@ class _SiteRenderer:
         self._prints: PagePrints | None = None
         self._episode_prints = prints or EpisodePrints(audio)
 
-    def pages(self, workers: Workers | None = None) -> list[GeneratedPage]:
+    def pages(self, workers: Workers | None, meanwhile: Meanwhile) -> list[GeneratedPage]:
         out = episode_pages(self, self._related(), workers, GeneratedPage)
+        meanwhile.start()
         out += self._home_pages()
+        meanwhile.more()
         out += self._term_pages("category", self.categories, self.t["categories"], "category_title")
+        meanwhile.more()
         out += self._term_pages("tag", self.tags, self.t["tags"], "tag_title")
+        meanwhile.more()
         out.append(self._archive_page())
         if self.settings.search:
             out.append(self._search_page())

@@ -44,6 +44,29 @@ class Renderer(Protocol):
         """(a function, what it makes the renderer again from: its episodes, their audio, the rest)."""
 
 
+class Meanwhile(Protocol):
+    """Other work for the workers while the build's process renders the listings (`build_pages`)."""
+
+    def start(self) -> None:
+        """Called once the episode pages are made."""
+
+    def more(self) -> None:
+        """Called between listings: the workers' work so far taken, more handed out."""
+
+
+class _Nothing:
+    """No other work."""
+
+    def start(self) -> None:
+        pass
+
+    def more(self) -> None:
+        pass
+
+
+NOTHING_MEANWHILE = _Nothing()
+
+
 def episode_pages(renderer: Renderer, related: Mapping[str, tuple[str, ...]], workers: Workers | None,
                   kind: type) -> list:
     """Each episode's page (of `kind`), in the renderer's order: from the memo when an earlier build made it from
