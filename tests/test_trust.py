@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from dataclasses import replace
 
 import pytest
@@ -10,7 +12,7 @@ from mutagen.id3 import ID3, TXXX
 
 from site_plugins.podcast.audio.builder import AudioBuilder
 from site_plugins.podcast.audio.clips import ClipStore
-from site_plugins.podcast.audio.id3 import SIGNATURE_DESC, TURNS_DESC, read_finished
+from site_plugins.podcast.audio.id3 import SIGNATURE_DESC, TURNS_DESC, finished_in, read_finished
 from site_plugins.podcast.audio.trust import (
     Fingerprinted,
     audio_key,
@@ -144,3 +146,22 @@ def test_a_fingerprint_made_ahead_holds_only_for_the_file_the_worker_read(tmp_pa
     data[-600:] = bytes(600)  # damaged in place after the worker read it: the same size
     path.write_bytes(bytes(data))
     assert find_distrust(read_finished(path), pause, key=None, store=store, known=known) != ""
+
+
+def test_a_turn_table_read_ahead_by_a_worker_is_the_files_own_while_it_is_that_file(tmp_path):
+    """The worker that fingerprints an MP3 reads its turn table from the same bytes, so that the build need not read
+    it again: the table is used only while the file is the one the worker read; another file's tag, one not written
+    as this project writes it, is left to `read_finished`."""
+    build(tmp_path)
+    path = tmp_path / "audio/a.mp3"
+    pause = audio_bytes(silence_mp3(gtts_settings(tmp_path).pause))
+    [known] = file_fingerprints([str(path)], pause)
+    assert known.finished is not None and known.finished == read_finished(path)
+    assert known.finished_of(path) == read_finished(path)
+    copy = tmp_path / "copy.mp3"
+    shutil.copy2(path, copy)
+    os.replace(copy, path)  # the same bytes in another file: a checkout's, or an editor's save
+    assert known.finished_of(path) is None, "not the file the worker read"
+    ID3(path).save(path, v2_version=4)  # an editor's ID3v2.4: not how this project writes its tags
+    assert finished_in(path, path.read_bytes()) is None
+    assert read_finished(path) is not None, "mutagen still reads it"

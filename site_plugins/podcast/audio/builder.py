@@ -218,9 +218,10 @@ class AudioBuilder:
     def _trusted(self, episode: Episode, known: Fingerprinted | None = None) -> FinishedMp3 | None:
         """The episode's own finished MP3, when it passes every check of `audio.trust`; None otherwise."""
         path = self.finished_path(episode)
-        if not path.exists():
+        finished = known.finished_of(path) if known is not None else None  # read by a worker, still that file
+        if finished is None and not path.exists():
             return None
-        finished = read_finished(path)
+        finished = finished or read_finished(path)
         distrust = find_distrust(finished, self._pause, key=self.audio_key, store=self.store, known=known) \
             if finished else "it is not an episode MP3 as this site's builds write them"
         if distrust:

@@ -89,9 +89,30 @@ def read_finished(path: Path) -> FinishedMp3 | None:
         with path.open("rb") as file:
             head = file.read(10)
             size = id3v2_size(head)
-            if size > MAX_TABLE * 2 + (4 << 20):  # the table, its signature and a cover
+            if size > _MAX_TAG:
                 return None
-            frames = _latin1_txxx(head, file.read(max(size - 10, 0)))
+            body = file.read(max(size - 10, 0))
+    except OSError:
+        return None
+    return _finished(path, head, body, size, quick=False)
+
+
+def finished_in(path: Path, raw: bytes) -> FinishedMp3 | None:
+    """`read_finished` of `raw`, the file's bytes as read at once, when its tag is as this project writes it (read
+    without mutagen); None otherwise, and for any other file: read it with `read_finished` then."""
+    size = id3v2_size(raw)
+    return _finished(path, raw[:10], raw[10:size], size, quick=True) if size <= _MAX_TAG else None
+
+
+_MAX_TAG = MAX_TABLE * 2 + (4 << 20)
+"""The table, its signature and a cover."""
+
+
+def _finished(path: Path, head: bytes, body: bytes, size: int, *, quick: bool) -> FinishedMp3 | None:
+    try:
+        frames = _latin1_txxx(head, body)
+        if frames is None and quick:
+            return None
         if frames is None:  # not a tag as this project writes them: let mutagen read it
             tags = ID3(path)
             frames = {desc: str(found[0].text[0]) for desc in (TURNS_DESC, SIGNATURE_DESC, SEAL_DESC)

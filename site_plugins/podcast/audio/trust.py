@@ -25,7 +25,7 @@ from ..mp3frames import Frame, Mp3Error, check_format, read_frames
 from ..parallel import Workers
 from ..speech import FORMAT
 from .clips import ClipStore, find_damage
-from .id3 import FinishedMp3
+from .id3 import FinishedMp3, finished_in
 
 KEY_VARIABLE = "PODCAST_AUDIO_KEY"
 """The environment variable that holds the key of the seal; unset, files are checked but not sealed."""
@@ -65,10 +65,16 @@ def fingerprint(pause: bytes, raw: bytes) -> str:
 
 class Fingerprinted(NamedTuple):
     """A file's `fingerprint` as a worker made it, and the file it read (inode, size, modification time): the
-    fingerprint is of the file still there only while that is the same."""
+    fingerprint is of the file still there only while that is the same; so is `finished`, the turn table the
+    worker read in the same bytes (`id3.finished_in`), when it could."""
 
     fingerprint: str
     identity: tuple[int, int, int]
+    finished: FinishedMp3 | None = None
+
+    def finished_of(self, path: Path) -> FinishedMp3 | None:
+        """The turn table of the file at `path` as the worker read it, while that is the file it read."""
+        return self.finished if self.finished is not None and file_identity(path) == self.identity else None
 
 
 def file_identity(path: Path | str) -> tuple[int, int, int]:
@@ -86,8 +92,9 @@ def file_fingerprints(paths: list[str], pause: bytes) -> list[Fingerprinted | No
         try:
             with open(path, "rb") as file:
                 stat = os.fstat(file.fileno())  # before the read: a write during it moves the time after
-                found.append(Fingerprinted(fingerprint(pause, file.read()),
-                                           (stat.st_ino, stat.st_size, stat.st_mtime_ns)))
+                raw = file.read()
+            found.append(Fingerprinted(fingerprint(pause, raw), (stat.st_ino, stat.st_size, stat.st_mtime_ns),
+                                       finished_in(Path(path), raw)))
         except OSError:
             found.append(None)
     return found
