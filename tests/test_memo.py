@@ -96,7 +96,8 @@ def test_keys_differ_for_parts_that_join_alike():
 def test_an_episodes_print_is_its_inputs_and_every_field_the_catalog_replaced_after_checking():
     from dataclasses import replace
 
-    from site_plugins.podcast.memo import EpisodePrints, value_print
+    from site_plugins.podcast.episodeprints import EpisodePrints
+    from site_plugins.podcast.memo import value_print
     from site_plugins.podcast.model import Episode
 
     checked = Episode("episodes/a.yaml", "a", "潮汐", datetime(2025, 12, 8, tzinfo=ZoneInfo("UTC")), False,
@@ -118,7 +119,8 @@ def test_an_episodes_print_is_its_inputs_and_every_field_the_catalog_replaced_af
 def test_a_worker_is_given_an_episode_by_where_the_catalogs_memo_keeps_it(tmp_path):
     from dataclasses import replace
 
-    from site_plugins.podcast.memo import CHECKED_EPISODES, EpisodePrints, received
+    from site_plugins.podcast.episodeprints import EpisodePrints
+    from site_plugins.podcast.memo import CHECKED_EPISODES, received
     from site_plugins.podcast.model import Episode
 
     checked = Episode("episodes/a.yaml", "a", "潮汐", datetime(2025, 12, 8, tzinfo=ZoneInfo("UTC")), False,
@@ -152,3 +154,23 @@ def test_compiled_templates_are_kept_only_in_a_folder_private_to_the_user(tmp_pa
     folder.rmdir()
     (tmp_path / f"{TEMPLATE_FOLDER}{os.getuid()}").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     assert template_folder() is None
+
+
+def test_values_read_ahead_are_given_while_the_memo_file_is_the_one_read(tmp_path):
+    """A worker reads a memo's values ahead while it waits (`read_ahead`), then is given them by where they are kept:
+    it gets those values while the file is the one it read, and the file's new values once a build wrote it again."""
+    from site_plugins.podcast.memo import _read_kept, memo_path, read_ahead
+
+    host = Host(name="Ann", gender="female")
+    with Memo(tmp_path, "episodes") as memo:
+        memo.put("a", (host, "first"))
+    path = memo_path(tmp_path, "episodes")
+    read_ahead(str(path))
+    found = _read_kept(path, "a")
+    assert found == (host, "first") and _read_kept(path, "a") is found, "the value read ahead, not a copy"
+    assert _read_kept(path, "b") is None
+    with Memo(tmp_path, "episodes") as memo:
+        memo.put("a", (host, "second"))
+    assert _read_kept(path, "a") == (host, "second")
+    read_ahead(str(tmp_path / "missing.pickle"))  # nothing to read: nothing read
+    assert _read_kept(tmp_path / "missing.pickle", "a") is None

@@ -310,7 +310,8 @@ def test_a_worker_reads_an_episode_from_the_catalogs_memo_with_the_fields_set_si
 
     from site_plugins.podcast.build import prepare
     from site_plugins.podcast.episodefiles import _sent_texts, episode_texts
-    from site_plugins.podcast.memo import CHECKED_EPISODES, EpisodePrints, Kept, Memo
+    from site_plugins.podcast.episodeprints import EpisodePrints
+    from site_plugins.podcast.memo import CHECKED_EPISODES, Kept, Memo
     from site_plugins.podcast.model import EpisodeAudio, TurnSpan
 
     root = _project_with_many_episodes(tmp_path)
@@ -337,8 +338,9 @@ def test_episode_pages_rendered_by_workers_are_those_rendered_alone(tmp_path):
     """Pages a worker renders with episodes and audio read from the memos, beside pages rendered here."""
     from dataclasses import replace
 
+    from site_plugins.podcast.episodeprints import EpisodePrints
     from site_plugins.podcast.layout import SiteLayout
-    from site_plugins.podcast.memo import CHECKED_EPISODES, KEPT_AUDIO, EpisodePrints, Memo
+    from site_plugins.podcast.memo import CHECKED_EPISODES, KEPT_AUDIO, Memo
     from site_plugins.podcast.model import EpisodeAudio, TurnSpan
     from site_plugins.podcast.render.pages import build_pages
     from site_plugins.podcast.render.sharedpages import SHARED_FROM

@@ -17,13 +17,14 @@ from .audio.builder import AudioBuilder, AudioReport
 from .audio.trust import audio_key
 from .collector import hold_objects
 from .episodefiles import EpisodeFiles, episode_files, image_uri, thumbnails
+from .episodeprints import EpisodePrints
 from .errors import Problem, Severity
 from .layout import SiteLayout, folder_url
 from .load.catalog import Catalog, load_catalog
 from .load.show import site_cover
 from .load.tree import folders_outside
 from .manifest import SPEAK_UNTIL, write_manifest
-from .memo import CHECKED_EPISODES, KEPT_AUDIO, EpisodePrints, Memo, digest_of, value_print
+from .memo import CHECKED_EPISODES, KEPT_AUDIO, Memo, digest_of, memo_path, read_ahead, value_print
 from .model import Cover, Episode, EpisodeAddress, EpisodeAudio, Settings
 from .parallel import Workers
 from .render.document import GeneratedPage
@@ -189,6 +190,9 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None,
     prints = EpisodePrints(sources=catalog.sources)
     report = _audio(request, catalog.episodes, prints=prints.episode, workers=workers)
     prints.hear(report.audio, report.kept_keys)
+    if workers is not None:  # they render pages from these next, given them by where these memos keep them
+        cache = request.project_dir / settings.cache_dir
+        workers.each(read_ahead, *(str(memo_path(cache, kind)) for kind in (CHECKED_EPISODES, KEPT_AUDIO)))
     pages, files = _pages_and_files(request, catalog.episodes, report.audio, prints, workers)
     known = {**(previous.known_addresses if previous else {}),
              **{e.source_path: EpisodeAddress(e.slug, e.date) for e in (*catalog.episodes, *catalog.scheduled)}}

@@ -9,9 +9,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from .episodeprints import EpisodePrints
 from .layout import SiteLayout
 from .load.show import image_size
-from .memo import CHECKED_EPISODES, MEMO_FOLDER, EpisodePrints, Kept, Memo, digest_of, received
+from .memo import CHECKED_EPISODES, MEMO_FOLDER, Kept, Memo, digest_of, received
 from .model import Episode, EpisodeAudio, Settings
 from .parallel import Feed, Workers
 from .render.embed import embed_files

@@ -22,11 +22,10 @@ import pickle
 import sys
 import tempfile
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-from .model import Episode
 from .writer import write_streamed
 
 MEMO_FOLDER = "build"
@@ -83,75 +82,6 @@ def file_signature(path: Path) -> tuple[object, ...]:
     return str(path), info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev
 
 
-class EpisodePrints:
-    """Each episode's print with its audio, made once a build for every stage that keys on it.
-
-    `sources` (from the catalog: file -> the print of everything its validation read, the episode it gave and its
-    key in the catalog's memo)
-    spares the walk over every field of every episode (`value_print` of 1000 episodes and their audio takes
-    about a second): an episode as validation gave it is printed by its inputs, and only fields the catalog
-    replaced afterwards (a GUID or slug from the publish record, a scheduled mark) by their values, found by
-    identity. `audio_keys` does the same for audio an earlier build kept (slug -> the key it was kept by)."""
-
-    def __init__(self, audio: Mapping[str, object] | None = None, *,
-                 sources: Mapping[str, tuple[bytes, Episode, str]] | None = None) -> None:
-        self.audio = audio if audio is not None else {}
-        self.audio_keys: Mapping[str, str] = {}
-        self.sources = sources or {}
-        self._episodes: dict[str, bytes] = {}
-        self._found: dict[str, bytes] = {}
-
-    def hear(self, audio: Mapping[str, object], keys: Mapping[str, str]) -> None:
-        """The episodes' audio, once made (and the keys it was kept by), for `of`."""
-        self.audio, self.audio_keys = audio, keys
-        self._found.clear()
-
-    def episode(self, episode: Episode) -> bytes:
-        """The print of the episode alone."""
-        found = self._episodes.get(episode.source_path)
-        if found is None:
-            found = self._episodes[episode.source_path] = self._print(episode)
-        return found
-
-    def _print(self, episode: Episode) -> bytes:
-        source, validated, _ = self.sources.get(episode.source_path, (b"", None, ""))
-        if validated is None:
-            return value_print(episode)
-        return value_print(source, _replaced(episode, validated))
-
-    def sendable(self, episode: Episode, memo_file: Path) -> Episode | Kept:
-        """The episode as a worker is best given it: by where the catalog's memo (`memo_file`) keeps it, when
-        it does."""
-        _, validated, key = self.sources.get(episode.source_path, (b"", None, ""))
-        if validated is None or not key:
-            return episode
-        return Kept(episode, memo_file, key, 0, tuple(_replaced(episode, validated)))
-
-    def sendable_audio(self, slug: str, audio: object, memo_file: Path) -> object:
-        """An episode's audio as a worker is best given it: by where the audio's memo (`memo_file`) keeps it, when
-        it is the audio kept there (`hear`)."""
-        key = self.audio_keys.get(slug) if self.audio.get(slug) is audio else None
-        return Kept(audio, memo_file, key) if audio is not None and key else audio
-
-    def of(self, episode: Episode) -> bytes:
-        """The print of the episode and its audio."""
-        found = self._found.get(episode.slug)
-        if found is None:
-            key = self.audio_keys.get(episode.slug)
-            audio = key.encode() if key else value_print(self.audio.get(episode.slug))
-            found = self._found[episode.slug] = hashlib.sha256(self.episode(episode) + audio).digest()
-        return found
-
-
-_EPISODE_FIELDS = tuple(f.name for f in dataclasses.fields(Episode))
-
-
-def _replaced(episode: Episode, validated: Episode) -> list[tuple[str, object]]:
-    """The fields of `episode` that are not those of `validated` (which the catalog replaced after checking)."""
-    return [(name, getattr(episode, name)) for name in _EPISODE_FIELDS
-            if getattr(episode, name) is not getattr(validated, name)]
-
-
 @dataclasses.dataclass(frozen=True)
 class Kept:
     """A value of the model on its way to a worker, which gets only where a memo keeps it (its file, its key, which
@@ -185,6 +115,11 @@ def _sent(memo_file: Path, key: str, part: int | None, replaced: tuple[tuple[str
     return dataclasses.replace(found, **dict(replaced)) if replaced else found
 
 
+def memo_path(cache_dir: Path, kind: str) -> Path:
+    """Where the memo of `kind` in `cache_dir` is kept."""
+    return cache_dir / MEMO_FOLDER / f"{kind}.pickle"
+
+
 class Memo:
     """Values of one kind by key; `save` keeps those used since it was opened, and only those.
 
@@ -194,7 +129,7 @@ class Memo:
     """
 
     def __init__(self, cache_dir: Path, kind: str) -> None:
-        self.path = cache_dir / MEMO_FOLDER / f"{kind}.pickle"
+        self.path = memo_path(cache_dir, kind)
         self._file, self._start, self.entries = _open(self.path)
         self._spool: BinaryIO | None = None
         self.used: dict[str, tuple[bool, int, int]] = {}
@@ -203,7 +138,7 @@ class Memo:
 
     def sibling(self, kind: str) -> Path:
         """Where the memo of `kind` in the same cache is kept."""
-        return self.path.with_name(f"{kind}.pickle")
+        return memo_path(self.path.parent.parent, kind)
 
     def get(self, key: str) -> object | None:
         where = self.entries.get(key)
@@ -339,10 +274,31 @@ def _zone_getattr(owner: object, name: str) -> object:
     raise pickle.UnpicklingError(f"{name} is not read from the cache")
 
 
+def read_ahead(*memo_files: str) -> None:
+    """Every value of each memo file read into this process, where `_read_kept` takes them from while the file is
+    the same: a worker does it while the build's process works alone, ahead of being given those values by where
+    they are kept (`Kept`; a thousand episodes and their audio take it half a second). Only for memos of frozen
+    values (`CHECKED_EPISODES`, `KEPT_AUDIO`): each reader gets the one value, not a copy of its own."""
+    for name in memo_files:
+        path = Path(name)
+        signature = file_signature(path)
+        file, start, entries = _opened(path, signature)
+        _AHEAD[path] = signature, {key: _value_in(file, start + offset, length)
+                                   for key, (offset, length) in entries.items()}
+
+
+_AHEAD: dict[Path, tuple[tuple[object, ...], dict[str, object]]] = {}
+"""What `read_ahead` read, by memo file: (the file's signature then, key -> value)."""
+
+
 def _read_kept(path: Path, key: str) -> object | None:
     """The value a memo's file keeps by `key`, read without a `Memo` (the file is opened once a process for each
     version of it); None when it is not there or cannot be read."""
-    file, start, entries = _opened(path, file_signature(path))
+    signature = file_signature(path)
+    ahead = _AHEAD.get(path)
+    if ahead is not None and ahead[0] == signature and ahead[1].get(key) is not None:
+        return ahead[1][key]
+    file, start, entries = _opened(path, signature)
     where = entries.get(key)
     return _value_in(file, start + where[0], where[1]) if where is not None else None
 

@@ -96,6 +96,12 @@ class Workers:
         for _ in range(self.count if self._pool is None else 0):
             self.submit(_ready, module)
 
+    def each(self, work: Callable[..., Any], *args: object) -> None:
+        """`work(*args)` given once for each worker, not waited for: work that readies them for what comes
+        (a worker free sooner may take two)."""
+        for _ in range(self.count):
+            self.submit(work, *args)
+
     def map(self, work: Callable[..., Any], items: Sequence[tuple], *, chunk: int = 16, ahead: int = 8) -> Iterator:
         """`work(*item)` for each item, in order, each made when it is asked for. Chunks of items are shared out in
         order: each worker is kept up to two chunks ahead, and this process does every other chunk itself, the

@@ -18,9 +18,10 @@ import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from ..episodeprints import EpisodePrints
 from ..layout import SiteLayout, relative_url, term_groups
 from ..markup import plain_text, render_block
-from ..memo import CHECKED_EPISODES, KEPT_AUDIO, EpisodePrints, Memo, digest_of
+from ..memo import CHECKED_EPISODES, KEPT_AUDIO, Memo, digest_of
 from ..model import Episode, EpisodeAudio, Settings
 from ..parallel import Workers
 from ..thumbnails import srcset

@@ -6,7 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from ..memo import EpisodePrints, Memo
+from ..episodeprints import EpisodePrints
+from ..memo import Memo
 from ..model import Episode
 
 
