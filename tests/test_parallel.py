@@ -26,6 +26,11 @@ from .conftest import REPO
 pytestmark = pytest.mark.site
 
 
+def append_line(path: str, line: str) -> None:
+    with open(path, "a", encoding="utf-8") as file:
+        file.write(line + "\n")
+
+
 def square(number: int) -> tuple[int, int]:
     return number, number * number
 
@@ -84,6 +89,17 @@ def test_the_build_hands_work_over_often_while_there_are_workers_and_as_before_a
         assert list(workers.map(square, [(n,) for n in range(40)], chunk=4)) == [square(n) for n in range(40)]
         assert sys.getswitchinterval() == pytest.approx(min(before, SWITCH_INTERVAL))
     assert sys.getswitchinterval() == before
+
+
+def test_work_for_each_worker_goes_only_to_workers_already_started(tmp_path):
+    """`each` readies the workers of a big build for what comes; a small build's workers are never started for it."""
+    marker = tmp_path / "ran"
+    with Workers(1) as workers:
+        workers.each(append_line, str(marker), "ready")
+        assert workers._pool is None and not marker.exists(), "no worker started for it"
+        assert list(workers.map(square, [(n,) for n in range(40)], chunk=4)) == [square(n) for n in range(40)]
+        workers.each(append_line, str(marker), "ready")
+    assert marker.read_text() == "ready\n", "the started worker did it, once"
 
 
 def test_a_worker_that_cannot_write_its_results_sends_them_through_the_pipe(tmp_path):
@@ -291,6 +307,9 @@ def test_episode_texts_made_by_workers_are_those_made_alone(tmp_path):
                                   chapters=(("Intro", 0.0, 9.0),), publishable=True) for e in episodes}
     alone = episode_files(request, episodes, audio)
     with Workers(1) as workers:
+        few = episode_files(request, episodes[:3], audio, workers=workers)
+        assert workers._pool is None, "a few texts are made here, sooner than a worker starts"
+        assert few == episode_files(request, episodes[:3], audio)
         shared = episode_files(request, episodes, audio, workers=workers)
         assert workers._pool is not None, "the workers made texts"
         started = EpisodeFiles(request, episodes, audio, workers=workers)

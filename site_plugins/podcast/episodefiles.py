@@ -42,6 +42,8 @@ class EpisodeFiles:
     With `memo`, the texts are files of the cache (linked into the site: writing thousands of them anew cost more
     than the rest of a rebuild), found again by a digest of what makes them."""
 
+    SHARED_FROM = 33
+    """Texts to make from which the workers help: a few are made here sooner than a worker starts."""
     AHEAD = 128
     """Texts each worker is given ahead (about a third of a second of work) between the build's calls."""
 
@@ -52,7 +54,9 @@ class EpisodeFiles:
         self.texts = _Texts(request, memo, prints or EpisodePrints(audio))
         self.kept = [self.texts.kept(episode) for episode in episodes]
         self.made: dict[int, dict[str, bytes] | dict[str, str] | None] = {}
-        self.feed = Feed(workers or Workers(0), _sent_texts, self.made.__setitem__, ahead=self.AHEAD)
+        many = sum(found is None for found in self.kept) >= self.SHARED_FROM
+        self.feed = Feed(workers if workers is not None and many else Workers(0), _sent_texts,
+                         self.made.__setitem__, ahead=self.AHEAD)
 
     def _inputs(self, episode: Episode) -> tuple:  # what `episode_texts` reads besides the episode
         return self.audio.get(episode.slug), self.request.settings, self.request.layout, \

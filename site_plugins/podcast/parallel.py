@@ -98,8 +98,9 @@ class Workers:
 
     def each(self, work: Callable[..., Any], *args: object) -> None:
         """`work(*args)` given once for each worker, not waited for: work that readies them for what comes
-        (a worker free sooner may take two)."""
-        for _ in range(self.count):
+        (a worker free sooner may take two). Only workers already started get it: for a build too small to have
+        started them, starting them would cost more than it saves."""
+        for _ in range(self.count if self._pool is not None else 0):
             self.submit(work, *args)
 
     def map(self, work: Callable[..., Any], items: Sequence[tuple], *, chunk: int = 16, ahead: int = 8) -> Iterator:
