@@ -76,6 +76,8 @@ ELSEWHERE = {
     "runs it at a small size",
     ".venv/bin/python scripts/bench.py --episodes 1000 --repeat 1 --keep bench-site": "tests/test_bench.py "
     "runs it at a small size",
+    ".venv/bin/python scripts/bench.py --episodes 1000 --repeat 3 --keep /dev/shm/bench": "tests/test_bench.py "
+    "runs it at a small size (`--keep` names any folder; /dev/shm is Linux's folder held in memory)",
     "PODCAST_TTS=espeak .venv/bin/python -m cProfile -o build.prof .venv/bin/mkdocs build -q -f "
     "bench-site/podcast/mkdocs.yml": "profiles the site that the benchmark above keeps",
 }
