@@ -50,7 +50,7 @@ class EpisodeFiles:
     def __init__(self, request: BuildRequest, episodes: Sequence[Episode], audio: Mapping[str, EpisodeAudio], *,
                  memo: Memo | None = None, prints: EpisodePrints | None = None,
                  workers: Workers | None = None) -> None:
-        self.request, self.episodes, self.audio, self.memo = request, episodes, audio, memo
+        self.request, self.episodes, self.audio = request, episodes, audio
         self.texts = _Texts(request, memo, prints or EpisodePrints(audio))
         self.kept = [self.texts.kept(episode) for episode in episodes]
         self.made: dict[int, dict[str, bytes] | dict[str, str] | None] = {}
@@ -87,7 +87,7 @@ class EpisodeFiles:
                 found = self.texts.keep(episode, sent if sent is not None else
                                         episode_texts(episode, *self._inputs(episode)))
             files.update(found)
-        if self.memo is not None:
+        if self.texts.memo is not None:
             remove_others(self.texts.folder, self.texts.used)  # the files no episode of this build has
         return files
 

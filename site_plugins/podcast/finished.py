@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .memo import MEMO_FOLDER, Memo, digest_of
+from .memo import MEMO_FOLDER, Memo, digest_of, file_signature
 from .render.document import BODY_PLACEHOLDER, GeneratedPage
 from .writer import OutputError, link_or_copy, remove_others
 
@@ -53,7 +53,7 @@ class FinishedPages:
         made = ("made from", page.key) if page.key else ("made", page.markdown, page.html, repr(page.toc))
         key = digest_of((self.site_print, page.src_uri, url, *made, head))
         kept = self.memo.get(key)  # (search key, '' when search leaves the page out; the file's size and time)
-        if isinstance(kept, tuple) and len(kept) == 3 and _unchanged(self.file(key), kept[1:]) and (
+        if isinstance(kept, tuple) and len(kept) == 3 and file_signature(self.file(key))[1:3] == kept[1:] and (
                 not kept[0] or index(kept[0])):
             return self.file(key)
         self._pending[page.src_uri] = (key, "")
@@ -84,19 +84,12 @@ class FinishedPages:
                 if os.stat(written).st_size != size:
                     continue
                 link_or_copy(written, self.file(key))
-                stat = os.stat(self.file(key))
             except (OSError, OutputError):
                 continue  # not kept: rendered again
-            self.memo.put(key, (search_key, stat.st_size, stat.st_mtime_ns))
+            kept = file_signature(self.file(key))[1:3]  # its size and time
+            if None not in kept:
+                self.memo.put(key, (search_key, *kept))
         self._written.clear()
         self.memo.save()
         remove_others(self.folder, {f"{key}.html" for key in self.memo.used})
 
-
-def _unchanged(file: Path, kept: tuple[int, int]) -> bool:
-    """Whether `file` has the size and modification time it was kept with."""
-    try:
-        stat = os.stat(file)
-    except OSError:
-        return False
-    return (stat.st_size, stat.st_mtime_ns) == kept

@@ -79,9 +79,12 @@ class Fingerprinted(NamedTuple):
 
 def file_identity(path: Path | str) -> tuple[int, int, int]:
     try:
-        stat = os.stat(path)
+        return _identity(os.stat(path))
     except OSError:
         return (0, 0, 0)
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int]:
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
@@ -93,8 +96,7 @@ def file_fingerprints(paths: list[str], pause: bytes) -> list[Fingerprinted | No
             with open(path, "rb") as file:
                 stat = os.fstat(file.fileno())  # before the read: a write during it moves the time after
                 raw = file.read()
-            found.append(Fingerprinted(fingerprint(pause, raw), (stat.st_ino, stat.st_size, stat.st_mtime_ns),
-                                       finished_in(Path(path), raw)))
+            found.append(Fingerprinted(fingerprint(pause, raw), _identity(stat), finished_in(Path(path), raw)))
         except OSError:
             found.append(None)
     return found
