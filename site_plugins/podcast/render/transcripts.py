@@ -28,27 +28,33 @@ def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_vtt(episode: Episode, spans: tuple[TurnSpan, ...]) -> str:
-    """Cues of at most CUE_CHARS characters, timed in proportion to their length within the turn."""
+def render_vtt(episode: Episode, spans: tuple[TurnSpan, ...], plain: list[str] | None = None) -> str:
+    """Cues of at most CUE_CHARS characters, timed in proportion to their length within the turn (`plain`: the
+    turns' plain text, when the caller has it)."""
     lines = ["WEBVTT", ""]
     number = 0
-    for turn, span in zip(episode.turns, spans, strict=True):
-        pieces = split_for_speech(plain_text(turn.text), CUE_CHARS) or [plain_text(turn.text)]
-        total = sum(len(p) for p in pieces) or 1
-        start = span.start
+    for turn, span, text in zip(episode.turns, spans, plain or _plain(episode), strict=True):
+        pieces = split_for_speech(text, CUE_CHARS) or [text]
+        total = sum(map(len, pieces)) or 1
+        voice = f"<v {_vtt_escape(turn.speaker)}>"
+        start, shown = span.start, clock(span.start, vtt=True)  # a cue starts where the one before it ended
         for piece in pieces:
-            end = start + (span.end - span.start) * len(piece) / total
+            start += (span.end - span.start) * len(piece) / total
             number += 1
-            lines += [str(number), f"{clock(start, vtt=True)} --> {clock(end, vtt=True)}",
-                      f"<v {_vtt_escape(turn.speaker)}>{_vtt_escape(piece)}", ""]
-            start = end
+            ends = clock(start, vtt=True)
+            lines += [str(number), f"{shown} --> {ends}", voice + _vtt_escape(piece), ""]
+            shown = ends
     return "\n".join(lines)
 
 
-def render_json_transcript(episode: Episode, spans: tuple[TurnSpan, ...]) -> str:
-    segments = [{"speaker": turn.speaker, "startTime": span.start, "endTime": span.end,
-                 "body": plain_text(turn.text)} for turn, span in zip(episode.turns, spans, strict=True)]
+def render_json_transcript(episode: Episode, spans: tuple[TurnSpan, ...], plain: list[str] | None = None) -> str:
+    segments = [{"speaker": turn.speaker, "startTime": span.start, "endTime": span.end, "body": text}
+                for turn, span, text in zip(episode.turns, spans, plain or _plain(episode), strict=True)]
     return _json({"version": "1.0.0", "segments": segments})
+
+
+def _plain(episode: Episode) -> list[str]:
+    return [plain_text(turn.text) for turn in episode.turns]
 
 
 def render_chapters(chapters: tuple[tuple[str, float, float], ...]) -> str:
@@ -65,6 +71,7 @@ def transcript_files(episode: Episode, audio, *, layout: SiteLayout) -> dict[str
     """Site path -> text of an episode's transcript and chapter files (where the layout puts them)."""
     if not audio or not audio.turns:
         return {}
-    return {layout.episode_file(episode, layout.transcript_vtt): render_vtt(episode, audio.turns),
-            layout.episode_file(episode, layout.transcript_json): render_json_transcript(episode, audio.turns),
+    plain = _plain(episode)  # each turn's text made plain once, for both transcripts
+    return {layout.episode_file(episode, layout.transcript_vtt): render_vtt(episode, audio.turns, plain),
+            layout.episode_file(episode, layout.transcript_json): render_json_transcript(episode, audio.turns, plain),
             layout.episode_file(episode, layout.chapters): render_chapters(audio.chapters)}
