@@ -31,6 +31,7 @@ from operator import add
 from pathlib import Path
 
 import numpy as np
+from lxml import etree
 from lxml import html as lxml_html
 
 from ..layout import SiteLayout
@@ -361,32 +362,47 @@ def page_sections(html: str, title: str) -> list[tuple[str, str, str]]:
     """(anchor, heading, text) for the page's top and for each h1-h3 with an id, in order."""
     if not html.strip():
         return []
-    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    root = etree.Element("div")  # lxml.html's `fragment_fromstring(create_parent=...)`, in plain elements
+    elements = lxml_html.fragments_fromstring(html, parser=_PARSER)
+    if elements and isinstance(elements[0], str):
+        root.text = elements.pop(0)
+    root.extend(elements)
     sections: list[tuple[str, str, list[str]]] = [("", title, [])]
+    parts = sections[0][2]
 
     def walk(element) -> None:
+        nonlocal parts
         for child in element:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if tag and tag not in _SKIP and "data-search-exclude" not in child.attrib:
+            tag = child.tag
+            if tag.__class__ is str and tag not in _SKIP and child.get("data-search-exclude") is None:
                 if tag in _HEADINGS and child.get("id"):
-                    sections.append((child.get("id"), " ".join(child.text_content().split()), []))
-                else:
-                    if tag in _BLOCKS:
-                        sections[-1][2].append(" ")
+                    sections.append((child.get("id"), " ".join(_STRING(child).split()), []))
+                    parts = sections[-1][2]
+                elif tag in _BLOCKS:
+                    parts.append(" ")
                     if child.text:
-                        sections[-1][2].append(child.text)
+                        parts.append(child.text)
                     walk(child)
-                    if tag in _BLOCKS:
-                        sections[-1][2].append(" ")
+                    parts.append(" ")
+                else:
+                    if child.text:
+                        parts.append(child.text)
+                    walk(child)
             if child.tail:
-                sections[-1][2].append(child.tail)
+                parts.append(child.tail)
 
     if root.text:
-        sections[0][2].append(root.text)
+        parts.append(root.text)
     walk(root)
     out = []
-    for anchor, heading, parts in sections:
-        text = " ".join("".join(parts).split())
+    for anchor, heading, texts in sections:
+        text = " ".join("".join(texts).split())
         if text or anchor:
             out.append((anchor, heading, text))
     return out
+
+
+_PARSER = etree.HTMLParser()
+"""lxml.html's parser without its classes of element (looked up in Python for each element): the same tree."""
+_STRING = etree.XPath("string()")
+"""An element's text with its descendants' (what lxml.html's `text_content` is)."""
