@@ -255,15 +255,20 @@ class Feed:
             while self._given and (self._given[0][2].done() or (wait and not self._waiting)):
                 number, args, future = self._given.popleft()
                 self._placed(number, args, self.workers.result(future, partial(self.work, *args)))
-            self._give()
+            self._give(ending=wait)
             if not (wait and (self._waiting or self._given)):
                 return
             if self._waiting:
                 number, args = self._waiting.pop()
                 self._placed(number, args, self.work(*args))
 
-    def _give(self) -> None:
-        while self._waiting and (len(self._given) < self.ahead * self.workers.count or not self.workers.count):
+    def _give(self, *, ending: bool = False) -> None:
+        """Give waiting items to the workers, up to `ahead` each; when `ending` (this process does the last ones),
+        only while they hold fewer than wait here: given far ahead, they were the ones still working at the end
+        while this process waited (0.3 s of a first build)."""
+        room = self.ahead * self.workers.count
+        while self._waiting and (not self.workers.count or (
+                len(self._given) < room and not (ending and len(self._given) + 1 >= len(self._waiting)))):
             number, args = self._waiting.popleft()
             future = self.workers.submit(self.work, *args) if self.workers.count else None
             if future is None:  # no workers left
