@@ -226,12 +226,15 @@ def _pages_and_files(request: BuildRequest, episodes: Sequence[Episode], audio: 
     rendered here."""
     thumbs, thumb_files = thumbnails(request, episodes)
     cache = request.project_dir / request.settings.cache_dir
-    with Memo(cache, "files") as made, Memo(cache, "pages") as rendered:
+    with Memo(cache, "files") as made:
         texts = EpisodeFiles(request, episodes, audio, memo=made, prints=prints, workers=workers)
-        pages = build_pages(episodes, request.settings, layout=request.layout, home_intro=request.home_intro,
-                            audio=audio, cover_uri=request.cover_uri, thumbs=thumbs, memo=rendered,
-                            prints=prints, workers=workers, meanwhile=texts)
-        files = {**texts.files(), **_site_files(request, episodes, audio, memo=made, prints=prints), **thumb_files}
+        with Memo(cache, "pages") as rendered:
+            pages = build_pages(episodes, request.settings, layout=request.layout, home_intro=request.home_intro,
+                                audio=audio, cover_uri=request.cover_uri, thumbs=thumbs, memo=rendered,
+                                prints=prints, workers=workers, meanwhile=texts)
+        # The pages' memo saved and the feed made while the workers still make texts: then the last texts.
+        site = _site_files(request, episodes, audio, memo=made, prints=prints)
+        files = {**texts.files(), **site, **thumb_files}
     return pages, files
 
 

@@ -96,11 +96,16 @@ class Workers:
         for _ in range(self.count if self._pool is None else 0):
             self.submit(_ready, module)
 
+    @property
+    def started(self) -> bool:
+        """Whether the workers were started (by work given, or `start`)."""
+        return self._pool is not None
+
     def each(self, work: Callable[..., Any], *args: object) -> None:
         """`work(*args)` given once for each worker, not waited for: work that readies them for what comes
         (a worker free sooner may take two). Only workers already started get it: for a build too small to have
         started them, starting them would cost more than it saves."""
-        for _ in range(self.count if self._pool is not None else 0):
+        for _ in range(self.count if self.started else 0):
             self.submit(work, *args)
 
     def map(self, work: Callable[..., Any], items: Sequence[tuple], *, chunk: int = 16, ahead: int = 8) -> Iterator:

@@ -82,7 +82,8 @@ class _SiteRenderer:
         self.home_intro = home_intro
         self.t = labels_for(settings.language)
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
-                               lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=False)
+                               lstrip_blocks=True, undefined=StrictUndefined, keep_trailing_newline=False,
+                               auto_reload=False)  # the package's templates: not read again for each include
         self.env.filters.update(block=render_block, plain=lambda text, n: plain_text(text, limit=n),
                                 json=lambda value: json.dumps(value, ensure_ascii=False), lang=_lang_attribute)
         self.by_slug = {e.slug: e for e in self.episodes}

@@ -44,7 +44,8 @@ FORMAT = 1
 SHARD_BYTES = 12_000
 """Postings per shard file, on average (before compression)."""
 _HERE_FIRST = 16
-"""Pages a build cuts into terms itself before it gives any to workers (starting them costs more than a few)."""
+"""Pages a build cuts into terms itself before it gives any to workers not started yet (starting them costs more
+than a few)."""
 _BATCH = 64
 """Pages whose counts are posted together (`SearchIndex._post_all`)."""
 TITLE_WEIGHT = 5
@@ -148,7 +149,8 @@ class SearchIndex:
         self._deferred: list[tuple[int, str]] = []
         """(page number, cache key) of the kept pages whose counts are not in `postings` yet."""
         self._cut = 0
-        """Pages cut into terms in this build: the first `_HERE_FIRST` here, as a preview's few are."""
+        """Pages cut into terms in this build: the first `_HERE_FIRST` here unless the workers run, as a preview's
+        few are."""
         self._feed = Feed(workers, analysed, self._place) if workers is not None else None
         """Pages given to the workers to cut (`parallel.Feed`)."""
 
@@ -162,8 +164,8 @@ class SearchIndex:
             self._cut += 1
             file = self.cache.page_file(key) if self.cache is not None else None  # a worker writes the text there
             # Spooled: the build holds no text for pages however far ahead of the workers it is.
-            spooled = None if self.workers is None or self._cut <= _HERE_FIRST else self.workers.spool(
-                html.encode("utf-8", "surrogatepass"))
+            here = self.workers is None or (self._cut <= _HERE_FIRST and not self.workers.started)
+            spooled = None if here else self.workers.spool(html.encode("utf-8", "surrogatepass"))
             if spooled is None:  # no worker, a few pages, or no spool: cut here
                 self._place(number, analysed(url, title, html))
             else:
