@@ -31,12 +31,11 @@ from operator import add
 from pathlib import Path
 
 import numpy as np
-from lxml import etree
-from lxml import html as lxml_html
 
 from ..layout import SiteLayout
 from ..parallel import Feed, Spooled, Workers
 from ..writer import OutputError, SiteWriter, write_atomic
+from .pagetext import page_sections
 from .searchcache import SearchCache, index_key, page_key
 
 """The generated page that shows results."""
@@ -58,10 +57,6 @@ _WORDS = re.compile(rf"[^\W_{_CJK}]+")
 _TOKEN = re.compile(f"{_CJK_RUNS.pattern}|{_WORDS.pattern}")
 _WIDE_FORMS, _WIDE_OFFSET = re.compile("[\uff01-\uff5e]"), 0xFF01 - 0x21
 """Full-width forms of ASCII's visible characters, which NFKC makes those characters (U+FF01 -> '!')."""
-_HEADINGS = {"h1", "h2", "h3"}
-_BLOCKS = {"p", "li", "div", "section", "details", "summary", "blockquote", "pre", "td", "th", "dd", "dt",
-           "h4", "h5", "h6", "tr", "br", "ul", "ol", "table", "figure", "figcaption", "article", "header"}
-_SKIP = {"script", "style", "template", "audio", "video", "noscript", "svg", "button", "form"}
 
 
 def normalize(text: str) -> str:
@@ -358,53 +353,3 @@ def _base36(value: int) -> str:
 
 def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def page_sections(html: str, title: str) -> list[tuple[str, str, str]]:
-    """(anchor, heading, text) for the page's top and for each h1-h3 with an id, in order."""
-    if not html.strip():
-        return []
-    root = etree.Element("div")  # lxml.html's `fragment_fromstring(create_parent=...)`, in plain elements
-    elements = lxml_html.fragments_fromstring(html, parser=_PARSER)
-    if elements and isinstance(elements[0], str):
-        root.text = elements.pop(0)
-    root.extend(elements)
-    sections: list[tuple[str, str, list[str]]] = [("", title, [])]
-    parts = sections[0][2]
-
-    def walk(element) -> None:
-        nonlocal parts
-        for child in element:
-            tag = child.tag
-            if tag.__class__ is str and tag not in _SKIP and child.get("data-search-exclude") is None:
-                if tag in _HEADINGS and child.get("id"):
-                    sections.append((child.get("id"), " ".join(_STRING(child).split()), []))
-                    parts = sections[-1][2]
-                elif tag in _BLOCKS:
-                    parts.append(" ")
-                    if child.text:
-                        parts.append(child.text)
-                    walk(child)
-                    parts.append(" ")
-                else:
-                    if child.text:
-                        parts.append(child.text)
-                    walk(child)
-            if child.tail:
-                parts.append(child.tail)
-
-    if root.text:
-        parts.append(root.text)
-    walk(root)
-    out = []
-    for anchor, heading, texts in sections:
-        text = " ".join("".join(texts).split())
-        if text or anchor:
-            out.append((anchor, heading, text))
-    return out
-
-
-_PARSER = etree.HTMLParser()
-"""lxml.html's parser without its classes of element (looked up in Python for each element): the same tree."""
-_STRING = etree.XPath("string()")
-"""An element's text with its descendants' (what lxml.html's `text_content` is)."""
