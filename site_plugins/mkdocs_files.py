@@ -9,11 +9,13 @@ import hashlib
 from importlib import metadata
 from pathlib import Path
 
+from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
-from .podcast import PodcastError, link_or_copy
+from .podcast import BODY_PLACEHOLDER, GeneratedPage, PodcastError, Themed, link_or_copy
 
 
 class LinkedFile(File):
@@ -73,3 +75,39 @@ def sitemap_pages(pages: list[File], made: list, config) -> list[File]:
     order = {item.page or item.uri: n for n, item in enumerate(made)}
     files = [Page(None, File.generated(config, uri, content=""), config).file for uri in kept]
     return sorted([*pages, *files], key=lambda f: order.get(f.src_uri, -1 if f.generated_by is None else len(order)))
+
+
+THEME_FIELDS = '{% import "partials/language.html" as lang with context %}' + "\0".join((
+    "{{ page.meta.description }}", "{{ page.canonical_url }}", "{{ page.title | striptags }}", "{{ page.title }}",
+    "{{ (page.toc | first).url | url }}", '{% include "partials/toc.html" %}', "{{ page.content }}"))
+"""A page's fields (`stencil.FIELDS`, in that order) as mkdocs-material prints them (its partials use the labels
+its main template imports)."""
+
+
+class Themer:
+    """Generated pages through MkDocs' own page steps, not written (`SiteSession.finish_stenciled`): its Markdown,
+    the podcast's HTML and table of contents put in as `on_page_content` puts them, the theme's context; a page
+    rendered whole, or its fields alone."""
+
+    def __init__(self, env, config, files: Files, nav) -> None:
+        self.env, self.config, self.files, self.nav = env, config, files, nav
+        self.fields = env.from_string(THEME_FIELDS)
+        self.pages = files.documentation_pages(inclusion=InclusionLevel.is_included)  # what MkDocs gives a page
+
+    def __call__(self, page: GeneratedPage, whole: bool) -> Themed:
+        config = self.config
+        found = Page(None, File.generated(config, page.src_uri, content=page.markdown,
+                                          inclusion=InclusionLevel.NOT_IN_NAV), config)
+        found.read_source(config)
+        if whole:
+            found.render(config, self.files)
+        found.content = found.content.replace(BODY_PLACEHOLDER, page.html, 1) if whole else page.html
+        found.toc = get_toc(page.toc_tokens()) if page.toc else found.toc
+        config._current_page, found.active = found, True  # as MkDocs renders a page
+        try:
+            context = get_context(self.nav, self.pages, config, found)
+            fields = self.fields.render(context).split("\0")
+            output = self.env.get_template(found.meta.get("template", "main.html")).render(context) if whole else ""
+        finally:
+            config._current_page, found.active = None, False
+        return Themed(output, fields, found.url, found.title or "", found.content)

@@ -1,9 +1,8 @@
 """The MkDocs plugin: routes MkDocs events to the podcast core's `SiteSession`, which checks the options too.
 
-It imports the core's public names alone (`site_plugins.podcast`), maps the core's files onto MkDocs'
-`File`s, and turns `PodcastError` into `PluginError`. MkDocs' private page steps are called in one
-place, `_redo_pages`, for the preview's quick edits (tests/test_serve.py pins what they do).
-"""
+It imports the core's public names alone (`site_plugins.podcast`), maps the core's files onto MkDocs' `File`s,
+and turns `PodcastError` into `PluginError`. MkDocs' private page steps are called in one place, `_redo_pages`,
+for the preview's quick edits (tests/test_serve.py pins what they do); stencilled pages: `mkdocs_files.Themer`."""
 
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
-from .mkdocs_files import LinkedFile, host_print, sitemap_pages
+from .mkdocs_files import LinkedFile, Themer, host_print, sitemap_pages
 from .podcast import OPTIONS, ExpectedAnswers, PodcastError, SiteInfo, SiteSession, full_disk_line
 
 log = get_plugin_logger("podcast")
@@ -101,6 +100,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
 
     def on_env(self, env, *, config, files):
         self._env, env.bytecode_cache = env, self.session.template_cache(env)  # the same; compiled once
+        self.session.finish_stenciled(Themer(env, config, files, self._site[2]))  # before MkDocs copies files
         return env
 
     def on_serve(self, server, *, config, builder):  # page-only edits are previewed without a full rebuild

@@ -27,8 +27,8 @@ _EXPORTS = {
     "slug_from_title": "load.validate", "validate_episode": "load.validate",
     "BrokenFile": "model", "Episode": "model", "Host": "model", "Section": "model", "Settings": "model",
     "Source": "model", "Turn": "model",
-    "GeneratedPage": "render.document", "build_pages": "render.pages",
-    "SiteFile": "session", "SiteInfo": "session", "SiteSession": "session",
+    "BODY_PLACEHOLDER": "render.document", "GeneratedPage": "render.document", "build_pages": "render.pages",
+    "SiteFile": "session", "SiteInfo": "session", "SiteSession": "session", "Themed": "render.stencil",
     "full_disk_line": "writer", "link_or_copy": "writer",
 }
 __all__ = sorted(_EXPORTS)

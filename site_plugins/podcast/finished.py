@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .memo import MEMO_FOLDER, Memo, digest_of, file_signature
 from .render.document import BODY_PLACEHOLDER, GeneratedPage
-from .writer import OutputError, link_or_copy, remove_others
+from .writer import OutputError, link_or_copy, remove_others, write_atomic
 
 FINISHED = "finished"
 """The memo (and the folder of kept files) in the memos' folder."""
@@ -59,6 +59,18 @@ class FinishedPages:
         self._pending[page.src_uri] = (key, "")
         return None
 
+    def pending_file(self, src_uri: str) -> Path:
+        """Where a page `find` did not find is kept once finished here (`made`) rather than by the host."""
+        return self.file(self._pending[src_uri][0])
+
+    def made(self, src_uri: str, html: str) -> None:
+        """A page finished here (`stencil`), not by the host: written where it is kept (`pending_file`), which the
+        host links into the site as a file; `save` keeps it."""
+        key, search_key = self._pending.pop(src_uri)
+        data = html.encode("utf-8", errors="xmlcharrefreplace")  # as the host writes its pages
+        write_atomic(self.file(key), data, durable=False)
+        self._written.append((key, search_key, self.file(key), len(data)))
+
     def indexed(self, src_uri: str, search_key: str) -> None:
         """The search index took the page's HTML under `search_key`."""
         if src_uri in self._pending:
@@ -83,7 +95,8 @@ class FinishedPages:
             try:
                 if os.stat(written).st_size != size:
                     continue
-                link_or_copy(written, self.file(key))
+                if written != self.file(key):  # a page the host wrote (`made` wrote the others there)
+                    link_or_copy(written, self.file(key))
             except (OSError, OutputError):
                 continue  # not kept: rendered again
             kept = file_signature(self.file(key))[1:3]  # its size and time

@@ -53,6 +53,7 @@ from .preview import QuickPreview, write_changed
 from .render.document import BODY_PLACEHOLDER, GeneratedPage
 from .render.errorpages import add_notice
 from .render.search import SearchIndex
+from .render.stencil import STENCIL_VARIABLE, Stencil, Themed, marker_page, stencil_pages
 from .sitesize import size_report
 from .writer import OLD_SITE, LinkRule, SetAside, SiteWriter
 
@@ -110,9 +111,12 @@ class SiteSession:
         self._index: SearchIndex | None = None
         self._host_print = ""
         self._finished: FinishedPages | None = None
+        self._stenciled: list[GeneratedPage] = []
         self._old: SetAside | None = None
         self.workers = Workers(worker_count(environ or {}))
         """Processes that share a build's independent work (`parallel`), started when first given some."""
+        self._stencils = (environ or {}).get(STENCIL_VARIABLE, "").strip() != "0"
+        """Whether episode pages may be finished from a stencil of the host's theme (`render.stencil`)."""
 
     @classmethod
     def start(cls, options: Mapping[str, object], site: SiteInfo, *, clock: Callable[[], datetime],
@@ -227,17 +231,50 @@ class SiteSession:
             repr((host_print, request.settings, layout, request.cover_uri)))
         if self._finished is None:
             return [SiteFile(p.src_uri, p.markdown, p.in_nav) for p in output.pages]
-        made = []
+        made, rendered = [], []
         for page in output.pages:
             url = layout.url(page.src_uri)
             kept = self._finished.find(page, url=url, head=output.heads.get(page.src_uri, ""), index=partial(
                 self._index_kept, url=url, order=output.search_order.get(page.src_uri, 0.0)))
             if kept is None:
+                rendered.append(len(made))
                 made.append(SiteFile(page.src_uri, page.markdown, page.in_nav))
             else:
                 self._bodies.pop(page.src_uri, None)
                 made.append(SiteFile(layout.output_path(page.src_uri), kept, link=True, page=page.src_uri))
+        waiting = [self._bodies[made[n].uri] for n in rendered]
+        stenciled = stencil_pages(waiting) if self._stencils else set()  # see `finish_stenciled`: files to come
+        for n in rendered:
+            if (uri := made[n].uri) in stenciled:
+                made[n] = SiteFile(layout.output_path(uri), self._finished.pending_file(uri), link=True, page=uri)
+        self._stenciled = [page for page in waiting if page.src_uri in stenciled]
         return made
+
+    def finish_stenciled(self, themed: Callable[[GeneratedPage, bool], Themed]) -> None:
+        """Finish the pages given to the host as files to come (`_pages`), before it copies files: from a stencil
+        of its theme when it makes one (`stencil`), else each rendered whole (`themed(page, whole)`)."""
+        pages, self._stenciled = self._stenciled, []
+        if not pages or self._finished is None:
+            return
+        markers = [marker_page(pages[0], which) for which in (0, 1)]
+        first, second = (themed(page, True) for page in markers)
+        stencil = Stencil.of(first.whole, first.fields, second.whole, second.fields) if \
+            first.content == markers[0].html and second.content == markers[1].html else None
+        self.request.progress(f"{len(pages)} pages finished from a stencil of the theme" if stencil else
+                              f"{len(pages)} pages rendered whole: the theme shows more of a page than its fields")
+        for page in pages:
+            done = themed(page, stencil is None)
+            if self._index is not None and page.searchable:
+                order = self._last.search_order.get(page.src_uri, 0.0)
+                key = self._index.add_page(url=done.url, title=html_text.unescape(done.title), html=done.content,
+                                           order=order)
+                self._finished.indexed(page.src_uri, key)
+            self._bodies.pop(page.src_uri, None)
+            html = done.whole if stencil is None else stencil.fill(done.fields)
+            self._finished.made(page.src_uri, finish_page(html, self._last, self.request, src_uri=page.src_uri,
+                                                          page_url=done.url))
+            if self._index is not None:
+                self._index.take_cut()
 
     def _index_kept(self, key: str, *, url: str, order: float) -> bool:
         """Index a kept page by its key in the search cache; False when the cache no longer holds it."""
