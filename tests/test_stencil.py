@@ -18,27 +18,33 @@ TITLES = ["能源 & 电网", "Tom <b>&amp;</b> Jerry", '他说："潮汐"', "It'
           "A plain English title", "标题里有#号和~波浪~", "Ünïcödé café"]
 
 
-def varied_project(root) -> SiteProject:
-    """More episodes than a stencil needs, whose titles, summaries and tables of contents all differ."""
+def varied_project(root, episode_url: str = "") -> SiteProject:
+    """More episodes than a stencil needs, whose titles, summaries and tables of contents all differ, in two
+    months (folders of their own with `episode_url: "{date:%Y/%m}/{slug}/"`)."""
     project = SiteProject(root)
+    if episode_url:
+        config = project.root / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "      per_page:", f'      episode_url: "{episode_url}"\n      per_page:'), encoding="utf-8")
     for number in range(STENCIL_FROM + 2):
         sections = "".join(f"  - section: 第{n}部分 {TITLES[(number + n) % len(TITLES)]}\n    turns:\n"
                            f"      - 卿姐: 第{n}段，第{number}期。\n" for n in range(number % 3))
         extra = f"summary: 摘要 {number}：{TITLES[number % len(TITLES)]} <i>斜体</i> & more\n" \
                 f"slug: ep-{number:02d}\n"
-        text = episode_yaml(f"{TITLES[number % len(TITLES)]} {number}", date=f"2025-11-{number + 1:02d}",
+        text = episode_yaml(f"{TITLES[number % len(TITLES)]} {number}", date=f"2025-{10 + number % 2}-{number + 1:02d}",
                             extra=extra) + sections
         project.add_episode(f"ep-{number:02d}.yaml", text)
     return project
 
 
 @pytest.mark.site
-def test_stencilled_pages_are_the_pages_the_theme_renders(tmp_path, monkeypatch, caplog):
-    project = varied_project(tmp_path / "pod")
+@pytest.mark.parametrize("episode_url", ["", "{date:%Y/%m}/{slug}/"])
+def test_stencilled_pages_are_the_pages_the_theme_renders(tmp_path, monkeypatch, caplog, episode_url):
+    project = varied_project(tmp_path / "pod", episode_url)
     with caplog.at_level(logging.INFO):
         stencilled = snapshot(project.build())
     assert f"{STENCIL_FROM + 2} pages finished from a stencil of the theme" in caplog.text
-    page = project.root / "site/episodes/ep-03/index.html"
+    page = project.root / ("site/2025/11/ep-03/index.html" if episode_url else "site/episodes/ep-03/index.html")
     assert any(page.samefile(path) for path in (project.root / ".cache/podcast/build/finished").iterdir()), \
         "the page is the file the stencil finished, linked"
     forget(project)
@@ -96,6 +102,7 @@ def test_a_stencil_is_the_marker_pages_text_without_their_fields():
     page = episode_page("episodes/e1/index.md", "T", "D")
     markers = [marker_page(page, which) for which in (0, 1)]
     assert markers[0].src_uri == "episodes/podcaststencilfirst/index.md" and shape(markers[0]) == shape(page)
+    assert markers[1].src_uri == "podcaststencilsecond/podcaststencilsecond/index.md", "as deep, in other folders"
 
     def theme(fields, extra=""):  # a theme printing each field once, the title twice, the toc's first link in it
         return (f"<head><meta d='{fields[0]}'><title>{fields[2]}</title></head><a href='{fields[4]}'>skip</a>"

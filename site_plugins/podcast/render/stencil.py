@@ -39,16 +39,18 @@ _TOKENS = ("podcaststencilfirst", "podcaststencilsecond")
 
 def shape(page: GeneratedPage) -> tuple | None:
     """What decides which branches of the theme's template a page takes, for pages a stencil may finish: the rest
-    of its front matter and its Markdown. None for a page it may not finish: one in the navigation, or without a
-    title and description first in its front matter, a table of contents or a heading (a marker page has each)."""
+    of its front matter and its Markdown, and how deep it is (relative links are the same for pages as deep).
+    None for a page it may not finish: one in the navigation, not a folder's index, or without a title and
+    description first in its front matter, a table of contents or a heading (a marker page has each)."""
     front = _FRONT.match(page.markdown)
-    if page.in_nav or front is None or not page.toc or "<h1" not in page.html:
+    if page.in_nav or front is None or not page.toc or "<h1" not in page.html or \
+            not page.src_uri.endswith("/index.md"):
         return None
     lines = front.group(1).split("\n")
     if len(lines) < 2 or not lines[0].startswith("title: ") or not lines[1].startswith("description: ") or \
             not all(json.loads(line.split(": ", 1)[1]) for line in lines[:2]):
         return None
-    return (*lines[2:], page.markdown[front.end():])
+    return (*lines[2:], page.markdown[front.end():], page.src_uri.count("/"))
 
 
 class Themed(NamedTuple):
@@ -73,13 +75,16 @@ def stencil_pages(pages: Sequence[GeneratedPage]) -> set[str]:
 
 
 def marker_page(page: GeneratedPage, which: int) -> GeneratedPage:
-    """A page of `page`'s shape (beside it, in a folder of its own) whose every value holds the token of marker
-    page `which` (0 or 1). Its title has an '&' (escaped, as front matter holds titles) so that the title's forms
-    as text and as HTML differ."""
+    """A page of `page`'s shape whose every value holds the token of marker page `which` (0 or 1): the first beside
+    `page`, in a folder of its own, the second as deep in other folders (so a stencil holds for pages of every
+    folder as deep: a link that differs between folders makes the two differ). Its title has an '&' (escaped, as
+    front matter holds titles) so that the title's forms as text and as HTML differ."""
     token = _TOKENS[which]
-    folder, _, _ = page.src_uri.rstrip("/").rpartition("/")
-    parent, _, _ = folder.rpartition("/")
-    uri = f"{parent}/{token}/index.md" if parent else f"{token}/index.md"
+    folders = page.src_uri.split("/")[:-1]
+    folders[-1:] = [token]  # the page's own folder (a page is in one: `shape`)
+    if which and len(folders) > 1:
+        folders[-2] = token
+    uri = "/".join([*folders, "index.md"])
     front = _FRONT.match(page.markdown)
     assert front is not None  # `shape` said so
     lines = front.group(1).split("\n")
