@@ -125,3 +125,27 @@ def test_a_stencil_is_the_marker_pages_text_without_their_fields():
     first[1] = second[1] = "None"
     assert Stencil.of(theme(first, "None"), first, theme(second, "None"), second).fill(real[:1] + ["None"] + real[2:]) \
         == theme(real[:1] + ["None"] + real[2:], "None")
+
+
+SETTINGS = {
+    "no site address (no canonical links)": ("site_url: https://pod.example.org/\n", ""),
+    "pages as .html files": ("theme:\n", "use_directory_urls: false\ntheme:\n"),
+    "a repository, edit buttons and more theme features": (
+        "theme:\n", "repo_url: https://github.com/example/pod\nedit_uri: edit/main/docs/\ntheme:\n"
+        "  features: [content.action.edit, navigation.tabs, toc.follow, navigation.top]\n"),
+}
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_stencils_under_other_settings_are_the_pages_the_theme_renders(tmp_path, monkeypatch, caplog, setting):
+    project = varied_project(tmp_path / "pod")
+    config = project.root / "mkdocs.yml"
+    old, new = SETTINGS[setting]
+    config.write_text(config.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    with caplog.at_level(logging.INFO):
+        stencilled = snapshot(project.build())
+    assert "pages finished from a stencil of the theme" in caplog.text
+    forget(project)
+    monkeypatch.setenv("PODCAST_STENCIL", "0")
+    assert differing(stencilled, snapshot(project.build())) == []
