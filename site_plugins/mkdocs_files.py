@@ -9,6 +9,7 @@ import hashlib
 from importlib import metadata
 from pathlib import Path
 
+from jinja2 import TemplateNotFound
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -87,27 +88,48 @@ its main template imports)."""
 class Themer:
     """Generated pages through MkDocs' own page steps, not written (`SiteSession.finish_stenciled`): its Markdown,
     the podcast's HTML and table of contents put in as `on_page_content` puts them, the theme's context; a page
-    rendered whole, or its fields alone."""
+    rendered whole, its fields, or both. A theme without mkdocs-material's partials gives no fields (no stencil)."""
 
     def __init__(self, env, config, files: Files, nav) -> None:
         self.env, self.config, self.files, self.nav = env, config, files, nav
         self.fields = env.from_string(THEME_FIELDS)
         self.pages = files.documentation_pages(inclusion=InclusionLevel.is_included)  # what MkDocs gives a page
 
-    def __call__(self, page: GeneratedPage, whole: bool) -> Themed:
+    def __call__(self, page: GeneratedPage, whole: bool, fields: bool) -> Themed:
         config = self.config
         found = Page(None, File.generated(config, page.src_uri, content=page.markdown,
                                           inclusion=InclusionLevel.NOT_IN_NAV), config)
-        found.read_source(config)
-        if whole:
-            found.render(config, self.files)
-        found.content = found.content.replace(BODY_PLACEHOLDER, page.html, 1) if whole else page.html
-        found.toc = get_toc(page.toc_tokens()) if page.toc else found.toc
-        config._current_page, found.active = found, True  # as MkDocs renders a page
+        config._current_page = found  # as MkDocs renders a page
         try:
+            found.read_source(config)
+            if whole:
+                found.render(config, self.files)
+            found.content = found.content.replace(BODY_PLACEHOLDER, page.html, 1) if whole else page.html
+            found.toc = get_toc(page.toc_tokens()) if page.toc else found.toc
+            found.active = True
             context = get_context(self.nav, self.pages, config, found)
-            fields = self.fields.render(context).split("\0")
+            printed = self._fields(context) if fields else []
             output = self.env.get_template(found.meta.get("template", "main.html")).render(context) if whole else ""
         finally:
             config._current_page, found.active = None, False
-        return Themed(output, fields, found.url, found.title or "", found.content)
+        return Themed(output, printed, found.url, found.title or "", found.content)
+
+    def finish(self, session) -> None:
+        """The session's stencilled pages finished through this (a full disk: one line, no traceback)."""
+        try:
+            session.finish_stenciled(self)
+        except PodcastError as exc:
+            raise PluginError(str(exc)) from None
+
+    def _fields(self, context) -> list[str]:
+        try:
+            return self.fields.render(context).split("\0")
+        except TemplateNotFound:  # another theme: its pages are rendered whole
+            return []
+
+
+def editor_text(config, files: Files) -> str:
+    """The navigation and the editor's own pages' Markdown, where a page's source may be named: such a page is
+    rendered by MkDocs, whose links to it are checked (`SiteSession.build`)."""
+    return "\n".join([repr(config.nav), *(file.content_string for file in files
+                                           if file.generated_by is None and file.is_documentation_page())])

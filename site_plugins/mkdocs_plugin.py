@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
-from .mkdocs_files import LinkedFile, Themer, host_print, sitemap_pages
+from .mkdocs_files import LinkedFile, Themer, editor_text, host_print, sitemap_pages
 from .podcast import OPTIONS, ExpectedAnswers, PodcastError, SiteInfo, SiteSession, full_disk_line
 
 log = get_plugin_logger("podcast")
@@ -67,13 +67,13 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         self.session.set_aside_old_site(keep=self.dirty)
 
     def on_files(self, files: Files, *, config) -> Files:
-        printed = host_print(config, files)  # the editor's home page included: its heading may title the nav
+        printed, named = host_print(config, files), editor_text(config, files)  # the home page's too: see below
         home = files.get_file_from_path("index.md")
         if home is not None:  # the editor's home page becomes the intro of the generated one
             files.remove(home)
         try:
             made = self.session.build(home_intro=get_data(home.content_string)[0] if home is not None else None,
-                                      strict=config.strict, host_print=printed)
+                                      strict=config.strict, host_print=printed, named=named)
         except PodcastError as exc:  # a full disk, a folder that cannot be written: one line, no traceback
             raise PluginError(str(exc)) from None
         taken = {f.dest_uri: f.src_uri for f in files}
@@ -100,7 +100,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
 
     def on_env(self, env, *, config, files):
         self._env, env.bytecode_cache = env, self.session.template_cache(env)  # the same; compiled once
-        self.session.finish_stenciled(Themer(env, config, files, self._site[2]))  # before MkDocs copies files
+        Themer(env, config, files, self._site[2]).finish(self.session)  # stencilled pages, before files are copied
         return env
 
     def on_serve(self, server, *, config, builder):  # page-only edits are previewed without a full rebuild

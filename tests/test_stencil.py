@@ -19,8 +19,8 @@ TITLES = ["能源 & 电网", "Tom <b>&amp;</b> Jerry", '他说："潮汐"', "It'
 
 
 def varied_project(root, episode_url: str = "") -> SiteProject:
-    """More episodes than a stencil needs, whose titles, summaries and tables of contents all differ, in two
-    months (folders of their own with `episode_url: "{date:%Y/%m}/{slug}/"`)."""
+    """More episodes than a stencil needs, whose titles, summaries and tables of contents all differ; the first a
+    month before the others (a folder of its own with `episode_url: "{date:%Y/%m}/{slug}/"`)."""
     project = SiteProject(root)
     if episode_url:
         config = project.root / "mkdocs.yml"
@@ -31,8 +31,8 @@ def varied_project(root, episode_url: str = "") -> SiteProject:
                            f"      - 卿姐: 第{n}段，第{number}期。\n" for n in range(number % 3))
         extra = f"summary: 摘要 {number}：{TITLES[number % len(TITLES)]} <i>斜体</i> & more\n" \
                 f"slug: ep-{number:02d}\n"
-        text = episode_yaml(f"{TITLES[number % len(TITLES)]} {number}", date=f"2025-{10 + number % 2}-{number + 1:02d}",
-                            extra=extra) + sections
+        date = f"2025-{11 if number else 10}-{number + 1:02d}"
+        text = episode_yaml(f"{TITLES[number % len(TITLES)]} {number}", date=date, extra=extra) + sections
         project.add_episode(f"ep-{number:02d}.yaml", text)
     return project
 
@@ -43,12 +43,16 @@ def test_stencilled_pages_are_the_pages_the_theme_renders(tmp_path, monkeypatch,
     project = varied_project(tmp_path / "pod", episode_url)
     with caplog.at_level(logging.INFO):
         stencilled = snapshot(project.build())
-    assert f"{STENCIL_FROM + 2} pages finished from a stencil of the theme" in caplog.text
+    side_by_side = STENCIL_FROM + 1 if episode_url else STENCIL_FROM + 2  # the month with the most of them
+    assert f"{side_by_side} pages finished from a stencil of the theme" in caplog.text
     page = project.root / ("site/2025/11/ep-03/index.html" if episode_url else "site/episodes/ep-03/index.html")
     assert any(page.samefile(path) for path in (project.root / ".cache/podcast/build/finished").iterdir()), \
         "the page is the file the stencil finished, linked"
-    forget(project)
+    stencilled_file = page.stat().st_ino
     monkeypatch.setenv("PODCAST_STENCIL", "0")
+    project.build()
+    assert page.stat().st_ino != stencilled_file, "PODCAST_STENCIL=0 renders again a page kept from a stencil"
+    forget(project)
     caplog.clear()
     with caplog.at_level(logging.INFO):
         whole = snapshot(project.build())
@@ -72,7 +76,7 @@ def test_a_theme_that_shows_more_of_a_page_gets_no_stencil(tmp_path, monkeypatch
         encoding="utf-8")
     with caplog.at_level(logging.INFO):
         site = project.build()
-    assert "pages rendered whole: the theme shows more of a page than its fields" in caplog.text
+    assert "pages rendered whole: no stencil of the theme holds for them" in caplog.text
     assert '<p class="where">episodes/ep-03/</p>' in (site / "episodes/ep-03/index.html").read_text(encoding="utf-8")
     made = snapshot(site)
     forget(project)
@@ -102,7 +106,7 @@ def test_a_stencil_is_the_marker_pages_text_without_their_fields():
     page = episode_page("episodes/e1/index.md", "T", "D")
     markers = [marker_page(page, which) for which in (0, 1)]
     assert markers[0].src_uri == "episodes/podcaststencilfirst/index.md" and shape(markers[0]) == shape(page)
-    assert markers[1].src_uri == "podcaststencilsecond/podcaststencilsecond/index.md", "as deep, in other folders"
+    assert markers[1].src_uri == "episodes/zzmarkersecond/index.md"
 
     def theme(fields, extra=""):  # a theme printing each field once, the title twice, the toc's first link in it
         return (f"<head><meta d='{fields[0]}'><title>{fields[2]}</title></head><a href='{fields[4]}'>skip</a>"
@@ -112,14 +116,14 @@ def test_a_stencil_is_the_marker_pages_text_without_their_fields():
         return [f"{token} d", f"https://x/{token}/", f"{token} t & m", f"{token} t &amp; m", f"#{token}-first",
                 f"<a href='#{token}-first'>{token} first</a>", f"<h1>{token}</h1>"]
 
-    first, second = fields("podcaststencilfirst"), fields("podcaststencilsecond")
+    first, second = fields("podcaststencilfirst"), fields("zzmarkersecond")
     stencil = Stencil.of(theme(first), first, theme(second), second)
     assert stencil is not None
     real = ["D", "https://x/e1/", "T", "T", "#a", "<a href='#a'>A</a>", "<h1>T</h1>"]
     assert stencil.fill(real) == theme(real)
     # What differs between the marker pages outside their fields, or a token left outside them: no stencil.
     assert Stencil.of(theme(first, "built 12:00:01"), first, theme(second, "built 12:00:02"), second) is None
-    assert Stencil.of(theme(first, "podcaststencilfirst"), first, theme(second, "podcaststencilsecond"),
+    assert Stencil.of(theme(first, "podcaststencilfirst"), first, theme(second, "zzmarkersecond"),
                       second) is None
     # A field the site has none of (no canonical address) holds no token: it is not looked for.
     first[1] = second[1] = "None"
@@ -149,3 +153,18 @@ def test_stencils_under_other_settings_are_the_pages_the_theme_renders(tmp_path,
     forget(project)
     monkeypatch.setenv("PODCAST_STENCIL", "0")
     assert differing(stencilled, snapshot(project.build())) == []
+
+
+@pytest.mark.site
+def test_an_episode_page_the_navigation_names_is_rendered_by_mkdocs(tmp_path, caplog):
+    """MkDocs checks the navigation's and the editor's links to its pages: a page named there stays one of its
+    pages (a strict build would stop on a link to a file it does not know), the others are stencilled."""
+    project = varied_project(tmp_path / "pod")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - archive/index.md\n", "  - archive/index.md\n  - Pilot: episodes/ep-03/index.md\n"), encoding="utf-8")
+    (project.root / "docs/about.md").write_text("# About\n\n[The fifth](episodes/ep-05/index.md)\n", encoding="utf-8")
+    with caplog.at_level(logging.INFO):
+        site = project.build()  # strict: a warning would stop it
+    assert f"{STENCIL_FROM} pages finished from a stencil of the theme" in caplog.text
+    assert "episodes/ep-05/" in (site / "about/index.html").read_text(encoding="utf-8")

@@ -112,6 +112,7 @@ class SiteSession:
         self._host_print = ""
         self._finished: FinishedPages | None = None
         self._stenciled: list[GeneratedPage] = []
+        self._named = ""
         self._old: SetAside | None = None
         self.workers = Workers(worker_count(environ or {}))
         """Processes that share a build's independent work (`parallel`), started when first given some."""
@@ -190,14 +191,15 @@ class SiteSession:
             pass
         return None
 
-    def build(self, *, home_intro: str | None = None, strict: bool = False, host_print: str = "") -> list[SiteFile]:
+    def build(self, *, home_intro: str | None = None, strict: bool = False, host_print: str = "",
+              named: str = "") -> list[SiteFile]:
         """Build the podcast part of the site: the pages and files to add. A strict build raises
         `PodcastError` when it may not publish (warnings are left to the host's strict mode, which sees
         them logged). `host_print`: a digest of everything the host's theme reads besides a page, given
         only when nothing else changes a page; with it, pages as an earlier build finished them are
         published again as they were (`finished`), not rendered."""
         request = replace(self.request, now=self.clock(), home_intro=home_intro)
-        self._host_print = host_print
+        self._host_print, self._named = host_print, named
         try:
             output = self.output = build_site(request, previous=self.output, workers=self.workers)
         except BaseException:
@@ -228,7 +230,7 @@ class SiteSession:
         request, layout = self.request, self.request.layout
         self._finished = None if request.preview or not host_print else FinishedPages(
             request.project_dir / request.settings.cache_dir,
-            repr((host_print, request.settings, layout, request.cover_uri)))
+            repr((host_print, request.settings, layout, request.cover_uri, self._stencils)))
         if self._finished is None:
             return [SiteFile(p.src_uri, p.markdown, p.in_nav) for p in output.pages]
         made, rendered = [], []
@@ -243,27 +245,31 @@ class SiteSession:
                 self._bodies.pop(page.src_uri, None)
                 made.append(SiteFile(layout.output_path(page.src_uri), kept, link=True, page=page.src_uri))
         waiting = [self._bodies[made[n].uri] for n in rendered]
-        stenciled = stencil_pages(waiting) if self._stencils else set()  # see `finish_stenciled`: files to come
+        # See `finish_stenciled`: files to come. Not a page the editor's navigation or Markdown names (MkDocs checks
+        # such links to its pages), as '<its folder>/index.md'.
+        stenciled = {uri for uri in stencil_pages(waiting) if "/".join(uri.split("/")[-2:]) not in self._named} \
+            if self._stencils else set()
         for n in rendered:
             if (uri := made[n].uri) in stenciled:
                 made[n] = SiteFile(layout.output_path(uri), self._finished.pending_file(uri), link=True, page=uri)
         self._stenciled = [page for page in waiting if page.src_uri in stenciled]
         return made
 
-    def finish_stenciled(self, themed: Callable[[GeneratedPage, bool], Themed]) -> None:
+    def finish_stenciled(self, themed: Callable[[GeneratedPage, bool, bool], Themed]) -> None:
         """Finish the pages given to the host as files to come (`_pages`), before it copies files: from a stencil
-        of its theme when it makes one (`stencil`), else each rendered whole (`themed(page, whole)`)."""
+        of its theme when it makes one (`stencil`), else each rendered whole (`themed(page, whole, fields)`)."""
         pages, self._stenciled = self._stenciled, []
         if not pages or self._finished is None:
             return
         markers = [marker_page(pages[0], which) for which in (0, 1)]
-        first, second = (themed(page, True) for page in markers)
+        first, second = (themed(page, True, True) for page in markers)
         stencil = Stencil.of(first.whole, first.fields, second.whole, second.fields) if \
             first.content == markers[0].html and second.content == markers[1].html else None
         self.request.progress(f"{len(pages)} pages finished from a stencil of the theme" if stencil else
-                              f"{len(pages)} pages rendered whole: the theme shows more of a page than its fields")
+                              f"{len(pages)} pages rendered whole: no stencil of the theme holds for them (it shows "
+                              "more of a page than its fields)")
         for page in pages:
-            done = themed(page, stencil is None)
+            done = themed(page, stencil is None, stencil is not None)
             if self._index is not None and page.searchable:
                 order = self._last.search_order.get(page.src_uri, 0.0)
                 key = self._index.add_page(url=done.url, title=html_text.unescape(done.title), html=done.content,

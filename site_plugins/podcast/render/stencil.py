@@ -34,12 +34,13 @@ STENCIL_VARIABLE = "PODCAST_STENCIL"
 STENCIL_FROM = 16
 """Pages of one shape from which a stencil is made (two marker pages rendered whole cost two pages' render)."""
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
-_TOKENS = ("podcaststencilfirst", "podcaststencilsecond")
+_TOKENS = ("podcaststencilfirst", "zzmarkersecond")
 
 
 def shape(page: GeneratedPage) -> tuple | None:
     """What decides which branches of the theme's template a page takes, for pages a stencil may finish: the rest
-    of its front matter and its Markdown, and how deep it is (relative links are the same for pages as deep).
+    of its front matter and its Markdown, and the folder of its folder (relative links are the same only for pages
+    side by side: one in another folder, as deep, may link into a folder the marker pages share).
     None for a page it may not finish: one in the navigation, not a folder's index, or without a title and
     description first in its front matter, a table of contents or a heading (a marker page has each)."""
     front = _FRONT.match(page.markdown)
@@ -50,7 +51,7 @@ def shape(page: GeneratedPage) -> tuple | None:
     if len(lines) < 2 or not lines[0].startswith("title: ") or not lines[1].startswith("description: ") or \
             not all(json.loads(line.split(": ", 1)[1]) for line in lines[:2]):
         return None
-    return (*lines[2:], page.markdown[front.end():], page.src_uri.count("/"))
+    return (*lines[2:], page.markdown[front.end():], "/".join(page.src_uri.split("/")[:-2]))
 
 
 class Themed(NamedTuple):
@@ -75,26 +76,26 @@ def stencil_pages(pages: Sequence[GeneratedPage]) -> set[str]:
 
 
 def marker_page(page: GeneratedPage, which: int) -> GeneratedPage:
-    """A page of `page`'s shape whose every value holds the token of marker page `which` (0 or 1): the first beside
-    `page`, in a folder of its own, the second as deep in other folders (so a stencil holds for pages of every
-    folder as deep: a link that differs between folders makes the two differ). Its title has an '&' (escaped, as
-    front matter holds titles) so that the title's forms as text and as HTML differ."""
+    """A page of `page`'s shape, beside it in a folder of its own, whose every value holds the token of marker page
+    `which` (0 or 1). The two differ in everything a theme might print of a value: their tokens from the first
+    letter, the first's values short and the second's long (past what a theme would shorten: a shortened value
+    leaves its token outside the field), and the title and description hold an '&' (escaped, as front matter holds
+    them: escaped again, they are not the field) so that the title's forms as text and as HTML differ too."""
     token = _TOKENS[which]
-    folders = page.src_uri.split("/")[:-1]
-    folders[-1:] = [token]  # the page's own folder (a page is in one: `shape`)
-    if which and len(folders) > 1:
-        folders[-2] = token
-    uri = "/".join([*folders, "index.md"])
+    folders = page.src_uri.split("/")[:-2]  # the page's own folder is the token's (`shape`: an index page)
+    uri = "/".join([*folders, token, "index.md"])
     front = _FRONT.match(page.markdown)
     assert front is not None  # `shape` said so
+    more = " and more words" * (40 * which)
     lines = front.group(1).split("\n")
-    lines[0] = "title: " + json.dumps(f"{token} title &amp; more")
-    lines[1] = "description: " + json.dumps(f"{token} description")
+    lines[0] = "title: " + json.dumps(f"{token} title &amp; more{more}")
+    lines[1] = "description: " + json.dumps(f"{token} description &amp; more{more}{more}")
     markdown = "---\n" + "\n".join(lines) + "\n---\n" + page.markdown[front.end():]
-    toc = ((2, f"{token}-first", f"{token} first"), (3, f"{token}-inner", f"{token} inner"),
+    toc = ((2, f"{token}-first", f"{token} first{more}"), (3, f"{token}-inner", f"{token} inner"),
            (2, f"{token}-last", f"{token} last"))
-    html = f'<h1 id="{token}-top">{token} heading</h1>\n<p>{token} text</p>'
-    return replace(page, src_uri=uri, markdown=markdown, html=html, title=f"{token} title & more", toc=toc, key="")
+    html = f'<h1 id="{token}-top">{token} heading</h1>\n<p>{token} text{more}</p>'
+    return replace(page, src_uri=uri, markdown=markdown, html=html, title=f"{token} title & more{more}", toc=toc,
+                   key="")
 
 
 @dataclass(frozen=True, slots=True)
