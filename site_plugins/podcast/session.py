@@ -112,7 +112,6 @@ class SiteSession:
         self._host_print = ""
         self._finished: FinishedPages | None = None
         self._stenciled: list[GeneratedPage] = []
-        self._named = ""
         self._old: SetAside | None = None
         self.workers = Workers(worker_count(environ or {}))
         """Processes that share a build's independent work (`parallel`), started when first given some."""
@@ -197,9 +196,10 @@ class SiteSession:
         `PodcastError` when it may not publish (warnings are left to the host's strict mode, which sees
         them logged). `host_print`: a digest of everything the host's theme reads besides a page, given
         only when nothing else changes a page; with it, pages as an earlier build finished them are
-        published again as they were (`finished`), not rendered."""
+        published again as they were (`finished`), not rendered, and others may be finished from a stencil of
+        the theme. `named`: the host's navigation and editor's pages, whose links to a page's source it checks."""
         request = replace(self.request, now=self.clock(), home_intro=home_intro)
-        self._host_print, self._named = host_print, named
+        self._host_print = host_print
         try:
             output = self.output = build_site(request, previous=self.output, workers=self.workers)
         except BaseException:
@@ -219,14 +219,15 @@ class SiteSession:
         self._index = SearchIndex(SiteWriter(self.site_dir, link_from=derived), cache=search_cache(request),
                                   workers=self.workers) if request.settings.search else None
         linkable = LinkRule(derived)
-        made = [*self._pages(output, host_print),
+        made = [*self._pages(output, host_print, named),
                 *(SiteFile(uri, content, link=isinstance(content, Path) and linkable(content))
                   for uri, content in {**output.files, **asset_files()}.items())]
         self.ending()  # the episodes, audio and pages read or made live to the build's end
         return made
 
-    def _pages(self, output: SiteOutput, host_print: str) -> list[SiteFile]:
-        """The generated pages for the host to render, or as earlier builds finished them (linked files)."""
+    def _pages(self, output: SiteOutput, host_print: str, named: str) -> list[SiteFile]:
+        """The generated pages for the host to render, or as earlier builds finished them (linked files), or to be
+        finished from a stencil of its theme (`finish_stenciled`) unless `named` (the editor's text) names them."""
         request, layout = self.request, self.request.layout
         self._finished = None if request.preview or not host_print else FinishedPages(
             request.project_dir / request.settings.cache_dir,
@@ -247,7 +248,7 @@ class SiteSession:
         waiting = [self._bodies[made[n].uri] for n in rendered]
         # See `finish_stenciled`: files to come. Not a page the editor's navigation or Markdown names (MkDocs checks
         # such links to its pages), as '<its folder>/index.md'.
-        stenciled = {uri for uri in stencil_pages(waiting) if "/".join(uri.split("/")[-2:]) not in self._named} \
+        stenciled = {uri for uri in stencil_pages(waiting) if "/".join(uri.split("/")[-2:]) not in named} \
             if self._stencils else set()
         for n in rendered:
             if (uri := made[n].uri) in stenciled:
@@ -270,11 +271,8 @@ class SiteSession:
                               "more of a page than its fields)")
         for page in pages:
             done = themed(page, stencil is None, stencil is not None)
-            if self._index is not None and page.searchable:
-                order = self._last.search_order.get(page.src_uri, 0.0)
-                key = self._index.add_page(url=done.url, title=html_text.unescape(done.title), html=done.content,
-                                           order=order)
-                self._finished.indexed(page.src_uri, key)
+            if page.searchable:
+                self._index_page(done.content, src_uri=page.src_uri, url=done.url, title=done.title)
             self._bodies.pop(page.src_uri, None)
             html = done.whole if stencil is None else stencil.fill(done.fields)
             self._finished.made(page.src_uri, finish_page(html, self._last, self.request, src_uri=page.src_uri,
@@ -297,12 +295,18 @@ class SiteSession:
             toc = generated.toc_tokens() if generated.toc else None
         if src_uri == self.request.layout.home and self.output is not None:
             html = add_notice(html, self.output.notice)  # the preview's list of broken episode files
-        if self._index is not None and not search_excluded:
+        if not search_excluded:
+            self._index_page(html, src_uri=src_uri, url=url, title=title)
+        return html, toc
+
+    def _index_page(self, html: str, *, src_uri: str, url: str, title: str) -> None:
+        """A page's HTML into the search index (`title` as the host has it: escaped), under the key its kept
+        file is found by next time."""
+        if self._index is not None:
             order = self.output.search_order.get(src_uri, 0.0) if self.output is not None else 0.0
             key = self._index.add_page(url=url, title=html_text.unescape(title), html=html, order=order)
             if self._finished is not None:
                 self._finished.indexed(src_uri, key)
-        return html, toc
 
     def finish_page(self, html: str, *, src_uri: str, url: str) -> str:
         """A finished page with the podcast's <head> tags and the site's search box."""
