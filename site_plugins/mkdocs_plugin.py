@@ -71,12 +71,12 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         home = files.get_file_from_path("index.md")
         if home is not None:  # the editor's home page becomes the intro of the generated one
             files.remove(home)
+        taken = {f.dest_uri: f.src_uri for f in files}
         try:
             made = self.session.build(home_intro=get_data(home.content_string)[0] if home is not None else None,
-                                      strict=config.strict, host_print=printed, named=named)
+                                      strict=config.strict, host_print=printed, named=named, host_files=taken)
         except PodcastError as exc:  # a full disk, a folder that cannot be written: one line, no traceback
             raise PluginError(str(exc)) from None
-        taken = {f.dest_uri: f.src_uri for f in files}
         self._made = made
         for item in made:
             kind = LinkedFile if item.link else File

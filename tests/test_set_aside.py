@@ -1,15 +1,18 @@
 """Before a build, the last build's files leave the site folder in one rename each, and are removed while the
 build goes on: MkDocs, which empties the folder first, finds nothing to wait for (8 000 files took it 0.7 s of
-a rebuild). Hidden entries stay, as MkDocs keeps them; nothing is left behind in the cache."""
+a rebuild). The folders of the podcast's own files are taken back, less what the build no longer makes: a site
+rebuilt over them is the site built afresh. Hidden entries stay, as MkDocs keeps them; nothing is left behind in
+the cache."""
 
 from __future__ import annotations
 
 import pytest
 
-from site_plugins.podcast.writer import OLD_SITE, SetAside, remove_stale_parts
+from site_plugins.podcast.writer import OLD_SITE, SetAside, link_or_copy, remove_stale_parts
 
 from .conftest import SiteProject
 from .test_audio import script_episode
+from .test_kept_builds import differing, edit, forget, snapshot
 
 
 def _old_site(tmp_path):
@@ -72,3 +75,69 @@ def test_a_rebuild_publishes_no_old_file_and_leaves_none_in_the_cache(tmp_path):
     project.build()
     assert sorted(str(p.relative_to(site)) for p in site.rglob("*")) == first
     assert list((project.root / ".cache/podcast" / OLD_SITE).iterdir()) == []
+
+
+@pytest.mark.unit
+def test_the_folders_of_the_builds_own_files_are_taken_back_less_what_it_no_longer_makes(tmp_path):
+    site, old = _old_site(tmp_path), tmp_path / "cache" / OLD_SITE
+    (site / "episodes/gone").mkdir()
+    (site / "episodes/gone/index.html").write_text("an episode removed since")
+    (site / "episodes/a/.index.html.1a2b.part").write_text("half a file of a stopped build")
+    kept = tmp_path / "kept.html"  # a page the last build published as a kept file, linked
+    kept.write_text("kept page")
+    (site / "episodes/a/index.html").unlink()
+    (site / "episodes/a/index.html").hardlink_to(kept)
+    (site / "episodes/a/transcript.vtt").write_text("WEBVTT")
+    (site / "assets/x").mkdir(parents=True)
+    (site / "assets/x/theme.js").write_text("the host's")
+    folder = (site / "episodes/a").stat().st_ino
+    aside = SetAside(site, old)
+    aside.start()
+    aside.take_back({"episodes/a/index.html": False, "episodes/a/transcript.vtt": True, "episodes/b/index.html": False,
+                     "assets/x/podcast.js": True, "feed.xml": True}, host={"assets/x/theme.js", "index.html"})
+    aside.wait()
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
+        ".git", ".nojekyll", "episodes", "episodes/a", "episodes/a/transcript.vtt"]
+    assert (site / "episodes/a").stat().st_ino == folder, "the folder is the last build's, not a new one"
+    assert kept.read_text() == "kept page", "a page the host writes in place is a new file, not the kept one"
+    assert list(old.iterdir()) == [], "the rest is removed: root files, the host's folders"
+
+
+@pytest.mark.unit
+def test_a_linked_file_taken_back_is_left_when_it_is_the_one_to_link_and_replaced_when_not(tmp_path):
+    site, old = _old_site(tmp_path), tmp_path / "cache" / OLD_SITE
+    same, other = tmp_path / "same.json", tmp_path / "other.json"
+    same.write_text("same")
+    other.write_text("new text")
+    (site / "episodes/a/index.html").unlink()
+    (site / "episodes/a/index.html").hardlink_to(same)
+    (site / "episodes/a/chapters.json").write_text("old text")
+    aside = SetAside(site, old)
+    aside.start()
+    aside.take_back({"episodes/a/index.html": True, "episodes/a/chapters.json": True})
+    aside.wait()
+    link_or_copy(same, site / "episodes/a/index.html")
+    link_or_copy(other, site / "episodes/a/chapters.json")
+    assert (site / "episodes/a/index.html").samefile(same) and (site / "episodes/a/chapters.json").samefile(other)
+    assert sorted(p.name for p in (site / "episodes/a").iterdir()) == ["chapters.json", "index.html"], "no part left"
+
+
+@pytest.mark.site
+def test_a_site_rebuilt_over_the_last_one_is_the_site_built_afresh(tmp_path):
+    """An episode removed, one renamed, one edited, a file put into an episode's folder by hand: the rebuild, over
+    the last build's folders, publishes what a build into an empty folder without kept work does."""
+    project = SiteProject(tmp_path / "pod")
+    for slug in ("ep-a", "ep-b", "ep-c"):
+        project.add_episode(f"{slug}.yaml", script_episode(slug, ["第一句话。", f"{slug}的第二句话。"]))
+    site = project.build()
+    folder = (site / "episodes/ep-a").stat().st_ino
+    (project.root / "episodes/ep-c.yaml").unlink()
+    edit(project.root / "episodes/ep-b.yaml", "slug: ep-b", "slug: ep-renamed")
+    edit(project.root / "episodes/ep-a.yaml", "summary: 关于能源的一期。", "summary: 关于电网的一期。")
+    (site / "episodes/ep-a/notes.txt").write_text("put here by hand")
+    rebuilt = snapshot(project.build())
+    assert (site / "episodes/ep-a").stat().st_ino == folder, "the episode's folder was taken back"
+    forget(project)
+    afresh = snapshot(project.build(tmp_path / "afresh"))
+    assert differing(rebuilt, afresh) == []
+    assert "episodes/ep-c/index.html" not in rebuilt and "episodes/ep-a/notes.txt" not in rebuilt

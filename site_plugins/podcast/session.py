@@ -17,7 +17,7 @@ import html as html_text
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
@@ -191,13 +191,14 @@ class SiteSession:
         return None
 
     def build(self, *, home_intro: str | None = None, strict: bool = False, host_print: str = "",
-              named: str = "") -> list[SiteFile]:
+              named: str = "", host_files: Collection[str] = ()) -> list[SiteFile]:
         """Build the podcast part of the site: the pages and files to add. A strict build raises
         `PodcastError` when it may not publish (warnings are left to the host's strict mode, which sees
         them logged). `host_print`: a digest of everything the host's theme reads besides a page, given
         only when nothing else changes a page; with it, pages as an earlier build finished them are
         published again as they were (`finished`), not rendered, and others may be finished from a stencil of
-        the theme. `named`: the host's navigation and editor's pages, whose links to a page's source it checks."""
+        the theme. `named`: the host's navigation and editor's pages, whose links to a page's source it checks.
+        `host_files`: the site paths of the host's own files (see `SetAside.take_back`)."""
         request = replace(self.request, now=self.clock(), home_intro=home_intro)
         self._host_print = host_print
         try:
@@ -222,6 +223,9 @@ class SiteSession:
         made = [*self._pages(output, host_print, named),
                 *(SiteFile(uri, content, link=isinstance(content, Path) and linkable(content))
                   for uri, content in {**output.files, **asset_files()}.items())]
+        if self._old is not None:  # the last build's folders of these files, put back
+            self._old.take_back({request.layout.output_path(f.uri) if f.uri.endswith(".md") else f.uri: f.link
+                                 for f in made}, host_files)
         self.ending()  # the episodes, audio and pages read or made live to the build's end
         return made
 

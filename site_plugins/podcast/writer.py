@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -63,31 +63,61 @@ OLD_SITE = "old-site"
 
 
 class SetAside:
-    """A built site's old files moved out of the way before a build, one rename for each entry of the folder,
-    and removed by a process of their own while the build goes on (a thread would take turns with the build's
-    own): a host that empties the folder first (MkDocs) finds it empty and waits for nothing. Hidden entries
-    stay, as hosts keep them. An entry that cannot be moved (the folder for old files is on another filesystem)
-    stays where it is, for the host to remove as before. Old files a build left behind when it was stopped are
-    removed by the next one."""
+    """A built site's old files moved out of the way before a build, one rename for each entry of the folder: a host
+    that empties the folder first (MkDocs) finds it empty and waits for nothing. The build then takes back the
+    folders of its own files (`take_back`), and the rest is removed by a process of its own while the build goes on
+    (a thread would take turns with the build's own). Hidden entries stay, as hosts keep them. An entry that cannot
+    be moved (the folder for old files is on another filesystem) stays where it is, for the host to remove as
+    before. Old files a build left behind when it was stopped are removed by the next one."""
 
     def __init__(self, folder: Path, old: Path) -> None:
         self.folder, self.old = folder, old
+        self._moved: Path | None = None
+        self._earlier: list[str] = []
         self._remover: subprocess.Popen | None = None
+        self._removing = False
 
     def start(self) -> None:
         entries = [e for e in os.listdir(self.folder) if not e.startswith(".")] if self.folder.is_dir() else []
         try:
             self.old.mkdir(parents=True, exist_ok=True)
-            earlier = [str(self.old / name) for name in os.listdir(self.old)]
-            moved = Path(tempfile.mkdtemp(prefix="site.", dir=self.old)) if entries else None
+            self._earlier = [str(self.old / name) for name in os.listdir(self.old)]
+            self._moved = Path(tempfile.mkdtemp(prefix="site.", dir=self.old)) if entries else None
         except OSError:
             return  # nowhere to put them: the host removes them as before
         for name in entries:
             try:
-                os.rename(self.folder / name, moved / name)
+                os.rename(self.folder / name, self._moved / name)
             except OSError:
                 break  # another filesystem: the same for every entry
-        folders = [*earlier, *([str(moved)] if moved else [])]
+
+    def take_back(self, made: Mapping[str, bool], host: Collection[str] = ()) -> None:
+        """Put back the last build's folders of this build's files, less what this build does not make: `made`, the
+        site paths of the files it makes (each True when linked, see `link_or_copy`); `host`, those of the host's own
+        files, whose folders stay removed. The build writes over the files it made before, and makes no folder anew:
+        an unchanged linked file is left as it is, and a disk that has just removed thousands of files and folders
+        is slow to make as many again. A file to be written in place (not linked) that is linked elsewhere is
+        removed first, never written through. Then the rest of the old files are removed."""
+        try:
+            if self._moved is not None:
+                taken = {path.split("/", 1)[0] for path in made if "/" in path} - {p.split("/", 1)[0] for p in host}
+                for name in sorted(taken):
+                    if (self._moved / name).is_dir() and not os.path.lexists(self.folder / name):
+                        os.rename(self._moved / name, self.folder / name)
+                        _prune(self.folder / name, name, made)
+                for path, linked in made.items():
+                    if not linked and path.split("/", 1)[0] in taken and _linked_elsewhere(self.folder / path):
+                        os.unlink(self.folder / path)
+        except OSError:
+            pass  # left to the host: a file it cannot write is its error to report
+        finally:
+            self._remove_rest()
+
+    def _remove_rest(self) -> None:
+        if self._removing:
+            return
+        self._removing = True
+        folders = [*self._earlier, *([str(self._moved)] if self._moved else [])]
         try:
             self._remover = subprocess.Popen([sys.executable, "-I", "-S", "-c", _REMOVE, *folders],
                                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL) if folders else None
@@ -96,10 +126,35 @@ class SetAside:
                 shutil.rmtree(folder, ignore_errors=True)
 
     def wait(self) -> None:
-        """Until the old files are removed."""
+        """Until the old files are removed (those not taken back, see `take_back`)."""
+        self._remove_rest()
         if self._remover is not None:
             self._remover.wait()
             self._remover = None
+
+
+def _prune(folder: Path, prefix: str, keep: Container[str]) -> bool:
+    """Remove what `folder` (the site path `prefix`) holds besides the site paths in `keep` and the folders that
+    lead to them; True when nothing is left in it."""
+    left = 0
+    for entry in os.scandir(folder):
+        path = f"{prefix}/{entry.name}"
+        if entry.is_dir(follow_symlinks=False):
+            if _prune(Path(entry.path), path, keep):
+                os.rmdir(entry.path)
+                continue
+        elif path not in keep:
+            os.unlink(entry.path)
+            continue
+        left += 1
+    return left == 0
+
+
+def _linked_elsewhere(path: Path) -> bool:
+    try:
+        return os.lstat(path).st_nlink > 1
+    except FileNotFoundError:
+        return False
 
 
 _REMOVE = "import shutil, sys\nfor folder in sys.argv[1:]:\n    shutil.rmtree(folder, ignore_errors=True)"
@@ -124,8 +179,11 @@ def link_or_copy(source: Path | str, path: Path | str, *, link: bool = True) -> 
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 os.link(source, path)
             return
+        except FileExistsError:  # a file an earlier build made (`SetAside.take_back`): kept when it is this one
+            if _same_file(source, path) or _linked_over(source, path):
+                return
         except OSError:
-            pass  # there is a file, or no source, or no link here: the steps below say what fails
+            pass  # no source, or no link here: the steps below say what fails
 
     def fill(handle: int, temporary: str) -> None:
         os.close(handle)
@@ -135,6 +193,30 @@ def link_or_copy(source: Path | str, path: Path | str, *, link: bool = True) -> 
         os.chmod(temporary, 0o644)  # mkstemp makes files private; these are published
 
     _replace(Path(path), fill)
+
+
+def _same_file(one: Path | str, other: Path | str) -> bool:
+    try:
+        return os.path.samestat(os.stat(one), os.stat(other))
+    except OSError:
+        return False
+
+
+def _linked_over(source: Path | str, path: Path | str) -> bool:
+    """Replace the file at `path` by a link of `source` made at a temporary name (no file made for the name
+    first); False when that fails, for the steps that say why."""
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.part")
+    try:
+        os.link(source, temporary)
+    except OSError:
+        return False
+    try:
+        os.replace(temporary, path)
+    except OSError:
+        os.unlink(temporary)
+        return False
+    return True
 
 
 def _linked(source: Path, temporary: str) -> bool:
