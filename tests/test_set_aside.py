@@ -6,9 +6,11 @@ the cache."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
-from site_plugins.podcast.writer import OLD_SITE, SetAside, link_or_copy, remove_stale_parts
+from site_plugins.podcast.writer import OLD_SITE, SetAside, link_or_copy, remove_stale_parts, write_over
 
 from .conftest import SiteProject
 from .test_audio import script_episode
@@ -93,8 +95,9 @@ def test_the_folders_of_the_builds_own_files_are_taken_back_less_what_it_no_long
     folder = (site / "episodes/a").stat().st_ino
     aside = SetAside(site, old)
     aside.start()
-    aside.take_back({"episodes/a/index.html": False, "episodes/a/transcript.vtt": True, "episodes/b/index.html": False,
-                     "assets/x/podcast.js": True, "feed.xml": True}, host={"assets/x/theme.js", "index.html"})
+    assert aside.take_back(host={"assets/x/theme.js", "index.html"}) == site
+    aside.keep({"episodes/a/index.html": False, "episodes/a/transcript.vtt": True, "episodes/b/index.html": False,
+                "assets/x/podcast.js": True, "feed.xml": True})
     aside.wait()
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
         ".git", ".nojekyll", "episodes", "episodes/a", "episodes/a/transcript.vtt"]
@@ -114,7 +117,8 @@ def test_a_linked_file_taken_back_is_left_when_it_is_the_one_to_link_and_replace
     (site / "episodes/a/chapters.json").write_text("old text")
     aside = SetAside(site, old)
     aside.start()
-    aside.take_back({"episodes/a/index.html": True, "episodes/a/chapters.json": True})
+    aside.take_back()
+    aside.keep({"episodes/a/index.html": True, "episodes/a/chapters.json": True})
     aside.wait()
     link_or_copy(same, site / "episodes/a/index.html")
     link_or_copy(other, site / "episodes/a/chapters.json")
@@ -130,7 +134,7 @@ def test_a_site_rebuilt_over_the_last_one_is_the_site_built_afresh(tmp_path):
     for slug in ("ep-a", "ep-b", "ep-c"):
         project.add_episode(f"{slug}.yaml", script_episode(slug, ["第一句话。", f"{slug}的第二句话。"]))
     site = project.build()
-    folder = (site / "episodes/ep-a").stat().st_ino
+    folder, stamp = (site / "episodes/ep-a").stat().st_ino, (site / "episodes/ep-a/transcript.vtt").stat().st_ino
     (project.root / "episodes/ep-c.yaml").unlink()
     edit(project.root / "episodes/ep-b.yaml", "slug: ep-b", "slug: ep-renamed")
     edit(project.root / "episodes/ep-a.yaml", "summary: 关于能源的一期。", "summary: 关于电网的一期。")
@@ -141,3 +145,26 @@ def test_a_site_rebuilt_over_the_last_one_is_the_site_built_afresh(tmp_path):
     afresh = snapshot(project.build(tmp_path / "afresh"))
     assert differing(rebuilt, afresh) == []
     assert "episodes/ep-c/index.html" not in rebuilt and "episodes/ep-a/notes.txt" not in rebuilt
+    forget(project)  # cold, over the last build's files: each made again is written over the old one in its place
+    assert differing(snapshot(project.build()), afresh) == []
+    transcript = site / "episodes/ep-a/transcript.vtt"
+    assert transcript.stat().st_nlink == 2 and transcript.stat().st_ino == stamp, "written over, linked to the cache"
+    for path in (project.root / ".cache/podcast/build/files").iterdir():  # named by their bytes: none written through
+        assert hashlib.sha256(path.read_bytes()).hexdigest()[:40] == path.stem, path
+
+
+@pytest.mark.unit
+def test_a_file_made_for_the_site_is_written_over_the_old_one_in_its_place_unless_that_is_linked(tmp_path):
+    """A cache file the site will link is written into the site's file of a build before, in the place it will be
+    linked to, and that file linked into the cache: no new file. Never through a file linked elsewhere."""
+    lone, linked, kept = tmp_path / "lone.vtt", tmp_path / "linked.html", tmp_path / "kept.html"
+    lone.write_text("the last build's transcript, longer than the new one")
+    kept.write_text("a page kept by the cache")
+    linked.hardlink_to(kept)
+    write_over(tmp_path / "cache/a.vtt", b"WEBVTT new", old=lone)
+    assert (tmp_path / "cache/a.vtt").samefile(lone) and lone.read_bytes() == b"WEBVTT new"
+    write_over(tmp_path / "cache/b.html", b"new page", old=linked)
+    assert (tmp_path / "cache/b.html").read_bytes() == b"new page" and kept.read_text() == "a page kept by the cache"
+    assert not (tmp_path / "cache/b.html").samefile(linked)
+    write_over(tmp_path / "cache/c.json", b"{}", old=tmp_path / "none.json")
+    assert (tmp_path / "cache/c.json").read_bytes() == b"{}"

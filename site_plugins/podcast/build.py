@@ -95,6 +95,9 @@ class BuildRequest:
     warn: Callable[[str], None] = lambda _: None
     speak_until: float | None = None
     """No turn is sent to the engine after this time (time.time()): a publishing run's budget."""
+    written_over: Path | None = None
+    """The site folder, holding the files of a build before at their places, where each may be written over by the
+    file that takes its place (`writer.write_over`); None where the site folder starts empty."""
     audio_key: bytes | None = None
     """The key that seals the episode MP3s this site's builds write (`PODCAST_AUDIO_KEY`, see `audio.trust`)."""
 

@@ -18,7 +18,7 @@ from .parallel import Feed, Workers
 from .render.embed import embed_files
 from .render.transcripts import transcript_files
 from .thumbnails import thumbnail_set
-from .writer import remove_others, write_atomic
+from .writer import remove_others, write_over
 
 if TYPE_CHECKING:
     from .build import BuildRequest
@@ -60,7 +60,7 @@ class EpisodeFiles:
 
     def _inputs(self, episode: Episode) -> tuple:  # what `episode_texts` reads besides the episode
         return self.audio.get(episode.slug), self.request.settings, self.request.layout, \
-            *self.texts.art(episode), self.texts.kept_in
+            *self.texts.art(episode), self.texts.kept_in, self.request.written_over
 
     def start(self) -> None:
         """Hand the texts to make to the workers (without workers, make them now)."""
@@ -93,14 +93,16 @@ class EpisodeFiles:
 
 
 def episode_texts(episode: Episode, clip: EpisodeAudio | None, settings: Settings, layout: SiteLayout, art: str,
-                  side: int, folder: Path | None) -> dict[str, bytes] | dict[str, str]:
+                  side: int, folder: Path | None, site: Path | None = None) -> dict[str, bytes] | dict[str, str]:
     """Site path -> bytes of the episode's transcripts, chapters and embed page (`art`: its picture's address); with
     a `folder`, each is written there as a file named by its content, and the file's name given instead (a worker
-    then sends back names, not tens of kilobytes of text)."""
+    then sends back names, not tens of kilobytes of text): written over the file of `site` at the text's place, when
+    `site` holds one of a build before (`write_over`)."""
     texts = {**transcript_files(episode, clip, layout=layout),
              **embed_files(episode, clip, settings, layout=layout, image_uri=art, image_side=side)}
     made = {uri: text.encode("utf-8") for uri, text in texts.items()}
-    return made if folder is None else {uri: _kept_file(folder, data, PurePosixPath(uri).suffix)
+    return made if folder is None else {uri: _kept_file(folder, data, PurePosixPath(uri).suffix,
+                                                    site / uri if site is not None else None)
                                         for uri, data in made.items()}
 
 
@@ -110,10 +112,10 @@ def _sent_texts(episode: Episode | Kept | None, *rest: object) -> dict[str, byte
     return None if not isinstance(found, Episode) else episode_texts(found, *rest)
 
 
-def _kept_file(folder: Path, data: bytes, suffix: str) -> str:
+def _kept_file(folder: Path, data: bytes, suffix: str, old: Path | None) -> str:
     name = hashlib.sha256(data).hexdigest()[:40] + suffix
     if not (folder / name).is_file():
-        write_atomic(folder / name, data, durable=False)
+        write_over(folder / name, data, old=old)
     return name
 
 

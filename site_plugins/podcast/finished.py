@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .memo import MEMO_FOLDER, Memo, digest_of, file_signature
 from .render.document import BODY_PLACEHOLDER, GeneratedPage
-from .writer import OutputError, link_or_copy, remove_others, write_atomic
+from .writer import OutputError, link_or_copy, remove_others, write_over
 
 FINISHED = "finished"
 """The memo (and the folder of kept files) in the memos' folder."""
@@ -63,12 +63,13 @@ class FinishedPages:
         """Where a page `find` did not find is kept once finished here (`made`) rather than by the host."""
         return self.file(self._pending[src_uri][0])
 
-    def made(self, src_uri: str, html: str) -> None:
+    def made(self, src_uri: str, html: str, *, old: Path | None = None) -> None:
         """A page finished here (`stencil`), not by the host: written where it is kept (`pending_file`), which the
-        host links into the site as a file; `save` keeps it."""
+        host links into the site as a file; `save` keeps it. `old`: the site's file of the page, written over when
+        a build before left it there (`write_over`)."""
         key, search_key = self._pending.pop(src_uri)
         data = html.encode("utf-8", errors="xmlcharrefreplace")  # as the host writes its pages
-        write_atomic(self.file(key), data, durable=False)
+        write_over(self.file(key), data, old=old)
         self._written.append((key, search_key, self.file(key), len(data)))
 
     def indexed(self, src_uri: str, search_key: str) -> None:

@@ -199,7 +199,8 @@ class SiteSession:
         published again as they were (`finished`), not rendered, and others may be finished from a stencil of
         the theme. `named`: the host's navigation and editor's pages, whose links to a page's source it checks.
         `host_files`: the site paths of the host's own files (see `SetAside.take_back`)."""
-        request = replace(self.request, now=self.clock(), home_intro=home_intro)
+        written_over = self._old.take_back(host_files) if self._old is not None else None  # see `SetAside`
+        request = replace(self.request, now=self.clock(), home_intro=home_intro, written_over=written_over)
         self._host_print = host_print
         try:
             output = self.output = build_site(request, previous=self.output, workers=self.workers)
@@ -223,9 +224,8 @@ class SiteSession:
         made = [*self._pages(output, host_print, named),
                 *(SiteFile(uri, content, link=isinstance(content, Path) and linkable(content))
                   for uri, content in {**output.files, **asset_files()}.items())]
-        if self._old is not None:  # the last build's folders of these files, put back
-            self._old.take_back({request.layout.output_path(f.uri) if f.uri.endswith(".md") else f.uri: f.link
-                                 for f in made}, host_files)
+        if self._old is not None:
+            self._old.keep({request.layout.site_path(f.uri): f.link for f in made})
         self.ending()  # the episodes, audio and pages read or made live to the build's end
         return made
 
@@ -280,7 +280,7 @@ class SiteSession:
             self._bodies.pop(page.src_uri, None)
             html = done.whole if stencil is None else stencil.fill(done.fields)
             self._finished.made(page.src_uri, finish_page(html, self._last, self.request, src_uri=page.src_uri,
-                                                          page_url=done.url))
+                                page_url=done.url), old=self.site_dir / self.request.layout.output_path(page.src_uri))
             if self._index is not None:
                 self._index.take_cut()
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,30 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     A failure (a full disk, a folder that cannot be written) raises OutputError, with nothing left behind.
     """
     write_streamed(path, lambda file: file.write(data), durable=durable)
+
+
+def write_over(path: Path, data: bytes, *, old: Path | None) -> None:
+    """`write_atomic` (not durable) of a file the site will link (`link_or_copy`), or, where `old` is a file no other
+    name links (the site's file at the place `path` will be linked to, from a build before: `SetAside`), `data`
+    written into that file and the file linked at `path`: a disk that has just removed thousands of files is slow
+    to make as many new ones. A build stopped on the way may leave that site file half written, as a host leaves its
+    pages; `path` only ever names a whole file."""
+    try:
+        if old is not None and stat.S_ISREG((found := os.lstat(old)).st_mode) and found.st_nlink == 1:
+            with open(old, "r+b") as file:
+                file.write(data)
+                file.truncate()
+            try:
+                os.link(old, path)
+            except FileNotFoundError:  # no folder yet
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.link(old, path)
+            return
+    except FileExistsError:
+        return  # made meanwhile by another process: the file of the same name has the same bytes
+    except OSError:
+        pass  # no such file, or it cannot be written: a new one, whose errors say what fails
+    write_atomic(path, data, durable=False)
 
 
 def write_streamed(path: Path, dump: Callable[[BinaryIO], object], *, durable: bool = False) -> None:
@@ -76,6 +102,8 @@ class SetAside:
         self._earlier: list[str] = []
         self._remover: subprocess.Popen | None = None
         self._removing = False
+        self._taken: list[str] = []
+        """The old folders put back (`take_back`)."""
 
     def start(self) -> None:
         entries = [e for e in os.listdir(self.folder) if not e.startswith(".")] if self.folder.is_dir() else []
@@ -91,23 +119,37 @@ class SetAside:
             except OSError:
                 break  # another filesystem: the same for every entry
 
-    def take_back(self, made: Mapping[str, bool], host: Collection[str] = ()) -> None:
-        """Put back the last build's folders of this build's files, less what this build does not make: `made`, the
-        site paths of the files it makes (each True when linked, see `link_or_copy`); `host`, those of the host's own
-        files, whose folders stay removed. The build writes over the files it made before, and makes no folder anew:
-        an unchanged linked file is left as it is, and a disk that has just removed thousands of files and folders
-        is slow to make as many again. A file to be written in place (not linked) that is linked elsewhere is
-        removed first, never written through. Then the rest of the old files are removed."""
+    def take_back(self, host: Collection[str] = ()) -> Path | None:
+        """Put back the last build's folders, but those of `host` (the site paths of the host's own files): the
+        build writes over the files it made before (`link_or_copy`, `write_over`), and makes no folder anew (a disk
+        that has just removed thousands of files and folders is slow to make as many again). `keep` then says
+        which of their files stay. The site folder, where any was taken back; else None."""
+        if self._moved is None:
+            return None
+        hosts = {path.split("/", 1)[0] for path in host}
+        for entry in os.scandir(self._moved):
+            if entry.name not in hosts and entry.is_dir(follow_symlinks=False) and \
+                    not os.path.lexists(self.folder / entry.name):
+                with contextlib.suppress(OSError):
+                    os.rename(entry.path, self.folder / entry.name)
+                    self._taken.append(entry.name)
+        return self.folder if self._taken else None
+
+    def keep(self, made: Mapping[str, bool]) -> None:
+        """Of the folders taken back, keep only the files this build makes: `made`, their site paths (each True
+        when linked, see `link_or_copy`); a folder with none of them goes with the rest. A file to be written in
+        place (not linked) that is linked elsewhere is removed first, never written through. Then the rest of the
+        old files are removed."""
         try:
-            if self._moved is not None:
-                taken = {path.split("/", 1)[0] for path in made if "/" in path} - {p.split("/", 1)[0] for p in host}
-                for name in sorted(taken):
-                    if (self._moved / name).is_dir() and not os.path.lexists(self.folder / name):
-                        os.rename(self._moved / name, self.folder / name)
-                        _prune(self.folder / name, name, made)
-                for path, linked in made.items():
-                    if not linked and path.split("/", 1)[0] in taken and _linked_elsewhere(self.folder / path):
-                        os.unlink(self.folder / path)
+            mine = {path.split("/", 1)[0] for path in made if "/" in path}
+            for name in self._taken:
+                if name not in mine:
+                    os.rename(self.folder / name, self._moved / name)
+                elif _prune(self.folder / name, name, made):
+                    os.rmdir(self.folder / name)
+            for path, linked in made.items():
+                if not linked and path.split("/", 1)[0] in self._taken and _linked_elsewhere(self.folder / path):
+                    os.unlink(self.folder / path)
         except OSError:
             pass  # left to the host: a file it cannot write is its error to report
         finally:
