@@ -115,8 +115,11 @@ class Themer:
         return Themed(output, printed, found.url, found.title or "", found.content)
 
     def finish(self, session) -> None:
-        """The session's stencilled pages finished through this (a full disk: one line, no traceback)."""
+        """The files MkDocs writes next, told to the session (`SiteSession.written`), and the session's stencilled
+        pages finished through this (a full disk: one line, no traceback)."""
+        inclusion = InclusionLevel.is_in_serve if session.request.preview else InclusionLevel.is_included
         try:
+            session.written({f.dest_uri: isinstance(f, LinkedFile) for f in self.files if inclusion(f.inclusion)})
             session.finish_stenciled(self)
         except PodcastError as exc:
             raise PluginError(str(exc)) from None

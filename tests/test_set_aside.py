@@ -168,3 +168,22 @@ def test_a_file_made_for_the_site_is_written_over_the_old_one_in_its_place_unles
     assert not (tmp_path / "cache/b.html").samefile(linked)
     write_over(tmp_path / "cache/c.json", b"{}", old=tmp_path / "none.json")
     assert (tmp_path / "cache/c.json").read_bytes() == b"{}"
+    stale, page = tmp_path / "cache/d.html", tmp_path / "page.html"  # a kept page found stale: replaced, not kept
+    stale.write_text("a page changed since")
+    page.write_text("the last build's page")
+    write_over(stale, b"the page made now", old=page)
+    assert stale.samefile(page) and stale.read_bytes() == b"the page made now"
+
+
+@pytest.mark.site
+def test_files_the_host_leaves_out_are_not_kept_from_the_last_build(tmp_path):
+    """Settings that leave files out (`exclude_docs`) apply to the podcast's files after they are made: a rebuild
+    over the last build's folders keeps only what the host writes."""
+    project = SiteProject(tmp_path / "pod")
+    project.add_episode("ep-a.yaml", script_episode("ep-a", ["第一句话。", "第二句话。"]))
+    assert (project.build() / "episodes/ep-a/transcript.vtt").is_file()
+    edit(project.root / "mkdocs.yml", "theme:\n", 'exclude_docs: "*.vtt"\ntheme:\n')
+    rebuilt = snapshot(project.build())
+    forget(project)
+    afresh = snapshot(project.build(tmp_path / "afresh"))
+    assert differing(rebuilt, afresh) == [] and "episodes/ep-a/transcript.vtt" not in rebuilt

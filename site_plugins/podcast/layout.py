@@ -230,10 +230,6 @@ class SiteLayout:
         """The file a page is written to: its URL, with index.html for a folder."""
         return url_file(self.url(src_uri))
 
-    def site_path(self, uri: str) -> str:
-        """Where the file of docs path `uri` is written: a page's file (`output_path`), any other at `uri`."""
-        return self.output_path(uri) if uri.endswith(".md") else uri
-
 
 def url_file(url: str) -> str:
     """The file that answers a page's URL: 'a/' -> 'a/index.html', 'a.html' as it is."""

@@ -163,13 +163,11 @@ class SiteSession:
         return page_assets(self.request.settings)
 
     def set_aside_old_site(self, *, keep: bool = False) -> None:
-        """Move the last build's files out of the site folder, to be removed while this build goes on: call it
-        before the host empties the folder, which then has nothing to wait for (see `SetAside`). `keep`: the host
-        keeps them (a dirty build), and so does this."""
-        if keep:
-            return
-        self._old = SetAside(self.site_dir, self.request.project_dir / self.request.settings.cache_dir / OLD_SITE)
-        self._old.start()
+        """Move the last build's files out of the site folder before the host empties it (see `SetAside`). `keep`:
+        the host keeps them (a dirty build), and so does this."""
+        if not keep:
+            self._old = SetAside(self.site_dir, self.request.project_dir / self.request.settings.cache_dir / OLD_SITE)
+            self._old.start()
 
     def template_cache(self, env: Environment) -> FileSystemBytecodeCache | None:
         """A place for the host's templates as a build compiled them, kept for the next (compiling the theme's
@@ -192,13 +190,12 @@ class SiteSession:
 
     def build(self, *, home_intro: str | None = None, strict: bool = False, host_print: str = "",
               named: str = "", host_files: Collection[str] = ()) -> list[SiteFile]:
-        """Build the podcast part of the site: the pages and files to add. A strict build raises
-        `PodcastError` when it may not publish (warnings are left to the host's strict mode, which sees
-        them logged). `host_print`: a digest of everything the host's theme reads besides a page, given
-        only when nothing else changes a page; with it, pages as an earlier build finished them are
-        published again as they were (`finished`), not rendered, and others may be finished from a stencil of
-        the theme. `named`: the host's navigation and editor's pages, whose links to a page's source it checks.
-        `host_files`: the site paths of the host's own files (see `SetAside.take_back`)."""
+        """Build the podcast part of the site: the pages and files to add. A strict build raises `PodcastError` when
+        it may not publish (warnings are left to the host's strict mode, which sees them logged). `host_print`: a
+        digest of everything the host's theme reads besides a page, given only when nothing else changes a page;
+        with it, pages as an earlier build finished them are published again as they were (`finished`), not
+        rendered, and others may be finished from a stencil of the theme. `named`: the host's navigation and
+        editor's pages, whose links to a page's source it checks. `host_files`: the site paths of its own files."""
         written_over = self._old.take_back(host_files) if self._old is not None else None  # see `SetAside`
         request = replace(self.request, now=self.clock(), home_intro=home_intro, written_over=written_over)
         self._host_print = host_print
@@ -224,8 +221,6 @@ class SiteSession:
         made = [*self._pages(output, host_print, named),
                 *(SiteFile(uri, content, link=isinstance(content, Path) and linkable(content))
                   for uri, content in {**output.files, **asset_files()}.items())]
-        if self._old is not None:
-            self._old.keep({request.layout.site_path(f.uri): f.link for f in made})
         self.ending()  # the episodes, audio and pages read or made live to the build's end
         return made
 
@@ -259,6 +254,11 @@ class SiteSession:
                 made[n] = SiteFile(layout.output_path(uri), self._finished.pending_file(uri), link=True, page=uri)
         self._stenciled = [page for page in waiting if page.src_uri in stenciled]
         return made
+
+    def written(self, files: Mapping[str, bool]) -> None:
+        """The site paths of the files the host writes next (True: linked), kept of the last build's (`SetAside`)."""
+        if self._old is not None:
+            self._old.keep(files)
 
     def finish_stenciled(self, themed: Callable[[GeneratedPage, bool, bool], Themed]) -> None:
         """Finish the pages given to the host as files to come (`_pages`), before it copies files: from a stencil

@@ -43,18 +43,13 @@ def write_over(path: Path, data: bytes, *, old: Path | None) -> None:
     to make as many new ones. A build stopped on the way may leave that site file half written, as a host leaves its
     pages; `path` only ever names a whole file."""
     try:
-        if old is not None and stat.S_ISREG((found := os.lstat(old)).st_mode) and found.st_nlink == 1:
+        if old is not None and not _linked_elsewhere(old):
             with open(old, "r+b") as file:
                 file.write(data)
                 file.truncate()
-            try:
-                os.link(old, path)
-            except FileNotFoundError:  # no folder yet
-                path.parent.mkdir(parents=True, exist_ok=True)
-                os.link(old, path)
-            return
-    except FileExistsError:
-        return  # made meanwhile by another process: the file of the same name has the same bytes
+                os.fchmod(file.fileno(), 0o644)  # as `write_atomic` makes it
+            if _linked_over(old, path):
+                return
     except OSError:
         pass  # no such file, or it cannot be written: a new one, whose errors say what fails
     write_atomic(path, data, durable=False)
@@ -136,23 +131,26 @@ class SetAside:
         return self.folder if self._taken else None
 
     def keep(self, made: Mapping[str, bool]) -> None:
-        """Of the folders taken back, keep only the files this build makes: `made`, their site paths (each True
-        when linked, see `link_or_copy`); a folder with none of them goes with the rest. A file to be written in
-        place (not linked) that is linked elsewhere is removed first, never written through. Then the rest of the
-        old files are removed."""
+        """Of the folders taken back, keep only the files the host writes: `made`, their site paths (each True when
+        linked, see `link_or_copy`); a folder with none of them goes with the rest. A file to be written in place
+        (not linked) that is linked elsewhere is removed first, never written through. Then the rest of the old
+        files are removed. An old file that cannot be removed stops the build (OutputError), rather than be
+        published."""
         try:
+            for path, linked in made.items():
+                if not linked and path.split("/", 1)[0] in self._taken and _linked_elsewhere(self.folder / path):
+                    os.unlink(self.folder / path)
             mine = {path.split("/", 1)[0] for path in made if "/" in path}
             for name in self._taken:
                 if name not in mine:
                     os.rename(self.folder / name, self._moved / name)
                 elif _prune(self.folder / name, name, made):
                     os.rmdir(self.folder / name)
-            for path, linked in made.items():
-                if not linked and path.split("/", 1)[0] in self._taken and _linked_elsewhere(self.folder / path):
-                    os.unlink(self.folder / path)
-        except OSError:
-            pass  # left to the host: a file it cannot write is its error to report
+        except OSError as exc:
+            raise OutputError(f"cannot remove the last build's {exc.filename or 'files'}: {exc.strerror or exc}; "
+                              f"remove {self.folder} and build again") from None
         finally:
+            self._taken = []
             self._remove_rest()
 
     def _remove_rest(self) -> None:
@@ -193,10 +191,13 @@ def _prune(folder: Path, prefix: str, keep: Container[str]) -> bool:
 
 
 def _linked_elsewhere(path: Path) -> bool:
+    """Whether writing into the file at `path` would write into another: a link of it, or where a symbolic link
+    leads."""
     try:
-        return os.lstat(path).st_nlink > 1
+        found = os.lstat(path)
     except FileNotFoundError:
         return False
+    return not stat.S_ISREG(found.st_mode) or found.st_nlink > 1
 
 
 _REMOVE = "import shutil, sys\nfor folder in sys.argv[1:]:\n    shutil.rmtree(folder, ignore_errors=True)"
@@ -250,7 +251,11 @@ def _linked_over(source: Path | str, path: Path | str) -> bool:
     folder, name = os.path.split(path)
     temporary = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.part")
     try:
-        os.link(source, temporary)
+        try:
+            os.link(source, temporary)
+        except FileNotFoundError:  # no folder yet, unless the source is gone
+            os.makedirs(folder, exist_ok=True)
+            os.link(source, temporary)
     except OSError:
         return False
     try:
