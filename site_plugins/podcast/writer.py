@@ -203,10 +203,6 @@ def _linked_elsewhere(path: Path) -> bool:
 _REMOVE = "import shutil, sys\nfor folder in sys.argv[1:]:\n    shutil.rmtree(folder, ignore_errors=True)"
 
 
-_NO_LINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES)
-"""Why a hard link may be refused where a copy works: another filesystem, one without links, too many links."""
-
-
 def link_or_copy(source: Path | str, path: Path | str, *, link: bool = True) -> None:
     """Put the file `source` at `path` as a hard link (no byte copied: a site's MP3s cost no time and no
     space), or as a copy where the filesystem refuses the link, or when `link` is False. Atomic either way:
@@ -226,12 +222,10 @@ def link_or_copy(source: Path | str, path: Path | str, *, link: bool = True) -> 
             if _same_file(source, path) or _linked_over(source, path):
                 return
         except OSError:
-            pass  # no source, or no link here: the steps below say what fails
+            pass  # no source, or no link here: a copy, whose errors say what fails
 
     def fill(handle: int, temporary: str) -> None:
         os.close(handle)
-        if link and _linked(source, temporary):
-            return
         shutil.copyfile(source, temporary)
         os.chmod(temporary, 0o644)  # mkstemp makes files private; these are published
 
@@ -262,18 +256,6 @@ def _linked_over(source: Path | str, path: Path | str) -> bool:
         os.replace(temporary, path)
     except OSError:
         os.unlink(temporary)
-        return False
-    return True
-
-
-def _linked(source: Path, temporary: str) -> bool:
-    """Hard-link `source` at the name `temporary` (reserved by mkstemp); False when the filesystem refuses."""
-    os.unlink(temporary)  # the name is ours; the link takes it
-    try:
-        os.link(source, temporary)
-    except OSError as exc:
-        if exc.errno not in _NO_LINK:
-            raise
         return False
     return True
 
