@@ -44,6 +44,26 @@ def test_held_objects_are_given_back_with_their_cycles_collected():
 
 
 @pytest.mark.unit
+def test_a_hold_while_reading_leaves_the_full_passes_out_until_the_next_hold():
+    gc.unfreeze()
+    before = gc.get_threshold()
+    hold_objects(reading=True)
+    young, middle, full = gc.get_threshold()
+    assert (young, middle) == before[:2], "the quick passes go on"
+    assert full > 1_000_000, "no full pass while the catalog is read"
+    node = _Node()
+    ref = weakref.ref(node)
+    del node
+    gc.collect(1)
+    assert ref() is None, "a cycle dropped while reading is still freed by a quick pass"
+    hold_objects()
+    assert gc.get_threshold() == before, "the next hold gives the full passes back"
+    hold_objects(reading=True)
+    release_objects()
+    assert gc.get_threshold() == before, "so does the release"
+
+
+@pytest.mark.unit
 def test_another_programs_frozen_objects_stay_frozen_when_nothing_was_held():
     gc.unfreeze()
     release_objects()  # nothing of ours held
@@ -63,8 +83,10 @@ def test_a_build_holds_what_it_made_and_the_next_session_collects_its_cycles(pro
     project.add_episode("one.yaml", episode_yaml("第一期"))
     node = _Node()
     ref = weakref.ref(node)
+    thresholds = gc.get_threshold()
     project.build()
     assert gc.get_freeze_count() > 0, "a build that ends the process holds what it made"
+    assert gc.get_threshold() == thresholds, "and has the collector's full passes back by its end"
     del node
     gc.collect()
     assert ref() is not None

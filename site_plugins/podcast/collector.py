@@ -9,6 +9,12 @@ takes what is alive out of those passes (`gc.freeze`): a build whose process end
 when its pages and files are made and when it ends. Objects are still freed as soon as nothing refers to them;
 cycles among held objects wait for `release_objects`, which a new session or staging build calls first (a test
 run builds again and again in one process, a preview server too) and which collects them.
+
+While a build reads its catalog, everything it makes lives to its end: the collector's full passes over the
+objects made since the last hold, ever longer as the episodes pile up, freed nothing and took 6.5 s of a first
+build of ten thousand episodes (0.25 s of one of a thousand). The hold when the session starts (`reading`) leaves
+the full passes out until the next hold, once the episodes and their audio are read; the quick passes over young
+objects go on throughout, and the rest of the build, which drops pages' parts as it goes, has the full passes back.
 """
 
 from __future__ import annotations
@@ -16,13 +22,36 @@ from __future__ import annotations
 import gc
 
 _held = False
+_thresholds: tuple[int, int, int] | None = None
+"""The collector's thresholds while its full passes are left out (`reading`), to give back."""
+_NO_FULL_PASSES = 1 << 30
+"""Quick passes between two full ones: more than a build makes (a few thousand), so none."""
 
 
-def hold_objects() -> None:
-    """Leave every object alive now out of the collector's later passes, this build's and the exit's."""
+def hold_objects(*, reading: bool = False) -> None:
+    """Leave every object alive now out of the collector's later passes, this build's and the exit's. `reading`:
+    what the build makes next lives to its end too; the collector's full passes wait for the next hold."""
     global _held
     gc.freeze()
     _held = True
+    if reading:
+        _pause_full_passes()
+    else:
+        _resume_full_passes()
+
+
+def _pause_full_passes() -> None:
+    global _thresholds
+    if _thresholds is None:
+        _thresholds = gc.get_threshold()
+        gc.set_threshold(_thresholds[0], _thresholds[1], _NO_FULL_PASSES)
+
+
+def _resume_full_passes() -> None:
+    global _thresholds
+    if _thresholds is not None:
+        gc.set_threshold(*_thresholds)
+        _thresholds = None
 
 
 def release_objects() -> None:
@@ -30,6 +59,7 @@ def release_objects() -> None:
     otherwise take them back before any pass). Nothing when nothing was held; when something was, objects another
     program froze are given back too (the collector keeps one set of frozen objects)."""
     global _held
+    _resume_full_passes()
     if _held:
         gc.unfreeze()
         _held = False

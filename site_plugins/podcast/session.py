@@ -148,14 +148,14 @@ class SiteSession:
                       output=previous.output if previous is not None else None)
         if preview:  # its snapshot is taken now, before anything is read: an edit during the build shows next
             session.quick = QuickPreview([*watched, *session.watch], site.project_dir)
-        session.ending()  # what the process has imported and read so far lives to its end
+        session.ending(reading=True)  # what the process has imported so far lives to its end, as its episodes will
         return session
 
-    def ending(self) -> None:
+    def ending(self, *, reading: bool = False) -> None:
         """Hold what is alive now from the collector's later passes (`collector`) when the host's process ends
-        after this build."""
+        after this build; `reading`: what it makes until the next hold does too."""
         if self.request.ends_process:
-            hold_objects()
+            hold_objects(reading=reading)
 
     @property
     def page_assets(self) -> tuple[list[str], list[dict[str, str]]]:
