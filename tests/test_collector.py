@@ -93,3 +93,36 @@ def test_a_build_holds_what_it_made_and_the_next_session_collects_its_cycles(pro
     project.build(command="serve")
     assert ref() is None, "the next session collects the cycles the build before it held"
     assert gc.get_freeze_count() == 0, "a preview holds nothing"
+
+
+
+@pytest.mark.site
+def test_podcast_build_holds_what_it_reads_and_ends_with_the_full_passes_back(project: SiteProject, monkeypatch):
+    """`podcast build`, whose process ends after it, holds as a MkDocs build does: its catalog read with the full
+    passes left out (seen from the collector's own passes), given back once the episodes and their audio are read."""
+    from site_plugins.podcast.cli import main
+
+    gc.unfreeze()
+    project.add_episode("one.yaml", episode_yaml("第一期"))
+    before = gc.get_threshold()
+    thresholds = (10, 10, 10)  # a quick pass every few objects: some while the catalog is read, however small
+    seen: list[tuple[int, int, int]] = []
+
+    def watch(phase: str, info: dict) -> None:
+        if phase == "start":
+            seen.append(gc.get_threshold())
+
+    monkeypatch.chdir(project.root)
+    monkeypatch.setenv("PODCAST_TTS", "espeak")
+    gc.set_threshold(*thresholds)
+    gc.callbacks.append(watch)
+    try:
+        assert main(["build", "--out", str(project.root / "staged")]) == 0
+        found = gc.get_threshold()
+    finally:
+        gc.callbacks.remove(watch)
+        gc.set_threshold(*before)
+    assert (10, 10, 1 << 30) in seen, "no full pass while the catalog was read; the quick ones as they were"
+    assert found == thresholds, "the full passes given back by the end"
+    assert seen[-1] == thresholds, "and before the build's end: its pages are made with them"
+    assert gc.get_freeze_count() > 0, "what the command read is held"

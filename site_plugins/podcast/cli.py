@@ -172,6 +172,7 @@ def run_build(config_path: Path, *, out: Path, strict: bool, now: datetime) -> i
     """Stage the site for a builder without the podcast plugin; 1 when an episode was left out, or when a
     strict build may not publish (0 otherwise)."""
     import os
+    from dataclasses import replace
 
     from .build import prepare, strict_refusal
     from .staging import stage_site
@@ -179,7 +180,7 @@ def run_build(config_path: Path, *, out: Path, strict: bool, now: datetime) -> i
     site = read_site_config(config_path)
     say = partial(print, file=sys.stderr)
     request = prepare(site.settings, site.project_dir, now=now, environ=os.environ, progress=say, warn=say)
-    output = stage_site(site, request, out)
+    output = stage_site(site, replace(request, ends_process=True), out)  # the command ends after it (`collector`)
     problems = (*output.problems, *output.audio_problems)
     refusal = strict_refusal(output, request.engine.name) if strict else ""
     for line in [refusal] if refusal else problems:  # a refusal lists the problems too
