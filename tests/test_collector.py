@@ -9,7 +9,7 @@ import weakref
 
 import pytest
 
-from site_plugins.podcast.collector import hold_objects, release_objects
+from site_plugins.podcast.collector import hold_objects, reading, release_objects
 
 from .conftest import SiteProject, episode_yaml
 
@@ -44,23 +44,29 @@ def test_held_objects_are_given_back_with_their_cycles_collected():
 
 
 @pytest.mark.unit
-def test_a_hold_while_reading_leaves_the_full_passes_out_until_the_next_hold():
-    gc.unfreeze()
+def test_reading_leaves_the_full_passes_out_until_it_ends_however_it_ends():
     before = gc.get_threshold()
-    hold_objects(reading=True)
-    young, middle, full = gc.get_threshold()
-    assert (young, middle) == before[:2], "the quick passes go on"
-    assert full > 1_000_000, "no full pass while the catalog is read"
-    node = _Node()
-    ref = weakref.ref(node)
-    del node
-    gc.collect(1)
-    assert ref() is None, "a cycle dropped while reading is still freed by a quick pass"
-    hold_objects()
-    assert gc.get_threshold() == before, "the next hold gives the full passes back"
-    hold_objects(reading=True)
-    release_objects()
-    assert gc.get_threshold() == before, "so does the release"
+    with reading(True):
+        young, middle, full = gc.get_threshold()
+        assert (young, middle) == before[:2], "the quick passes go on"
+        assert full > 1_000_000, "no full pass while the catalog is read"
+        node = _Node()
+        ref = weakref.ref(node)
+        del node
+        gc.collect(1)
+        assert ref() is None, "a cycle dropped while reading is still freed by a quick pass"
+    assert gc.get_threshold() == before, "the full passes are back"
+    with pytest.raises(ValueError), reading(True):
+        raise ValueError("an episode file could not be read")
+    assert gc.get_threshold() == before, "also when reading fails"
+    with reading(False):
+        assert gc.get_threshold() == before, "a process that goes on (a preview) keeps its full passes"
+    try:
+        with reading(True):
+            gc.set_threshold(500, 5, gc.get_threshold()[2])  # another program's choice meanwhile
+        assert gc.get_threshold() == (500, 5, before[2]), "only the full passes' threshold is given back"
+    finally:
+        gc.set_threshold(*before)
 
 
 @pytest.mark.unit
@@ -83,10 +89,10 @@ def test_a_build_holds_what_it_made_and_the_next_session_collects_its_cycles(pro
     project.add_episode("one.yaml", episode_yaml("第一期"))
     node = _Node()
     ref = weakref.ref(node)
-    thresholds = gc.get_threshold()
-    project.build()
+    seen, thresholds = watching_thresholds(project.build)
+    assert (10, 10, 1 << 30) in seen, "no full pass while the catalog was read; the quick ones as they were"
+    assert seen[-1] == thresholds, "the full passes back by the build's end"
     assert gc.get_freeze_count() > 0, "a build that ends the process holds what it made"
-    assert gc.get_threshold() == thresholds, "and has the collector's full passes back by its end"
     del node
     gc.collect()
     assert ref() is not None
@@ -99,30 +105,37 @@ def test_a_build_holds_what_it_made_and_the_next_session_collects_its_cycles(pro
 @pytest.mark.site
 def test_podcast_build_holds_what_it_reads_and_ends_with_the_full_passes_back(project: SiteProject, monkeypatch):
     """`podcast build`, whose process ends after it, holds as a MkDocs build does: its catalog read with the full
-    passes left out (seen from the collector's own passes), given back once the episodes and their audio are read."""
+    passes left out, given back once the episodes and their audio are read."""
     from site_plugins.podcast.cli import main
 
     gc.unfreeze()
     project.add_episode("one.yaml", episode_yaml("第一期"))
+    monkeypatch.chdir(project.root)
+    monkeypatch.setenv("PODCAST_TTS", "espeak")
+    seen, thresholds = watching_thresholds(lambda: main(["build", "--out", str(project.root / "staged")]) == 0 or
+                                           pytest.fail("podcast build failed"))
+    assert (10, 10, 1 << 30) in seen, "no full pass while the catalog was read; the quick ones as they were"
+    assert seen[-1] == thresholds, "the full passes back by the build's end"
+    assert gc.get_freeze_count() > 0, "what the command read is held"
+
+
+def watching_thresholds(build) -> tuple[list[tuple[int, int, int]], tuple[int, int, int]]:
+    """(the collector's thresholds at each of its passes while `build()` ran, the thresholds it ran with): a quick
+    pass every few objects, so that some fall while the catalog is read, however small."""
     before = gc.get_threshold()
-    thresholds = (10, 10, 10)  # a quick pass every few objects: some while the catalog is read, however small
+    thresholds = (10, 10, 10)
     seen: list[tuple[int, int, int]] = []
 
     def watch(phase: str, info: dict) -> None:
         if phase == "start":
             seen.append(gc.get_threshold())
 
-    monkeypatch.chdir(project.root)
-    monkeypatch.setenv("PODCAST_TTS", "espeak")
     gc.set_threshold(*thresholds)
     gc.callbacks.append(watch)
     try:
-        assert main(["build", "--out", str(project.root / "staged")]) == 0
-        found = gc.get_threshold()
+        build()
+        seen.append(gc.get_threshold())
     finally:
         gc.callbacks.remove(watch)
         gc.set_threshold(*before)
-    assert (10, 10, 1 << 30) in seen, "no full pass while the catalog was read; the quick ones as they were"
-    assert found == thresholds, "the full passes given back by the end"
-    assert seen[-1] == thresholds, "and before the build's end: its pages are made with them"
-    assert gc.get_freeze_count() > 0, "what the command read is held"
+    return seen, thresholds

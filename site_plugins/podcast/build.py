@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .audio.builder import AudioBuilder, AudioReport
 from .audio.trust import audio_key
-from .collector import hold_objects
+from .collector import hold_objects, reading
 from .episodefiles import EpisodeFiles, episode_files, image_uri, thumbnails
 from .episodeprints import EpisodePrints
 from .errors import Problem, Severity
@@ -189,9 +189,10 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None,
     """The whole podcast part of the site. `previous` (a preview's last build) remembers broken files' slugs;
     `workers` share the checking of episode files, rendering their pages and making their transcripts."""
     settings = request.settings
-    catalog = _catalog(request, previous, workers)
-    prints = EpisodePrints(sources=catalog.sources)
-    report = _audio(request, catalog.episodes, prints=prints.episode, workers=workers)
+    with reading(request.ends_process):  # all of it lives to the build's end (`collector`)
+        catalog = _catalog(request, previous, workers)
+        prints = EpisodePrints(sources=catalog.sources)
+        report = _audio(request, catalog.episodes, prints=prints.episode, workers=workers)
     prints.hear(report.audio, report.kept_keys)
     if workers is not None:  # they render pages from these next, given them by where these memos keep them
         cache = request.project_dir / settings.cache_dir

@@ -10,48 +10,61 @@ when its pages and files are made and when it ends. Objects are still freed as s
 cycles among held objects wait for `release_objects`, which a new session or staging build calls first (a test
 run builds again and again in one process, a preview server too) and which collects them.
 
-While a build reads its catalog, everything it makes lives to its end: the collector's full passes over the
-objects made since the last hold, ever longer as the episodes pile up, freed nothing and took 6.5 s of a first
-build of ten thousand episodes (0.25 s of one of a thousand). The hold when the session starts (`reading`) leaves
-the full passes out until the next hold, once the episodes and their audio are read; the quick passes over young
-objects go on throughout, and the rest of the build, which drops pages' parts as it goes, has the full passes back.
+While a build reads its catalog and its audio, everything it makes lives to its end: the collector's full passes
+over the objects made since the last hold, ever longer as the episodes pile up, freed nothing and took 6.5 s of a
+first build of ten thousand episodes (0.25 s of one of a thousand). `reading` leaves the full passes out while a
+build whose process ends after it reads them, and gives them back when that ends, however it ends; the quick passes
+over young objects go on throughout, and the rest of the build, which drops pages' parts as it goes, has the full
+passes.
 """
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _held = False
-_thresholds: tuple[int, int, int] | None = None
-"""The collector's thresholds while its full passes are left out (`reading`), to give back."""
+_full_apart: int | None = None
+"""The collector's threshold of full passes while `reading` leaves them out, to give back."""
 _NO_FULL_PASSES = 1 << 30
 """Quick passes between two full ones: more than a build makes (a few thousand), so none."""
 
 
-def hold_objects(*, reading: bool = False) -> None:
-    """Leave every object alive now out of the collector's later passes, this build's and the exit's. `reading`:
-    what the build makes next lives to its end too; the collector's full passes wait for the next hold."""
+def hold_objects() -> None:
+    """Leave every object alive now out of the collector's later passes, this build's and the exit's."""
     global _held
     gc.freeze()
     _held = True
-    if reading:
-        _pause_full_passes()
-    else:
+
+
+@contextmanager
+def reading(ends_process: bool) -> Iterator[None]:
+    """While the block reads what a build keeps to its end, the collector makes no full pass, when the build's
+    process ends after it (`ends_process`); the full passes are back once the block ends, however it ends."""
+    if not ends_process or _full_apart is not None:
+        yield
+        return
+    _pause_full_passes()
+    try:
+        yield
+    finally:
         _resume_full_passes()
 
 
 def _pause_full_passes() -> None:
-    global _thresholds
-    if _thresholds is None:
-        _thresholds = gc.get_threshold()
-        gc.set_threshold(_thresholds[0], _thresholds[1], _NO_FULL_PASSES)
+    global _full_apart
+    young, middle, _full_apart = gc.get_threshold()
+    gc.set_threshold(young, middle, _NO_FULL_PASSES)
 
 
 def _resume_full_passes() -> None:
-    global _thresholds
-    if _thresholds is not None:
-        gc.set_threshold(*_thresholds)
-        _thresholds = None
+    """The full passes' threshold as it was; the others as they are now."""
+    global _full_apart
+    if _full_apart is not None:
+        young, middle, _ = gc.get_threshold()
+        gc.set_threshold(young, middle, _full_apart)
+        _full_apart = None
 
 
 def release_objects() -> None:
@@ -59,7 +72,6 @@ def release_objects() -> None:
     otherwise take them back before any pass). Nothing when nothing was held; when something was, objects another
     program froze are given back too (the collector keeps one set of frozen objects)."""
     global _held
-    _resume_full_passes()
     if _held:
         gc.unfreeze()
         _held = False

@@ -148,14 +148,14 @@ class SiteSession:
                       output=previous.output if previous is not None else None)
         if preview:  # its snapshot is taken now, before anything is read: an edit during the build shows next
             session.quick = QuickPreview([*watched, *session.watch], site.project_dir)
-        session.ending(reading=True)  # what the process has imported so far lives to its end, as its episodes will
+        session.ending()  # what the process has imported and read so far lives to its end
         return session
 
-    def ending(self, *, reading: bool = False) -> None:
+    def ending(self) -> None:
         """Hold what is alive now from the collector's later passes (`collector`) when the host's process ends
-        after this build; `reading`: what it makes until the next hold does too."""
+        after this build."""
         if self.request.ends_process:
-            hold_objects(reading=reading)
+            hold_objects()
 
     @property
     def page_assets(self) -> tuple[list[str], list[dict[str, str]]]:

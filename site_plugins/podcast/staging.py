@@ -19,7 +19,7 @@ import yaml
 
 from .build import BuildRequest, SiteOutput, asset_files, derived_folders, page_assets, search_cache
 from .build import build_site as run_build
-from .collector import hold_objects, release_objects
+from .collector import release_objects
 from .errors import PodcastError
 from .load.siteconfig import PLUGIN_NAME, SiteConfig
 from .load.tree import read_folder_links
@@ -46,8 +46,6 @@ stand for the addresses of the feed and the search page)."""
 def stage_site(site: SiteConfig, request: BuildRequest, out: Path) -> SiteOutput:
     """Build the podcast part with the core and write the staging folder `out`; returns the core's output."""
     release_objects()  # what a build before it in this process held (`collector`)
-    if request.ends_process:  # what it reads first lives to the process's end
-        hold_objects(reading=True)
     config = _site_yaml(site.project_dir / "mkdocs.yml")
     docs = out / "docs"
     if out.exists():
