@@ -101,7 +101,6 @@ def test_a_build_holds_what_it_made_and_the_next_session_collects_its_cycles(pro
     assert gc.get_freeze_count() == 0, "a preview holds nothing"
 
 
-
 @pytest.mark.site
 def test_podcast_build_holds_what_it_reads_and_ends_with_the_full_passes_back(project: SiteProject, monkeypatch):
     """`podcast build`, whose process ends after it, holds as a MkDocs build does: its catalog read with the full
@@ -112,8 +111,11 @@ def test_podcast_build_holds_what_it_reads_and_ends_with_the_full_passes_back(pr
     project.add_episode("one.yaml", episode_yaml("第一期"))
     monkeypatch.chdir(project.root)
     monkeypatch.setenv("PODCAST_TTS", "espeak")
-    seen, thresholds = watching_thresholds(lambda: main(["build", "--out", str(project.root / "staged")]) == 0 or
-                                           pytest.fail("podcast build failed"))
+
+    def build() -> None:
+        assert main(["build", "--out", str(project.root / "staged")]) == 0
+
+    seen, thresholds = watching_thresholds(build)
     assert (10, 10, 1 << 30) in seen, "no full pass while the catalog was read; the quick ones as they were"
     assert seen[-1] == thresholds, "the full passes back by the build's end"
     assert gc.get_freeze_count() > 0, "what the command read is held"

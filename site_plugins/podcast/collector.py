@@ -25,8 +25,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _held = False
-_full_apart: int | None = None
-"""The collector's threshold of full passes while `reading` leaves them out, to give back."""
 _NO_FULL_PASSES = 1 << 30
 """Quick passes between two full ones: more than a build makes (a few thousand), so none."""
 
@@ -41,30 +39,18 @@ def hold_objects() -> None:
 @contextmanager
 def reading(ends_process: bool) -> Iterator[None]:
     """While the block reads what a build keeps to its end, the collector makes no full pass, when the build's
-    process ends after it (`ends_process`); the full passes are back once the block ends, however it ends."""
-    if not ends_process or _full_apart is not None:
+    process ends after it (`ends_process`); the full passes' threshold is as it was once the block ends, however it
+    ends (the others as they are then)."""
+    young, middle, full = gc.get_threshold()
+    if not ends_process or full == _NO_FULL_PASSES:  # a preview's process goes on; an outer block gives them back
         yield
         return
-    _pause_full_passes()
+    gc.set_threshold(young, middle, _NO_FULL_PASSES)
     try:
         yield
     finally:
-        _resume_full_passes()
-
-
-def _pause_full_passes() -> None:
-    global _full_apart
-    young, middle, _full_apart = gc.get_threshold()
-    gc.set_threshold(young, middle, _NO_FULL_PASSES)
-
-
-def _resume_full_passes() -> None:
-    """The full passes' threshold as it was; the others as they are now."""
-    global _full_apart
-    if _full_apart is not None:
         young, middle, _ = gc.get_threshold()
-        gc.set_threshold(young, middle, _full_apart)
-        _full_apart = None
+        gc.set_threshold(young, middle, full)
 
 
 def release_objects() -> None:
