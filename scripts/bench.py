@@ -4,8 +4,12 @@
 Run: .venv/bin/python scripts/bench.py --episodes 1000 [--repeat 3]
 Prints wall time and peak memory of both builds (each in its own process), their ratios, what a
 browser downloads for one search query (compressed as GitHub Pages serves it), the time from an
-edited turn to the page `mkdocs serve` serves, and the time of related podcasts and of the feed.
+edited turn to the page `mkdocs serve` serves, the time of related podcasts and of the feed, the
+builds of a site whose episodes have recorded audio, and each goal with its figure.
 The baseline is mkdocs-material with its search plugin; the podcast site has its own search.
+
+With --growth 10000: cold builds of the podcast site at --episodes and at 10 000 episodes, and
+how their time and memory grow.
 """
 
 from __future__ import annotations
@@ -172,10 +176,7 @@ def alternated_builds(podcast: Path, baseline: Path, repeat: int) -> dict[str, l
     runs: dict[str, list[tuple[float, float]]] = {"ours": [], "base": [], "warm": [], "edit": []}
     edited = podcast / "episodes/00001.yaml"
     for number in range(repeat):
-        for kept in (SEARCH_CACHE, MEMO_FOLDER):  # what a build keeps for the next; the audio stays made
-            shutil.rmtree(podcast / ".cache/podcast" / kept, ignore_errors=True)
-        if (compiled := template_folder()) is not None:  # and the theme's templates, compiled
-            shutil.rmtree(compiled, ignore_errors=True)
+        forget_kept_work(podcast)
         runs["ours"].append(timed_build(podcast))
         runs["base"].append(timed_build(baseline))
         runs["warm"].append(timed_build(podcast))
@@ -316,7 +317,8 @@ def large_vocabulary(count: int) -> list[Episode]:
     return [reference_episode(n, take) for n in range(count)]
 
 
-def print_related(count: int) -> None:
+def print_related(count: int) -> float:
+    """Prints the related-podcasts timings; returns the median seconds on the reference text."""
     related, making = related_seconds(count)
     print(f"related podcasts for {count} episodes (reference-size text, every word): "
           f"{statistics.median(related):.3f} s (median of {len(related)} runs; first {related[0]:.3f} s), "
@@ -326,6 +328,7 @@ def print_related(count: int) -> None:
     seconds = timed_related(episodes, lambda: terms, 3)
     print(f"  the same, of a large vocabulary ({sum(map(len, terms.values())) / count:.0f} distinct words an "
           f"episode): {statistics.median(seconds):.3f} s (median of 3 runs)")
+    return statistics.median(related)
 
 
 def feed_seconds(podcast: Path) -> float:
@@ -341,8 +344,18 @@ def feed_seconds(podcast: Path) -> float:
     return time.perf_counter() - started
 
 
-def recorded_case(root: Path, count: int, minutes: float, repeat: int) -> None:
-    """Episodes with `audio:` recordings: the second build (durations kept) against the baseline's time."""
+def forget_kept_work(podcast: Path) -> None:
+    """What a cold build starts without: the work a build keeps for the next (its memo and search cache) and the
+    theme's compiled templates. The audio, and the durations of recordings, stay as a published site has them."""
+    for kept in (SEARCH_CACHE, MEMO_FOLDER):
+        shutil.rmtree(podcast / ".cache/podcast" / kept, ignore_errors=True)
+    if (compiled := template_folder()) is not None:
+        shutil.rmtree(compiled, ignore_errors=True)
+
+
+def recorded_case(root: Path, count: int, minutes: float, repeat: int) -> float:
+    """Episodes with `audio:` recordings, after a first build has measured their durations: a cold build and a build
+    with nothing changed, alternated with the baseline; returns the cold build's ratio to the baseline."""
     from site_plugins.podcast.speech import silence_mp3
 
     podcast, baseline = make_sites(root / "recorded", count)
@@ -354,15 +367,19 @@ def recorded_case(root: Path, count: int, minutes: float, repeat: int) -> None:
         path = podcast / f"episodes/{number:05d}.yaml"
         path.write_text(path.read_text(encoding="utf-8") + f"audio: recordings/{number:05d}.mp3\n", encoding="utf-8")
     first, _ = timed_build(podcast)
-    runs = {"ours": [], "base": []}
+    runs: dict[str, list[float]] = {"cold": [], "base": [], "warm": []}
     for _ in range(repeat):
-        runs["ours"].append(timed_build(podcast)[0])
+        forget_kept_work(podcast)
+        runs["cold"].append(timed_build(podcast)[0])
         runs["base"].append(timed_build(baseline)[0])
-    ours, base = statistics.median(runs["ours"]), statistics.median(runs["base"])
+        runs["warm"].append(timed_build(podcast)[0])
+    cold, base, warm = (statistics.median(runs[name]) for name in ("cold", "base", "warm"))
     size = recording.stat().st_size * count / 1e9
     print(f"recorded audio: {count} episodes with {minutes:g}-minute recordings ({size:.1f} GB of MP3)")
     print(f"{'  first build (durations measured)':34}{first:>14.2f}")
-    print(f"{'  later build, wall seconds':34}{ours:>14.2f}{base:>12.2f}{ours / base:>8.2f}")
+    print(f"{'  later build, cold':34}{cold:>14.2f}{base:>12.2f}{cold / base:>8.2f}")
+    print(f"{'  later build, nothing changed':34}{warm:>14.2f}{base:>12.2f}{warm / base:>8.2f}")
+    return cold / base
 
 
 def missing_tools() -> list[str]:
@@ -376,64 +393,129 @@ def missing_tools() -> list[str]:
     return missing
 
 
+GOALS = (("full build, time", "cold", 1.0, "x the baseline"), ("full build, peak memory", "memory", 1.2,
+         "x the baseline"), ("no-change rebuild", "warm", 0.2, "x the baseline"), ("one-episode edit rebuild",
+         "edit", 0.3, "x the baseline"), ("recorded audio, cold build", "recorded", 1.0, "x the baseline"),
+         ("related podcasts, whole text", "related", 0.5, " s"))
+"""What builds that cost what changed must show: (what, key of the figure, the most it may be, unit)."""
+
+
+def print_goals(figures: dict[str, float], related: int) -> None:
+    print("goals (set for 1000 episodes, related podcasts of 10 000):")
+    for what, key, most, unit in GOALS:
+        if key in figures:
+            label = f"{what} ({related} episodes)" if key == "related" else what
+            print_goal(label, figures[key], most, unit)
+
+
+def print_goal(label: str, figure: float, most: float, unit: str) -> None:
+    print(f"  {label:44}{figure:>6.2f}{unit:16}at most {most:.1f}: {'met' if figure <= most else 'NOT MET'}")
+
+
+def site_run(args: argparse.Namespace, root: Path) -> dict[str, float]:
+    """The whole comparison at `--episodes`; returns the figures the goals are about."""
+    podcast, baseline = make_sites(root, args.episodes)
+    audio_setup = prepare_audio(podcast)
+    runs = alternated_builds(podcast, baseline, args.repeat)
+    check_built(podcast, args.episodes)
+    ours, ours_rss = (statistics.median(v) for v in zip(*runs["ours"], strict=True))
+    base, base_rss = (statistics.median(v) for v in zip(*runs["base"], strict=True))
+    warm = statistics.median(seconds for seconds, _ in runs["warm"])
+    edited = statistics.median(seconds for seconds, _ in runs["edit"])
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, CPython {platform.python_version()}, "
+          f"{resource.getpagesize()} B pages")
+    print(f"episodes: {args.episodes} (55 turns, 8 KB article each); audio made beforehand in {audio_setup:.1f} s")
+    jieba = importlib.util.find_spec("jieba") is not None
+    print("baseline: mkdocs-material, one-page nav, search plugin with lang: zh, "
+          + ("jieba installed (Chinese cut into words)" if jieba else "no jieba (Chinese not cut into words)"))
+    print(f"{'':34}{'podcast site':>14}{'baseline':>12}{'ratio':>8}")
+    print(f"builds: {args.repeat} of each, alternated; medians")
+    print(f"{'full build, wall seconds':34}{ours:>14.2f}{base:>12.2f}{ours / base:>8.2f}")
+    print(f"{'full build, peak memory (MB)':34}{ours_rss:>14.0f}{base_rss:>12.0f}{ours_rss / base_rss:>8.2f}")
+    print(f"{'no-change rebuild, wall seconds':34}{warm:>14.2f}{base:>12.2f}{warm / base:>8.2f}")
+    print(f"{'one-episode edit, wall seconds':34}{edited:>14.2f}{base:>12.2f}{edited / base:>8.2f}")
+    print_search(podcast, baseline)
+    print(f"edit one turn -> page served by mkdocs serve: {edit_to_preview(podcast):.2f} s")
+    figures = {"cold": ours / base, "memory": ours_rss / base_rss, "warm": warm / base, "edit": edited / base,
+               "related": print_related(args.related)}
+    print(f"feed for {args.episodes} episodes: {feed_seconds(podcast):.3f} s")
+    if args.recorded:
+        figures["recorded"] = recorded_case(root, args.recorded, args.minutes, args.repeat)
+    return figures
+
+
+def print_search(podcast: Path, baseline: Path) -> None:
+    base_index = baseline / "site/search/search_index.json"
+    base_download = len(gzip.compress(base_index.read_bytes()))
+    downloads = search_download(podcast, SEARCH_QUERIES)
+    print(f"search, bytes fetched for one query (gzip as GitHub Pages serves): baseline downloads "
+          f"search_index.json, {base_index.stat().st_size / 1e6:.1f} MB, {base_download / 1e3:.0f} KB gzipped")
+    for query, (size, results) in (downloads or {}).items():
+        print(f"  {query!r}: {size / 1e3:.0f} KB ({results} results)")
+    if downloads is None:
+        print("  (no chromium: not measured)")
+
+
+def check_built(podcast: Path, count: int) -> None:
+    built = sum(1 for path in (podcast / "site/episodes").iterdir() if path.is_dir())
+    if built != count:  # e.g. episodes dated after today are left out until their time
+        raise SystemExit(f"the podcast site has {built} episode pages, not {count}: the figures would compare "
+                         "unlike sites")
+
+
+def growth_run(args: argparse.Namespace, root: Path) -> None:
+    """Cold builds of the podcast site at `--episodes` and at `--growth` episodes, alternated; the ratios of their
+    time and memory against the ratio of their sizes."""
+    sizes = (args.episodes, args.growth)
+    sites = {count: make_sites(root / str(count), count)[0] for count in sizes}
+    for count, podcast in sites.items():
+        print(f"episodes: {count}; audio made beforehand in {prepare_audio(podcast):.1f} s", flush=True)
+    runs: dict[int, list[tuple[float, float]]] = {count: [] for count in sizes}
+    for _ in range(args.repeat):
+        for count, podcast in sites.items():
+            forget_kept_work(podcast)
+            runs[count].append(timed_build(podcast))
+            check_built(podcast, count)
+    (small, small_rss), (large, large_rss) = (
+        tuple(statistics.median(v) for v in zip(*runs[count], strict=True)) for count in sizes)
+    print(f"cold builds of the podcast site, {args.repeat} of each size, alternated; medians")
+    print(f"{'':34}{sizes[0]:>10}{sizes[1]:>10}{'ratio':>8}  (sizes {sizes[1] / sizes[0]:g}x)")
+    print(f"{'full build, wall seconds':34}{small:>10.2f}{large:>10.2f}{large / small:>8.2f}")
+    print(f"{'full build, peak memory (MB)':34}{small_rss:>10.0f}{large_rss:>10.0f}{large_rss / small_rss:>8.2f}")
+    grown = sizes[1] / sizes[0]
+    print("goals (set for 1000 and 10 000 episodes: time at most 1.1x, memory at most 0.8x the growth in size):")
+    print_goal("time", large / small, 1.1 * grown, "x")
+    print_goal("peak memory", large_rss / small_rss, 0.8 * grown, "x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=100)
     parser.add_argument("--related", type=int, default=10_000, help="episodes for the related-podcasts timing")
     parser.add_argument("--related-only", action="store_true", help="time only the related podcasts, then stop")
+    parser.add_argument("--growth", type=int, metavar="N",
+                        help="instead: cold builds of the podcast site at --episodes and at N episodes, and how "
+                             "time and memory grow between them")
     parser.add_argument("--repeat", type=int, default=3, help="builds of each site; medians are printed")
     parser.add_argument("--keep", type=Path, help="build here and keep the sites (default: a temporary folder)")
-    parser.add_argument("--recorded", type=int, default=0,
-                        help="also time a site of this many episodes with recorded audio (default: none)")
+    parser.add_argument("--recorded", type=int, default=300,
+                        help="episodes of the site with recorded audio (default: 300; 0: none)")
     parser.add_argument("--minutes", type=float, default=20, help="length of each recording (default: 20)")
     args = parser.parse_args()
     if args.related_only:
         print_related(args.related)
         return
     missing = missing_tools()
-    if missing:  # said before any site is built, not after minutes of work
+    if missing and args.growth is None:  # said before any site is built, not after minutes of work
         print(f"scripts/bench.py needs the test tools ({', '.join(missing)}), which the README's install leaves "
               "out: run scripts/test once, or pip install -e '.[dev]', then run it again", file=sys.stderr)
         sys.exit(2)
     root = args.keep or Path(tempfile.mkdtemp(prefix="podcast-bench-"))
     try:
-        podcast, baseline = make_sites(root, args.episodes)
-        audio_setup = prepare_audio(podcast)
-        runs = alternated_builds(podcast, baseline, args.repeat)
-        built = sum(1 for path in (podcast / "site/episodes").iterdir() if path.is_dir())
-        if built != args.episodes:  # e.g. episodes dated after today are left out until their time
-            raise SystemExit(f"the podcast site has {built} episode pages, not {args.episodes}: the figures would "
-                             "compare unlike sites")
-        ours, ours_rss = (statistics.median(v) for v in zip(*runs["ours"], strict=True))
-        base, base_rss = (statistics.median(v) for v in zip(*runs["base"], strict=True))
-        warm = statistics.median(seconds for seconds, _ in runs["warm"])
-        edited = statistics.median(seconds for seconds, _ in runs["edit"])
-        base_index = baseline / "site/search/search_index.json"
-        base_download = len(gzip.compress(base_index.read_bytes()))
-        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, CPython {platform.python_version()}, "
-              f"{resource.getpagesize()} B pages")
-        print(f"episodes: {args.episodes} (55 turns, 8 KB article each); audio made beforehand in {audio_setup:.1f} s")
-        jieba = importlib.util.find_spec("jieba") is not None
-        print("baseline: mkdocs-material, one-page nav, search plugin with lang: zh, "
-              + ("jieba installed (Chinese cut into words)" if jieba else "no jieba (Chinese not cut into words)"))
-        print(f"{'':34}{'podcast site':>14}{'baseline':>12}{'ratio':>8}")
-        print(f"builds: {args.repeat} of each, alternated; medians")
-        print(f"{'full build, wall seconds':34}{ours:>14.2f}{base:>12.2f}{ours / base:>8.2f}")
-        print(f"{'full build, peak memory (MB)':34}{ours_rss:>14.0f}{base_rss:>12.0f}{ours_rss / base_rss:>8.2f}")
-        print(f"{'no-change rebuild, wall seconds':34}{warm:>14.2f}{base:>12.2f}{warm / base:>8.2f}")
-        print(f"{'one-episode edit, wall seconds':34}{edited:>14.2f}{base:>12.2f}{edited / base:>8.2f}")
-        downloads = search_download(podcast, SEARCH_QUERIES)
-        print(f"search, bytes fetched for one query (gzip as GitHub Pages serves): baseline downloads "
-              f"search_index.json, {base_index.stat().st_size / 1e6:.1f} MB, {base_download / 1e3:.0f} KB gzipped")
-        for query, (size, results) in (downloads or {}).items():
-            print(f"  {query!r}: {size / 1e3:.0f} KB ({results} results)")
-        if downloads is None:
-            print("  (no chromium: not measured)")
-        print(f"edit one turn -> page served by mkdocs serve: {edit_to_preview(podcast):.2f} s")
-        print_related(args.related)
-        print(f"feed for {args.episodes} episodes: {feed_seconds(podcast):.3f} s")
-        if args.recorded:
-            recorded_case(root, args.recorded, args.minutes, args.repeat)
+        if args.growth is not None:
+            growth_run(args, root)
+        else:
+            print_goals(site_run(args, root), args.related)
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

@@ -27,8 +27,21 @@ def test_site_benchmark_runs():
                   "one-episode edit, wall seconds", "search, bytes fetched for one query",
                   "edit one turn -> page served by mkdocs serve:", "related podcasts for 50 episodes",
                   "feed for 3 episodes:", "recorded audio: 2 episodes with 0.5-minute recordings",
-                  "later build, wall seconds"):
+                  "later build, cold", "later build, nothing changed"):
         assert label in out, out
+    goals = out[out.index("\ngoals (set for 1000 episodes"):].splitlines()[2:]
+    assert [line.split("  ")[1] for line in goals] == [
+        "full build, time", "full build, peak memory", "no-change rebuild", "one-episode edit rebuild",
+        "recorded audio, cold build", "related podcasts, whole text (50 episodes)"], out
+    assert all(re.search(r"at most \d\.\d: (met|NOT MET)$", line) for line in goals), out
+
+
+def test_growth_benchmark_builds_both_sizes_cold_and_gives_the_ratios():
+    out = run("scripts/bench.py", "--episodes", "2", "--growth", "6", "--repeat", "1")
+    row = re.search(r"^full build, wall seconds +([\d.]+) +([\d.]+) +([\d.]+)$", out, re.MULTILINE)
+    assert row and abs(float(row[2]) / float(row[1]) - float(row[3])) < 0.01, out
+    assert "(sizes 3x)" in out and re.search(r"^  time +[\d.]+x +at most 3\.3: (met|NOT MET)$", out, re.MULTILINE), out
+    assert re.search(r"^  peak memory +[\d.]+x +at most 2\.4: (met|NOT MET)$", out, re.MULTILINE), out
 
 
 def test_related_only_benchmark_times_related_podcasts_alone():
