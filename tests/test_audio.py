@@ -160,6 +160,31 @@ def test_an_unchanged_recording_is_not_read_again_and_a_changed_one_is(project: 
     assert project.plugin.output.audio.audio["r"].duration > first
 
 
+def test_a_cold_build_checks_an_unchanged_recording_from_its_record_and_reads_a_changed_one(
+        project: SiteProject, monkeypatch, caplog):
+    """Validation reads a recording whole (as the builder does) unless a build read it since and it is unchanged:
+    without its kept work, a build of 300 recordings of 20 minutes read 1.4 GB again."""
+    from site_plugins.podcast import recordings
+    from site_plugins.podcast.memo import MEMO_FOLDER
+
+    mp3 = EspeakEngine().synthesize("这是一段录音。", Voice("zh-CN"))
+    (project.root / "rec.mp3").write_bytes(mp3)
+    project.add_episode("r.yaml", script_episode("r", SAY[:2]) + "audio: rec.mp3\n")
+    project.build()
+    read = []
+    real = recordings.read_regular  # where validation reads a recording
+    monkeypatch.setattr(recordings, "read_regular", lambda path, **kw: read.append(Path(path).name) or real(path, **kw))
+    kept_work = project.root / ".cache/podcast" / MEMO_FOLDER
+    shutil.rmtree(kept_work)
+    site = project.build()
+    assert read == [] and site_mp3(site, "r").read_bytes() == mp3, "checked by its record, published as it is"
+    (project.root / "rec.mp3").write_bytes(mp3 + b"\0" * 100_000)  # trailing junk: refused by check and build
+    shutil.rmtree(kept_work)
+    project.build(strict=False)
+    assert read == ["rec.mp3"] and "r" not in project.plugin.output.audio.audio
+    assert any("audio file 'rec.mp3' is not an MP3 file" in r.getMessage() for r in caplog.records)
+
+
 def gtts_settings(tmp_path: Path):
     return replace(TEST_SETTINGS, tts="gtts", audio_dir=str(tmp_path / "audio"), cache_dir=str(tmp_path / "cache"),
                    tts_concurrency=1)

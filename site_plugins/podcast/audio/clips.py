@@ -13,6 +13,7 @@ from typing import ClassVar, TypeVar
 
 from ..model import TurnLevel, TurnSpan
 from ..mp3frames import Mp3Error, audio_bytes, check_format, duration_of, read_frames
+from ..recordings import MEASURED, measured
 from ..speech import FORMAT
 from ..writer import write_atomic
 from .id3 import FinishedMp3
@@ -84,8 +85,8 @@ class ClipStore:
     def __init__(self, cache_dir: Path, audio_dir: Path) -> None:
         self.cache_dir = cache_dir
         self.audio_dir = audio_dir
-        self._recordings = _Kept(cache_dir / "recordings.json")
-        """Recordings' durations by path: measured once, then kept by size and modification time."""
+        self._recordings = _Kept(cache_dir / MEASURED)
+        """Recordings' durations by path: measured once, then kept by size and modification time (`measured`)."""
         self._levels = _Kept(cache_dir / "levels.json")
         """Turns' levels, measured once, by the digest of the turn as its engine returned it."""
         self._checked = _Kept(cache_dir / "checked.json")
@@ -94,10 +95,7 @@ class ClipStore:
     def recording_duration(self, path: Path, stat: os.stat_result) -> tuple[float, str] | None:
         """A recording's (duration, content digest) as measured before, when its size and modification
         time are unchanged."""
-        known = self._recordings.data.get(str(path))
-        if isinstance(known, list) and len(known) == 4 and known[:2] == [stat.st_size, stat.st_mtime_ns]:
-            return float(known[2]), str(known[3])
-        return None
+        return measured(self._recordings.data, path, stat)
 
     def remember_recording(self, path: Path, stat: os.stat_result, duration: float, version: str) -> None:
         self._recordings.put(str(path), [stat.st_size, stat.st_mtime_ns, duration, version])

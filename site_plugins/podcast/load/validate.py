@@ -173,8 +173,11 @@ class _EpisodeReader(NodeReader):
         """Whether the file that `audio:` or `image:` names is missing or wrong (an error at its value)."""
         if self.project_dir is None or key not in ("audio", "image"):
             return False
-        problem = recording_problem(str(name), project_dir=self.project_dir, audio_dir=self.settings.audio_dir) \
-            if key == "audio" else episode_image_problem(str(name), project_dir=self.project_dir)
+        if key == "image":
+            problem = episode_image_problem(str(name), project_dir=self.project_dir)
+        else:
+            problem = recording_problem(str(name), project_dir=self.project_dir, audio_dir=self.settings.audio_dir,
+                                        cache_dir=self.project_dir / self.settings.cache_dir)
         if problem:
             self.error(node, problem)
         return bool(problem)
