@@ -48,7 +48,7 @@ def write_over(path: Path, data: bytes, *, old: Path | None) -> None:
                 file.write(data)
                 file.truncate()
                 os.fchmod(file.fileno(), 0o644)  # as `write_atomic` makes it
-            if _linked_over(old, path):
+            if _linked_anew(old, path) or _linked_over(old, path):
                 return
     except OSError:
         pass  # no such file, or it cannot be written: a new one, whose errors say what fails
@@ -237,6 +237,15 @@ def _same_file(one: Path | str, other: Path | str) -> bool:
         return os.path.samestat(os.stat(one), os.stat(other))
     except OSError:
         return False
+
+
+def _linked_anew(source: Path | str, path: Path | str) -> bool:
+    """Link `source` at `path` where no file is yet (one step, atomic); False when there is one, or no folder."""
+    try:
+        os.link(source, path)
+    except OSError:
+        return False
+    return True
 
 
 def _linked_over(source: Path | str, path: Path | str) -> bool:
