@@ -173,6 +173,15 @@ def test_a_file_made_for_the_site_is_written_over_the_old_one_in_its_place_unles
     page.write_text("the last build's page")
     write_over(stale, b"the page made now", old=page)
     assert stale.samefile(page) and stale.read_bytes() == b"the page made now"
+    private, pointer = tmp_path / "private.json", tmp_path / "pointer.json"
+    private.write_text("{}")
+    private.chmod(0o600)
+    write_over(tmp_path / "cache/e.json", b'{"a": 1}', old=private)  # published as `write_atomic` makes files
+    assert private.read_bytes() == b'{"a": 1}' and private.stat().st_mode & 0o777 == 0o644
+    pointer.symlink_to(kept)
+    write_over(tmp_path / "cache/f.html", b"through a link", old=pointer)  # never written through a symbolic link
+    assert kept.read_text() == "a page kept by the cache"
+    assert (tmp_path / "cache/f.html").read_bytes() == b"through a link"
 
 
 @pytest.mark.site

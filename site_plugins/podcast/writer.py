@@ -38,26 +38,42 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
 
 def write_over(path: Path, data: bytes, *, old: Path | None) -> None:
     """`write_atomic` (not durable) of a file the site will link (`link_or_copy`), or, where `old` is a file no other
-    name links (the site's file at the place `path` will be linked to, from a build before: `SetAside`), `data`
-    written into that file and the file linked at `path`: a disk that has just removed thousands of files is slow
-    to make as many new ones. A build stopped on the way may leave that site file half written, as a host leaves its
-    pages; `path` only ever names a whole file."""
-    try:
-        if old is not None and not _linked_elsewhere(old):
-            with open(old, "r+b") as file:
-                file.write(data)
-                file.truncate()
-                os.fchmod(file.fileno(), 0o644)  # as `write_atomic` makes it
-            if _linked_anew(old, path) or _linked_over(old, path):
-                return
+    name links (the site's file from a build before where `path` will be linked: `SetAside`), `data` written into it
+    and it linked at `path`: a disk that has just removed thousands of files is slow to make as many. A stopped build
+    may leave that site file half written, as a host leaves its pages; `path` only ever names a whole file."""
+    if old is not None and _written_into(old, data) and (_linked_anew(old, path) or _linked_over(old, path)):
+        return
+    write_atomic(path, data, durable=False)  # no such file, or it cannot be written: its errors say what fails
+
+
+def _written_into(path: Path, data: bytes) -> bool:
+    """Whether `data` is now the whole of the regular file at `path`, no other name's (mode 0o644, as `write_atomic`
+    makes files). Few calls to the system: at each, the build's thread waits for the interpreter the pool's took."""
+    try:  # a symbolic link is refused; a pipe does not wait for a reader
+        handle = os.open(path, os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        pass  # no such file, or it cannot be written: a new one, whose errors say what fails
-    write_atomic(path, data, durable=False)
+        return False
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+            return False
+        left = memoryview(data)
+        while left:
+            left = left[os.write(handle, left):]
+        if info.st_size > len(data):
+            os.ftruncate(handle, len(data))
+        if stat.S_IMODE(info.st_mode) != 0o644:
+            os.fchmod(handle, 0o644)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
 
 
 def write_streamed(path: Path, dump: Callable[[BinaryIO], object], *, durable: bool = False) -> None:
-    """`write_atomic` for data that `dump` writes into the open file in parts (a large pickle, never a copy in
-    memory); by default not flushed to disk: for caches the next build can do without."""
+    """`write_atomic` of what `dump` writes into the open file in parts (a large pickle, never a copy in memory);
+    by default not flushed to disk: for caches the next build can do without."""
     def fill(handle: int, temporary: str) -> None:
         with os.fdopen(handle, "wb") as file:
             dump(file)
@@ -134,8 +150,7 @@ class SetAside:
         """Of the folders taken back, keep only the files the host writes: `made`, their site paths (each True when
         linked, see `link_or_copy`); a folder with none of them goes with the rest. A file to be written in place
         (not linked) that is linked elsewhere is removed first, never written through. Then the rest of the old
-        files are removed. An old file that cannot be removed stops the build (OutputError), rather than be
-        published."""
+        files are removed; one that cannot be stops the build (OutputError), rather than be published."""
         try:
             for path, linked in made.items():
                 if not linked and path.split("/", 1)[0] in self._taken and _linked_elsewhere(self.folder / path):
@@ -241,11 +256,9 @@ def _same_file(one: Path | str, other: Path | str) -> bool:
 
 def _linked_anew(source: Path | str, path: Path | str) -> bool:
     """Link `source` at `path` where no file is yet (one step, atomic); False when there is one, or no folder."""
-    try:
-        os.link(source, path)
-    except OSError:
-        return False
-    return True
+    with contextlib.suppress(OSError):
+        return os.link(source, path) is None
+    return False
 
 
 def _linked_over(source: Path | str, path: Path | str) -> bool:
@@ -327,8 +340,7 @@ def _replace(path: Path, fill: Callable[[int, str], None]) -> None:
 
 
 def full_disk_line(error: BaseException) -> str:
-    """One line for a full disk met anywhere (a host copying the site's assets, a git step, a copy of an MP3);
-    '' for any other error, which keeps its traceback."""
+    """One line for a full disk met anywhere (a host copying assets, a git step, an MP3's copy); else ''."""
     if not isinstance(error, OSError) or error.errno not in _FULL:
         return ""
     where = error.filename2 or error.filename or "a file of the build"  # a copy names its source, then its target
