@@ -24,7 +24,7 @@ from .load.catalog import Catalog, load_catalog
 from .load.show import site_cover
 from .load.tree import folders_outside
 from .manifest import SPEAK_UNTIL, write_manifest
-from .memo import CHECKED_EPISODES, KEPT_AUDIO, Memo, digest_of, memo_path, read_ahead, value_print
+from .memo import CHECKED_EPISODES, KEPT_AUDIO, Memo, digest_of, memo_path, read_ahead_to_keep, value_print
 from .model import Cover, Episode, EpisodeAddress, EpisodeAudio, Settings
 from .parallel import Workers
 from .render.document import GeneratedPage
@@ -196,7 +196,7 @@ def build_site(request: BuildRequest, *, previous: SiteOutput | None = None,
     prints.hear(report.audio, report.kept_keys)
     if workers is not None:  # they render pages from these next, given them by where these memos keep them
         cache = request.project_dir / settings.cache_dir
-        workers.each(read_ahead, *(str(memo_path(cache, kind)) for kind in (CHECKED_EPISODES, KEPT_AUDIO)))
+        workers.each(read_ahead_to_keep, *(str(memo_path(cache, kind)) for kind in (CHECKED_EPISODES, KEPT_AUDIO)))
     pages, files = _pages_and_files(request, catalog.episodes, report.audio, prints, workers)
     known = {**(previous.known_addresses if previous else {}),
              **{e.source_path: EpisodeAddress(e.slug, e.date) for e in (*catalog.episodes, *catalog.scheduled)}}

@@ -8,7 +8,8 @@ takes what is alive out of those passes (`gc.freeze`): a build whose process end
 (`BuildRequest.ends_process`) calls it when its session starts, once its episodes and their audio are read,
 when its pages and files are made and when it ends. Objects are still freed as soon as nothing refers to them;
 cycles among held objects wait for `release_objects`, which a new session or staging build calls first (a test
-run builds again and again in one process, a preview server too) and which collects them.
+run builds again and again in one process, a preview server too) and which collects them. A worker holds the
+episodes and audio it reads ahead the same way (`memo.read_ahead_to_keep`): its process ends with the build's pool.
 
 While a build reads its catalog and its audio, everything it makes lives to its end: the collector's full passes
 over the objects made since the last hold, ever longer as the episodes pile up, freed nothing and took 6.5 s of a
