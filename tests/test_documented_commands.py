@@ -72,6 +72,8 @@ ELSEWHERE = {
     ".venv/bin/python scripts/lighthouse.py --runs 3": "tests/test_lighthouse.py runs it with one run",
     ".venv/bin/python scripts/bench.py --episodes 1000 --repeat 3": "tests/test_bench.py runs it at a small size",
     ".venv/bin/python scripts/bench.py --episodes 10000 --repeat 1": "tests/test_bench.py runs it at a small size",
+    ".venv/bin/python scripts/bench.py --episodes 1000 --growth 10000 --repeat 1": "tests/test_bench.py runs it at a "
+    "small size",
     ".venv/bin/python scripts/bench.py --episodes 100 --repeat 3 --recorded 300 --minutes 20": "tests/test_bench.py "
     "runs it at a small size",
     ".venv/bin/python scripts/bench.py --episodes 1000 --repeat 1 --keep bench-site": "tests/test_bench.py "
