@@ -143,6 +143,7 @@ def watching_thresholds(build) -> tuple[list[tuple[int, int, int]], tuple[int, i
     return seen, thresholds
 
 
+@pytest.mark.unit
 def test_a_worker_reads_ahead_with_no_full_pass_then_holds_what_it_read(tmp_path):
     """What a worker reads ahead lives as long as the worker (`memo.read_ahead_to_keep`): read with the full passes
     left out, then held from the later ones, which walked all of it again (at 10 000 episodes the worker's reading
