@@ -514,6 +514,8 @@ def main() -> None:
                         help="episodes of the site with recorded audio (default: 300; 0: none)")
     parser.add_argument("--minutes", type=float, default=20, help="length of each recording (default: 20)")
     args = parser.parse_args()
+    if args.growth is not None and args.growth == args.episodes:
+        parser.error("--growth gives the larger size: it must differ from --episodes")
     if args.related_only:
         print_related(args.related)
         return

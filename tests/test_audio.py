@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import shutil
 import signal
@@ -165,6 +166,7 @@ def test_a_cold_build_checks_an_unchanged_recording_from_its_record_and_reads_a_
     """Validation reads a recording whole (as the builder does) unless a build read it since and it is unchanged:
     without its kept work, a build of 300 recordings of 20 minutes read 1.4 GB again."""
     from site_plugins.podcast import recordings
+    from site_plugins.podcast.audio import builder
     from site_plugins.podcast.memo import MEMO_FOLDER
 
     mp3 = EspeakEngine().synthesize("这是一段录音。", Voice("zh-CN"))
@@ -173,16 +175,46 @@ def test_a_cold_build_checks_an_unchanged_recording_from_its_record_and_reads_a_
     project.build()
     read = []
     real = recordings.read_regular  # where validation reads a recording
-    monkeypatch.setattr(recordings, "read_regular", lambda path, **kw: read.append(Path(path).name) or real(path, **kw))
+    monkeypatch.setattr(recordings, "read_regular", lambda path, **kw: (  # the record itself aside
+        path.suffix == ".mp3" and read.append(path.name)) or real(path, **kw))
     kept_work = project.root / ".cache/podcast" / MEMO_FOLDER
     shutil.rmtree(kept_work)
     site = project.build()
     assert read == [] and site_mp3(site, "r").read_bytes() == mp3, "checked by its record, published as it is"
+    walked = []  # where validation and the builder walk a recording's frames
+    for module in (recordings, builder):
+        monkeypatch.setattr(module, "mp3_frames", lambda name, data, real=module.mp3_frames, **kw:
+                            walked.append(name) or real(name, data, **kw))
+    later = (project.root / "rec.mp3").stat().st_mtime_ns + 10**9  # a fresh clone: the same bytes, a new time
+    os.utime(project.root / "rec.mp3", ns=(later, later))
+    shutil.rmtree(kept_work)
+    assert site_mp3(project.build(), "r").read_bytes() == mp3
+    assert read == ["rec.mp3"] and walked == [], "read and found the bytes measured: not walked frame by frame"
     (project.root / "rec.mp3").write_bytes(mp3 + b"\0" * 100_000)  # trailing junk: refused by check and build
     shutil.rmtree(kept_work)
     project.build(strict=False)
-    assert read == ["rec.mp3"] and "r" not in project.plugin.output.audio.audio
+    assert read == ["rec.mp3"] * 2 and walked and "r" not in project.plugin.output.audio.audio
     assert any("audio file 'rec.mp3' is not an MP3 file" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.unit
+def test_a_damaged_record_of_measured_recordings_is_read_as_none(tmp_path):
+    """The record is the cache's: a wrong entry, a file that is no JSON or not a regular file is measured again,
+    never a traceback, never a wait on a device."""
+    from site_plugins.podcast.recordings import MEASURED, measured, measured_in
+
+    recording = tmp_path / "rec.mp3"
+    recording.write_bytes(b"bytes")
+    info = recording.stat()
+    for entry in ([info.st_size, info.st_mtime_ns, "not a number", "d"], [info.st_size, info.st_mtime_ns, None, "d"],
+                  ["5"], "text"):
+        assert measured({str(recording): entry}, recording, info, b"bytes") is None
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / MEASURED).symlink_to("/dev/zero")
+    assert measured_in(tmp_path / "cache") == {}
+    (tmp_path / "cache" / MEASURED).unlink()
+    (tmp_path / "cache" / MEASURED).write_text("[" * 100_000)
+    assert measured_in(tmp_path / "cache") == {}
 
 
 def gtts_settings(tmp_path: Path):

@@ -7,6 +7,7 @@ both, so a clean check means the build accepts the recording too.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import stat
@@ -76,33 +77,44 @@ def read_regular(path: Path, *, most: int) -> tuple[bytes, str]:
 def recording_problem(name: str, *, project_dir: Path, audio_dir: str, cache_dir: Path | None = None) -> str:
     """What is wrong with a recording ('' when nothing is): the whole file is read, as the build reads it,
     so that `check` refuses what the build would (trailing junk, a tag claiming more bytes than there are);
-    not when a build has read it whole since and found it an MP3, and it is unchanged (`MEASURED`, in `cache_dir`)."""
+    not when a build has read the same file, or the same bytes, whole since and found it an MP3 (`MEASURED`)."""
     path, problem = locate_recording(name, project_dir=project_dir, audio_dir=audio_dir)
     if problem:
         return problem
-    if cache_dir is not None:
-        try:
-            if measured(measured_in(cache_dir), path, path.stat()) is not None:
-                return ""
-        except OSError:
-            pass  # read below, which says why it cannot be
+    record = measured_in(cache_dir) if cache_dir is not None else {}
+    try:
+        if measured(record, path, path.stat()) is not None:
+            return ""
+    except OSError:
+        pass  # read below, which says why it cannot be
     data, why = read_regular(path, most=MAX_RECORDING)
-    return f"audio file '{name}' {why}" if why else mp3_problem(name, data, whole=True)
+    if why:
+        return f"audio file '{name}' {why}"
+    return "" if measured(record, path, data=data) is not None else mp3_problem(name, data, whole=True)
 
 
 MEASURED = "recordings.json"
 """In the cache folder: each recording the audio builder read whole and found an MP3, by its resolved path, as
-[size, modification time in ns, duration in seconds, digest of its bytes]. 300 recordings of 20 minutes are 1.4 GB:
-read again by every build, they took 40 s of a build that takes 3."""
+[size, modification time in ns, duration in seconds, SHA-256 of its bytes]. 300 recordings of 20 minutes are 1.4 GB:
+checked frame by frame again by every build, they took 40 s of a build that takes 3."""
 
 
-def measured(record: Mapping, path: Path, info: os.stat_result) -> tuple[float, str] | None:
+def measured(record: Mapping, path: Path, info: os.stat_result | None = None, data: bytes | None = None
+             ) -> tuple[float, str] | None:
     """(duration, digest) of the recording at `path` as `record` has it, when its size and modification time are
-    those `info` gives."""
+    those `info` gives, or its bytes are `data` (a fresh clone gives every file a new modification time: the
+    bytes are read and hashed, not checked frame by frame)."""
     known = record.get(str(path))
-    if isinstance(known, list) and len(known) == 4 and known[:2] == [info.st_size, info.st_mtime_ns]:
-        return float(known[2]), str(known[3])
-    return None
+    if not isinstance(known, list) or len(known) != 4:
+        return None
+    size, changed, duration, digest = known
+    if not ((info is not None and [size, changed] == [info.st_size, info.st_mtime_ns]) or (
+            data is not None and len(data) == size and hashlib.sha256(data).hexdigest() == digest)):
+        return None
+    try:
+        return float(duration), str(digest)
+    except (TypeError, ValueError):  # a damaged entry: measured again
+        return None
 
 
 def measured_in(cache_dir: Path) -> Mapping:
@@ -118,9 +130,10 @@ def measured_in(cache_dir: Path) -> Mapping:
 
 @functools.lru_cache(maxsize=2)
 def _read_measured(path: str, *version: int) -> Mapping:
+    data, why = read_regular(Path(path), most=64_000_000)  # a regular file: never a pipe or a device to wait on
     try:
-        loaded = json.loads(Path(path).read_bytes())
-    except (OSError, ValueError):
+        loaded = json.loads(data) if not why else None
+    except (ValueError, RecursionError):
         return {}
     return MappingProxyType(loaded) if isinstance(loaded, dict) else {}
 

@@ -356,12 +356,14 @@ class AudioBuilder:
         data, why = read_regular(path, most=MAX_RECORDING)  # as `check` reads it: the same size and kind of file
         if why:
             return f"audio file '{name}' {why}", path, 0.0, ""
-        problem, frames = mp3_frames(name, data, whole=True)
-        if problem:
-            return problem, path, 0.0, ""
-        duration, version = duration_of(frames), hashlib.sha256(data).hexdigest()
-        self.store.remember_recording(path, stat, duration, version)
-        return "", path, duration, version
+        known = self.store.recording_duration(path, None, data)  # the same bytes, measured (a fresh clone's file)
+        if known is None:
+            problem, frames = mp3_frames(name, data, whole=True)
+            if problem:
+                return problem, path, 0.0, ""
+            known = duration_of(frames), hashlib.sha256(data).hexdigest()
+        self.store.remember_recording(path, stat, *known)
+        return "", path, *known
 
 
 def _chapters(episode: Episode, spans: Sequence[TurnSpan]) -> tuple[tuple[str, float, float], ...]:

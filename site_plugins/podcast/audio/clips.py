@@ -92,10 +92,11 @@ class ClipStore:
         self._checked = _Kept(cache_dir / "checked.json")
         """Finished MP3s found well formed (`audio.trust`), by a digest of their bytes: checked once."""
 
-    def recording_duration(self, path: Path, stat: os.stat_result) -> tuple[float, str] | None:
+    def recording_duration(self, path: Path, stat: os.stat_result | None, data: bytes | None = None
+                           ) -> tuple[float, str] | None:
         """A recording's (duration, content digest) as measured before, when its size and modification
-        time are unchanged."""
-        return measured(self._recordings.data, path, stat)
+        time are unchanged, or its bytes are `data` (`measured`)."""
+        return measured(self._recordings.data, path, stat, data)
 
     def remember_recording(self, path: Path, stat: os.stat_result, duration: float, version: str) -> None:
         self._recordings.put(str(path), [stat.st_size, stat.st_mtime_ns, duration, version])
