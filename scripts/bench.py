@@ -134,13 +134,14 @@ nav: [index.md]
 
 
 def make_sites(root: Path, count: int, *, baseline: bool = True) -> tuple[Path, Path]:
-    """The podcast site and (unless not `baseline`) the baseline of `count` episodes, in `root`."""
-    sites = ((root / "podcast", PODCAST_YML), (root / "baseline", BASELINE_YML))
-    for site, config in sites[:2 if baseline else 1]:
+    """The podcast site and the baseline of `count` episodes, in `root` (the baseline's folder left empty when not
+    `baseline`)."""
+    podcast, plain = root / "podcast", root / "baseline"
+    configs = {podcast: PODCAST_YML, **({plain: BASELINE_YML} if baseline else {})}
+    for site, config in configs.items():
         (site / "docs").mkdir(parents=True)
         (site / "mkdocs.yml").write_text(config, encoding="utf-8")
         (site / "docs/index.md").write_text("# Bench\n", encoding="utf-8")
-    podcast, plain = sites[0][0], sites[1][0]
     (podcast / "episodes").mkdir()
     for number in range(1, count + 1):
         (podcast / f"episodes/{number:05d}.yaml").write_text(episode_yaml(number), encoding="utf-8")
@@ -405,10 +406,14 @@ def missing_tools() -> list[str]:
     return missing
 
 
-GOALS = (("full build, time", "cold", 1.0, "x the baseline"), ("full build, peak memory", "memory", 1.2,
-         "x the baseline"), ("no-change rebuild", "warm", 0.2, "x the baseline"), ("one-episode edit rebuild",
-         "edit", 0.3, "x the baseline"), ("recorded audio, cold build", "recorded", 1.0, "x the baseline"),
-         ("related podcasts, whole text", "related", 0.5, " s"))
+GOALS = (
+    ("full build, time", "cold", 1.0, "x the baseline"),
+    ("full build, peak memory", "memory", 1.2, "x the baseline"),
+    ("no-change rebuild", "warm", 0.2, "x the baseline"),
+    ("one-episode edit rebuild", "edit", 0.3, "x the baseline"),
+    ("recorded audio, cold build", "recorded", 1.0, "x the baseline"),
+    ("related podcasts, whole text", "related", 0.5, " s"),
+)
 """What builds that cost what changed must show: (what, key of the figure, the most it may be, unit)."""
 
 
