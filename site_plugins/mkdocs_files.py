@@ -1,6 +1,6 @@
-"""The MkDocs plugin's files: derived files linked into the site, and what lets pages of an earlier build
-be published as they were (`podcast.finished`): a print of everything MkDocs and the theme read besides
-a generated page, and the sitemap's list of pages with those kept pages in it.
+"""The MkDocs plugin's files: derived files linked into the site, the project's own copied (once), and what lets
+pages of an earlier build be published as they were (`podcast.finished`): a print of everything MkDocs and the
+theme read besides a generated page, and the sitemap's list of pages with those kept pages in it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .podcast import BODY_PLACEHOLDER, GeneratedPage, PodcastError, Themed, link_or_copy
+from .podcast import BODY_PLACEHOLDER, GeneratedPage, PodcastError, SiteCopies, SiteFile, Themed, link_or_copy
 
 
 class LinkedFile(File):
@@ -26,9 +26,32 @@ class LinkedFile(File):
         if dirty and not self.is_modified():
             return
         try:
-            link_or_copy(self.abs_src_path, self.abs_dest_path)  # as text: 8000 files' paths cost
+            self.put(self.abs_src_path, self.abs_dest_path)  # as text: 8000 files' paths cost
         except PodcastError as exc:
             raise PluginError(str(exc)) from None
+
+    def put(self, source: str, target: str) -> None:
+        link_or_copy(source, target)
+
+
+class CopiedFile(LinkedFile):
+    """One of the project's own files (a recording, an image, a script): copied, and not again while the copy an
+    earlier build made and its source are both unchanged (`SiteCopies`)."""
+
+    copies: SiteCopies
+
+    def put(self, source: str, target: str) -> None:
+        self.copies.put(source, target)
+
+
+def site_file(config, item: SiteFile, copies: SiteCopies) -> File:
+    """The MkDocs file of a file the podcast publishes: its text, a derived file linked, or a file copied."""
+    if not isinstance(item.content, Path):
+        return File.generated(config, item.uri, content=item.content,
+                              inclusion=InclusionLevel.UNDEFINED if item.in_nav else InclusionLevel.NOT_IN_NAV)
+    file = (LinkedFile if item.link else CopiedFile).generated(config, item.uri, abs_src_path=str(item.content))
+    file.copies = copies
+    return file
 
 
 _PACKAGES = ("mkdocs", "mkdocs-material", "jinja2", "markdown", "pymdown-extensions", "markupsafe")

@@ -17,12 +17,12 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
-from .mkdocs_files import LinkedFile, Themer, editor_text, host_print, sitemap_pages
-from .podcast import OPTIONS, ExpectedAnswers, PodcastError, SiteInfo, SiteSession, full_disk_line
+from .mkdocs_files import Themer, editor_text, host_print, site_file, sitemap_pages
+from .podcast import OPTIONS, ExpectedAnswers, PodcastError, SiteCopies, SiteInfo, SiteSession, full_disk_line
 
 log = get_plugin_logger("podcast")
 
@@ -78,11 +78,9 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         except PodcastError as exc:  # a full disk, a folder that cannot be written: one line, no traceback
             raise PluginError(str(exc)) from None
         self._made = made
+        self._copies = SiteCopies.of(self.session.request)
         for item in made:
-            kind = LinkedFile if item.link else File
-            file = (kind.generated(config, item.uri, abs_src_path=str(item.content)) if isinstance(item.content, Path)
-                    else File.generated(config, item.uri, content=item.content, inclusion=InclusionLevel.UNDEFINED
-                                        if item.in_nav else InclusionLevel.NOT_IN_NAV))
+            file = site_file(config, item, self._copies)
             if file.dest_uri in taken:
                 raise PluginError(f"docs/{taken[file.dest_uri]} would be published at {file.dest_uri}, where the "
                                   "podcast plugin writes a generated file; rename or move it")
@@ -143,6 +141,7 @@ class PodcastPlugin(BasePlugin[PodcastPluginConfig]):
         return self.session.finish_not_found(output) if template_name == "404.html" else output
 
     def on_post_build(self, *, config) -> None:
+        self._copies.save()
         self.session.finish_build()
 
     def on_build_error(self, *, error: Exception) -> None:  # MkDocs copying assets onto a full disk: one line

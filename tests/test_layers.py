@@ -27,7 +27,7 @@ pytestmark = pytest.mark.unit
 CORE = REPO / "site_plugins/podcast"
 PLUGIN = REPO / "site_plugins/mkdocs_plugin.py"
 HOSTS = {"build", "episodefiles", "finished", "staging", "cli", "preview", "devserver", "publishing", "session",
-         "auditions"}
+         "auditions", "copies"}
 """Top-level modules that run or host the stages."""
 
 

@@ -74,6 +74,54 @@ def test_the_projects_own_files_are_copied_never_linked(tmp_path):
     assert not script.samefile(REPO / "site_plugins/podcast/render/assets/player.js")
 
 
+def test_a_copy_an_earlier_build_made_is_kept_while_it_and_its_source_are_unchanged(tmp_path):
+    project = SiteProject(tmp_path / "pod")
+    project.copy_samples()
+    image = project.root / "episodes/images/tidal-power-pilot.png"
+    site = project.build()
+    (published,) = [path for path in site.rglob("*.png") if path.read_bytes() == image.read_bytes()]
+    first = published.stat()
+    site = project.build()  # nothing changed: the copy is not made again (a recording's is gigabytes)
+    assert published.stat().st_ino == first.st_ino and published.stat().st_mtime_ns == first.st_mtime_ns
+    assert not published.samefile(image)
+    with open(published, "r+b") as file:  # a tool rewrites the built site in place
+        file.write(b"not the image")
+    project.build()
+    assert published.read_bytes() == image.read_bytes(), "a copy changed after the build is copied again"
+    image.write_bytes(image.read_bytes() + b"\0")  # the editor's file changes: the site gets the new bytes
+    project.build()
+    assert published.read_bytes() == image.read_bytes() and not published.samefile(image)
+
+
+@pytest.mark.unit
+def test_a_copy_is_made_again_when_its_record_or_either_file_is_not_as_recorded(tmp_path):
+    from site_plugins.podcast.copies import SiteCopies
+
+    source, target, record = tmp_path / "a.mp3", tmp_path / "site/a.mp3", tmp_path / "copies.json"
+    source.write_bytes(b"recording")
+
+    def copied() -> bool:  # whether this build made the copy anew
+        before = target.stat().st_ino if target.exists() else None
+        copies = SiteCopies(record)
+        copies.put(str(source), str(target))
+        copies.save()
+        assert target.read_bytes() == source.read_bytes() and not target.samefile(source)
+        return target.stat().st_ino != before
+
+    assert copied()
+    assert not copied()
+    os.link(target, tmp_path / "elsewhere")  # a copy linked elsewhere could be written through: copied anew
+    assert copied()
+    os.utime(source)  # the source's times move: copied anew
+    assert copied()
+    assert not copied()
+    record.write_text("{not json")  # a record that cannot be read is empty
+    assert copied()
+    record.unlink()
+    record.symlink_to("/dev/zero")  # no record read from a device
+    assert copied()
+
+
 @pytest.mark.unit
 def test_only_files_inside_a_derived_folder_are_linkable_whatever_path_leads_there(tmp_path):
     from site_plugins.podcast.writer import LinkRule

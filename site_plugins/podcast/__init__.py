@@ -19,7 +19,7 @@ from typing import Any
 _EXPORTS = {
     "BuildRequest": "build", "SiteOutput": "build", "build_site": "build", "prepare": "build",
     "rebuild_episodes": "build", "strict_refusal": "build",
-    "ExpectedAnswers": "devserver",
+    "SiteCopies": "copies", "ExpectedAnswers": "devserver",
     "PodcastError": "errors", "Problem": "errors", "SettingsError": "errors", "Severity": "errors",
     "ValidationError": "errors",
     "Catalog": "load.catalog", "find_episode_files": "load.catalog", "load_catalog": "load.catalog",

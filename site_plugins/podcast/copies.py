@@ -1,0 +1,83 @@
+"""The project's own files in the site (an episode's recording or image, the site's scripts) are copies, never hard
+links (`writer.LinkRule`: a tool that rewrites the built site in place must not reach the repository). A copy an
+earlier build made stays while neither it nor its source has changed since: a site of 300 twenty-minute
+recordings copied 1.4 GB on every build.
+
+Each copy is recorded with its source as they were when it was made: device, inode, size, modification and change
+times of both. Writing into either file, replacing it, linking it elsewhere or changing its mode moves its change
+time, which no tool sets back, so a recorded copy that still matches holds its source's bytes. A record that
+cannot be read is empty: the files are copied again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .recordings import read_regular
+from .writer import OutputError, link_or_copy, write_atomic
+
+if TYPE_CHECKING:
+    from .build import BuildRequest
+
+COPIES = "copies.json"
+"""The record, in the cache folder."""
+_MOST = 16 << 20
+
+
+class SiteCopies:
+    """Copies put into a site (`put`) and the record of them (`save`)."""
+
+    def __init__(self, record: Path) -> None:
+        self.record = record
+        data, _ = read_regular(record, most=_MOST)
+        try:
+            found = json.loads(data) if data else {}
+        except (ValueError, RecursionError):
+            found = {}
+        self._was: dict[str, list] = found if isinstance(found, dict) else {}
+        self._now: dict[str, list] = {}
+
+    @classmethod
+    def of(cls, request: BuildRequest) -> SiteCopies:
+        """The record of a build's project (in its cache folder)."""
+        return cls(request.project_dir / request.settings.cache_dir / COPIES)
+
+    def put(self, source: str, target: str) -> None:
+        """A copy of `source` at `target` (replaced, never written into: `link_or_copy`), unless the copy there is
+        one an earlier build made of the same file, both unchanged since."""
+        try:
+            before = _identity(os.stat(source))
+        except OSError:
+            before = None  # the copy says what fails
+        if before is not None and self._was.get(target) == [*before, *_there(target)]:
+            self._now[target] = self._was[target]
+            return
+        link_or_copy(source, target, link=False)
+        if before is not None and (made := _there(target)):
+            self._now[target] = [*before, *made]
+
+    def save(self) -> None:
+        """Record this build's copies (those of files it no longer publishes go); a record that cannot be written
+        makes the next build copy again."""
+        if self._now != self._was:
+            with contextlib.suppress(OutputError):
+                write_atomic(self.record, json.dumps(self._now, sort_keys=True).encode(), durable=False)
+        self._was = self._now
+
+
+def _there(path: str) -> list[int]:
+    """The identity of the regular file at `path`, not followed if a link; [] when there is none."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return []
+    return _identity(found) if stat.S_ISREG(found.st_mode) and found.st_nlink == 1 else []
+
+
+def _identity(found: os.stat_result) -> list[int]:
+    return [found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns]
