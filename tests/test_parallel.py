@@ -200,6 +200,29 @@ def test_a_feed_gives_the_earliest_items_to_the_workers_and_does_the_latest_here
     assert placed[0][2] != os.getpid() and placed[1][2] != os.getpid(), "the earliest were the worker's"
 
 
+class CountedWorkers(Workers):
+    """Workers that count the work handed to them: each a handover to and from a worker."""
+
+    given = 0
+
+    def submit(self, work, *args):
+        self.given += 1
+        return super().submit(work, *args)
+
+
+def test_a_feed_hands_items_over_a_batch_at_a_time_and_places_each_by_its_number(tmp_path):
+    placed: dict[int, tuple[int, int, int]] = {}
+    with CountedWorkers(1) as workers:
+        feed = Feed(workers, square_where, placed.__setitem__, ahead=64, batch=8)
+        for number in range(100):
+            feed.add(number, (number,))
+            feed.take()
+        feed.take(wait=True)
+    assert {n: r[:2] for n, r in placed.items()} == {n: (n, n * n) for n in range(100)}
+    assert any(r[2] != os.getpid() for r in placed.values()), "the worker did some"
+    assert workers.given <= 100 // 8 + 8, f"{workers.given} handovers for 100 items"
+
+
 @pytest.mark.unit
 def test_bytes_spooled_for_the_workers_are_read_back_as_they_were():
     with Workers(1) as workers:
