@@ -19,8 +19,8 @@ from mkdocs.structure.toc import get_toc
 from .podcast import BODY_PLACEHOLDER, GeneratedPage, PodcastError, SiteCopies, SiteFile, Themed, link_or_copy
 
 
-class LinkedFile(File):
-    """A file the build derives (an MP3, a thumbnail), put into the site as a hard link, not a copy."""
+class _PlacedFile(File):
+    """A file the podcast publishes from a file on disk, put into the site by `put`."""
 
     def copy_file(self, dirty: bool = False) -> None:
         if dirty and not self.is_modified():
@@ -31,10 +31,17 @@ class LinkedFile(File):
             raise PluginError(str(exc)) from None
 
     def put(self, source: str, target: str) -> None:
+        raise NotImplementedError
+
+
+class LinkedFile(_PlacedFile):
+    """A file the build derives (an MP3, a thumbnail), put into the site as a hard link, not a copy."""
+
+    def put(self, source: str, target: str) -> None:
         link_or_copy(source, target)
 
 
-class CopiedFile(LinkedFile):
+class CopiedFile(_PlacedFile):
     """One of the project's own files (a recording, an image, a script): copied, and not again while the copy an
     earlier build made and its source are both unchanged (`SiteCopies`)."""
 
@@ -49,7 +56,9 @@ def site_file(config, item: SiteFile, copies: SiteCopies) -> File:
     if not isinstance(item.content, Path):
         return File.generated(config, item.uri, content=item.content,
                               inclusion=InclusionLevel.UNDEFINED if item.in_nav else InclusionLevel.NOT_IN_NAV)
-    file = (LinkedFile if item.link else CopiedFile).generated(config, item.uri, abs_src_path=str(item.content))
+    if item.link:
+        return LinkedFile.generated(config, item.uri, abs_src_path=str(item.content))
+    file = CopiedFile.generated(config, item.uri, abs_src_path=str(item.content))
     file.copies = copies
     return file
 
