@@ -7,6 +7,7 @@ either way the target is replaced, never written in place."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,8 @@ def test_a_copy_is_made_again_when_its_record_or_either_file_is_not_as_recorded(
 
     source, target, record = tmp_path / "a.mp3", tmp_path / "site/a.mp3", tmp_path / "copies.json"
     source.write_bytes(b"recording")
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(source, ns=(an_hour_ago, an_hour_ago))
 
     def copied() -> bool:  # whether this build made the copy anew
         before = target.stat().st_ino if target.exists() else None
@@ -112,13 +115,19 @@ def test_a_copy_is_made_again_when_its_record_or_either_file_is_not_as_recorded(
     assert not copied()
     os.link(target, tmp_path / "elsewhere")  # a copy linked elsewhere could be written through: copied anew
     assert copied()
-    os.utime(source)  # the source's times move: copied anew
+    os.utime(source, ns=(an_hour_ago + 1, an_hour_ago + 1))  # the source's times move: copied anew
     assert copied()
     assert not copied()
     record.write_text("{not json")  # a record that cannot be read is empty
     assert copied()
+    assert not copied()
     record.unlink()
     record.symlink_to("/dev/zero")  # no record read from a device
+    assert copied()
+    record.unlink()
+    assert copied() and not copied()
+    source.write_bytes(b"RECORDING")  # changed just now: a coarse clock could show the next change with the
+    assert copied()  # same times, so this copy is not trusted next time
     assert copied()
 
 

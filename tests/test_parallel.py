@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -221,6 +222,20 @@ def test_a_feed_hands_items_over_a_batch_at_a_time_and_places_each_by_its_number
     assert {n: r[:2] for n, r in placed.items()} == {n: (n, n * n) for n in range(100)}
     assert any(r[2] != os.getpid() for r in placed.values()), "the worker did some"
     assert workers.given <= 100 // 8 + 8, f"{workers.given} handovers for 100 items"
+
+
+def test_a_feed_whose_workers_are_gone_at_the_end_does_the_rest_here(tmp_path, monkeypatch):
+    """No folder to hand work over in (a full disk): the workers are given up, and a feed waited for does every
+    item here, each once, rather than wait for a batch that is never given."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    placed: dict[int, tuple[int, int, int]] = {}
+    with Workers(1) as workers:
+        feed = Feed(workers, square_where, placed.__setitem__, batch=8)
+        for number in range(5):
+            feed.add(number, (number,))
+        feed.take(wait=True)
+        assert workers.count == 0
+    assert {n: r[:2] for n, r in placed.items()} == {n: (n, n * n) for n in range(5)}
 
 
 @pytest.mark.unit

@@ -5,8 +5,10 @@ recordings copied 1.4 GB on every build.
 
 Each copy is recorded with its source as they were when it was made: device, inode, size, modification and change
 times of both. Writing into either file, replacing it, linking it elsewhere or changing its mode moves its change
-time, which no tool sets back, so a recorded copy that still matches holds its source's bytes. A record that
-cannot be read is empty: the files are copied again.
+time, which no tool sets back, so a recorded copy that still matches holds its source's bytes. A source changed
+during its copy, or in the two seconds before it (a filesystem with coarse times could show a later change with
+the same times), is not recorded, nor any on Windows (whose change time is the time a file was made): such
+files are copied again next time. A record that cannot be read is empty: the files are copied again.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 COPIES = "copies.json"
 """The record, in the cache folder."""
 _MOST = 16 << 20
+_RACY = 2_000_000_000
+"""Nanoseconds between a source's last change and its copy for the copy to be recorded."""
 
 
 class SiteCopies:
@@ -50,15 +54,15 @@ class SiteCopies:
     def put(self, source: str, target: str) -> None:
         """A copy of `source` at `target` (replaced, never written into: `link_or_copy`), unless the copy there is
         one an earlier build made of the same file, both unchanged since."""
-        try:
-            before = _identity(os.stat(source))
-        except OSError:
-            before = None  # the copy says what fails
-        if before is not None and self._was.get(target) == [*before, *_there(target)]:
+        before = _source(source)
+        if before and self._was.get(target) == [*before, *_there(target)]:
             self._now[target] = self._was[target]
             return
         link_or_copy(source, target, link=False)
-        if before is not None and (made := _there(target)):
+        made = _there(target)
+        # Recorded only when the source was not changed meanwhile, nor in the last seconds before the copy (a
+        # filesystem whose times are coarse could show a change then with the same times: git's "racy" files).
+        if before and made and _source(source) == before and made[3] - before[3] > _RACY:
             self._now[target] = [*before, *made]
 
     def save(self) -> None:
@@ -67,7 +71,7 @@ class SiteCopies:
         if self._now != self._was:
             with contextlib.suppress(OutputError):
                 write_atomic(self.record, json.dumps(self._now, sort_keys=True).encode(), durable=False)
-        self._was = self._now
+        self._was = dict(self._now)
 
 
 def _there(path: str) -> list[int]:
@@ -77,6 +81,15 @@ def _there(path: str) -> list[int]:
     except OSError:
         return []
     return _identity(found) if stat.S_ISREG(found.st_mode) and found.st_nlink == 1 else []
+
+
+def _source(path: str) -> list[int]:
+    """The identity of the file at `path`; [] when there is none, or where the change time is the time the file
+    was made (Windows), which a tool that keeps a file's modification time would leave as it was."""
+    try:
+        return _identity(os.stat(path)) if os.name != "nt" else []
+    except OSError:
+        return []  # the copy says what fails
 
 
 def _identity(found: os.stat_result) -> list[int]:

@@ -248,7 +248,7 @@ class Feed:
 
     def __init__(self, workers: Workers, work: Callable[..., Any], place: Callable[[int, Any], None], *,
                  ahead: int = 64, batch: int = 8) -> None:
-        self.workers, self.work, self.place, self.ahead, self.batch = workers, work, place, ahead, batch
+        self.workers, self.work, self.place, self.ahead, self.batch = workers, work, place, ahead, max(1, batch)
         self._waiting: collections.deque[tuple[int, tuple]] = collections.deque()
         self._given: collections.deque[tuple[list[tuple[int, tuple]], Future]] = collections.deque()
         self._held = 0
@@ -281,8 +281,9 @@ class Feed:
         room = self.ahead * self.workers.count
         while self._waiting and (ending or len(self._waiting) >= self.batch or not self.workers.count):
             # Ending: a batch no larger than leaves the workers holding as many items as wait here.
-            size = min(self.batch, (len(self._waiting) - self._held) // 2 if ending else len(self._waiting))
-            if self.workers.count and (size <= 0 or self._held + size > max(room, size)):
+            size = min(self.batch, (len(self._waiting) - self._held) // 2 if ending else len(self._waiting)) \
+                if self.workers.count else len(self._waiting)
+            if size <= 0 or (self._held + size > max(room, size) and self.workers.count):
                 return
             items = [self._waiting.popleft() for _ in range(size)]
             folder = self.workers.scratch() if self.workers.count else None
