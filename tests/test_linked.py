@@ -132,6 +132,32 @@ def test_a_copy_is_made_again_when_its_record_or_either_file_is_not_as_recorded(
 
 
 @pytest.mark.unit
+def test_builds_into_two_site_folders_keep_each_others_copies(tmp_path):
+    """A preview's site folder beside the built one: going from one to the other copies nothing again; a copy
+    that is gone leaves the record."""
+    import json
+
+    from site_plugins.podcast.copies import SiteCopies
+
+    source, record = tmp_path / "a.mp3", tmp_path / "copies.json"
+    source.write_bytes(b"recording")
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(source, ns=(an_hour_ago, an_hour_ago))
+
+    def build(site: str) -> int:
+        copies = SiteCopies(record)
+        copies.put(str(source), str(tmp_path / site / "a.mp3"))
+        copies.save()
+        return (tmp_path / site / "a.mp3").stat().st_ino
+
+    built, served = build("site"), build("served")
+    assert build("site") == built and build("served") == served, "neither copied again"
+    (tmp_path / "served/a.mp3").unlink()
+    build("site")
+    assert list(json.loads(record.read_text())) == [str(tmp_path / "site/a.mp3")]
+
+
+@pytest.mark.unit
 def test_only_files_inside_a_derived_folder_are_linkable_whatever_path_leads_there(tmp_path):
     from site_plugins.podcast.writer import LinkRule
 

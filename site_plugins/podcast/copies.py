@@ -45,6 +45,7 @@ class SiteCopies:
             found = {}
         self._was: dict[str, list] = found if isinstance(found, dict) else {}
         self._now: dict[str, list] = {}
+        self._put: set[str] = set()
 
     @classmethod
     def of(cls, request: BuildRequest) -> SiteCopies:
@@ -54,6 +55,7 @@ class SiteCopies:
     def put(self, source: str, target: str) -> None:
         """A copy of `source` at `target` (replaced, never written into: `link_or_copy`), unless the copy there is
         one an earlier build made of the same file, both unchanged since."""
+        self._put.add(target)
         before = _source(source)
         if before and self._was.get(target) == [*before, *_there(target)]:
             self._now[target] = self._was[target]
@@ -66,12 +68,16 @@ class SiteCopies:
             self._now[target] = [*before, *made]
 
     def save(self) -> None:
-        """Record this build's copies (those of files it no longer publishes go); a record that cannot be written
-        makes the next build copy again."""
-        if self._now != self._was:
+        """Record this build's copies, and those of other builds still there (a preview's site folder beside the
+        built one: going from one to the other copies nothing again); a record that cannot be written makes the
+        next build copy again."""
+        now = {target: found for target, found in self._was.items()
+               if target not in self._put and os.path.lexists(target)}
+        now.update(self._now)
+        if now != self._was:
             with contextlib.suppress(OutputError):
-                write_atomic(self.record, json.dumps(self._now, sort_keys=True).encode(), durable=False)
-        self._was = dict(self._now)
+                write_atomic(self.record, json.dumps(now, sort_keys=True).encode(), durable=False)
+        self._was, self._now, self._put = now, {}, set()
 
 
 def _there(path: str) -> list[int]:
