@@ -68,9 +68,9 @@ class SiteCopies:
             self._now[target] = [*before, *made]
 
     def save(self) -> None:
-        """Record this build's copies, and those of other builds still there (a preview's site folder beside the
-        built one: going from one to the other copies nothing again); a record that cannot be written makes the
-        next build copy again."""
+        """Record this build's copies, and those of other builds still there (a build after a preview, which
+        builds into a folder of its own, copies nothing again); a record that cannot be written makes the next
+        build copy again."""
         now = {target: found for target, found in self._was.items()
                if target not in self._put and os.path.lexists(target)}
         now.update(self._now)
