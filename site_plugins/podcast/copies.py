@@ -20,7 +20,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .recordings import read_regular
+from .recordings import json_object
 from .writer import OutputError, link_or_copy, write_atomic
 
 if TYPE_CHECKING:
@@ -38,12 +38,7 @@ class SiteCopies:
 
     def __init__(self, record: Path) -> None:
         self.record = record
-        data, _ = read_regular(record, most=_MOST)
-        try:
-            found = json.loads(data) if data else {}
-        except (ValueError, RecursionError):
-            found = {}
-        self._was: dict[str, list] = found if isinstance(found, dict) else {}
+        self._was: dict[str, list] = json_object(record, most=_MOST)
         self._now: dict[str, list] = {}
         self._put: set[str] = set()
 

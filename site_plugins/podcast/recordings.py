@@ -130,12 +130,18 @@ def measured_in(cache_dir: Path) -> Mapping:
 
 @functools.lru_cache(maxsize=2)
 def _read_measured(path: str, *version: int) -> Mapping:
-    data, why = read_regular(Path(path), most=64_000_000)  # a regular file: never a pipe or a device to wait on
+    return MappingProxyType(json_object(Path(path), most=64_000_000))
+
+
+def json_object(path: Path, *, most: int) -> dict:
+    """The JSON object in the regular file at `path` (a record the build keeps); {} for anything else: no file, a
+    pipe or a device (never waited on), more than `most` bytes, damaged or nested too deep, another kind of value."""
+    data, why = read_regular(path, most=most)
     try:
         loaded = json.loads(data) if not why else None
     except (ValueError, RecursionError):
         return {}
-    return MappingProxyType(loaded) if isinstance(loaded, dict) else {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def mp3_problem(name: str, data: bytes, *, whole: bool) -> str:
