@@ -278,19 +278,19 @@ class Feed:
         """Give waiting items to the workers, a batch at a time, up to `ahead` each; when `ending` (this process
         does the last ones), smaller batches, only while they hold fewer than wait here: given far ahead, they were
         the ones still working at the end while this process waited (0.3 s of a first build)."""
-        room = self.ahead * self.workers.count
         while self._waiting and (ending or len(self._waiting) >= self.batch or not self.workers.count):
-            # Ending: a batch no larger than leaves the workers holding as many items as wait here.
-            size = min(self.batch, (len(self._waiting) - self._held) // 2 if ending else len(self._waiting)) \
-                if self.workers.count else len(self._waiting)
-            if size <= 0 or (self._held + size > max(room, size) and self.workers.count):
-                return
+            if not self.workers.count:  # none left: all here
+                size = len(self._waiting)
+            else:  # ending: a batch no larger than leaves the workers holding as many items as wait here
+                size = min(self.batch, (len(self._waiting) - self._held) // 2) if ending else self.batch
+                if size <= 0 or self._held + size > max(self.ahead * self.workers.count, size):
+                    return
             items = [self._waiting.popleft() for _ in range(size)]
             folder = self.workers.scratch() if self.workers.count else None
             future = self.workers.submit(_each, self.work, [args for _, args in items], str(folder)) \
                 if folder is not None else None
             if future is None:  # no workers left
-                for number, args in items:
+                for number, args in items:  # each placed as soon as made: its spooled input let go
                     self._placed(number, args, self.work(*args))
             else:
                 self._given.append((items, future))
@@ -371,7 +371,7 @@ def _each(work: Callable[..., Any], items: list[tuple], spool: str) -> str:
     Results sent through the pipe itself are read by a thread of the build's process, which gets its turn only
     every few milliseconds while the build works: the worker waited on each 64 KB of a chunk's pages, idle
     more than half the time. A file is written and read at once."""
-    made = [work(*item) for item in items]
+    made = _done_here(work, items)
     path = Path(spool) / f"{os.getpid()}-{next(_numbers)}.pickle"
     try:
         write_atomic(path, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
